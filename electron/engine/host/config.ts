@@ -1,0 +1,42 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Process-wide intervals (DESIGN §5). Tests shorten them through the environment. */
+export interface EngineConfig {
+  readonly dataDir: string;
+  readonly healthIntervalMs: number;
+  readonly healthTimeoutMs: number;
+  readonly metricsIntervalMs: number;
+  readonly retentionIntervalMs: number;
+  readonly stopGraceMs: number;
+  readonly awsEndpoint: string | null;
+}
+
+function intervalFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${name} must be a number of milliseconds (got "${raw}"). Unset it to use the default of ${fallback}.`);
+  }
+  return value;
+}
+
+/** BERTH_DATA_DIR, else the XDG config dir (~/.config/berth). The desktop app passes Electron's userData. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['BERTH_DATA_DIR']) return env['BERTH_DATA_DIR'];
+  const configHome = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
+  return join(configHome, 'berth');
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = defaultDataDir(env)): EngineConfig {
+  return {
+    dataDir,
+    healthIntervalMs: intervalFrom(env, 'BERTH_HEALTH_INTERVAL_MS', 60_000),
+    healthTimeoutMs: intervalFrom(env, 'BERTH_HEALTH_TIMEOUT_MS', 2_000),
+    metricsIntervalMs: intervalFrom(env, 'BERTH_METRICS_INTERVAL_MS', 30_000),
+    retentionIntervalMs: intervalFrom(env, 'BERTH_RETENTION_INTERVAL_MS', 3_600_000),
+    stopGraceMs: intervalFrom(env, 'BERTH_STOP_GRACE_MS', 10_000),
+    awsEndpoint: env['BERTH_AWS_ENDPOINT'] || null,
+  };
+}

@@ -1,0 +1,15 @@
+import type { Handlers } from '../dispatcher';
+import type { Engine } from '../engine';
+import { deploymentHandlers } from './deployments';
+import { projectHandlers } from './projects';
+import { runHandlers } from './runs';
+import { statusHandlers } from './status';
+
+export function createHandlers(engine: Engine): Handlers {
+  return {
+    ...statusHandlers(engine),
+    ...projectHandlers(engine),
+    ...runHandlers(engine),
+    ...deploymentHandlers(engine),
+  };
+}

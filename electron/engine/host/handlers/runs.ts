@@ -1,0 +1,24 @@
+import type { Engine } from '../engine';
+import { notFound } from '../engine-error';
+import type { Handlers } from '../dispatcher';
+import { requireProject } from './projects';
+
+type RunHandlers = Pick<Handlers, 'deploy' | 'rollback' | 'listRuns' | 'listReleases' | 'getRun' | 'pauseRun' | 'resumeRun' | 'stopRun'>;
+
+export function runHandlers(engine: Engine): RunHandlers {
+  const requireRun = (id: string) => {
+    const run = engine.store.runs.getDetail(id);
+    if (!run) throw notFound('run', id);
+    return run;
+  };
+  return {
+    deploy: ({ id }) => engine.controller.deploy(requireProject(engine, id)),
+    rollback: async ({ id, releaseId }) => ({ run: await engine.controller.rollback(requireProject(engine, id), releaseId) }),
+    listRuns: ({ id }) => engine.store.runs.listForProject(requireProject(engine, id).id),
+    listReleases: ({ id }) => engine.store.releases.listForProject(requireProject(engine, id).id),
+    getRun: ({ id }) => requireRun(id),
+    pauseRun: ({ id }) => engine.controller.pause(requireRun(id).id),
+    resumeRun: ({ id }) => engine.controller.resume(requireRun(id).id),
+    stopRun: ({ id }) => engine.controller.stop(requireRun(id).id),
+  };
+}

@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { idSchema, logSubscribeSchema, type EventName, type LogLine } from '../../../../shared';
+import type { LogSink } from '../../logs/log-hub';
+import type { Engine } from '../engine';
+import { sendError } from './server';
+
+/** Past this many buffered bytes a stream stops getting pushes and catches up from SQLite later. */
+export const SSE_HIGH_WATERMARK_BYTES = 1_048_576;
+const HEARTBEAT_MS = 15_000;
+
+function openStream(raw: ServerResponse): void {
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.write(': berth\n\n');
+}
+
+export function formatEvent(event: string, data: unknown, id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function formatLines(lines: readonly LogLine[]): string {
+  let out = '';
+  for (const line of lines) out += formatEvent('line', line, line.lineNo);
+  return out;
+}
+
+function parseResumePoint(header: string | string[] | undefined, query: unknown): { since?: number; tail?: number } | string {
+  const lastEventId = Array.isArray(header) ? header[0] : header;
+  const q = (query ?? {}) as Record<string, string | undefined>;
+  const raw = {
+    ...(lastEventId !== undefined ? { since: Number(lastEventId) } : q['since'] !== undefined ? { since: Number(q['since']) } : {}),
+    ...(q['tail'] !== undefined ? { tail: Number(q['tail']) } : {}),
+  };
+  const parsed = logSubscribeSchema.omit({ deploymentId: true }).safeParse(raw);
+  if (!parsed.success) return 'since / Last-Event-ID must be a whole lineNo ≥ 0, and tail a count from 0 to 10000.';
+  return parsed.data;
+}
+
+export function registerEventStreams(app: FastifyInstance, engine: Engine): void {
+  app.get('/api/deployments/:id/logs/stream', { schema: { summary: 'Live log lines (SSE); each event id is its lineNo, so Last-Event-ID resumes' } }, async (request, reply) => {
+    const id = idSchema.safeParse((request.params as { id?: string }).id);
+    const deployment = id.success ? engine.store.deployments.get(id.data) : undefined;
+    if (!deployment) return sendError(reply, 'NOT_FOUND', `No deployment "${String((request.params as { id?: string }).id)}". List them with GET /api/deployments.`);
+    const resume = parseResumePoint(request.headers['last-event-id'], request.query);
+    if (typeof resume === 'string') return sendError(reply, 'VALIDATION_FAILED', resume);
+
+    reply.hijack();
+    const raw = reply.raw;
+    openStream(raw);
+    const drainCallbacks: (() => void)[] = [];
+    raw.on('drain', () => drainCallbacks.forEach((callback) => callback()));
+    const sink: LogSink = {
+      send: (lines) => void raw.write(formatLines(lines)),
+      ready: () => !raw.destroyed && raw.writableLength < SSE_HIGH_WATERMARK_BYTES,
+      onReady: (callback) => drainCallbacks.push(callback),
+      behind: (isBehind) => void raw.write(formatEvent(isBehind ? 'behind' : 'caught-up', { deploymentId: deployment.id })),
+    };
+    const { snapshot, unsubscribe } = engine.hub.subscribe(deployment, resume, sink);
+    raw.write(formatEvent('snapshot', { deployment: snapshot.deployment, activeRun: snapshot.activeRun, lastLineNo: snapshot.lastLineNo }));
+    raw.write(formatLines(snapshot.lines));
+
+    const offDeployment = engine.events.on('deploymentUpdated', (payload) => {
+      if (payload.id === deployment.id) raw.write(formatEvent('deployment', payload));
+    });
+    const offRun = engine.events.on('runUpdated', (payload) => {
+      if (payload.deploymentId === deployment.id) raw.write(formatEvent('run', payload));
+    });
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      offDeployment();
+      offRun();
+    });
+  });
+
+  app.get('/api/events', { schema: { summary: 'Engine-wide events (SSE): deploymentUpdated, runUpdated, projectsChanged, notification' } }, async (_request, reply) => {
+    reply.hijack();
+    const raw = reply.raw;
+    openStream(raw);
+    const off = engine.events.onAny((event: EventName, payload) => {
+      // State events are idempotent snapshots; a stream that is far behind may skip them safely.
+      if (raw.writableLength < SSE_HIGH_WATERMARK_BYTES) raw.write(formatEvent(event, payload));
+    });
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      off();
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
+
+/** A zod schema as plain JSON Schema (2020-12, as OpenAPI 3.1 uses), without the $schema marker. */
+export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  delete json['$schema'];
+  return json;
+}
+
+/** Splits an object schema into the parts named in `keys` and the rest. */
+export function splitObjectSchema(schema: JsonSchema, keys: readonly string[]): { picked: JsonSchema | null; rest: JsonSchema | null } {
+  const properties = schema.properties ?? {};
+  const required = schema.required ?? [];
+  const part = (names: string[]): JsonSchema | null =>
+    names.length === 0
+      ? null
+      : {
+          type: 'object',
+          properties: Object.fromEntries(names.map((name) => [name, properties[name]])),
+          required: required.filter((name) => names.includes(name)),
+        };
+  const all = Object.keys(properties);
+  return { picked: part(all.filter((name) => keys.includes(name))), rest: part(all.filter((name) => !keys.includes(name))) };
+}

@@ -1,0 +1,117 @@
+import type { LogLine, LogSource, LogStream, StepName } from '../../../shared';
+import type { Store } from '../store/store';
+import { fromStored } from './stored-line';
+import type { StoredLine } from '../store/log-lines';
+
+/** One line as a source hands it over; the writer assigns lineNo. */
+export interface LogEntry {
+  readonly stream: LogStream;
+  readonly source: LogSource;
+  readonly text: string;
+  readonly runId?: string | null;
+  readonly step?: StepName | null;
+  /** Milliseconds since the epoch; defaults to when the writer received it. */
+  readonly ts?: number;
+  readonly cut?: boolean;
+}
+
+export type CommitListener = (deploymentId: string, lines: readonly LogLine[]) => void;
+
+export interface LogWriterOptions {
+  /** Longest a line may wait before its transaction commits. */
+  readonly maxDelayMs?: number;
+  /** Most lines in one transaction. */
+  readonly maxBatchLines?: number;
+}
+
+/**
+ * Gives each line the next lineNo of its deployment and commits lines in batches
+ * (one transaction per ≤ maxDelayMs or ≤ maxBatchLines). Listeners hear about a batch only after
+ * it is committed, so nobody ever sees a line that is not on disk.
+ */
+export class LogWriter {
+  private readonly maxDelayMs: number;
+  private readonly maxBatchLines: number;
+  private pending: StoredLine[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly nextLineNo = new Map<string, number>();
+  private readonly listeners = new Set<CommitListener>();
+  private closed = false;
+
+  constructor(private readonly store: Store, options: LogWriterOptions = {}) {
+    this.maxDelayMs = options.maxDelayMs ?? 50;
+    this.maxBatchLines = options.maxBatchLines ?? 1000;
+  }
+
+  append(deploymentId: string, entry: LogEntry): number {
+    if (this.closed) throw new Error('The log writer is closed.');
+    const lineNo = this.allocate(deploymentId);
+    this.pending.push({
+      deploymentId,
+      lineNo,
+      ts: entry.ts ?? Date.now(),
+      stream: entry.stream,
+      source: entry.source,
+      runId: entry.runId ?? null,
+      step: entry.step ?? null,
+      text: entry.text,
+      cut: entry.cut ?? false,
+    });
+    if (this.pending.length >= this.maxBatchLines) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
+    return lineNo;
+  }
+
+  /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once. */
+  system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource } = {}): number {
+    const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step });
+    this.flush();
+    return lineNo;
+  }
+
+  /** Commits everything pending in one transaction, then tells listeners. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.store.logLines.insertMany(batch);
+    } catch (error) {
+      // Nothing was committed: forget the allocated numbers so the next batch reuses them gap-free.
+      for (const deploymentId of new Set(batch.map((line) => line.deploymentId))) this.nextLineNo.delete(deploymentId);
+      throw error;
+    }
+    const byDeployment = new Map<string, LogLine[]>();
+    for (const line of batch) {
+      let lines = byDeployment.get(line.deploymentId);
+      if (!lines) byDeployment.set(line.deploymentId, (lines = []));
+      lines.push(fromStored(line));
+    }
+    for (const [deploymentId, lines] of byDeployment) {
+      for (const listener of this.listeners) listener(deploymentId, lines);
+    }
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The highest lineNo handed out so far (committed or pending). */
+  lastAllocated(deploymentId: string): number {
+    return (this.nextLineNo.get(deploymentId) ?? this.store.logLines.lastLineNo(deploymentId) + 1) - 1;
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private allocate(deploymentId: string): number {
+    const next = this.nextLineNo.get(deploymentId) ?? this.store.logLines.lastLineNo(deploymentId) + 1;
+    this.nextLineNo.set(deploymentId, next + 1);
+    return next;
+  }
+}

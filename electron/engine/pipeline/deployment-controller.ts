@@ -1,0 +1,21 @@
+import type { DeployResult, Deployment, RunDetail } from '../../../shared';
+import type { ProjectRecord } from '../store/projects';
+
+/**
+ * What the host asks of the deploy pipeline. The pipeline issue implements it; the host's
+ * handlers only translate requests into these calls.
+ */
+export interface DeploymentController {
+  /** Starts a deploy (or redeploy) run; resolves once the run is created, not when it ends. */
+  deploy(project: ProjectRecord): Promise<DeployResult>;
+  /** Starts a manual rollback run to `releaseId`, or to the release before the current one. */
+  rollback(project: ProjectRecord, releaseId?: string): Promise<RunDetail>;
+  pause(runId: string): Promise<RunDetail>;
+  resume(runId: string): Promise<RunDetail>;
+  stop(runId: string): Promise<RunDetail>;
+  /** Seed 003's stop sequence for a deployment. */
+  stopDeployment(deploymentId: string): Promise<Deployment>;
+  /** Called once at start-up: closes interrupted runs, reconciles with the target. */
+  recover(): Promise<void>;
+  close(): Promise<void>;
+}

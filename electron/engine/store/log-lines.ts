@@ -1,0 +1,108 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { LOG_SOURCES, LOG_STREAMS, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { toIso } from './time';
+
+interface LogLineRow {
+  deployment_id: string;
+  line_no: number;
+  ts: number;
+  stream: number;
+  source: number;
+  run_id: string | null;
+  step: StepName | null;
+  text: string;
+  cut: number;
+}
+
+/** A line ready to store: lineNo already assigned by the log writer. */
+export interface StoredLine {
+  readonly deploymentId: string;
+  readonly lineNo: number;
+  readonly ts: number;
+  readonly stream: LogStream;
+  readonly source: LogSource;
+  readonly runId: string | null;
+  readonly step: StepName | null;
+  readonly text: string;
+  readonly cut: boolean;
+}
+
+export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
+export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
+
+export class LogLineRepository {
+  private readonly insert: Statement<unknown[]>;
+  private readonly selectSince: Statement<[string, number, number], LogLineRow>;
+  private readonly selectTail: Statement<[string, number], LogLineRow>;
+  private readonly selectLast: Statement<[string], { last: number | null }>;
+  private readonly selectAtTime: Statement<[string, number], { line_no: number }>;
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare(
+      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectSince = db.prepare('SELECT * FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?');
+    this.selectTail = db.prepare('SELECT * FROM (SELECT * FROM log_lines WHERE deployment_id = ? ORDER BY line_no DESC LIMIT ?) ORDER BY line_no');
+    this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
+    this.selectAtTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts >= ? ORDER BY ts, line_no LIMIT 1');
+  }
+
+  /** Inserts lines in one transaction. Callers batch; this never splits. */
+  insertMany(lines: readonly StoredLine[]): void {
+    this.db.transaction(() => {
+      for (const line of lines) {
+        this.insert.run(
+          line.deploymentId,
+          line.lineNo,
+          line.ts,
+          streamCode(line.stream),
+          sourceCode(line.source),
+          line.runId,
+          line.step,
+          line.text,
+          line.cut ? 1 : 0,
+        );
+      }
+    })();
+  }
+
+  /** Lines with lineNo > since, in order, at most limit. */
+  since(deploymentId: string, since: number, limit: number): LogLine[] {
+    return this.selectSince.all(deploymentId, since, limit).map(fromRow);
+  }
+
+  tail(deploymentId: string, count: number): LogLine[] {
+    return this.selectTail.all(deploymentId, count).map(fromRow);
+  }
+
+  lastLineNo(deploymentId: string): number {
+    return this.selectLast.get(deploymentId)?.last ?? 0;
+  }
+
+  /** The first line at or after a moment, for "jump to this time". */
+  lineNoAt(deploymentId: string, ts: number): number | undefined {
+    return this.selectAtTime.get(deploymentId, ts)?.line_no;
+  }
+
+  range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no')
+        .all(deploymentId, fromLineNo, toLineNo) as LogLineRow[]
+    ).map(fromRow);
+  }
+}
+
+export function fromRow(row: LogLineRow): LogLine {
+  return {
+    deploymentId: row.deployment_id,
+    lineNo: row.line_no,
+    ts: toIso(row.ts),
+    stream: LOG_STREAMS[row.stream] ?? 'system',
+    source: LOG_SOURCES[row.source] ?? 'runtime',
+    runId: row.run_id,
+    step: row.step,
+    text: row.text,
+    cut: row.cut === 1,
+  };
+}

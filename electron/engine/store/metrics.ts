@@ -1,0 +1,73 @@
+import type { Database } from 'better-sqlite3';
+import type { HealthProbe, MetricSample } from '../../../shared';
+import { toIso } from './time';
+
+export interface NewMetricSample {
+  readonly deploymentId: string;
+  readonly sampledAt: number;
+  readonly cpuPct: number;
+  readonly memUsedMb: number;
+  readonly memLimitMb: number;
+}
+
+export interface NewHealthProbe {
+  readonly deploymentId: string;
+  readonly probedAt: number;
+  readonly ok: boolean;
+  readonly statusCode: number | null;
+  readonly latencyMs: number | null;
+  readonly error: string | null;
+}
+
+export class MetricRepository {
+  constructor(private readonly db: Database) {}
+
+  insertSamples(samples: readonly NewMetricSample[]): void {
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO metrics (deployment_id, sampled_at, cpu_pct, mem_used_mb, mem_limit_mb) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const s of samples) insert.run(s.deploymentId, s.sampledAt, s.cpuPct, s.memUsedMb, s.memLimitMb);
+    })();
+  }
+
+  samples(deploymentId: string, from: number, to: number): MetricSample[] {
+    const rows = this.db
+      .prepare('SELECT * FROM metrics WHERE deployment_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at')
+      .all(deploymentId, from, to) as { deployment_id: string; sampled_at: number; cpu_pct: number; mem_used_mb: number; mem_limit_mb: number }[];
+    return rows.map((row) => ({
+      deploymentId: row.deployment_id,
+      sampledAt: toIso(row.sampled_at),
+      cpuPct: row.cpu_pct,
+      memUsedMb: row.mem_used_mb,
+      memLimitMb: row.mem_limit_mb,
+    }));
+  }
+
+  insertProbe(probe: NewHealthProbe): void {
+    this.db
+      .prepare('INSERT INTO health_probes (deployment_id, probed_at, ok, status_code, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(probe.deploymentId, probe.probedAt, probe.ok ? 1 : 0, probe.statusCode, probe.latencyMs, probe.error);
+  }
+
+  probes(deploymentId: string, from: number, to: number): HealthProbe[] {
+    const rows = this.db
+      .prepare('SELECT * FROM health_probes WHERE deployment_id = ? AND probed_at BETWEEN ? AND ? ORDER BY probed_at')
+      .all(deploymentId, from, to) as {
+      deployment_id: string;
+      probed_at: number;
+      ok: number;
+      status_code: number | null;
+      latency_ms: number | null;
+      error: string | null;
+    }[];
+    return rows.map((row) => ({
+      deploymentId: row.deployment_id,
+      probedAt: toIso(row.probed_at),
+      ok: row.ok === 1,
+      statusCode: row.status_code,
+      latencyMs: row.latency_ms,
+      error: row.error,
+    }));
+  }
+}

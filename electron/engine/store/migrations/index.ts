@@ -1,0 +1,5 @@
+import { migration001Initial } from './001-initial';
+import type { Migration } from './migration';
+
+/** The registry, in order. Add a file per version; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [migration001Initial];

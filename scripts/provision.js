@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd),
+// the busybox base image, docker-registry, and moto[server]. Fails naming whatever it could not provide.
+// Usage: node scripts/provision.js [chromium] [docker] [registry] [moto]   (no argument: all)
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BASE_IMAGE = 'berth-test/busybox:1';
+const LOG_DIR = join(tmpdir(), 'berth-provision');
+
+const say = (message) => process.stdout.write(`[provision] ${message}\n`);
+
+class ProvisionError extends Error {}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  return { ok: result.status === 0, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+let aptUpdated = false;
+function aptInstall(packages, why) {
+  if (process.getuid?.() !== 0) throw new ProvisionError(`${why} is missing and installing it needs root: run \`sudo apt-get install ${packages.join(' ')}\`.`);
+  say(`installing ${packages.join(' ')} with apt-get (${why})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    const update = run('apt-get', ['update', '-qq'], { env });
+    if (!update.ok) throw new ProvisionError(`apt-get update failed, so ${why} cannot be installed:\n${update.stderr.slice(-2000)}`);
+    aptUpdated = true;
+  }
+  const install = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  if (!install.ok) throw new ProvisionError(`apt-get install ${packages.join(' ')} failed, so ${why} is missing:\n${install.stderr.slice(-2000)}`);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function chromiumPath() {
+  return process.env.BERTH_CHROMIUM || '/usr/bin/chromium';
+}
+
+export function ensureChromium() {
+  if (existsSync(chromiumPath())) return;
+  aptInstall(['chromium'], 'Chromium (for the Playwright e2e tests)');
+  if (!existsSync(chromiumPath())) throw new ProvisionError(`Chromium is still missing at ${chromiumPath()} after installing it.`);
+}
+
+function dockerAnswers() {
+  return run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 }).ok;
+}
+
+export async function ensureDocker() {
+  if (!has('dockerd') || !existsSync('/usr/bin/docker')) aptInstall(['docker.io'], 'the Docker engine (docker.io)');
+  if (dockerAnswers()) return;
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = join(LOG_DIR, 'dockerd.log');
+  say(`starting dockerd (log: ${logFile})`);
+  const log = openSync(logFile, 'a');
+  const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  for (let waited = 0; waited < 60_000; waited += 500) {
+    if (dockerAnswers()) return;
+    await sleep(500);
+  }
+  throw new ProvisionError(`dockerd did not answer within 60 s. See ${logFile}.`);
+}
+
+/** A base image made from Debian's busybox-static: there is no registry to pull from. */
+export function ensureBaseImage() {
+  if (run('docker', ['image', 'inspect', BASE_IMAGE]).ok) return;
+  if (!existsSync('/bin/busybox') || !run('/bin/busybox', ['--list']).ok) aptInstall(['busybox-static'], 'busybox-static (the test base image)');
+  const root = mkdtempSync(join(tmpdir(), 'berth-rootfs-'));
+  try {
+    for (const dir of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'tmp', 'etc', 'www', 'proc', 'sys', 'dev']) mkdirSync(join(root, dir), { recursive: true });
+    copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
+    chmodSync(join(root, 'bin/busybox'), 0o755);
+    chmodSync(join(root, 'tmp'), 0o1777);
+    for (const applet of run('/bin/busybox', ['--list']).stdout.split('\n').filter(Boolean)) {
+      if (applet !== 'busybox') symlinkSync('busybox', join(root, 'bin', applet));
+    }
+    const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 256 * 1024 * 1024 });
+    const imported = spawnSync('docker', ['import', '--change', 'ENV PATH=/bin', '--change', 'CMD ["/bin/sh"]', '-', BASE_IMAGE], { input: tar.stdout, encoding: 'utf8' });
+    if (imported.status !== 0) throw new ProvisionError(`docker import of the busybox base image failed: ${imported.stderr}`);
+    say(`built base image ${BASE_IMAGE}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export function ensureRegistry() {
+  if (!existsSync('/usr/bin/docker-registry')) aptInstall(['docker-registry'], 'the local registry (docker-registry)');
+}
+
+export function ensureMoto() {
+  if (run('python3', ['-c', 'import moto.server']).ok && has('moto_server')) return;
+  say('installing moto[server] with pip (the AWS emulator)');
+  const install = run('python3', ['-m', 'pip', 'install', '-q', 'moto[server]']);
+  if (!install.ok || !run('python3', ['-c', 'import moto.server']).ok) {
+    throw new ProvisionError(`pip install "moto[server]" failed, so the AWS emulator is missing:\n${install.stderr.slice(-2000)}`);
+  }
+}
+
+export async function provision(parts) {
+  const wanted = new Set(parts.length ? parts : ['chromium', 'docker', 'registry', 'moto']);
+  if (wanted.has('chromium')) ensureChromium();
+  if (wanted.has('docker')) {
+    await ensureDocker();
+    ensureBaseImage();
+  }
+  if (wanted.has('registry')) ensureRegistry();
+  if (wanted.has('moto')) ensureMoto();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  provision(process.argv.slice(2)).then(
+    () => say('ready'),
+    (error) => {
+      process.stderr.write(`[provision] FAILED: ${error instanceof ProvisionError ? error.message : error.stack}\n`);
+      process.exit(1);
+    },
+  );
+}

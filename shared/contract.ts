@@ -1,0 +1,179 @@
+// The one contract (DESIGN §2). Every request has a name, an HTTP route, a zod input schema and a
+// zod output schema. Electron IPC, the HTTP API and the renderer's client are all derived from it.
+import { z } from 'zod';
+import {
+  deploymentSchema,
+  engineStatusSchema,
+  healthProbeSchema,
+  idSchema,
+  logLineSchema,
+  logsQuerySchema,
+  metricSampleSchema,
+  projectCreateSchema,
+  projectPatchSchema,
+  projectSchema,
+  releaseSchema,
+  runDetailSchema,
+  runSchema,
+  searchHitSchema,
+  searchQuerySchema,
+  timeRangeQuerySchema,
+} from './schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RequestDefinition {
+  readonly method: HttpMethod;
+  /** Fastify-style path; `:id` parameters are merged into the input. */
+  readonly path: string;
+  readonly summary: string;
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+}
+
+const byId = z.object({ id: idSchema });
+
+export const logPageSchema = z.object({
+  lines: z.array(logLineSchema),
+  /** The highest lineNo stored for the deployment when the page was read. */
+  lastLineNo: z.number().int(),
+});
+export type LogPage = z.infer<typeof logPageSchema>;
+
+export const deployResultSchema = z.object({ run: runDetailSchema, deployment: deploymentSchema });
+export type DeployResult = z.infer<typeof deployResultSchema>;
+
+export const metricSeriesSchema = z.object({
+  deploymentId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** Samples stored in the range, before downsampling. */
+  totalSamples: z.number().int(),
+  samples: z.array(metricSampleSchema),
+});
+export type MetricSeries = z.infer<typeof metricSeriesSchema>;
+
+export const requests = {
+  getStatus: { method: 'GET', path: '/api/status', summary: "The engine's own health", input: z.object({}), output: engineStatusSchema },
+
+  listProjects: { method: 'GET', path: '/api/projects', summary: 'List projects', input: z.object({}), output: z.array(projectSchema) },
+  createProject: { method: 'POST', path: '/api/projects', summary: 'Add a project', input: projectCreateSchema, output: projectSchema },
+  getProject: { method: 'GET', path: '/api/projects/:id', summary: 'One project', input: byId, output: projectSchema },
+  updateProject: {
+    method: 'PATCH',
+    path: '/api/projects/:id',
+    summary: 'Change a project',
+    input: projectPatchSchema.extend({ id: idSchema }),
+    output: projectSchema,
+  },
+  deleteProject: { method: 'DELETE', path: '/api/projects/:id', summary: 'Remove a project and stop its deployments', input: byId, output: z.object({ deleted: z.boolean() }) },
+
+  deploy: { method: 'POST', path: '/api/projects/:id/deploy', summary: 'Deploy (or redeploy) a project', input: byId, output: deployResultSchema },
+  rollback: {
+    method: 'POST',
+    path: '/api/projects/:id/rollback',
+    summary: 'Roll back to an earlier release',
+    input: z.object({ id: idSchema, releaseId: idSchema.optional() }),
+    output: z.object({ run: runDetailSchema }),
+  },
+  listRuns: { method: 'GET', path: '/api/projects/:id/runs', summary: 'Runs of a project, newest first', input: byId, output: z.array(runSchema) },
+  listReleases: { method: 'GET', path: '/api/projects/:id/releases', summary: 'Releases of a project, newest first', input: byId, output: z.array(releaseSchema) },
+
+  getRun: { method: 'GET', path: '/api/runs/:id', summary: 'A run with its steps and failure', input: byId, output: runDetailSchema },
+  pauseRun: { method: 'POST', path: '/api/runs/:id/pause', summary: 'Pause after the current step', input: byId, output: runDetailSchema },
+  resumeRun: { method: 'POST', path: '/api/runs/:id/resume', summary: 'Resume a paused run', input: byId, output: runDetailSchema },
+  stopRun: { method: 'POST', path: '/api/runs/:id/stop', summary: 'Stop a run; remaining steps are skipped', input: byId, output: runDetailSchema },
+
+  listDeployments: { method: 'GET', path: '/api/deployments', summary: 'List deployments', input: z.object({}), output: z.array(deploymentSchema) },
+  getDeployment: { method: 'GET', path: '/api/deployments/:id', summary: 'One deployment', input: byId, output: deploymentSchema },
+  stopDeployment: { method: 'DELETE', path: '/api/deployments/:id', summary: 'Stop a deployment (seed 003 stop sequence)', input: byId, output: deploymentSchema },
+  getLogs: {
+    method: 'GET',
+    path: '/api/deployments/:id/logs',
+    summary: 'Stored log lines with lineNo > since, in order, at most limit',
+    input: logsQuerySchema.extend({ id: idSchema }),
+    output: logPageSchema,
+  },
+  searchLogs: {
+    method: 'GET',
+    path: '/api/deployments/:id/search',
+    summary: 'Search every stored line of a deployment',
+    input: searchQuerySchema.extend({ id: idSchema }),
+    output: z.object({ hits: z.array(searchHitSchema), truncated: z.boolean() }),
+  },
+  getMetrics: {
+    method: 'GET',
+    path: '/api/deployments/:id/metrics',
+    summary: 'Metric samples in a time range, downsampled to `points`',
+    input: timeRangeQuerySchema.extend({ id: idSchema }),
+    output: metricSeriesSchema,
+  },
+  getHealthProbes: {
+    method: 'GET',
+    path: '/api/deployments/:id/health-probes',
+    summary: 'Health probe results in a time range',
+    input: timeRangeQuerySchema.extend({ id: idSchema }),
+    output: z.array(healthProbeSchema),
+  },
+} as const satisfies Record<string, RequestDefinition>;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
+export type RequestParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.output<Requests[N]['output']>;
+
+// ---- Event streams ----
+
+export const NOTIFICATION_KINDS = ['crash', 'crash_loop', 'oom', 'unhealthy', 'recovered', 'deploy_failed', 'deploy_succeeded'] as const;
+
+export const notificationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  projectId: z.string(),
+  deploymentId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  at: z.string(),
+});
+export type Notification = z.infer<typeof notificationSchema>;
+
+export const logSnapshotSchema = z.object({
+  deployment: deploymentSchema,
+  activeRun: runDetailSchema.nullable(),
+  lines: z.array(logLineSchema),
+  lastLineNo: z.number().int(),
+});
+export type LogSnapshot = z.infer<typeof logSnapshotSchema>;
+
+export const logBatchSchema = z.object({
+  deploymentId: z.string(),
+  lines: z.array(logLineSchema),
+});
+export type LogBatch = z.infer<typeof logBatchSchema>;
+
+/** A consumer fell behind: pushes stopped; page `since` from `fromLineNo` to catch up. */
+export const logGapSchema = z.object({
+  deploymentId: z.string(),
+  fromLineNo: z.number().int(),
+  toLineNo: z.number().int(),
+});
+export type LogGap = z.infer<typeof logGapSchema>;
+
+/** Events that every window hears about (not per subscription). */
+export const events = {
+  deploymentUpdated: deploymentSchema,
+  runUpdated: runDetailSchema,
+  projectsChanged: z.object({ projectId: z.string().nullable() }),
+  notification: notificationSchema,
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.infer<Events[N]>;
+
+export const logSubscribeSchema = z.object({
+  deploymentId: idSchema,
+  since: z.number().int().min(0).optional(),
+  tail: z.number().int().min(0).max(10_000).optional(),
+});
+export type LogSubscribeInput = z.infer<typeof logSubscribeSchema>;

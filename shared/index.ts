@@ -1,0 +1,5 @@
+export * from './vocabulary';
+export * from './schemas';
+export * from './result';
+export * from './contract';
+export type * from './api';

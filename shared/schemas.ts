@@ -1,0 +1,264 @@
+// zod schemas for everything that crosses a process boundary. Types are inferred from them.
+import { z } from 'zod';
+import {
+  DEPLOYMENT_STATUSES,
+  DEPLOY_SHAPES,
+  FAILURE_CATEGORIES,
+  FAILURE_CODES,
+  FAILURE_STAGES,
+  HEALTH_STATUSES,
+  LOG_SOURCES,
+  LOG_STREAMS,
+  RESTART_POLICIES,
+  RUN_KINDS,
+  RUN_STATUSES,
+  STEP_NAMES,
+  STEP_STATUSES,
+  TARGETS,
+} from './vocabulary';
+
+export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"');
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const envVarSchema = z.object({
+  name: z.string().regex(ENV_NAME, 'must be a valid environment variable name'),
+  value: z.string().max(32_768),
+  secret: z.boolean().default(false),
+});
+export type EnvVar = z.infer<typeof envVarSchema>;
+
+/** What the API returns for an env var: secret values are never echoed. */
+export const envVarViewSchema = z.object({
+  name: z.string(),
+  value: z.string().nullable(),
+  secret: z.boolean(),
+});
+export type EnvVarView = z.infer<typeof envVarViewSchema>;
+
+export const ecsSettingsSchema = z.object({
+  region: z.string().min(1).max(64).optional(),
+  profile: z.string().min(1).max(128).optional(),
+  cluster: z.string().min(1).max(255).optional(),
+  service: z.string().min(1).max(255).optional(),
+  repository: z.string().min(1).max(255).optional(),
+  registryHost: z.string().min(1).max(255).optional(),
+  publicUrl: z.url().optional(),
+  cpu: z.number().int().min(128).max(16_384).optional(),
+  memoryMb: z.number().int().min(128).max(122_880).optional(),
+  createService: z.boolean().optional(),
+  executionRoleArn: z.string().max(2048).optional(),
+});
+export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
+
+const portSchema = z.number().int().min(1).max(65_535);
+const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2048);
+
+export const projectSettingsSchema = z.object({
+  port: portSchema.default(8080),
+  hostPort: portSchema.optional(),
+  healthPath: healthPathSchema.default('/health'),
+  env: z.array(envVarSchema).max(500).default([]),
+  memoryLimitMb: z.number().int().min(6).max(1_048_576).default(1536),
+  restartPolicy: z.enum(RESTART_POLICIES).default('unless-stopped'),
+  keepCrashedContainers: z.boolean().default(false),
+  image: z.string().min(1).max(512).optional(),
+  verifyTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  muteNotifications: z.boolean().default(false),
+  ecs: ecsSettingsSchema.optional(),
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+export type ProjectSettingsInput = z.input<typeof projectSettingsSchema>;
+
+export const projectSettingsViewSchema = projectSettingsSchema.extend({ env: z.array(envVarViewSchema) });
+export type ProjectSettingsView = z.infer<typeof projectSettingsViewSchema>;
+
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(100);
+
+export const projectCreateSchema = z.object({
+  name: nameSchema,
+  sourceDir: z.string().min(1, 'must not be empty').max(4096).refine((dir) => dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir), 'must be an absolute path'),
+  target: z.enum(TARGETS).default('docker'),
+  settings: projectSettingsSchema.default(projectSettingsSchema.parse({})),
+});
+export type ProjectCreate = z.input<typeof projectCreateSchema>;
+
+export const projectPatchSchema = z
+  .object({
+    name: nameSchema.optional(),
+    sourceDir: projectCreateSchema.shape.sourceDir.optional(),
+    target: z.enum(TARGETS).optional(),
+    settings: projectSettingsSchema.partial().optional(),
+  })
+  .strict();
+export type ProjectPatch = z.input<typeof projectPatchSchema>;
+
+export const projectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  sourceDir: z.string(),
+  target: z.enum(TARGETS),
+  settings: projectSettingsViewSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export const deploymentSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  projectName: z.string(),
+  slug: z.string(),
+  target: z.enum(TARGETS),
+  status: z.enum(DEPLOYMENT_STATUSES),
+  health: z.enum(HEALTH_STATUSES),
+  containerId: z.string().nullable(),
+  taskArn: z.string().nullable(),
+  hostPort: z.number().int().nullable(),
+  publicUrl: z.string().nullable(),
+  imageRef: z.string().nullable(),
+  currentReleaseId: z.string().nullable(),
+  lastExitCode: z.number().int().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  updatedAt: z.string(),
+  lastLineNo: z.number().int(),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+export const failureSchema = z.object({
+  stage: z.enum(FAILURE_STAGES),
+  category: z.enum(FAILURE_CATEGORIES),
+  code: z.enum(FAILURE_CODES),
+  retryable: z.boolean(),
+  summary: z.string(),
+  likelyCause: z.string(),
+  evidence: z.object({
+    lineNo: z.number().int().nullable(),
+    line: z.string().nullable(),
+    context: z.array(z.string()),
+  }),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const stepSchema = z.object({
+  runId: z.string(),
+  name: z.enum(STEP_NAMES),
+  position: z.number().int(),
+  status: z.enum(STEP_STATUSES),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  firstLineNo: z.number().int().nullable(),
+  lastLineNo: z.number().int().nullable(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const runSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  deploymentId: z.string(),
+  kind: z.enum(RUN_KINDS),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  imageRef: z.string().nullable(),
+  releaseId: z.string().nullable(),
+  rollbackOfReleaseId: z.string().nullable(),
+  failure: failureSchema.nullable(),
+});
+export type Run = z.infer<typeof runSchema>;
+
+export const runDetailSchema = runSchema.extend({ steps: z.array(stepSchema) });
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const releaseSchema = z.object({
+  id: z.string(),
+  deploymentId: z.string(),
+  runId: z.string(),
+  imageRef: z.string(),
+  imageId: z.string().nullable(),
+  taskDefinitionArn: z.string().nullable(),
+  createdAt: z.string(),
+  current: z.boolean(),
+});
+export type Release = z.infer<typeof releaseSchema>;
+
+export const logLineSchema = z.object({
+  deploymentId: z.string(),
+  lineNo: z.number().int(),
+  ts: z.string(),
+  stream: z.enum(LOG_STREAMS),
+  source: z.enum(LOG_SOURCES),
+  runId: z.string().nullable(),
+  step: z.enum(STEP_NAMES).nullable(),
+  text: z.string(),
+  cut: z.boolean(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;
+
+export const metricSampleSchema = z.object({
+  deploymentId: z.string(),
+  sampledAt: z.string(),
+  cpuPct: z.number(),
+  memUsedMb: z.number(),
+  memLimitMb: z.number(),
+});
+export type MetricSample = z.infer<typeof metricSampleSchema>;
+
+export const healthProbeSchema = z.object({
+  deploymentId: z.string(),
+  probedAt: z.string(),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type HealthProbe = z.infer<typeof healthProbeSchema>;
+
+export const engineStatusSchema = z.object({
+  version: z.string(),
+  docker: z.object({ reachable: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
+  aws: z.object({ configured: z.boolean(), endpoint: z.string().nullable(), region: z.string().nullable() }),
+  degraded: z.boolean(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+export const logsQuerySchema = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+export const timeRangeQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  points: z.coerce.number().int().min(2).max(10_000).optional(),
+});
+
+export const searchQuerySchema = z.object({
+  q: z.string().min(1).max(1000),
+  regex: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  caseSensitive: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const searchHitSchema = z.object({
+  lineNo: z.number().int(),
+  ts: z.string(),
+  stream: z.enum(LOG_STREAMS),
+  step: z.enum(STEP_NAMES).nullable(),
+  runId: z.string().nullable(),
+  text: z.string(),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+
+export const deployShapeSchema = z.enum(DEPLOY_SHAPES);

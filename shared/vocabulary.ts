@@ -1,0 +1,128 @@
+// The words of the product (seeds 001–003, DESIGN §1), as values and types.
+// Every list is a readonly tuple so zod enums and TypeScript unions come from one place.
+
+export const TARGETS = ['docker', 'ecs'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const DEPLOYMENT_STATUSES = [
+  'pending',
+  'deploying',
+  'running',
+  'failed',
+  'degraded',
+  'unreachable',
+  'paused',
+  'stopped',
+  'crashed',
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+export const HEALTH_STATUSES = ['healthy', 'degraded', 'unreachable', 'unknown'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const RUN_KINDS = ['deploy', 'redeploy', 'rollback'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+export const RUN_STATUSES = ['started', 'in_progress', 'completed', 'failed', 'paused', 'stopped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Runs in these statuses still own their deployment: a second deploy is a conflict. */
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['started', 'in_progress', 'paused'];
+
+export const STEP_STATUSES = ['pending', 'running', 'success', 'failed', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const STEP_NAMES = [
+  'detect',
+  'auth',
+  'build',
+  'publish',
+  'setup',
+  'deploy',
+  'rollout',
+  'verify',
+  'rollback',
+  'done',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** The order of steps for each target (seed 000, DESIGN §1). `rollback` is added when needed. */
+export const STEP_ORDER: Readonly<Record<Target, readonly StepName[]>> = {
+  docker: ['detect', 'build', 'setup', 'deploy', 'verify', 'done'],
+  ecs: ['auth', 'build', 'publish', 'setup', 'deploy', 'rollout', 'verify', 'done'],
+};
+
+export const FAILURE_STAGES = [
+  'clone',
+  'detect',
+  'auth',
+  'build',
+  'publish',
+  'setup',
+  'deploy',
+  'rollout',
+  'verify',
+  'rollback',
+  'unknown',
+] as const;
+export type FailureStage = (typeof FAILURE_STAGES)[number];
+
+export const FAILURE_CATEGORIES = [
+  'auth_failure',
+  'build_failure',
+  'startup_failure',
+  'health_check_failure',
+  'rollback_failure',
+  'infrastructure_failure',
+  'unknown_failure',
+] as const;
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
+
+interface FailureCodeInfo {
+  readonly summary: string;
+  readonly retryable: boolean;
+  readonly category: FailureCategory;
+}
+
+/** Seed 001's codes exactly, then the Docker equivalents in the same style (DESIGN §1). */
+export const FAILURE_CODE_INFO = {
+  AUTHENTICATION_FAILED: { summary: 'GitHub, cloud, or registry auth failed', retryable: false, category: 'auth_failure' },
+  CODEBUILD_DOCKER_IMAGE_BUILD_FAILED: { summary: 'CodeBuild image build failed', retryable: false, category: 'build_failure' },
+  DEPLOYMENT_VERIFICATION_FAILED: { summary: 'Post-deploy health check failed', retryable: false, category: 'health_check_failure' },
+  AUTOMATIC_ROLLBACK_FAILED: { summary: 'Verify failed and auto-rollback failed', retryable: false, category: 'rollback_failure' },
+  AUTOMATIC_ROLLBACK_NO_CANDIDATE: { summary: 'No prior release to restore', retryable: false, category: 'rollback_failure' },
+  MANUAL_ROLLBACK_FAILED: { summary: 'User rollback failed', retryable: false, category: 'rollback_failure' },
+  INFRASTRUCTURE_NETWORK_FAILURE: { summary: 'Transient network issue', retryable: true, category: 'infrastructure_failure' },
+  DEPLOYMENT_FAILED_GENERIC: { summary: 'Unclassified — check step logs', retryable: false, category: 'unknown_failure' },
+  DOCKER_IMAGE_BUILD_FAILED: { summary: 'Docker image build failed', retryable: false, category: 'build_failure' },
+  DOCKER_ENGINE_UNREACHABLE: { summary: 'The Docker engine could not be reached', retryable: true, category: 'infrastructure_failure' },
+  PORT_ALLOCATION_FAILED: { summary: 'The host port could not be allocated', retryable: false, category: 'infrastructure_failure' },
+  CONTAINER_START_FAILED: { summary: 'The container exited during start-up', retryable: false, category: 'startup_failure' },
+  PROJECT_SHAPE_UNSUPPORTED: { summary: 'Berth could not tell how to build this project', retryable: false, category: 'build_failure' },
+  RUN_INTERRUPTED: { summary: 'The engine stopped while the run was in progress', retryable: true, category: 'infrastructure_failure' },
+} as const satisfies Record<string, FailureCodeInfo>;
+export type FailureCode = keyof typeof FAILURE_CODE_INFO;
+export const FAILURE_CODES = Object.keys(FAILURE_CODE_INFO) as [FailureCode, ...FailureCode[]];
+
+export const DEPLOY_SHAPES = [
+  'static',
+  'static_build',
+  'server',
+  'multi',
+  'existing_docker',
+  'prebuilt_image',
+] as const;
+export type DeployShape = (typeof DEPLOY_SHAPES)[number];
+
+export const LOG_STREAMS = ['stdout', 'stderr', 'system'] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
+
+export const LOG_SOURCES = ['deploy', 'runtime'] as const;
+export type LogSource = (typeof LOG_SOURCES)[number];
+
+export const RESTART_POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

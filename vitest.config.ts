@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker
+// engine, the moto emulator and a local registry (provisioned by scripts/provision.js).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          globalSetup: ['test/support/integration-setup.ts'],
+          // Docker-heavy files share one engine and two cores: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
