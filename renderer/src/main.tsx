@@ -1,0 +1,21 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiProvider } from './api/api-context';
+import { chooseApi } from './api/choose-api';
+import { App } from './App';
+
+const api = chooseApi();
+const root = createRoot(document.getElementById('root')!);
+root.render(
+  <StrictMode>
+    {'error' in api ? (
+      <p role="alert" className="fatal">
+        {api.error}
+      </p>
+    ) : (
+      <ApiProvider api={api}>
+        <App />
+      </ApiProvider>
+    )}
+  </StrictMode>,
+);
