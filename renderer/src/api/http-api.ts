@@ -42,7 +42,7 @@ export class HttpApi implements BerthApi {
       : new URLSearchParams(
           Object.entries(rest)
             .filter(([, value]) => value !== undefined)
-            .map(([key, value]) => [key, String(value)]),
+            .map(([key, value]) => [key, String(value)] as [string, string]),
         ).toString();
     try {
       const response = await fetch(`${this.baseUrl}${path}${query ? `?${query}` : ''}`, {
