@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `npm test`: what CI runs. Provisions what the tests need, then lint, the typecheck of every side,
+// vitest (unit + integration against the real Docker engine, moto and a local registry), the
+// desktop and browser builds, and Playwright e2e in Debian's Chromium. Ends with one line of counts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { provision } from './provision.js';
+
+const results = [];
+const bin = (name) => `node_modules/.bin/${name}`;
+
+function step(name, command, args, env = {}) {
+  process.stdout.write(`\n=== ${name}: ${[command, ...args].join(' ')}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = result.status === 0;
+  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
+  process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`}\n`);
+  return ok;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+process.stdout.write('=== provision: chromium, docker engine + base image, docker-registry, moto[server]\n');
+try {
+  await provision([]);
+} catch (error) {
+  process.stderr.write(`npm test cannot run: ${error.message}\n`);
+  process.exit(1);
+}
+
+rmSync('test-results', { recursive: true, force: true });
+mkdirSync('test-results', { recursive: true });
+
+step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+step('typecheck shared', bin('tsc'), ['-p', 'tsconfig.shared.json']);
+step('typecheck node (engine, main, preload, cli, tests)', bin('tsc'), ['-p', 'tsconfig.node.json']);
+step('typecheck web (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
+step('vitest (unit + integration)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], { BERTH_LOG_LEVEL: 'warn' });
+if (existsSync('electron.vite.config.ts')) step('desktop build (electron-vite)', bin('electron-vite'), ['build']);
+step('browser build (renderer)', bin('vite'), ['build', '--config', 'renderer/vite.config.ts']);
+step('e2e (Playwright + Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json', BERTH_LOG_LEVEL: 'warn' });
+
+const vitest = readJson('test-results/vitest.json');
+const e2e = readJson('test-results/e2e.json');
+const passed = (vitest?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
+const failed = (vitest?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0);
+const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
+
+process.stdout.write('\n=== summary\n');
+for (const result of results) process.stdout.write(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name} (${result.seconds}s)\n`);
+process.stdout.write(`vitest: ${vitest?.numPassedTests ?? 0} passed, ${vitest?.numFailedTests ?? 0} failed; e2e: ${e2e?.stats?.expected ?? 0} passed, ${e2e?.stats?.unexpected ?? 0} failed\n`);
+
+const stepsFailed = results.some((result) => !result.ok);
+const ranNothing = passed + failed === 0;
+if (ranNothing) process.stdout.write('No test ran: that is a failure.\n');
+process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(stepsFailed || failed > 0 || ranNothing ? 1 : 0);
