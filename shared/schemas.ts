@@ -54,18 +54,31 @@ export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 const portSchema = z.number().int().min(1).max(65_535);
 const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2048);
 
-export const projectSettingsSchema = z.object({
-  port: portSchema.default(8080),
+/** Each setting's own rule, without defaults: the base of the full schema and of patches. */
+const settingFields = {
+  port: portSchema,
   hostPort: portSchema.optional(),
-  healthPath: healthPathSchema.default('/health'),
-  env: z.array(envVarSchema).max(500).default([]),
-  memoryLimitMb: z.number().int().min(6).max(1_048_576).default(1536),
-  restartPolicy: z.enum(RESTART_POLICIES).default('unless-stopped'),
-  keepCrashedContainers: z.boolean().default(false),
+  healthPath: healthPathSchema,
+  env: z.array(envVarSchema).max(500),
+  memoryLimitMb: z.number().int().min(6).max(1_048_576),
+  restartPolicy: z.enum(RESTART_POLICIES),
+  keepCrashedContainers: z.boolean(),
   image: z.string().min(1).max(512).optional(),
-  verifyTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
-  muteNotifications: z.boolean().default(false),
+  verifyTimeoutMs: z.number().int().min(1000).max(3_600_000),
+  muteNotifications: z.boolean(),
   ecs: ecsSettingsSchema.optional(),
+};
+
+export const projectSettingsSchema = z.object({
+  ...settingFields,
+  port: settingFields.port.default(8080),
+  healthPath: settingFields.healthPath.default('/health'),
+  env: settingFields.env.default([]),
+  memoryLimitMb: settingFields.memoryLimitMb.default(1536),
+  restartPolicy: settingFields.restartPolicy.default('unless-stopped'),
+  keepCrashedContainers: settingFields.keepCrashedContainers.default(false),
+  verifyTimeoutMs: settingFields.verifyTimeoutMs.default(60_000),
+  muteNotifications: settingFields.muteNotifications.default(false),
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 export type ProjectSettingsInput = z.input<typeof projectSettingsSchema>;
@@ -88,7 +101,8 @@ export const projectPatchSchema = z
     name: nameSchema.optional(),
     sourceDir: projectCreateSchema.shape.sourceDir.optional(),
     target: z.enum(TARGETS).optional(),
-    settings: projectSettingsSchema.partial().optional(),
+    /** Only the settings named change; the others keep their stored values. */
+    settings: z.object(settingFields).partial().strict().optional(),
   })
   .strict();
 export type ProjectPatch = z.input<typeof projectPatchSchema>;

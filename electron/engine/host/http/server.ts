@@ -49,7 +49,14 @@ function pathParams(path: string): string[] {
 /** The engine's HTTP + SSE API (DESIGN §5): loopback only, bearer token, Host checked. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Errors Fastify raises before routing (a malformed URL, say) get the same JSON envelope.
+    frameworkErrors: (error, _request, reply) => void sendError(reply, 'VALIDATION_FAILED', `Bad request: ${error.message}`),
+  });
   let allowedHosts = new Set<string>();
 
   // Validation is the contract's job (the dispatcher), shared with IPC; Fastify only routes.
