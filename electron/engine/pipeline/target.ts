@@ -1,0 +1,103 @@
+// The per-target step interface. The runner (pipeline/runner.ts) is target-neutral: it creates the
+// Run and its Steps, runs them in order with pause/stop, writes logs and events, and classifies
+// failures. A target (targets/docker, targets/ecs) only says which steps it has and runs one.
+import type { Deployment, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { DeploymentChanges } from '../store/deployments';
+import type { ProjectRecord } from '../store/projects';
+
+/** Scratch space shared by the steps of one run (what build produced, which port setup chose, …). */
+export interface RunState {
+  /** The image the run puts live: a tag or an image id (build/publish sets it; rollback presets it). */
+  imageRef?: string;
+  /** Docker image id (sha256:…) of `imageRef`, recorded in the Release. */
+  imageId?: string;
+  /** ECS: the task definition the run registers. */
+  taskDefinitionArn?: string;
+  /** The release a rollback step (automatic or manual) restores. */
+  rollbackTo?: Release;
+  /** Anything else a target needs between its own steps. */
+  readonly extra: Record<string, unknown>;
+}
+
+/** What a step gets from the runner. */
+export interface StepContext {
+  readonly step: StepName;
+  /** Aborted when the user stops the run (or the engine closes): abort builds, probes, waits. */
+  readonly signal: AbortSignal;
+  readonly project: ProjectRecord;
+  readonly run: RunDetail;
+  /** The deployment as stored when the step started; use `deployment()` for the latest row. */
+  readonly deploymentAtStart: Deployment;
+  /** The release that was current before this run started (null on a first deploy). */
+  readonly previousRelease: Release | null;
+  readonly state: RunState;
+  /** The latest deployment row. */
+  deployment(): Deployment;
+  /** Changes the deployment row and emits `deploymentUpdated`. */
+  updateDeployment(changes: DeploymentChanges): Deployment;
+  /**
+   * Tool output, one or more lines (split on `\n`, trailing `\r` dropped). Secret env values are
+   * redacted. Returns the lineNo of the last line written.
+   */
+  stdout(text: string): number;
+  stderr(text: string): number;
+  /** Berth's own line about this step (stream `system`). */
+  system(text: string): number;
+}
+
+/**
+ * A step failure the target understands. Throw it from `runStep`; the classifier turns it into the
+ * run's Failure (stage = the step, category/summary/retryable from FAILURE_CODE_INFO, evidence =
+ * the first error line of the step unless `evidenceLineNo` points elsewhere).
+ */
+export class StepFailure extends Error {
+  constructor(
+    readonly code: FailureCode,
+    /** One sentence: what most likely went wrong, and what to do. */
+    readonly likelyCause: string,
+    readonly options: { readonly evidenceLineNo?: number; readonly cause?: unknown } = {},
+  ) {
+    super(likelyCause);
+    this.name = 'StepFailure';
+  }
+}
+
+/** A stop request reached the step: the runner marks the run `stopped`, not `failed`. */
+export class StepAborted extends Error {
+  constructor(message = 'The run was stopped.') {
+    super(message);
+    this.name = 'StepAborted';
+  }
+}
+
+export interface TargetStopLog {
+  /** Writes a `system` line for the deployment (seed 003: each failure of the stop sequence). */
+  system(text: string): void;
+}
+
+export interface DeployTarget {
+  readonly target: Target;
+  /** Steps of a run of `kind`, in order. Deploy/redeploy use STEP_ORDER[target]. */
+  steps(kind: RunKind): readonly StepName[];
+  /**
+   * Runs one step. Throw StepFailure for a classified failure; honour `context.signal`.
+   * - `done` is the target's last word (e.g. promote the candidate); after it succeeds the runner
+   *   records the Release from `state.imageRef/imageId/taskDefinitionArn`, sets the deployment
+   *   `running` with `currentReleaseId`, and calls `monitor.watch`.
+   * - `rollback` is run by the runner when `verify` fails and an earlier release exists
+   *   (`state.rollbackTo` is set): it must put that release back live. Manual rollback runs list
+   *   their own steps through `steps('rollback')`, with `state.rollbackTo` preset.
+   */
+  runStep(step: StepName, context: StepContext): Promise<void>;
+  /** Turns an unexpected error into a StepFailure (e.g. engine unreachable), or undefined. */
+  classifyError?(error: unknown, step: StepName): StepFailure | undefined;
+  /**
+   * Cleans up what an aborted or failed run left behind (a half-started candidate container, a
+   * temporary tag). Never touches the release that is serving.
+   */
+  cleanupRun?(context: StepContext): Promise<void>;
+  /** Seed 003's stop sequence for the deployment's live instance. Must not throw. */
+  stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void>;
+  /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
+  reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;
+}

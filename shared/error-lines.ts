@@ -1,0 +1,41 @@
+// Error-line detection shared by the failure classifier (engine) and the log viewer (renderer).
+// Pure: no Node, no DOM. "Fix the earliest failure" (seed 000) needs one idea of what a failure
+// line looks like on both sides.
+
+// Case-sensitive words: `error` in lower case is common in harmless text ("0 errors"), so each
+// spelling is listed on purpose.
+const ERROR_PATTERNS: readonly RegExp[] = [
+  /\b(?:ERROR|Error|FATAL|Fatal|FAILED|Failed|PANIC)\b/,
+  /(?:^|[\s[(:])error(?:[:\]]|\s*:)/, // "error:", "[error]", "npm error:", "level=error:"
+  /^error\b/i,
+  /\bfatal(?::|\b(?= error))/i,
+  /\bpanic:/,
+  /\b[A-Za-z_.]*Exception\b/,
+  /^Traceback \(most recent call last\)/,
+  /\bnpm ERR!/,
+  /returned a non-zero code/,
+  /\bexit(?:ed)?(?: with)?(?: code| status)[ :=]*[1-9]\d*\b/i,
+  /\bexit=[1-9]\d*\b/,
+  /\bnon-zero exit\b/i,
+  /\bcommand not found\b/,
+  /\bsegmentation fault\b/i,
+  /\bOOMKilled\b|\bout of memory\b/i,
+];
+
+// Lines that mention the words above but report success ("0 errors", "no errors found").
+const HARMLESS_PATTERNS: readonly RegExp[] = [/\b0 (?:errors?|failed)\b/i, /\bno errors?\b/i, /\bwithout errors?\b/i, /\bexit(?:ed)?(?: with)?(?: code| status)[ :=]*0\b/i];
+
+/** True when a log line reads like a failure: error, ERROR, FAILED, fatal, panic, exceptions, non-zero exits, … */
+export function isErrorLine(text: string): boolean {
+  if (text.length === 0) return false;
+  // Long lines are checked on their start: the signal is almost always there, and this keeps the
+  // check cheap for the viewer on huge minified lines.
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (!ERROR_PATTERNS.some((pattern) => pattern.test(sample))) return false;
+  return !HARMLESS_PATTERNS.some((pattern) => pattern.test(sample)) || /\b(?:ERROR|FATAL|panic:|Traceback)\b/.test(sample);
+}
+
+/** The index of the first error line in `lines`, or -1. */
+export function firstErrorLineIndex(lines: readonly string[]): number {
+  return lines.findIndex(isErrorLine);
+}
