@@ -48,6 +48,12 @@ export const ecsSettingsSchema = z.object({
   memoryMb: z.number().int().min(128).max(122_880).optional(),
   createService: z.boolean().optional(),
   executionRoleArn: z.string().max(2048).optional(),
+  /** CloudWatch Logs group for the awslogs driver; default `/berth/<slug>`. */
+  logGroup: z.string().min(1).max(512).optional(),
+  /** How long the rollout step waits for the primary deployment; default 10 minutes. */
+  rolloutTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
+  /** Stop also deletes the service (after scaling it to 0). */
+  deleteServiceOnStop: z.boolean().optional(),
 });
 export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 
