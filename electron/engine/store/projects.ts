@@ -36,6 +36,7 @@ export interface NewProject {
 export function slugify(name: string): string {
   const slug = name
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // drop the accents NFKD split off, so "Ü" becomes "u"
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
