@@ -1,0 +1,107 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { DockerLogDemuxer, pumpDockerLogs, type DemuxedLine } from '../../../electron/engine/logs/docker-demux';
+
+function frame(type: number, payload: string | Buffer): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+async function demux(chunks: Buffer[], options: { tty: boolean; timestamps?: boolean; maxLineBytes?: number }): Promise<DemuxedLine[]> {
+  const lines: DemuxedLine[] = [];
+  await pumpDockerLogs(Readable.from(chunks, { objectMode: false }), { ...options, onLines: (batch) => void lines.push(...batch) });
+  return lines;
+}
+
+const plain = (lines: DemuxedLine[]) => lines.map(({ stream, text, cut }) => ({ stream, text, cut }));
+
+describe('DockerLogDemuxer', () => {
+  const stream = Buffer.concat([
+    frame(1, 'out one\nout tw'),
+    frame(2, 'err ü'),
+    frame(1, 'o\r\n'),
+    frame(2, 'ber\n'),
+    frame(1, ''),
+    frame(2, 'tail without newline'),
+  ]);
+  const expected = [
+    { stream: 'stdout', text: 'out one', cut: false },
+    { stream: 'stdout', text: 'out two', cut: false },
+    { stream: 'stderr', text: 'err über', cut: false },
+    { stream: 'stderr', text: 'tail without newline', cut: false },
+  ];
+
+  it('parses 8-byte frames split at every byte position', async () => {
+    for (let at = 0; at <= stream.length; at++) {
+      expect(plain(await demux([stream.subarray(0, at), stream.subarray(at)], { tty: false })), `split at ${at}`).toEqual(expected);
+    }
+  });
+
+  it('parses frames fed one byte at a time and split at every pair of positions', async () => {
+    expect(plain(await demux([...stream].map((byte) => Buffer.from([byte])), { tty: false }))).toEqual(expected);
+    for (let first = 1; first < stream.length; first += 3) {
+      for (let second = first; second < stream.length; second += 5) {
+        const chunks = [stream.subarray(0, first), stream.subarray(first, second), stream.subarray(second)];
+        expect(plain(await demux(chunks, { tty: false }))).toEqual(expected);
+      }
+    }
+  });
+
+  it('treats TTY streams as raw stdout bytes', async () => {
+    const raw = Buffer.from('\u0001\u0000\u0000\u0000 not a header\nsecond\r\n');
+    expect(plain(await demux([raw.subarray(0, 5), raw.subarray(5)], { tty: true }))).toEqual([
+      { stream: 'stdout', text: '\u0001\u0000\u0000\u0000 not a header', cut: false },
+      { stream: 'stdout', text: 'second', cut: false },
+    ]);
+  });
+
+  it('cuts oversized lines per stream', async () => {
+    const lines = await demux([frame(1, `${'a'.repeat(40)}\nok\n`), frame(2, `${'b'.repeat(40)}\n`)], { tty: false, maxLineBytes: 8 });
+    expect(plain(lines)).toEqual([
+      { stream: 'stdout', text: 'aaaaaaaa', cut: true },
+      { stream: 'stdout', text: 'ok', cut: false },
+      { stream: 'stderr', text: 'bbbbbbbb', cut: true },
+    ]);
+  });
+
+  it('rejects a stream that is not multiplexed instead of inventing lines', async () => {
+    await expect(demux([Buffer.from('plain text that is no frame\n')], { tty: false })).rejects.toThrow(/Not a multiplexed Docker stream/);
+  });
+
+  it('strips and parses Docker timestamps, keeping a long line’s first stamp across its 16 KiB pieces', async () => {
+    const first = '2026-01-02T03:04:05.123456789Z';
+    const second = '2026-01-02T03:04:06.000000001Z';
+    const chunks = Buffer.concat([frame(1, `${first} hello\n`), frame(1, `${first} part one `), frame(1, `${second} part two\n`)]);
+    for (let at = 0; at <= chunks.length; at += 7) {
+      const lines = await demux([chunks.subarray(0, at), chunks.subarray(at)], { tty: false, timestamps: true });
+      expect(lines.map(({ text, timestamp, ts }) => ({ text, timestamp, ts }))).toEqual([
+        { text: 'hello', timestamp: first, ts: Date.parse('2026-01-02T03:04:05.123Z') },
+        { text: 'part one part two', timestamp: first, ts: Date.parse('2026-01-02T03:04:05.123Z') },
+      ]);
+    }
+  });
+
+  it('holds the source while an async handler works (backpressure)', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const frames = Array.from({ length: 50 }, (_, index) => frame(1, `line ${index}\n`));
+    const seen: string[] = [];
+    const demuxer = new DockerLogDemuxer({
+      tty: false,
+      onLines: async (lines) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.push(...lines.map((line) => line.text));
+        inFlight--;
+      },
+    });
+    const { pipeline } = await import('node:stream/promises');
+    await pipeline(Readable.from(frames), demuxer);
+    expect(maxInFlight).toBe(1);
+    expect(seen).toEqual(frames.map((_, index) => `line ${index}`));
+  });
+});
