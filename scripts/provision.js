@@ -2,7 +2,7 @@
 // Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd),
 // the busybox base image, docker-registry, and moto[server]. Fails naming whatever it could not provide.
 // Usage: node scripts/provision.js [chromium] [docker] [registry] [moto]   (no argument: all)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -159,11 +159,16 @@ export class RunRepository {
   updateStep(runId: string, name: StepName, changes: StepChanges): void {
     const sets: string[] = [];
     const values: unknown[] = [];
-    if (changes.status !== undefined) (sets.push('status = ?'), values.push(changes.status));
-    if (changes.startedAt !== undefined) (sets.push('started_at = ?'), values.push(changes.startedAt));
-    if (changes.finishedAt !== undefined) (sets.push('finished_at = ?'), values.push(changes.finishedAt));
-    if (changes.firstLineNo !== undefined) (sets.push('first_line_no = COALESCE(first_line_no, ?)'), values.push(changes.firstLineNo));
-    if (changes.lastLineNo !== undefined) (sets.push('last_line_no = ?'), values.push(changes.lastLineNo));
+    const put = (assignment: string, value: unknown): void => {
+      sets.push(assignment);
+      values.push(value);
+    };
+    if (changes.status !== undefined) put('status = ?', changes.status);
+    if (changes.startedAt !== undefined) put('started_at = ?', changes.startedAt);
+    if (changes.finishedAt !== undefined) put('finished_at = ?', changes.finishedAt);
+    // The first line of a step is set once; later calls only move its last line.
+    if (changes.firstLineNo !== undefined) put('first_line_no = COALESCE(first_line_no, ?)', changes.firstLineNo);
+    if (changes.lastLineNo !== undefined) put('last_line_no = ?', changes.lastLineNo);
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE steps SET ${sets.join(', ')} WHERE run_id = ? AND name = ?`).run(...values, runId, name);
   }
