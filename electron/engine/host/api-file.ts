@@ -23,7 +23,13 @@ export function readApiFile(dataDir: string): ApiFile {
   } catch {
     throw new Error(`No running Berth engine found (${file} does not exist). Start one with \`berth serve\` or open the Berth app.`);
   }
-  const parsed = apiFileSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = apiFileSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${file} is not a valid Berth API file. Restart \`berth serve\` to rewrite it.`);
   return parsed.data;
 }
