@@ -6,7 +6,8 @@ import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
 import type { DeploymentController } from '../pipeline/deployment-controller';
-import { idleMonitor, type DeploymentMonitor } from '../monitor/deployment-monitor';
+import type { DeploymentMonitor } from '../monitor/deployment-monitor';
+import { createDockerMonitor } from '../monitor/docker-monitor';
 import { Store } from '../store/store';
 import { configFromEnv, type EngineConfig } from './config';
 import { createDispatcher, type Dispatch } from './dispatcher';
@@ -63,7 +64,7 @@ export class Engine implements EngineContext {
     this.logs = new LogWriter(this.store);
     this.hub = new LogHub(this.store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
-    this.monitor = (options.monitor ?? (() => idleMonitor))(this);
+    this.monitor = (options.monitor ?? createDockerMonitor)(this);
     this.controller = (options.controller ?? defaultController)(this);
     this.dispatch = createDispatcher(createHandlers(this));
     this.retention = new RetentionJob(this.store, this.config.retentionIntervalMs);

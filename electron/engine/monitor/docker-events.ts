@@ -1,0 +1,162 @@
+import type Dockerode from 'dockerode';
+import { createLogger } from '../logger';
+import type { Store } from '../store/store';
+import { BERTH_LABEL, DEPLOYMENT_LABEL } from '../targets/docker/labels';
+import { errorText } from './runtime-log-follower';
+
+const log = createLogger('monitor/docker-events');
+
+/** Where the last handled Docker event is remembered, so a reconnect (or the next start) passes `since`. */
+export const EVENTS_SINCE_KEY = 'monitor.dockerEventsSince';
+
+export interface ContainerEvent {
+  readonly action: 'die' | 'oom' | 'start';
+  readonly containerId: string;
+  readonly deploymentId: string;
+  /** The exit code Docker attached to a `die`. */
+  readonly exitCode: number | null;
+  readonly timeNano: bigint;
+}
+
+export interface DockerEventHandlers {
+  onEvent(event: ContainerEvent): void;
+  /** The subscription is (re)established; events before this may have been missed, so reconcile. */
+  onConnected(): void;
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number | string;
+}
+
+const ACTIONS = new Set(['die', 'oom', 'start']);
+
+/**
+ * A persistent `docker events` subscription for Berth's containers (label berth.managed=true):
+ * `die`, `oom` and `start`. When the stream breaks (Docker restarted) it reconnects with `since`
+ * set to the last event it handled, then asks for a reconcile so no death is missed.
+ */
+export class DockerEventWatcher {
+  private stopped = false;
+  private stream: NodeJS.ReadableStream | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private sinceNano: bigint;
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly store: Store,
+    private readonly handlers: DockerEventHandlers,
+    private readonly options: { retryMs?: number; maxRetryMs?: number } = {},
+  ) {
+    const saved = store.state.get(EVENTS_SINCE_KEY);
+    this.sinceNano = saved && /^\d+$/.test(saved) ? BigInt(saved) : BigInt(Date.now()) * 1_000_000n;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    destroy(this.stream);
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const first = this.options.retryMs ?? 250;
+    const max = this.options.maxRetryMs ?? 5_000;
+    let wait = first;
+    while (!this.stopped) {
+      try {
+        // Docker's `since` is inclusive and in seconds: replays are harmless, handlers are idempotent.
+        const since = String(this.sinceNano / 1_000_000_000n);
+        const stream = (await this.docker.getEvents({
+          since: since as unknown as number,
+          filters: { type: ['container'], label: [`${BERTH_LABEL}=true`], event: [...ACTIONS] },
+        })) as NodeJS.ReadableStream;
+        if (this.stopped) {
+          destroy(stream);
+          break;
+        }
+        this.stream = stream;
+        wait = first;
+        this.handlers.onConnected();
+        await this.consume(stream);
+        if (!this.stopped) log.info('Docker event stream ended; reconnecting.');
+      } catch (error) {
+        if (!this.stopped) log.debug('Docker events unavailable; retrying', errorText(error));
+        wait = Math.min(max, wait * 2);
+      } finally {
+        this.stream = undefined;
+      }
+      if (!this.stopped) await this.sleep(wait);
+    }
+  }
+
+  private consume(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise((resolve) => {
+      let buffered = '';
+      stream.on('data', (chunk: Buffer | string) => {
+        buffered += chunk.toString();
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) !== -1) {
+          const text = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (text) this.handle(text);
+        }
+      });
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', resolve);
+    });
+  }
+
+  private handle(text: string): void {
+    let raw: RawEvent;
+    try {
+      raw = JSON.parse(text) as RawEvent;
+    } catch {
+      return;
+    }
+    const action = raw.Action ?? raw.status ?? '';
+    const attributes = raw.Actor?.Attributes ?? {};
+    const containerId = raw.Actor?.ID ?? raw.id;
+    const deploymentId = attributes[DEPLOYMENT_LABEL];
+    const timeNano = raw.timeNano !== undefined ? BigInt(raw.timeNano) : BigInt(raw.time ?? 0) * 1_000_000_000n;
+    if (timeNano > this.sinceNano) {
+      this.sinceNano = timeNano;
+      this.store.state.set(EVENTS_SINCE_KEY, String(timeNano));
+    }
+    if (!ACTIONS.has(action) || !containerId || !deploymentId) return;
+    const exit = attributes['exitCode'];
+    this.handlers.onEvent({
+      action: action as ContainerEvent['action'],
+      containerId,
+      deploymentId,
+      exitCode: exit !== undefined && /^-?\d+$/.test(exit) ? Number(exit) : null,
+      timeNano,
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+function destroy(stream: NodeJS.ReadableStream | undefined): void {
+  (stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
+}
