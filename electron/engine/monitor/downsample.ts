@@ -62,3 +62,6 @@ function normalise(values: readonly number[]): number[] {
   const range = max - min || 1;
   return values.map((value) => (value - min) / range);
 }
+
+/** Points returned when the caller does not say how many: about a chart's width in pixels. */
+export const DEFAULT_METRIC_POINTS = 1000;

@@ -3,6 +3,7 @@ import type { Engine } from '../engine';
 import { notFound } from '../engine-error';
 import type { Handlers } from '../dispatcher';
 import { searchLines } from '../../logs/search';
+import { DEFAULT_METRIC_POINTS, downsampleMetrics } from '../../monitor/downsample';
 
 type DeploymentHandlers = Pick<
   Handlers,
@@ -36,11 +37,13 @@ export function deploymentHandlers(engine: Engine): DeploymentHandlers {
       };
     },
     searchLogs: ({ id, q, regex, caseSensitive, limit }) => searchLines(engine.store.db, requireDeployment(engine, id).id, { query: q, regex, caseSensitive, limit }),
-    getMetrics: ({ id, from, to }) => {
+    getMetrics: ({ id, from, to, points }) => {
       const deployment = requireDeployment(engine, id);
       const range = timeRange({ from, to });
       const samples = engine.store.metrics.samples(deployment.id, range.from, range.to);
-      return { deploymentId: deployment.id, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), totalSamples: samples.length, samples };
+      // About one point per pixel keeps 3 days (8,640 samples per series) smooth to draw.
+      const shown = downsampleMetrics(samples, points ?? DEFAULT_METRIC_POINTS);
+      return { deploymentId: deployment.id, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), totalSamples: samples.length, samples: shown };
     },
     getHealthProbes: ({ id, from, to }) => {
       const deployment = requireDeployment(engine, id);
