@@ -65,8 +65,8 @@ export function toSamples(deploymentId: string, results: readonly MetricDataResu
   let lastMemory: number | null = null;
   const samples: NewMetricSample[] = [];
   for (const at of times) {
-    const cpuValue = cpu.get(at) ?? lastCpu;
-    const memoryValue = memory.get(at) ?? lastMemory;
+    const cpuValue: number | null = cpu.get(at) ?? lastCpu;
+    const memoryValue: number | null = memory.get(at) ?? lastMemory;
     lastCpu = cpuValue;
     lastMemory = memoryValue;
     samples.push({

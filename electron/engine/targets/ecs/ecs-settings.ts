@@ -1,0 +1,68 @@
+// A project's ECS block with Berth's defaults filled in, and the names Berth derives from the slug.
+import type { EnvVar } from '../../../../shared';
+import type { ProjectRecord } from '../../store/projects';
+import { StepFailure } from '../../pipeline/target';
+
+export interface ResolvedEcsSettings {
+  readonly cluster: string;
+  readonly service: string;
+  /** Task definition family and container name. */
+  readonly family: string;
+  readonly containerName: string;
+  readonly repository: string;
+  /** Overrides the ECR proxy endpoint (tests push to a local registry). */
+  readonly registryHost: string | null;
+  readonly publicUrl: string | null;
+  readonly healthPath: string;
+  readonly port: number;
+  readonly cpu: number;
+  readonly memoryMb: number;
+  readonly env: readonly EnvVar[];
+  readonly createService: boolean;
+  readonly executionRoleArn: string | null;
+  readonly logGroup: string;
+  readonly rolloutTimeoutMs: number;
+  readonly verifyTimeoutMs: number;
+  readonly deleteServiceOnStop: boolean;
+}
+
+export const DEFAULT_ROLLOUT_TIMEOUT_MS = 10 * 60_000;
+
+export function resolveEcsSettings(project: ProjectRecord): ResolvedEcsSettings {
+  const ecs = project.settings.ecs ?? {};
+  const name = `berth-${project.slug}`;
+  return {
+    cluster: ecs.cluster ?? 'default',
+    service: ecs.service ?? name,
+    family: name,
+    containerName: project.slug,
+    repository: ecs.repository ?? name,
+    registryHost: ecs.registryHost ?? null,
+    publicUrl: ecs.publicUrl ?? null,
+    healthPath: project.settings.healthPath,
+    port: project.settings.port,
+    cpu: ecs.cpu ?? 256,
+    memoryMb: ecs.memoryMb ?? 512,
+    env: project.settings.env,
+    createService: ecs.createService ?? false,
+    executionRoleArn: ecs.executionRoleArn ?? null,
+    logGroup: ecs.logGroup ?? `/berth/${project.slug}`,
+    rolloutTimeoutMs: ecs.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS,
+    verifyTimeoutMs: project.settings.verifyTimeoutMs,
+    deleteServiceOnStop: ecs.deleteServiceOnStop ?? false,
+  };
+}
+
+/** The URL verify and the health poller probe: the public URL joined with the health path. */
+export function probeUrl(settings: ResolvedEcsSettings): string {
+  if (!settings.publicUrl) {
+    throw new StepFailure(
+      'DEPLOYMENT_VERIFICATION_FAILED',
+      'The project has no public URL to probe. Set settings.ecs.publicUrl to the address of the service (load balancer or task IP).',
+    );
+  }
+  return new URL(settings.healthPath, settings.publicUrl.endsWith('/') ? settings.publicUrl : `${settings.publicUrl}/`).toString();
+}
+
+/** `awslogs` stream names are `<prefix>/<container>/<task id>`. */
+export const LOG_STREAM_PREFIX = 'berth';
