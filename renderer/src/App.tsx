@@ -1,21 +1,52 @@
-import { useEffect, useState } from 'react';
-import type { Project } from '../../shared';
-import { useApi } from './api/api-context';
+import { NotificationCenter } from './notifications/NotificationCenter';
+import { ProjectForm } from './projects/ProjectForm';
+import { ProjectsList } from './projects/ProjectsList';
+import { ProjectView } from './project/ProjectView';
+import { HealthIndicator } from './status/HealthIndicator';
+import { routeHref, useHashRoute, type Route } from './routing/use-hash-route';
 
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'projects':
+      return <ProjectsList />;
+    case 'new-project':
+      return <ProjectForm />;
+    case 'project':
+      return <ProjectView key={route.projectId} projectId={route.projectId} />;
+    case 'edit-project':
+      return <ProjectForm key={route.projectId} projectId={route.projectId} />;
+    case 'not-found':
+      return (
+        <section className="page">
+          <p role="alert">
+            There is no page at “{route.hash}”. <a href={routeHref({ name: 'projects' })}>Go to the projects list.</a>
+          </p>
+        </section>
+      );
+  }
+}
+
+/** The app shell: header with the health indicator, the routed screen, and the notification center. */
 export function App() {
-  const api = useApi();
-  const [projects, setProjects] = useState<Project[]>([]);
-  useEffect(() => {
-    void api.request('listProjects', {}).then((result) => result.ok && setProjects(result.value));
-  }, [api]);
+  const route = useHashRoute();
   return (
-    <main>
-      <h1>Berth</h1>
-      <ul>
-        {projects.map((project) => (
-          <li key={project.id}>{project.name}</li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      {/* Not a #main link: the hash is the router's. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <header className="app-header">
+        <h1>
+          <a href={routeHref({ name: 'projects' })} className="brand">
+            Berth
+          </a>
+        </h1>
+        <HealthIndicator />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Screen route={route} />
+      </main>
+      <NotificationCenter />
+    </div>
   );
 }

@@ -1,0 +1,28 @@
+import { openApp, startBerth, test, expect } from './support/berth';
+
+test('the header shows the Docker engine as reachable, with its version', async ({ page, berth }) => {
+  const status = await berth.api<{ docker: { reachable: boolean; version: string | null } }>('GET', '/api/status');
+  await openApp(page, berth);
+  const health = page.getByRole('status', { name: 'System health' });
+  if (status.body.docker.reachable) {
+    await expect(health).toContainText(`Docker ${status.body.docker.version}`);
+    await expect(health).toContainText('Healthy');
+  } else {
+    // The engine this machine has is down: the indicator must say so rather than guess.
+    await expect(health).toContainText('Docker offline');
+  }
+  await expect(health).toContainText(/AWS (not )?configured/);
+});
+
+test('with the Docker engine unreachable the header shows it offline and the engine degraded', async ({ page }) => {
+  const offline = await startBerth({ DOCKER_HOST: 'unix:///nonexistent.sock' });
+  try {
+    await openApp(page, offline);
+    const health = page.getByRole('status', { name: 'System health' });
+    await expect(health).toContainText('Docker offline');
+    await expect(health).toContainText('Degraded');
+    await expect(health).toHaveAttribute('data-degraded', 'true');
+  } finally {
+    await offline.stop();
+  }
+});

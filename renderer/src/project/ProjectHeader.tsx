@@ -1,0 +1,37 @@
+import type { Deployment, Project } from '../../../shared';
+import { StatusBadge } from '../common/StatusBadge';
+import { routeHref } from '../routing/use-hash-route';
+
+const STOPPABLE = new Set(['running', 'degraded', 'unreachable', 'crashed', 'deploying', 'paused', 'failed']);
+
+/** Seed 003's header: name, slug, target, status badge and Stop. */
+export function ProjectHeader({ project, deployment, stopping, onStop }: { project: Project; deployment: Deployment | null; stopping: boolean; onStop: () => void }) {
+  const canStop = deployment !== null && (deployment.containerId !== null || deployment.taskArn !== null || STOPPABLE.has(deployment.status)) && deployment.status !== 'stopped';
+  return (
+    <header className="project-header">
+      <div className="project-title">
+        <h2>{project.name}</h2>
+        <span className="mono muted" aria-label="Slug">
+          {project.slug}
+        </span>
+        <span className="tag" aria-label="Target">
+          {project.target === 'ecs' ? 'AWS ECS' : 'Docker'}
+        </span>
+        {deployment ? <StatusBadge status={deployment.status} label="Deployment status" /> : <span className="badge" data-tone="neutral">Not deployed</span>}
+        {deployment && deployment.health !== 'unknown' ? (
+          <span className="muted" aria-label="Health">
+            health: {deployment.health}
+          </span>
+        ) : null}
+      </div>
+      <div className="project-header-actions">
+        <a className="button subtle" href={routeHref({ name: 'edit-project', projectId: project.id })}>
+          Settings
+        </a>
+        <button type="button" className="button danger" disabled={!canStop || stopping} onClick={onStop} title={canStop ? 'Stop the deployment: SIGTERM, then SIGKILL after the grace period, then remove the container.' : 'Nothing is running.'}>
+          {stopping ? 'Stopping…' : 'Stop'}
+        </button>
+      </div>
+    </header>
+  );
+}

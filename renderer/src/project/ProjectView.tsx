@@ -1,0 +1,161 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiError, RunDetail, Step } from '../../../shared';
+import { useApi } from '../api/api-context';
+import { ErrorNotice } from '../common/ErrorNotice';
+import { useEngineEvent } from '../common/use-event';
+import { HistoryTab } from '../history/HistoryTab';
+import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
+import { MetricsPanel } from '../metrics/MetricsPanel';
+import { routeHref } from '../routing/use-hash-route';
+import { DeployActions } from './DeployActions';
+import { FailureCard } from './FailureCard';
+import { InfoGrid } from './InfoGrid';
+import { ProjectHeader } from './ProjectHeader';
+import { ProjectTabs, type TabName } from './ProjectTabs';
+import { isActiveRun, StepsPanel, type RunControlHandlers } from './StepsPanel';
+import { useProjectState } from './use-project-state';
+
+type Busy = 'deploy' | 'rollback' | 'pause' | 'resume' | 'stop' | 'stop-deployment' | null;
+
+/** One project: seed 003's header and info grid, the run with its steps, and the Logs / Metrics / History tabs. */
+export function ProjectView({ projectId }: { projectId: string }) {
+  const api = useApi();
+  const state = useProjectState(projectId);
+  const { project, deployment, runs, latestRun, releases, acceptRun, acceptDeployment } = state;
+  const [tab, setTab] = useState<TabName>('logs');
+  const [jumpTo, setJumpTo] = useState<LogJumpTarget | null>(null);
+  const [viewedRunId, setViewedRunId] = useState<string | null>(null);
+  const [pinnedRun, setPinnedRun] = useState<RunDetail | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [actionError, setActionError] = useState<{ action: string; error: ApiError } | null>(null);
+
+  useEffect(() => {
+    document.title = project ? `${project.name} — Berth` : 'Berth';
+  }, [project]);
+
+  // A run picked from History stays in the steps panel, live, until "Show latest run".
+  useEffect(() => {
+    if (!viewedRunId) return setPinnedRun(null);
+    void api.request('getRun', { id: viewedRunId }).then((result) => {
+      if (result.ok) setPinnedRun(result.value);
+      else setActionError({ action: 'Could not load that run.', error: result.error });
+    });
+  }, [api, viewedRunId]);
+  useEngineEvent('runUpdated', (run) => {
+    if (run.id === viewedRunId) setPinnedRun(run);
+  });
+
+  const shownRun = viewedRunId ? (pinnedRun?.id === viewedRunId ? pinnedRun : null) : latestRun;
+  const runActive = isActiveRun(latestRun);
+
+  const perform = useCallback(
+    async <T,>(kind: Exclude<Busy, null>, action: string, call: () => Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>, onDone: (value: T) => void) => {
+      setBusy(kind);
+      setActionError(null);
+      const result = await call();
+      setBusy(null);
+      if (result.ok) onDone(result.value);
+      else setActionError({ action, error: result.error });
+    },
+    [],
+  );
+
+  const jumpToLine = (lineNo: number) => {
+    setTab('logs');
+    setJumpTo({ lineNo, nonce: Date.now() });
+  };
+
+  if (state.loadError && !project) {
+    return (
+      <section className="page">
+        <p>
+          <a href={routeHref({ name: 'projects' })}>← Projects</a>
+        </p>
+        <ErrorNotice action="Could not open this project." error={state.loadError} />
+      </section>
+    );
+  }
+  if (!project) return <p className="page muted">Loading project…</p>;
+
+  const controls: RunControlHandlers = {
+    busy: busy === 'pause' || busy === 'resume' || busy === 'stop' ? busy : null,
+    onPause: () => shownRun && void perform('pause', 'Could not pause the run.', () => api.request('pauseRun', { id: shownRun.id }), acceptRun),
+    onResume: () => shownRun && void perform('resume', 'Could not resume the run.', () => api.request('resumeRun', { id: shownRun.id }), acceptRun),
+    onStop: () => shownRun && void perform('stop', 'Could not stop the run.', () => api.request('stopRun', { id: shownRun.id }), acceptRun),
+  };
+
+  const openStep = (step: Step) => {
+    setTab('logs');
+    if (step.firstLineNo !== null) setJumpTo({ lineNo: step.firstLineNo, nonce: Date.now() });
+  };
+
+  const currentRelease = releases.find((release) => release.current) ?? null;
+  const logDeploymentId = deployment?.id ?? shownRun?.deploymentId ?? null;
+
+  return (
+    <section className="page project-view" aria-label={`Project ${project.name}`}>
+      <p className="breadcrumb">
+        <a href={routeHref({ name: 'projects' })}>← Projects</a>
+      </p>
+      <ProjectHeader
+        project={project}
+        deployment={deployment}
+        stopping={busy === 'stop-deployment'}
+        onStop={() => deployment && void perform('stop-deployment', 'Could not stop the deployment.', () => api.request('stopDeployment', { id: deployment.id }), acceptDeployment)}
+      />
+      {state.loadError ? <ErrorNotice action="Part of this project did not load." error={state.loadError} /> : null}
+      <InfoGrid project={project} deployment={deployment} currentRelease={currentRelease} />
+      <DeployActions
+        hasDeployment={deployment !== null}
+        runActive={runActive}
+        releases={releases}
+        busy={busy === 'deploy' || busy === 'rollback' ? busy : null}
+        onDeploy={() =>
+          void perform('deploy', deployment ? 'Could not start the redeploy.' : 'Could not start the deploy.', () => api.request('deploy', { id: project.id }), (value) => {
+            setViewedRunId(null);
+            acceptDeployment(value.deployment);
+            acceptRun(value.run);
+          })
+        }
+        onRollback={(releaseId) =>
+          void perform('rollback', 'Could not start the rollback.', () => api.request('rollback', { id: project.id, releaseId }), (value) => {
+            setViewedRunId(null);
+            acceptRun(value.run);
+          })
+        }
+      />
+      {actionError ? <ErrorNotice action={actionError.action} error={actionError.error} onDismiss={() => setActionError(null)} /> : null}
+      {shownRun ? (
+        <div className="run-area">
+          <StepsPanel run={shownRun} isLatest={shownRun.id === latestRun?.id} controls={controls} onOpenStep={openStep} onShowLatest={() => setViewedRunId(null)} />
+          {shownRun.status === 'failed' && shownRun.failure ? <FailureCard failure={shownRun.failure} onShowEvidence={jumpToLine} /> : null}
+        </div>
+      ) : (
+        <p className="muted">No runs yet. Press Deploy to build and start this project.</p>
+      )}
+      <ProjectTabs selected={tab} onSelect={setTab}>
+        {tab === 'logs' ? (
+          logDeploymentId ? (
+            <LogViewer deploymentId={logDeploymentId} run={shownRun} jumpTo={jumpTo} />
+          ) : (
+            <p className="muted">Logs appear here once the project has been deployed.</p>
+          )
+        ) : null}
+        {tab === 'metrics' ? (
+          logDeploymentId ? (
+            <MetricsPanel
+              deploymentId={logDeploymentId}
+              onJumpToTime={(ts) => {
+                setTab('logs');
+                setJumpTo({ ts, nonce: Date.now() });
+              }}
+            />
+          ) : (
+            <p className="muted">Metrics appear here once the project has been deployed.</p>
+          )
+        ) : null}
+        {tab === 'history' ? <HistoryTab runs={runs} viewedRunId={shownRun?.id ?? null} onViewRun={(runId) => setViewedRunId(runId === latestRun?.id ? null : runId)} /> : null}
+      </ProjectTabs>
+    </section>
+  );
+}

@@ -1,0 +1,266 @@
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type RestartPolicy, type Target } from '../../../shared';
+import { useApi } from '../api/api-context';
+import { ErrorNotice } from '../common/ErrorNotice';
+import { navigate, routeHref } from '../routing/use-hash-route';
+import { ECS_FIELDS, emptyForm, formFromProject, formToInput, newEnvRow, type EcsField, type FieldErrors, type ProjectFormState } from './project-form-model';
+
+const ECS_LABELS: Readonly<Record<EcsField, { label: string; placeholder: string }>> = {
+  region: { label: 'Region', placeholder: 'eu-west-1' },
+  profile: { label: 'AWS profile', placeholder: 'default' },
+  cluster: { label: 'Cluster', placeholder: 'my-cluster' },
+  service: { label: 'Service', placeholder: 'my-service' },
+  repository: { label: 'ECR repository', placeholder: 'my-app' },
+  registryHost: { label: 'Registry host', placeholder: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' },
+  publicUrl: { label: 'Public URL', placeholder: 'https://app.example.com' },
+  cpu: { label: 'CPU units', placeholder: '256' },
+  memoryMb: { label: 'Memory (MB)', placeholder: '512' },
+};
+
+/** Strips the dispatcher's "Invalid input for createProject: settings.port:" prefix next to the field it names. */
+function fieldMessage(error: ApiError): string {
+  let message = error.message.replace(/^Invalid input for \w+: /, '');
+  if (error.field && message.startsWith(`${error.field}: `)) message = message.slice(error.field.length + 2);
+  return message;
+}
+
+function Field({ id, label, error, hint, children }: { id: string; label: string; error: string | undefined; hint?: string; children: ReactNode }) {
+  return (
+    <div className="field" data-invalid={error ? true : undefined}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Props for a text input wired to one field path, so errors land next to it and are announced with it. */
+function describedBy(id: string, error: string | undefined, hint?: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  if (error) return { 'aria-invalid': true, 'aria-describedby': `${id}-error` };
+  if (hint) return { 'aria-describedby': `${id}-hint` };
+  return {};
+}
+
+/** Add (no projectId) or edit a project. Validated here with the engine's schema, and again by the engine. */
+export function ProjectForm({ projectId }: { projectId?: string }) {
+  const api = useApi();
+  const formId = useId();
+  const [project, setProject] = useState<Project | null>(null);
+  const [form, setForm] = useState<ProjectFormState>(emptyForm);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<ApiError | string | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!projectId) return;
+    void api.request('getProject', { id: projectId }).then((result) => {
+      if (!result.ok) return setLoadError(result.error);
+      setProject(result.value);
+      setForm(formFromProject(result.value));
+    });
+  }, [api, projectId]);
+
+  useEffect(() => {
+    document.title = projectId ? `Edit ${project?.name ?? 'project'} — Berth` : 'Add project — Berth';
+  }, [projectId, project]);
+
+  const update = (patch: Partial<ProjectFormState>) => setForm((current) => ({ ...current, ...patch }));
+  const id = (field: string) => `${formId}-${field.replace(/\./g, '-')}`;
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    const checked = formToInput(form, project ?? undefined);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setFormError('Some fields need fixing before the project can be saved; each one says what is wrong.');
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    const result = project ? await api.request('updateProject', { id: project.id, ...checked.input }) : await api.request('createProject', checked.input);
+    setSaving(false);
+    if (result.ok) return navigate({ name: 'project', projectId: result.value.id });
+    if (result.error.field) {
+      setErrors({ [result.error.field]: fieldMessage(result.error) });
+      setFormError('The engine did not accept one field; it is marked below.');
+    } else {
+      setFormError(result.error);
+    }
+  };
+
+  const remove = async () => {
+    if (!project || !window.confirm(`Remove "${project.name}"? Its deployments are stopped and its history is deleted.`)) return;
+    const result = await api.request('deleteProject', { id: project.id });
+    if (!result.ok) return setFormError(result.error);
+    navigate({ name: 'projects' });
+  };
+
+  if (loadError) return <ErrorNotice action="Could not open this project." error={loadError} />;
+  if (projectId && !project) return <p className="muted">Loading project…</p>;
+
+  // Errors the form has no input for are shown at the top so none is ever hidden.
+  const knownField = (field: string) => /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+))$/.test(field);
+  const strayErrors = Object.entries(errors).filter(([field]) => !knownField(field));
+
+  const text = (field: string, label: string, value: string, onChange: (value: string) => void, options: { placeholder?: string; hint?: string; mono?: boolean; inputMode?: 'numeric' } = {}) => (
+    <Field id={id(field)} label={label} error={errors[field]} {...(options.hint ? { hint: options.hint } : {})}>
+      <input
+        id={id(field)}
+        name={field}
+        className={options.mono ? 'mono' : undefined}
+        value={value}
+        placeholder={options.placeholder}
+        inputMode={options.inputMode}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(event) => onChange(event.target.value)}
+        {...describedBy(id(field), errors[field], options.hint)}
+      />
+    </Field>
+  );
+
+  return (
+    <section className="page narrow" aria-labelledby={`${formId}-heading`}>
+      <p>
+        <a href={project ? routeHref({ name: 'project', projectId: project.id }) : routeHref({ name: 'projects' })}>← {project ? project.name : 'Projects'}</a>
+      </p>
+      <h2 id={`${formId}-heading`}>{project ? `Edit ${project.name}` : 'Add a project'}</h2>
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label={project ? 'Edit project' : 'Add project'}>
+        {formError ? <ErrorNotice error={formError} /> : null}
+        {strayErrors.map(([field, message]) => (
+          <ErrorNotice key={field} error={`${field}: ${message}`} />
+        ))}
+
+        <fieldset>
+          <legend>Project</legend>
+          {text('name', 'Name', form.name, (name) => update({ name }), { placeholder: 'My service' })}
+          {text('sourceDir', 'Source directory', form.sourceDir, (sourceDir) => update({ sourceDir }), {
+            placeholder: '/home/me/src/my-service',
+            hint: 'Absolute path of the folder that holds the Dockerfile.',
+            mono: true,
+          })}
+          <Field id={id('target')} label="Target" error={errors['target']}>
+            <select id={id('target')} name="target" value={form.target} onChange={(event) => update({ target: event.target.value as Target })}>
+              {TARGETS.map((target) => (
+                <option key={target} value={target}>
+                  {target === 'ecs' ? 'AWS ECS' : 'Local Docker'}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </fieldset>
+
+        <fieldset>
+          <legend>Runtime</legend>
+          <div className="field-row">
+            {text('settings.port', 'Container port', form.port, (port) => update({ port }), { inputMode: 'numeric', hint: 'The port the app listens on inside its container.' })}
+            {text('settings.hostPort', 'Host port', form.hostPort, (hostPort) => update({ hostPort }), { inputMode: 'numeric', placeholder: 'automatic', hint: 'Leave empty to pick a free port on 127.0.0.1.' })}
+          </div>
+          <div className="field-row">
+            {text('settings.healthPath', 'Health path', form.healthPath, (healthPath) => update({ healthPath }), { mono: true })}
+            {text('settings.memoryLimitMb', 'Memory limit (MB)', form.memoryLimitMb, (memoryLimitMb) => update({ memoryLimitMb }), { inputMode: 'numeric' })}
+          </div>
+          <div className="field-row">
+            <Field id={id('settings.restartPolicy')} label="Restart policy" error={errors['settings.restartPolicy']}>
+              <select id={id('settings.restartPolicy')} value={form.restartPolicy} onChange={(event) => update({ restartPolicy: event.target.value as RestartPolicy })}>
+                {RESTART_POLICIES.map((policy) => (
+                  <option key={policy} value={policy}>
+                    {policy}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <div className="field checkbox-field">
+              <label>
+                <input type="checkbox" checked={form.keepCrashedContainers} onChange={(event) => update({ keepCrashedContainers: event.target.checked })} />
+                Keep crashed containers for debugging
+              </label>
+            </div>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Environment</legend>
+          {form.env.length === 0 ? <p className="muted">No environment variables.</p> : null}
+          {form.env.map((row, index) => {
+            const nameField = `settings.env.${index}.name`;
+            const valueField = `settings.env.${index}.value`;
+            const setRow = (patch: Partial<typeof row>) => update({ env: form.env.map((candidate) => (candidate.key === row.key ? { ...candidate, ...patch } : candidate)) });
+            return (
+              <div className="env-row" key={row.key} role="group" aria-label={`Variable ${index + 1}`}>
+                <Field id={id(nameField)} label="Name" error={errors[nameField]}>
+                  <input id={id(nameField)} className="mono" value={row.name} placeholder="NAME" autoComplete="off" spellCheck={false} onChange={(event) => setRow({ name: event.target.value })} {...describedBy(id(nameField), errors[nameField])} />
+                </Field>
+                <Field id={id(valueField)} label="Value" error={errors[valueField]}>
+                  <input
+                    id={id(valueField)}
+                    className="mono"
+                    type={row.secret ? 'password' : 'text'}
+                    value={row.value}
+                    placeholder={row.storedSecret ? 'secret is set — type to replace' : ''}
+                    autoComplete="off"
+                    spellCheck={false}
+                    onChange={(event) => setRow({ value: event.target.value })}
+                    {...describedBy(id(valueField), errors[valueField])}
+                  />
+                </Field>
+                <div className="field checkbox-field">
+                  <label>
+                    <input type="checkbox" checked={row.secret} onChange={(event) => setRow({ secret: event.target.checked })} />
+                    Secret
+                  </label>
+                </div>
+                <button type="button" className="button subtle small" aria-label={`Remove variable ${row.name || index + 1}`} onClick={() => update({ env: form.env.filter((candidate) => candidate.key !== row.key) })}>
+                  Remove
+                </button>
+              </div>
+            );
+          })}
+          <button type="button" className="button subtle" onClick={() => update({ env: [...form.env, newEnvRow()] })}>
+            Add variable
+          </button>
+          <p className="field-hint">Secret values are stored by the engine and never shown again or written to logs.</p>
+        </fieldset>
+
+        {form.target === 'ecs' ? (
+          <fieldset>
+            <legend>AWS ECS</legend>
+            <div className="field-grid">
+              {ECS_FIELDS.map((field) =>
+                text(`settings.ecs.${field}`, ECS_LABELS[field].label, form.ecs[field], (value) => update({ ecs: { ...form.ecs, [field]: value } }), {
+                  placeholder: ECS_LABELS[field].placeholder,
+                  ...(field === 'cpu' || field === 'memoryMb' ? { inputMode: 'numeric' as const } : {}),
+                }),
+              )}
+            </div>
+          </fieldset>
+        ) : null}
+
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={saving}>
+            {saving ? 'Saving…' : project ? 'Save changes' : 'Add project'}
+          </button>
+          <a className="button subtle" href={project ? routeHref({ name: 'project', projectId: project.id }) : routeHref({ name: 'projects' })}>
+            Cancel
+          </a>
+          {project ? (
+            <button type="button" className="button danger push-right" onClick={() => void remove()}>
+              Remove project
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}

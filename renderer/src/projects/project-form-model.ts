@@ -1,0 +1,171 @@
+// The add/edit project form as plain data: what the inputs hold, how it becomes a request, and
+// which field each validation error belongs to. No React here, so unit tests can cover it.
+import {
+  projectCreateSchema,
+  RESTART_POLICIES,
+  type EcsSettings,
+  type Project,
+  type ProjectCreate,
+  type RestartPolicy,
+  type Target,
+} from '../../../shared';
+
+export interface EnvRow {
+  /** Stable React key; not sent. */
+  readonly key: string;
+  readonly name: string;
+  readonly value: string;
+  readonly secret: boolean;
+  /** A secret the engine already holds: its value is never shown, and empty means "keep it". */
+  readonly storedSecret: boolean;
+}
+
+export const ECS_FIELDS = ['region', 'profile', 'cluster', 'service', 'repository', 'registryHost', 'publicUrl', 'cpu', 'memoryMb'] as const;
+export type EcsField = (typeof ECS_FIELDS)[number];
+
+export interface ProjectFormState {
+  readonly name: string;
+  readonly sourceDir: string;
+  readonly target: Target;
+  readonly port: string;
+  readonly hostPort: string;
+  readonly healthPath: string;
+  readonly memoryLimitMb: string;
+  readonly restartPolicy: RestartPolicy;
+  readonly keepCrashedContainers: boolean;
+  readonly env: readonly EnvRow[];
+  readonly ecs: Readonly<Record<EcsField, string>>;
+}
+
+/** Field path (as the engine names it in `error.field`, e.g. `settings.port`) → message. */
+export type FieldErrors = Readonly<Record<string, string>>;
+
+let rowCounter = 0;
+export function newEnvRow(partial: Partial<Omit<EnvRow, 'key'>> = {}): EnvRow {
+  rowCounter += 1;
+  return { key: `env-${rowCounter}`, name: '', value: '', secret: false, storedSecret: false, ...partial };
+}
+
+const emptyEcs: Record<EcsField, string> = {
+  region: '',
+  profile: '',
+  cluster: '',
+  service: '',
+  repository: '',
+  registryHost: '',
+  publicUrl: '',
+  cpu: '',
+  memoryMb: '',
+};
+
+export function emptyForm(): ProjectFormState {
+  return {
+    name: '',
+    sourceDir: '',
+    target: 'docker',
+    port: '8080',
+    hostPort: '',
+    healthPath: '/health',
+    memoryLimitMb: '1536',
+    restartPolicy: 'unless-stopped',
+    keepCrashedContainers: false,
+    env: [],
+    ecs: emptyEcs,
+  };
+}
+
+export function formFromProject(project: Project): ProjectFormState {
+  const { settings } = project;
+  const ecs = settings.ecs ?? {};
+  return {
+    name: project.name,
+    sourceDir: project.sourceDir,
+    target: project.target,
+    port: String(settings.port),
+    hostPort: settings.hostPort === undefined ? '' : String(settings.hostPort),
+    healthPath: settings.healthPath,
+    memoryLimitMb: String(settings.memoryLimitMb),
+    restartPolicy: RESTART_POLICIES.includes(settings.restartPolicy) ? settings.restartPolicy : 'unless-stopped',
+    keepCrashedContainers: settings.keepCrashedContainers,
+    env: settings.env.map((variable) =>
+      newEnvRow({ name: variable.name, value: variable.secret ? '' : (variable.value ?? ''), secret: variable.secret, storedSecret: variable.secret }),
+    ),
+    ecs: Object.fromEntries(ECS_FIELDS.map((field) => [field, ecs[field] === undefined ? '' : String(ecs[field])])) as Record<EcsField, string>,
+  };
+}
+
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+function parseWholeNumber(text: string): Parsed<number | undefined> {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: true, value: undefined };
+  if (!/^\d+$/.test(trimmed)) return { ok: false, error: 'must be a whole number' };
+  return { ok: true, value: Number(trimmed) };
+}
+
+/**
+ * Turns the form into a create/patch body, checked with the same zod schema the engine uses.
+ * `base` is the project being edited: settings the form does not show are kept as they are.
+ */
+export function formToInput(
+  form: ProjectFormState,
+  base?: Project,
+): { readonly ok: true; readonly input: ProjectCreate } | { readonly ok: false; readonly errors: FieldErrors } {
+  const errors: Record<string, string> = {};
+  const number = (field: string, text: string): number | undefined => {
+    const parsed = parseWholeNumber(text);
+    if (!parsed.ok) {
+      errors[field] = parsed.error;
+      return undefined;
+    }
+    return parsed.value;
+  };
+
+  const port = number('settings.port', form.port);
+  const hostPort = number('settings.hostPort', form.hostPort);
+  const memoryLimitMb = number('settings.memoryLimitMb', form.memoryLimitMb);
+
+  let ecs: EcsSettings | undefined;
+  if (form.target === 'ecs') {
+    // Settings the form does not show (e.g. executionRoleArn) are kept; shown ones come from the form.
+    const kept = Object.fromEntries(Object.entries(base?.settings.ecs ?? {}).filter(([field]) => !(ECS_FIELDS as readonly string[]).includes(field)));
+    const block: Record<string, unknown> = { ...kept };
+    for (const field of ECS_FIELDS) {
+      const text = form.ecs[field].trim();
+      if (text === '') continue;
+      block[field] = field === 'cpu' || field === 'memoryMb' ? number(`settings.ecs.${field}`, text) : text;
+    }
+    ecs = block as EcsSettings;
+  }
+
+  const { env: _storedEnv, ecs: storedEcs, ...keptSettings } = base?.settings ?? { env: [], ecs: undefined };
+  const input = {
+    name: form.name,
+    sourceDir: form.sourceDir.trim(),
+    target: form.target,
+    settings: {
+      ...keptSettings,
+      ...(port !== undefined ? { port } : {}),
+      ...(hostPort !== undefined ? { hostPort } : {}),
+      healthPath: form.healthPath.trim() === '' ? '/health' : form.healthPath.trim(),
+      ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
+      restartPolicy: form.restartPolicy,
+      keepCrashedContainers: form.keepCrashedContainers,
+      env: form.env
+        .filter((row) => row.name.trim() !== '' || row.value !== '')
+        .map((row) => ({ name: row.name.trim(), value: row.value, secret: row.secret })),
+      ...(form.target === 'ecs' ? { ecs } : storedEcs ? { ecs: storedEcs } : {}),
+    },
+  };
+  if (form.hostPort.trim() === '') delete (input.settings as { hostPort?: number }).hostPort;
+
+  const checked = projectCreateSchema.safeParse(input);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      const field = issue.path.map(String).join('.');
+      if (!(field in errors)) errors[field] = issue.message;
+    }
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, input };
+}
