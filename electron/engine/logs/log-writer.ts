@@ -1,7 +1,12 @@
 import type { LogLine, LogSource, LogStream, StepName } from '../../../shared';
 import type { Store } from '../store/store';
 import { fromStored } from './stored-line';
-import type { StoredLine } from '../store/log-lines';
+import type { SearchBlock, StoredLine } from '../store/log-lines';
+import type { DemuxedLinesHandler } from './docker-demux';
+import { blockOfLine, indexText, SEARCH_BLOCK_BYTES } from './search-index';
+import { createLogger } from '../logger';
+
+const log = createLogger('logs/writer');
 
 /** One line as a source hands it over; the writer assigns lineNo. */
 export interface LogEntry {
@@ -13,6 +18,20 @@ export interface LogEntry {
   /** Milliseconds since the epoch; defaults to when the writer received it. */
   readonly ts?: number;
   readonly cut?: boolean;
+  /** The exact bytes when `text` cannot hold them (the assembler sets this for invalid UTF-8). */
+  readonly raw?: Uint8Array | null;
+}
+
+/** Where a source's lines belong: everything a LogEntry carries besides the line itself. */
+export interface LogContext {
+  readonly source: LogSource;
+  readonly runId?: string | null;
+  readonly step?: StepName | null;
+}
+
+interface OpenBlock {
+  blockNo: number;
+  bits: Uint8Array;
 }
 
 export type CommitListener = (deploymentId: string, lines: readonly LogLine[]) => void;
@@ -36,6 +55,8 @@ export class LogWriter {
   private timer: NodeJS.Timeout | undefined;
   private readonly nextLineNo = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
+  /** Each deployment's newest search block, kept in memory so a commit only rewrites one blob. */
+  private readonly openBlocks = new Map<string, OpenBlock>();
   private closed = false;
 
   constructor(private readonly store: Store, options: LogWriterOptions = {}) {
@@ -56,10 +77,23 @@ export class LogWriter {
       step: entry.step ?? null,
       text: entry.text,
       cut: entry.cut ?? false,
+      raw: entry.raw ?? null,
     });
     if (this.pending.length >= this.maxBatchLines) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
+    else this.timer ??= setTimeout(() => this.flushFromTimer(), this.maxDelayMs);
     return lineNo;
+  }
+
+  /**
+   * A handler for DockerLogDemuxer / pumpDockerLogs that appends every line with this context
+   * (the line's own Docker timestamp, when it has one, becomes its ts).
+   */
+  sink(deploymentId: string, context: LogContext): DemuxedLinesHandler {
+    return (lines) => {
+      for (const line of lines) {
+        this.append(deploymentId, { ...context, stream: line.stream, text: line.text, cut: line.cut, raw: line.raw ?? null, ...(line.ts !== undefined && !Number.isNaN(line.ts) ? { ts: line.ts } : {}) });
+      }
+    };
   }
 
   /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once. */
@@ -77,7 +111,7 @@ export class LogWriter {
     const batch = this.pending;
     this.pending = [];
     try {
-      this.store.logLines.insertMany(batch);
+      this.store.logLines.insertMany(batch, this.indexBatch(batch));
     } catch (error) {
       // Nothing was committed: forget the allocated numbers so the next batch reuses them gap-free.
       for (const deploymentId of new Set(batch.map((line) => line.deploymentId))) this.nextLineNo.delete(deploymentId);
@@ -107,6 +141,33 @@ export class LogWriter {
   close(): void {
     this.flush();
     this.closed = true;
+  }
+
+  private flushFromTimer(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      // Nobody awaits a timer: say what was lost instead of crashing the engine.
+      log.error('A batch of log lines could not be committed and was dropped.', error);
+    }
+  }
+
+  /** Adds the batch's text to the search index; returns the blocks to write with it. */
+  private indexBatch(batch: readonly StoredLine[]): SearchBlock[] {
+    const touched = new Map<string, SearchBlock>();
+    for (const line of batch) {
+      const blockNo = blockOfLine(line.lineNo);
+      let block = this.openBlocks.get(line.deploymentId);
+      if (!block || block.blockNo !== blockNo) {
+        if (block) touched.set(`${line.deploymentId}:${block.blockNo}`, { deploymentId: line.deploymentId, blockNo: block.blockNo, bits: block.bits });
+        const stored = this.store.logLines.searchBlock(line.deploymentId, blockNo);
+        block = { blockNo, bits: stored ? Uint8Array.from(stored) : new Uint8Array(SEARCH_BLOCK_BYTES) };
+        this.openBlocks.set(line.deploymentId, block);
+      }
+      indexText(block.bits, line.text);
+      touched.set(`${line.deploymentId}:${blockNo}`, { deploymentId: line.deploymentId, blockNo, bits: block.bits });
+    }
+    return [...touched.values()];
   }
 
   private allocate(deploymentId: string): number {

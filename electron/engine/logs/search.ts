@@ -1,7 +1,8 @@
-import type { Database } from 'better-sqlite3';
-import type { SearchHit } from '../../../shared';
+import type { Database, Statement } from 'better-sqlite3';
+import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
 import { EngineError } from '../host/engine-error';
-import { fromRow } from '../store/log-lines';
+import { toIso } from '../store/time';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from './search-index';
 
 export interface SearchOptions {
   readonly query: string;
@@ -10,25 +11,162 @@ export interface SearchOptions {
   readonly limit: number;
 }
 
+export interface SearchResult {
+  hits: SearchHit[];
+  /** More lines matched than `limit`. */
+  truncated: boolean;
+}
+
+interface HitRow {
+  line_no: number;
+  ts: number;
+  stream: number;
+  step: StepName | null;
+  run_id: string | null;
+  text: string;
+}
+
 function compile(options: SearchOptions): RegExp {
   try {
-    const source = options.regex ? options.query : options.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const source = options.regex ? options.query : escapeRegExp(options.query);
     return new RegExp(source, options.caseSensitive ? '' : 'i');
   } catch (error) {
     throw new EngineError('VALIDATION_FAILED', `q: not a valid regular expression (${(error as Error).message}).`, 'q');
   }
 }
 
-/** Full-history search over every stored line of a deployment, oldest first. */
-export function searchLines(db: Database, deploymentId: string, options: SearchOptions): { hits: SearchHit[]; truncated: boolean } {
-  const pattern = compile(options);
-  const hits: SearchHit[] = [];
-  const statement = db.prepare('SELECT * FROM log_lines WHERE deployment_id = ? ORDER BY line_no');
-  for (const row of statement.iterate(deploymentId) as Iterable<Parameters<typeof fromRow>[0]>) {
-    if (!pattern.test(row.text)) continue;
-    if (hits.length === options.limit) return { hits, truncated: true };
-    const line = fromRow(row);
-    hits.push({ lineNo: line.lineNo, ts: line.ts, stream: line.stream, step: line.step, runId: line.runId, text: line.text });
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const QUANTIFIER = /^(?:[*?]|\{0?,|\{0\})/;
+
+/**
+ * The longest literal every match of `source` must contain, or '' when none can be proven.
+ * Conservative: only top-level text outside groups, classes and alternations counts, and a
+ * character that a quantifier may repeat or drop ends the run.
+ */
+export function requiredLiteral(source: string): string {
+  let best = '';
+  let run = '';
+  let depth = 0;
+  const close = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]!;
+    if (char === '\\') {
+      const next = source[index + 1];
+      index++;
+      if (next === undefined) return '';
+      // \d, \w, \b, \1, \u… are classes or assertions; punctuation escapes are literal.
+      if (depth === 0 && /[^A-Za-z0-9]/.test(next)) {
+        if (QUANTIFIER.test(source.slice(index + 1))) close();
+        else run += next;
+      } else close();
+      continue;
+    }
+    if (char === '[') {
+      close();
+      // Skip the class, honouring escapes and a leading ].
+      index++;
+      if (source[index] === '^') index++;
+      if (source[index] === ']') index++;
+      while (index < source.length && source[index] !== ']') index += source[index] === '\\' ? 2 : 1;
+      continue;
+    }
+    if (char === '(') {
+      depth++;
+      close();
+      continue;
+    }
+    if (char === ')') {
+      depth = Math.max(0, depth - 1);
+      close();
+      continue;
+    }
+    if (char === '|') {
+      if (depth === 0) return '';
+      continue;
+    }
+    if (char === '{') {
+      // A counted repeat: `{2}`, `{1,3}`; its digits are no literal.
+      close();
+      while (index < source.length && source[index] !== '}') index++;
+      continue;
+    }
+    if ('.^$*+?}'.includes(char)) {
+      // `x+` still requires one x, but keep it simple: quantified characters end the run.
+      close();
+      continue;
+    }
+    if (depth > 0) continue;
+    if (QUANTIFIER.test(source.slice(index + 1)) || source[index + 1] === '+') {
+      close();
+      continue;
+    }
+    run += char;
   }
-  return { hits, truncated: false };
+  close();
+  return best;
+}
+
+/**
+ * Full-history search over every stored line of a deployment, oldest first. Literal searches (and
+ * regexes with a required literal) read only the blocks whose trigram bitsets may match; anything
+ * else scans every line block by block.
+ */
+export class LogSearch {
+  private readonly selectRange: Statement<[string, number, number], HitRow>;
+  private readonly selectBlocks: Statement<[string], { block_no: number; bits: Buffer }>;
+  private readonly selectLast: Statement<[string], { last: number | null }>;
+  private readonly selectFirst: Statement<[string], { first: number | null }>;
+
+  constructor(db: Database) {
+    this.selectRange = db.prepare(
+      'SELECT line_no, ts, stream, step, run_id, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
+    );
+    this.selectBlocks = db.prepare('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? ORDER BY block_no');
+    this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
+    this.selectFirst = db.prepare('SELECT MIN(line_no) AS first FROM log_lines WHERE deployment_id = ?');
+  }
+
+  search(deploymentId: string, options: SearchOptions): SearchResult {
+    const pattern = compile(options);
+    const literal = options.regex ? requiredLiteral(options.query) : options.query;
+    const required = requiredBits(literal, options.caseSensitive);
+    const last = this.selectLast.get(deploymentId)?.last ?? 0;
+    const first = this.selectFirst.get(deploymentId)?.first ?? 1;
+    const hits: SearchHit[] = [];
+    if (last === 0) return { hits, truncated: false };
+
+    const lastBlock = blockOfLine(last);
+    // Blocks without a stored bitset (lines older than the index) are always scanned.
+    const stored = required ? new Map(this.selectBlocks.all(deploymentId).map((row) => [row.block_no, row.bits])) : undefined;
+    for (let block = blockOfLine(first); block <= lastBlock; block++) {
+      const bits = stored?.get(block);
+      if (required && bits && !blockMayContain(bits, required)) continue;
+      for (const row of this.selectRange.all(deploymentId, firstLineOfBlock(block), lastLineOfBlock(block))) {
+        if (!pattern.test(row.text)) continue;
+        if (hits.length === options.limit) return { hits, truncated: true };
+        hits.push({
+          lineNo: row.line_no,
+          ts: toIso(row.ts),
+          stream: LOG_STREAMS[row.stream] ?? 'system',
+          step: row.step,
+          runId: row.run_id,
+          text: row.text,
+        });
+      }
+    }
+    return { hits, truncated: false };
+  }
+}
+
+const searchers = new WeakMap<Database, LogSearch>();
+
+/** Full-history search (kept for callers of the first version); statements are prepared once per database. */
+export function searchLines(db: Database, deploymentId: string, options: SearchOptions): SearchResult {
+  let searcher = searchers.get(db);
+  if (!searcher) searchers.set(db, (searcher = new LogSearch(db)));
+  return searcher.search(deploymentId, options);
 }

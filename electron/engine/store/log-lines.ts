@@ -12,6 +12,7 @@ interface LogLineRow {
   step: StepName | null;
   text: string;
   cut: number;
+  raw?: Buffer | null;
 }
 
 /** A line ready to store: lineNo already assigned by the log writer. */
@@ -25,6 +26,15 @@ export interface StoredLine {
   readonly step: StepName | null;
   readonly text: string;
   readonly cut: boolean;
+  /** The exact bytes when `text` cannot hold them (invalid UTF-8); see logs/line-assembler.ts. */
+  readonly raw?: Uint8Array | null;
+}
+
+/** One block of the search index (logs/search-index.ts). */
+export interface SearchBlock {
+  readonly deploymentId: string;
+  readonly blockNo: number;
+  readonly bits: Uint8Array;
 }
 
 export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
@@ -36,20 +46,29 @@ export class LogLineRepository {
   private readonly selectTail: Statement<[string, number], LogLineRow>;
   private readonly selectLast: Statement<[string], { last: number | null }>;
   private readonly selectAtTime: Statement<[string, number], { line_no: number }>;
+  private readonly selectBeforeTime: Statement<[string, number], { line_no: number }>;
+  private readonly upsertBlock: Statement<[string, number, Uint8Array]>;
+  private readonly selectBlock: Statement<[string, number], { bits: Buffer }>;
+  private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
+    this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
+    this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
+    this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
     this.selectSince = db.prepare('SELECT * FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?');
     this.selectTail = db.prepare('SELECT * FROM (SELECT * FROM log_lines WHERE deployment_id = ? ORDER BY line_no DESC LIMIT ?) ORDER BY line_no');
     this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
     this.selectAtTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts >= ? ORDER BY ts, line_no LIMIT 1');
   }
 
-  /** Inserts lines in one transaction. Callers batch; this never splits. */
-  insertMany(lines: readonly StoredLine[]): void {
+  /** Inserts lines (and the search blocks they touched) in one transaction. Callers batch; this never splits. */
+  insertMany(lines: readonly StoredLine[], blocks: readonly SearchBlock[] = []): void {
     this.db.transaction(() => {
+      for (const block of blocks) this.upsertBlock.run(block.deploymentId, block.blockNo, block.bits);
       for (const line of lines) {
         this.insert.run(
           line.deploymentId,
@@ -61,6 +80,7 @@ export class LogLineRepository {
           line.step,
           line.text,
           line.cut ? 1 : 0,
+          line.raw ?? null,
         );
       }
     })();
@@ -82,6 +102,25 @@ export class LogLineRepository {
   /** The first line at or after a moment, for "jump to this time". */
   lineNoAt(deploymentId: string, ts: number): number | undefined {
     return this.selectAtTime.get(deploymentId, ts)?.line_no;
+  }
+
+  /** The last line at or before a moment. */
+  lineNoBefore(deploymentId: string, ts: number): number | undefined {
+    return this.selectBeforeTime.get(deploymentId, ts)?.line_no;
+  }
+
+  /** A search block's bits as stored, or undefined when the block has no lines yet. */
+  searchBlock(deploymentId: string, blockNo: number): Uint8Array | undefined {
+    return this.selectBlock.get(deploymentId, blockNo)?.bits;
+  }
+
+  /** A line's exact bytes: `raw` when stored, else its text in UTF-8; undefined when there is no such line. */
+  rawBytes(deploymentId: string, lineNo: number): Buffer | undefined {
+    const row = this.selectRaw.get(deploymentId, lineNo);
+    if (!row) return undefined;
+    if (row.raw) return row.raw;
+    const text = this.db.prepare('SELECT text FROM log_lines WHERE deployment_id = ? AND line_no = ?').get(deploymentId, lineNo) as { text: string };
+    return Buffer.from(text.text, 'utf8');
   }
 
   range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {

@@ -1,0 +1,95 @@
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pumpDockerLogs } from '../../../electron/engine/logs/docker-demux';
+import { logFixture } from './fixture';
+
+describe('LogWriter', () => {
+  let fixture: ReturnType<typeof logFixture>;
+  afterEach(() => {
+    vi.useRealTimers();
+    fixture?.close();
+  });
+
+  it('numbers lines per deployment, gap-free, and resumes numbering from the store', () => {
+    fixture = logFixture();
+    const { writer, store } = fixture;
+    expect(writer.append('a', { stream: 'stdout', source: 'runtime', text: 'a1' })).toBe(1);
+    expect(writer.append('b', { stream: 'stdout', source: 'runtime', text: 'b1' })).toBe(1);
+    expect(writer.append('a', { stream: 'stderr', source: 'deploy', text: 'a2', step: 'build', runId: 'r' })).toBe(2);
+    writer.flush();
+    expect(store.logLines.since('a', 0, 10).map((line) => [line.lineNo, line.text, line.stream, line.step])).toEqual([
+      [1, 'a1', 'stdout', null],
+      [2, 'a2', 'stderr', 'build'],
+    ]);
+    const second = new (writer.constructor as typeof import('../../../electron/engine/logs/log-writer').LogWriter)(store);
+    expect(second.append('a', { stream: 'stdout', source: 'runtime', text: 'a3' })).toBe(3);
+    second.flush();
+  });
+
+  it('commits at most maxBatchLines per transaction, and publishes each batch only after its commit', () => {
+    fixture = logFixture({ maxBatchLines: 100, maxDelayMs: 10_000 });
+    const { writer, store } = fixture;
+    const seen: { count: number; storedAtPublish: number }[] = [];
+    writer.onCommit((deploymentId, lines) => seen.push({ count: lines.length, storedAtPublish: store.logLines.lastLineNo(deploymentId) }));
+    for (let index = 0; index < 250; index++) writer.append('d', { stream: 'stdout', source: 'runtime', text: `line ${index}` });
+    expect(seen).toEqual([
+      { count: 100, storedAtPublish: 100 },
+      { count: 100, storedAtPublish: 200 },
+    ]);
+    writer.flush();
+    expect(seen.at(-1)).toEqual({ count: 50, storedAtPublish: 250 });
+  });
+
+  it('commits a quiet trickle within maxDelayMs', () => {
+    vi.useFakeTimers();
+    fixture = logFixture({ maxDelayMs: 50 });
+    const { writer, store } = fixture;
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: 'alone' });
+    expect(store.logLines.lastLineNo('d')).toBe(0);
+    vi.advanceTimersByTime(49);
+    expect(store.logLines.lastLineNo('d')).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(store.logLines.lastLineNo('d')).toBe(1);
+  });
+
+  it('publishes nothing and reuses the numbers when a commit fails', () => {
+    fixture = logFixture({ maxDelayMs: 10_000 });
+    const { writer, store } = fixture;
+    const published: number[] = [];
+    writer.onCommit((_deploymentId, lines) => published.push(...lines.map((line) => line.lineNo)));
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: 'one' });
+    writer.flush();
+    store.db.exec("CREATE TRIGGER refuse BEFORE INSERT ON log_lines WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: 'two' });
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: 'poison' });
+    expect(() => writer.flush()).toThrow(/refused/);
+    expect(store.logLines.lastLineNo('d')).toBe(1);
+    expect(writer.append('d', { stream: 'stdout', source: 'runtime', text: 'three' })).toBe(2);
+    writer.flush();
+    expect(published).toEqual([1, 2]);
+  });
+
+  it('stores hostile content byte-faithfully: escapes, NUL, CR overwrites, invalid UTF-8, a 1 MB line (cut)', async () => {
+    fixture = logFixture();
+    const { writer, store } = fixture;
+    const hostile = [
+      Buffer.from('\u001b]0;pwned title\u0007\u001b]2;other\u001b\\ title changes'),
+      Buffer.from('\u001b]52;c;ZWNobyBwd25lZA==\u0007 clipboard write'),
+      Buffer.from('\u001b]8;;javascript:alert(1)\u001b\\link\u001b]8;;\u001b\\'),
+      Buffer.from('\u001bP$qm\u001b\\ DECRQSS'),
+      Buffer.from('progress 10%\rprogress 90%\rdone'),
+      Buffer.from([0x6e, 0x75, 0x6c, 0x00, 0x6c, 0x00]),
+      Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff, 0x41]),
+      Buffer.from('\u001b['.repeat(20_000)),
+    ];
+    const huge = Buffer.alloc(1_048_576, 0x7a);
+    const input = Buffer.concat([...hostile.flatMap((bytes) => [bytes, Buffer.from('\n')]), huge, Buffer.from('\nafter\n')]);
+    await pumpDockerLogs(Readable.from([input.subarray(0, 777), input.subarray(777)]), { tty: true, onLines: writer.sink('d', { source: 'runtime' }) });
+    writer.flush();
+    hostile.forEach((bytes, index) => expect(store.logLines.rawBytes('d', index + 1), `line ${index + 1}`).toEqual(bytes));
+    const cut = store.logLines.since('d', hostile.length, 2);
+    expect(cut[0]).toMatchObject({ cut: true, text: 'z'.repeat(65_536) });
+    expect(cut[1]).toMatchObject({ cut: false, text: 'after' });
+    expect(store.logLines.since('d', 5, 1)[0]!.text).toBe('nul\u0000l\u0000');
+  });
+});
