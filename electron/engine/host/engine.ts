@@ -6,6 +6,7 @@ import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
 import type { DeploymentController } from '../pipeline/deployment-controller';
+import { createDeploymentController } from '../pipeline/create-controller';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
 import { createDockerMonitor } from '../monitor/docker-monitor';
 import { Store } from '../store/store';
@@ -96,7 +97,7 @@ export class Engine implements EngineContext {
   }
 }
 
-let defaultController: (context: EngineContext) => DeploymentController = () => unbuiltController;
+let defaultController: (context: EngineContext) => DeploymentController = (context) => createDeploymentController(context);
 
 /** Lets the pipeline module register itself without the host importing every target. */
 export function setDefaultController(factory: (context: EngineContext) => DeploymentController): void {
@@ -107,7 +108,8 @@ const notBuilt = (): never => {
   throw new EngineError('UNSUPPORTED', 'Deploying is not available in this build of Berth.');
 };
 
-const unbuiltController: DeploymentController = {
+/** A controller that refuses to deploy: for hosts and tests that run without the pipeline. */
+export const unbuiltController: DeploymentController = {
   deploy: async () => notBuilt(),
   rollback: async () => notBuilt(),
   pause: async () => notBuilt(),

@@ -55,7 +55,13 @@ export class StepFailure extends Error {
     readonly code: FailureCode,
     /** One sentence: what most likely went wrong, and what to do. */
     readonly likelyCause: string,
-    readonly options: { readonly evidenceLineNo?: number; readonly cause?: unknown } = {},
+    readonly options: {
+      /** Use this line as evidence. */
+      readonly evidenceLineNo?: number;
+      /** Use this line only when no line of the step reads as an error. */
+      readonly fallbackEvidenceLineNo?: number;
+      readonly cause?: unknown;
+    } = {},
   ) {
     super(likelyCause);
     this.name = 'StepFailure';

@@ -1,0 +1,553 @@
+// The target-neutral pipeline runner (DESIGN §3 "A deploy", seed 002). It owns Runs and Steps:
+// creates them, runs the target's steps in order, honours pause/resume/stop between and during
+// steps, writes step output to the deployment's log, stamps step times and line ranges, emits
+// `runUpdated`/`deploymentUpdated` on every change, classifies failures and rolls back.
+import type { Deployment, DeployResult, Failure, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import { createLogger, redact, redactText } from '../logger';
+import type { EngineContext } from '../host/engine';
+import { EngineError, notFound } from '../host/engine-error';
+import type { DeploymentChanges } from '../store/deployments';
+import type { ProjectRecord } from '../store/projects';
+import { classifyFailure, type EvidenceLine } from './classify-failure';
+import type { DeploymentController } from './deployment-controller';
+import { StepAborted, StepFailure, type DeployTarget, type RunState, type StepContext } from './target';
+
+const log = createLogger('pipeline/runner');
+
+/** How long `stop()` waits for the aborted step to settle before it answers. */
+const STOP_SETTLE_MS = 30_000;
+
+interface ActiveRun {
+  readonly runId: string;
+  readonly deploymentId: string;
+  readonly project: ProjectRecord;
+  readonly target: DeployTarget;
+  readonly kind: RunKind;
+  readonly previousRelease: Release | null;
+  readonly state: RunState;
+  readonly abort: AbortController;
+  pauseRequested: boolean;
+  stopRequested: boolean;
+  /** Set while the run waits in `paused`; calling it wakes the run. */
+  wake: (() => void) | null;
+  done: Promise<void>;
+}
+
+type StepOutcome = { readonly kind: 'success' } | { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly failure: StepFailure };
+
+export type TargetFactories = Partial<Record<Target, (context: EngineContext) => DeployTarget>>;
+
+export class PipelineController implements DeploymentController {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly targets = new Map<Target, DeployTarget>();
+  private closing = false;
+
+  constructor(
+    private readonly engine: EngineContext,
+    factories: TargetFactories,
+  ) {
+    for (const [name, factory] of Object.entries(factories) as [Target, (context: EngineContext) => DeployTarget][]) {
+      this.targets.set(name, factory(engine));
+    }
+  }
+
+  async deploy(project: ProjectRecord): Promise<DeployResult> {
+    const target = this.requireTarget(project.target);
+    const { store } = this.engine;
+    let deployment = store.deployments.forProjectTarget(project.id, project.target);
+    const kind: RunKind = deployment ? 'redeploy' : 'deploy';
+    deployment ??= store.deployments.create(project.id, project.target);
+    this.assertNoActiveRun(deployment.id);
+    const run = this.startRun(project, target, deployment, kind, null);
+    return { run, deployment: store.deployments.get(deployment.id)! };
+  }
+
+  async rollback(project: ProjectRecord, releaseId?: string): Promise<RunDetail> {
+    const target = this.requireTarget(project.target);
+    const { store } = this.engine;
+    const deployment = store.deployments.forProjectTarget(project.id, project.target);
+    if (!deployment) throw new EngineError('CONFLICT', `"${project.name}" has never been deployed to ${project.target}, so there is nothing to roll back to. Deploy it first.`);
+    this.assertNoActiveRun(deployment.id);
+    let release: Release | undefined;
+    if (releaseId) {
+      release = store.releases.get(releaseId);
+      if (!release || release.deploymentId !== deployment.id) throw notFound('release', releaseId);
+      if (release.current) throw new EngineError('CONFLICT', `Release ${release.id} is already the current release. Pick an earlier one from \`GET /api/projects/${project.id}/releases\`.`);
+    } else {
+      release = store.releases.previous(deployment.id);
+      if (!release) throw new EngineError('CONFLICT', `"${project.name}" has no earlier release to roll back to.`);
+    }
+    return this.startRun(project, target, deployment, 'rollback', release);
+  }
+
+  async pause(runId: string): Promise<RunDetail> {
+    const active = this.requireActive(runId);
+    if (!active.stopRequested) {
+      active.pauseRequested = true;
+      this.log(active, '[PAUSE] requested: the current step finishes, then the run waits.');
+    }
+    return this.emitRun(runId);
+  }
+
+  async resume(runId: string): Promise<RunDetail> {
+    const active = this.requireActive(runId);
+    if (active.pauseRequested || active.wake) {
+      active.pauseRequested = false;
+      const wake = active.wake;
+      active.wake = null;
+      if (wake) wake();
+      else this.log(active, '[RESUME] pause cancelled before the step finished.');
+    }
+    return this.emitRun(runId);
+  }
+
+  async stop(runId: string): Promise<RunDetail> {
+    const active = this.active.get(runId);
+    if (!active) {
+      const run = this.engine.store.runs.getDetail(runId);
+      if (!run) throw notFound('run', runId);
+      return run; // already finished: stopping is a no-op
+    }
+    if (!active.stopRequested) {
+      active.stopRequested = true;
+      this.log(active, '[STOP] run stop requested: the current step is aborted and the remaining steps are skipped.');
+      active.abort.abort(new StepAborted());
+      const wake = active.wake;
+      active.wake = null;
+      wake?.();
+    }
+    await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
+    return this.engine.store.runs.getDetail(runId)!;
+  }
+
+  async stopDeployment(deploymentId: string): Promise<Deployment> {
+    const { store, logs, monitor } = this.engine;
+    const deployment = store.deployments.get(deploymentId);
+    if (!deployment) throw notFound('deployment', deploymentId);
+    for (const active of this.active.values()) if (active.deploymentId === deploymentId) await this.stop(active.runId);
+    const target = this.targets.get(deployment.target);
+    try {
+      monitor.unwatch(deploymentId);
+    } catch (error) {
+      log.warn('monitor.unwatch failed', error);
+    }
+    // Seed 003: status first, so everyone sees `stopped` while the container is torn down.
+    this.updateDeployment(deploymentId, { status: 'stopped' });
+    const system = (text: string): void => {
+      try {
+        logs.system(deploymentId, text, { source: 'runtime' });
+      } catch (error) {
+        log.warn('could not write a stop line', error);
+      }
+    };
+    system('[STOP] stopping the deployment');
+    if (target) {
+      try {
+        await target.stopDeployment(store.deployments.get(deploymentId)!, { system });
+      } catch (error) {
+        system(`[STOP] ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else {
+      system(`[STOP] no ${deployment.target} target in this build of Berth; only the record was cleared`);
+    }
+    // Whatever failed above, the row never stays stuck with a container it no longer has.
+    return this.updateDeployment(deploymentId, { status: 'stopped', containerId: null, taskArn: null, hostPort: null, health: 'unknown' });
+  }
+
+  async recover(): Promise<void> {
+    const { store, logs } = this.engine;
+    for (const run of store.runs.listActive()) {
+      if (this.active.has(run.id)) continue;
+      const detail = store.runs.getDetail(run.id)!;
+      const interrupted = detail.steps.find((step) => step.status === 'running') ?? detail.steps.find((step) => step.status === 'pending');
+      const now = Date.now();
+      const lineNo = logs.system(run.deploymentId, `[INTERRUPTED] Berth stopped while run ${run.id} was ${run.status}${interrupted ? ` (step ${interrupted.name})` : ''}; the run is closed as RUN_INTERRUPTED.`, {
+        runId: run.id,
+        step: interrupted?.name ?? null,
+        source: 'deploy',
+      });
+      for (const step of detail.steps) {
+        if (step.status === 'running') store.runs.updateStep(run.id, step.name, { status: 'failed', finishedAt: now, lastLineNo: lineNo });
+        else if (step.status === 'pending') store.runs.updateStep(run.id, step.name, { status: 'skipped' });
+      }
+      const failure = classifyFailure({
+        step: interrupted?.name ?? null,
+        code: 'RUN_INTERRUPTED',
+        likelyCause: 'The Berth engine exited (crash, kill or power loss) in the middle of this run. Nothing half-done was kept; deploy again.',
+        lines: this.stepLines(detail, interrupted?.name ?? null),
+      });
+      store.runs.update(run.id, { status: 'failed', finishedAt: now, failure });
+      this.engine.events.emit('runUpdated', store.runs.getDetail(run.id)!);
+      const deployment = store.deployments.get(run.deploymentId);
+      if (deployment && (deployment.status === 'deploying' || deployment.status === 'paused')) {
+        this.updateDeployment(deployment.id, { status: deployment.currentReleaseId ? 'running' : 'failed' });
+      }
+    }
+    for (const [name, target] of this.targets) {
+      if (!target.reconcile) continue;
+      const deployments = store.deployments.list().filter((deployment) => deployment.target === name);
+      await target.reconcile(deployments, (deploymentId, text) => logs.system(deploymentId, text, { source: 'runtime' }));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const running = [...this.active.values()];
+    for (const active of running) {
+      active.stopRequested = true;
+      active.abort.abort(new StepAborted('Berth is shutting down.'));
+      active.wake?.();
+    }
+    await Promise.race([Promise.allSettled(running.map((active) => active.done)), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  }
+
+  /** The target for `name`; ECS registers itself through the same factories. */
+  targetFor(name: Target): DeployTarget | undefined {
+    return this.targets.get(name);
+  }
+
+  // ---- running a run ----
+
+  private startRun(project: ProjectRecord, target: DeployTarget, deployment: Deployment, kind: RunKind, rollbackTo: Release | null): RunDetail {
+    if (this.closing) throw new EngineError('CONFLICT', 'Berth is shutting down; deploy again once it has restarted.');
+    const { store } = this.engine;
+    for (const variable of project.settings.env) if (variable.secret) redact(variable.value);
+    const previousRelease = deployment.currentReleaseId ? (store.releases.get(deployment.currentReleaseId) ?? null) : null;
+    const run = store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind, steps: target.steps(kind), rollbackOfReleaseId: rollbackTo?.id ?? null });
+    const active: ActiveRun = {
+      runId: run.id,
+      deploymentId: deployment.id,
+      project,
+      target,
+      kind,
+      previousRelease,
+      state: rollbackTo ? { rollbackTo, extra: {} } : { extra: {} },
+      abort: new AbortController(),
+      pauseRequested: false,
+      stopRequested: false,
+      wake: null,
+      done: Promise.resolve(),
+    };
+    this.active.set(run.id, active);
+    this.updateDeployment(deployment.id, { status: 'deploying' });
+    this.emitRun(run.id);
+    active.done = this.execute(active)
+      .catch((error: unknown) => {
+        log.error(`run ${run.id} ended unexpectedly`, error);
+        this.finishFailed(active, null, new StepFailure('DEPLOYMENT_FAILED_GENERIC', `Berth hit an internal error: ${errorText(error)}`));
+      })
+      .finally(() => this.active.delete(run.id));
+    return store.runs.getDetail(run.id)!;
+  }
+
+  private async execute(active: ActiveRun): Promise<void> {
+    const { store } = this.engine;
+    store.runs.update(active.runId, { status: 'in_progress', startedAt: Date.now() });
+    this.log(active, `[RUN] ${active.kind} run ${active.runId} started for ${active.project.name} (${active.target.target})${active.state.rollbackTo ? ` to release ${active.state.rollbackTo.id}` : ''}`);
+    this.emitRun(active.runId);
+
+    for (;;) {
+      const next = store.runs.steps(active.runId).find((step) => step.status === 'pending');
+      if (!next) break;
+      if (!active.stopRequested && active.pauseRequested) await this.waitWhilePaused(active);
+      if (active.stopRequested) return this.finishStopped(active);
+
+      const outcome = await this.runStep(active, next.name);
+      if (outcome.kind === 'stopped') return this.finishStopped(active);
+      if (outcome.kind === 'failed') return this.handleFailure(active, next.name, outcome.failure);
+    }
+    this.finishCompleted(active);
+  }
+
+  private async runStep(active: ActiveRun, step: StepName): Promise<StepOutcome> {
+    const { store } = this.engine;
+    store.runs.updateStep(active.runId, step, { status: 'running', startedAt: Date.now() });
+    this.emitRun(active.runId);
+    const context = this.stepContext(active, step);
+    let outcome: StepOutcome;
+    try {
+      await active.target.runStep(step, context);
+      if (active.stopRequested) throw new StepAborted();
+      outcome = { kind: 'success' };
+    } catch (error) {
+      if (active.stopRequested) outcome = { kind: 'stopped' };
+      else if (error instanceof StepFailure) outcome = { kind: 'failed', failure: error };
+      else {
+        const classified = active.target.classifyError?.(error, step);
+        outcome = { kind: 'failed', failure: classified ?? new StepFailure('DEPLOYMENT_FAILED_GENERIC', `The ${step} step failed: ${errorText(error)}`, { cause: error }) };
+      }
+      if (outcome.kind === 'failed') context.stderr(`${outcome.failure.code}: ${outcome.failure.message}`);
+      else context.system(`[STOP] ${step} aborted by a stop request`);
+    }
+    this.engine.logs.flush();
+    const lastLineNo = this.engine.logs.lastAllocated(active.deploymentId);
+    const status = outcome.kind === 'success' ? 'success' : outcome.kind === 'failed' ? 'failed' : 'skipped';
+    store.runs.updateStep(active.runId, step, { status, finishedAt: Date.now(), ...(context.wroteLines() ? { lastLineNo } : {}) });
+    this.emitRun(active.runId);
+    return outcome;
+  }
+
+  private stepContext(active: ActiveRun, step: StepName): StepContext & { wroteLines(): boolean } {
+    const { store, logs } = this.engine;
+    let wrote = false;
+    const write = (stream: 'stdout' | 'stderr' | 'system', text: string): number => {
+      let lineNo = logs.lastAllocated(active.deploymentId);
+      const parts = text.split('\n');
+      if (parts.length > 1 && parts.at(-1) === '') parts.pop();
+      for (const part of parts) {
+        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(part.endsWith('\r') ? part.slice(0, -1) : part) });
+        if (!wrote) {
+          wrote = true;
+          store.runs.updateStep(active.runId, step, { firstLineNo: lineNo });
+        }
+      }
+      return lineNo;
+    };
+    const deploymentAtStart = store.deployments.get(active.deploymentId)!;
+    return {
+      step,
+      signal: active.abort.signal,
+      project: active.project,
+      run: store.runs.getDetail(active.runId)!,
+      deploymentAtStart,
+      previousRelease: active.previousRelease,
+      state: active.state,
+      deployment: () => store.deployments.get(active.deploymentId)!,
+      updateDeployment: (changes) => this.updateDeployment(active.deploymentId, changes),
+      stdout: (text) => write('stdout', text),
+      stderr: (text) => write('stderr', text),
+      system: (text) => write('system', text),
+      wroteLines: () => wrote,
+    };
+  }
+
+  private async waitWhilePaused(active: ActiveRun): Promise<void> {
+    const { store } = this.engine;
+    store.runs.update(active.runId, { status: 'paused' });
+    this.updateDeployment(active.deploymentId, { status: 'paused' });
+    this.log(active, '[PAUSE] run paused; resume it to continue.');
+    this.emitRun(active.runId);
+    await new Promise<void>((resolve) => {
+      active.wake = resolve;
+    });
+    if (active.stopRequested) return;
+    store.runs.update(active.runId, { status: 'in_progress' });
+    this.updateDeployment(active.deploymentId, { status: 'deploying' });
+    this.log(active, '[RESUME] run resumed.');
+    this.emitRun(active.runId);
+  }
+
+  private async handleFailure(active: ActiveRun, step: StepName, failure: StepFailure): Promise<void> {
+    const { store } = this.engine;
+    if (active.kind === 'rollback') {
+      const base = this.failureFrom(active, step, failure);
+      return this.finishFailed(active, step, failure, { ...base, code: 'MANUAL_ROLLBACK_FAILED', ...codeInfo('MANUAL_ROLLBACK_FAILED'), likelyCause: `${failure.code}: ${failure.likelyCause}` });
+    }
+    if (step !== 'verify') return this.finishFailed(active, step, failure);
+
+    const verifyFailure = this.failureFrom(active, step, failure);
+    const candidate = active.previousRelease;
+    if (!candidate) {
+      if (active.kind === 'deploy') return this.finishFailed(active, step, failure, verifyFailure);
+      // A redeploy whose deployment never had a release: nothing can serve in its place.
+      return this.finishFailed(active, step, failure, {
+        ...verifyFailure,
+        stage: 'rollback',
+        code: 'AUTOMATIC_ROLLBACK_NO_CANDIDATE',
+        ...codeInfo('AUTOMATIC_ROLLBACK_NO_CANDIDATE'),
+        likelyCause: `Verify failed (${failure.code}: ${failure.likelyCause}) and there is no earlier release to restore.`,
+      });
+    }
+
+    store.runs.insertStep(active.runId, 'rollback', 'done');
+    active.state.rollbackTo = candidate;
+    this.emitRun(active.runId);
+    const outcome = await this.runStep(active, 'rollback');
+    if (outcome.kind === 'stopped') return this.finishStopped(active);
+    if (outcome.kind === 'failed') {
+      const rollbackFailure = this.failureFrom(active, 'rollback', outcome.failure);
+      return this.finishFailed(active, 'rollback', outcome.failure, {
+        ...rollbackFailure,
+        code: 'AUTOMATIC_ROLLBACK_FAILED',
+        ...codeInfo('AUTOMATIC_ROLLBACK_FAILED'),
+        likelyCause: `Verify failed (${failure.code}), then restoring release ${candidate.id} failed: ${outcome.failure.likelyCause}`,
+      });
+    }
+    return this.finishFailed(active, step, failure, {
+      ...verifyFailure,
+      likelyCause: `${verifyFailure.likelyCause} Berth rolled back automatically: release ${candidate.id} is serving again.`,
+    });
+  }
+
+  private failureFrom(active: ActiveRun, step: StepName, failure: StepFailure): Failure {
+    const detail = this.engine.store.runs.getDetail(active.runId)!;
+    return classifyFailure({
+      step,
+      code: failure.code,
+      likelyCause: failure.likelyCause,
+      lines: this.stepLines(detail, step),
+      ...(failure.options.evidenceLineNo !== undefined ? { evidenceLineNo: failure.options.evidenceLineNo } : {}),
+      ...(failure.options.fallbackEvidenceLineNo !== undefined ? { fallbackEvidenceLineNo: failure.options.fallbackEvidenceLineNo } : {}),
+    });
+  }
+
+  /** The lines this run wrote for `step` (runtime lines interleaved in the range are left out). */
+  private stepLines(run: RunDetail, step: StepName | null): EvidenceLine[] {
+    this.engine.logs.flush();
+    const stored = step ? run.steps.find((candidate) => candidate.name === step) : undefined;
+    const fresh = step ? this.engine.store.runs.steps(run.id).find((candidate) => candidate.name === step) : undefined;
+    const first = fresh?.firstLineNo ?? stored?.firstLineNo ?? null;
+    if (first === null) return [];
+    const last = fresh?.lastLineNo ?? this.engine.logs.lastAllocated(run.deploymentId);
+    return this.engine.store.logLines
+      .range(run.deploymentId, first, Math.max(first, last))
+      .filter((line) => line.runId === run.id && line.step === step)
+      .map((line) => ({ lineNo: line.lineNo, text: line.text }));
+  }
+
+  private finishCompleted(active: ActiveRun): void {
+    const { store, monitor } = this.engine;
+    const now = Date.now();
+    let release: Release | undefined;
+    if (active.kind === 'rollback' && active.state.rollbackTo) {
+      release = active.state.rollbackTo;
+    } else if (active.state.imageRef) {
+      release = store.releases.create({
+        deploymentId: active.deploymentId,
+        runId: active.runId,
+        imageRef: active.state.imageRef,
+        imageId: active.state.imageId ?? null,
+        taskDefinitionArn: active.state.taskDefinitionArn ?? null,
+      });
+    }
+    store.runs.update(active.runId, {
+      status: 'completed',
+      finishedAt: now,
+      ...(active.state.imageRef ? { imageRef: active.state.imageRef } : {}),
+      ...(release ? { releaseId: release.id } : {}),
+    });
+    this.updateDeployment(active.deploymentId, {
+      status: 'running',
+      health: 'healthy',
+      startedAt: now,
+      ...(release ? { currentReleaseId: release.id, imageRef: release.imageRef } : {}),
+    });
+    this.log(active, `[DONE] run ${active.runId} completed${release ? `: release ${release.id} (${release.imageRef}) is live` : ''}.`);
+    this.emitRun(active.runId);
+    try {
+      monitor.watch(active.deploymentId);
+    } catch (error) {
+      log.warn('monitor.watch failed', error);
+    }
+  }
+
+  private async finishStopped(active: ActiveRun): Promise<void> {
+    const { store } = this.engine;
+    this.skipPending(active.runId);
+    await this.cleanup(active);
+    store.runs.update(active.runId, { status: 'stopped', finishedAt: Date.now() });
+    this.settleDeployment(active, 'stopped');
+    this.log(active, `[STOP] run ${active.runId} stopped; completed steps were kept.`);
+    this.emitRun(active.runId);
+  }
+
+  private async finishFailed(active: ActiveRun, step: StepName | null, failure: StepFailure, classified?: Failure): Promise<void> {
+    const { store } = this.engine;
+    const result = classified ?? (step ? this.failureFrom(active, step, failure) : classifyFailure({ step, code: failure.code, likelyCause: failure.likelyCause, lines: [] }));
+    this.skipPending(active.runId);
+    await this.cleanup(active);
+    store.runs.update(active.runId, { status: 'failed', finishedAt: Date.now(), failure: result });
+    this.settleDeployment(active, 'failed');
+    this.log(active, `[FAILED] run ${active.runId} failed at ${result.stage}: ${result.code}.`);
+    this.emitRun(active.runId);
+  }
+
+  /** After a run that did not complete: running if the earlier release still serves, else `otherwise`. */
+  private settleDeployment(active: ActiveRun, otherwise: 'failed' | 'stopped'): void {
+    const deployment = this.engine.store.deployments.get(active.deploymentId);
+    if (!deployment) return;
+    const serving = deployment.currentReleaseId !== null && deployment.containerId !== null;
+    this.updateDeployment(active.deploymentId, { status: serving ? 'running' : otherwise });
+    if (serving) {
+      try {
+        this.engine.monitor.watch(active.deploymentId);
+      } catch (error) {
+        log.warn('monitor.watch failed', error);
+      }
+    }
+  }
+
+  private async cleanup(active: ActiveRun): Promise<void> {
+    if (!active.target.cleanupRun) return;
+    const context = this.stepContext(active, this.lastStepName(active.runId));
+    try {
+      await active.target.cleanupRun({ ...context, signal: new AbortController().signal });
+    } catch (error) {
+      context.system(`[CLEANUP] could not clean up after the run: ${errorText(error)}`);
+    }
+    this.engine.logs.flush();
+  }
+
+  private lastStepName(runId: string): StepName {
+    const steps = this.engine.store.runs.steps(runId);
+    const touched = steps.filter((step) => step.startedAt !== null);
+    return (touched.at(-1) ?? steps[0]!).name;
+  }
+
+  private skipPending(runId: string): void {
+    for (const step of this.engine.store.runs.steps(runId)) {
+      if (step.status === 'pending') this.engine.store.runs.updateStep(runId, step.name, { status: 'skipped' });
+    }
+  }
+
+  // ---- helpers ----
+
+  private requireTarget(name: Target): DeployTarget {
+    const target = this.targets.get(name);
+    if (!target) throw new EngineError('UNSUPPORTED', `Deploying to ${name} is not available in this build of Berth.`);
+    return target;
+  }
+
+  private requireActive(runId: string): ActiveRun {
+    const active = this.active.get(runId);
+    if (active) return active;
+    const run = this.engine.store.runs.get(runId);
+    if (!run) throw notFound('run', runId);
+    throw new EngineError('CONFLICT', `Run ${runId} is ${run.status}; only a run in progress can be paused or resumed.`);
+  }
+
+  private assertNoActiveRun(deploymentId: string): void {
+    const running = [...this.active.values()].find((active) => active.deploymentId === deploymentId) ?? this.engine.store.runs.activeForDeployment(deploymentId);
+    if (running) {
+      const runId = 'runId' in running ? running.runId : running.id;
+      throw new EngineError('CONFLICT', `Deployment ${deploymentId} already has run ${runId} in progress. Wait for it, or stop it with \`berth cancel ${runId}\`.`);
+    }
+  }
+
+  private log(active: ActiveRun, text: string): void {
+    this.engine.logs.system(active.deploymentId, text, { runId: active.runId, source: 'deploy' });
+  }
+
+  private emitRun(runId: string): RunDetail {
+    const detail = this.engine.store.runs.getDetail(runId)!;
+    this.engine.events.emit('runUpdated', detail);
+    return detail;
+  }
+
+  private updateDeployment(deploymentId: string, changes: DeploymentChanges): Deployment {
+    // `update` skips undefined keys, so null must be passed explicitly to clear a column.
+    const deployment = this.engine.store.deployments.update(deploymentId, changes);
+    if (!deployment) throw notFound('deployment', deploymentId);
+    this.engine.events.emit('deploymentUpdated', deployment);
+    return deployment;
+  }
+}
+
+function codeInfo(code: 'MANUAL_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_NO_CANDIDATE'): Pick<Failure, 'category' | 'retryable' | 'summary'> {
+  const failure = classifyFailure({ step: null, code, likelyCause: '', lines: [] });
+  return { category: failure.category, retryable: failure.retryable, summary: failure.summary };
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,128 @@
+// Container plumbing for the Docker target: create a release's container, read its last log lines,
+// and seed 003's stop sequence.
+import type Dockerode from 'dockerode';
+import type { ProjectSettings } from '../../../../shared';
+import { BERTH_LABEL, berthLabels } from './labels';
+
+/** Marks a container that is still being verified (not yet the deployment's live container). */
+export const CANDIDATE_LABEL = 'berth.candidate';
+/** The run that created the container. */
+export const RUN_LABEL = 'berth.run';
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly deploymentId: string;
+  readonly projectId: string;
+  readonly runId: string;
+  readonly candidate: boolean;
+  readonly settings: ProjectSettings;
+  readonly hostPort: number;
+}
+
+const MEGABYTE = 1024 * 1024;
+
+export async function createContainer(docker: Dockerode, spec: ContainerSpec): Promise<Dockerode.Container> {
+  const port = `${spec.settings.port}/tcp`;
+  return docker.createContainer({
+    name: spec.name,
+    Image: spec.image,
+    Env: spec.settings.env.map((variable) => `${variable.name}=${variable.value}`),
+    Labels: {
+      ...berthLabels(spec.deploymentId, spec.projectId),
+      [RUN_LABEL]: spec.runId,
+      ...(spec.candidate ? { [CANDIDATE_LABEL]: 'true' } : {}),
+    },
+    ExposedPorts: { [port]: {} },
+    HostConfig: {
+      // Loopback only: a deployment is never reachable from the network by accident.
+      PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] },
+      RestartPolicy: { Name: spec.settings.restartPolicy, ...(spec.settings.restartPolicy === 'on-failure' ? { MaximumRetryCount: 5 } : {}) },
+      Memory: spec.settings.memoryLimitMb * MEGABYTE,
+    },
+  });
+}
+
+/** Every container Berth labelled for `deploymentId` (running or not). */
+export async function containersOf(docker: Dockerode, deploymentId: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } });
+}
+
+/** Splits Docker's multiplexed log stream (8-byte frame headers) into text; TTY output passes through. */
+export function demuxLogs(buffer: Buffer): string {
+  let out = '';
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const kind = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    if ((kind !== 0 && kind !== 1 && kind !== 2) || buffer[offset + 1] !== 0 || offset + 8 + size > buffer.length) {
+      return out + buffer.subarray(offset).toString('utf8');
+    }
+    out += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
+    offset += 8 + size;
+  }
+  return out + buffer.subarray(offset).toString('utf8');
+}
+
+export async function lastLogLines(container: Dockerode.Container, count: number): Promise<string[]> {
+  const raw = (await container.logs({ stdout: true, stderr: true, tail: count, follow: false })) as unknown as Buffer;
+  return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+    .filter((line) => line !== '');
+}
+
+export const isMissing = (error: unknown): boolean => (error as { statusCode?: number } | null)?.statusCode === 404;
+
+const sleep = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+/**
+ * Seed 003's stop sequence for one container: SIGTERM → wait `graceMs` → SIGKILL → remove. Each
+ * failure is reported through `system` and the sequence carries on; it never throws.
+ */
+export async function stopAndRemove(docker: Dockerode, containerId: string, graceMs: number, system: (text: string) => void): Promise<void> {
+  const container = docker.getContainer(containerId);
+  let running = false;
+  try {
+    running = (await container.inspect()).State.Running;
+  } catch (error) {
+    if (isMissing(error)) {
+      system(`[STOP] container ${containerId.slice(0, 12)} is already gone`);
+      return;
+    }
+    system(`[STOP] could not inspect container ${containerId.slice(0, 12)}: ${message(error)}`);
+  }
+  if (running) {
+    try {
+      await container.kill({ signal: 'SIGTERM' });
+      system(`[STOP] SIGTERM sent to ${containerId.slice(0, 12)}; waiting up to ${Math.round(graceMs / 1000)} s`);
+      const outcome = await Promise.race([container.wait().then(() => 'exited' as const), sleep(graceMs)]);
+      if (outcome === 'timeout') {
+        system(`[STOP] still running after ${Math.round(graceMs / 1000)} s: SIGKILL`);
+        try {
+          await container.kill({ signal: 'SIGKILL' });
+        } catch (error) {
+          if (!isNotRunning(error)) system(`[STOP] SIGKILL failed: ${message(error)}`);
+        }
+      }
+    } catch (error) {
+      if (!isNotRunning(error)) system(`[STOP] SIGTERM failed: ${message(error)}`);
+    }
+  }
+  try {
+    await container.remove({ force: true, v: true });
+    system(`[STOP] container ${containerId.slice(0, 12)} removed; its port is released`);
+  } catch (error) {
+    if (!isMissing(error)) system(`[STOP] could not remove container ${containerId.slice(0, 12)}: ${message(error)}`);
+  }
+}
+
+const isNotRunning = (error: unknown): boolean => (error as { statusCode?: number } | null)?.statusCode === 409 || isMissing(error);
+
+export function message(error: unknown): string {
+  if (error && typeof error === 'object' && 'json' in error) {
+    const json = (error as { json?: { message?: string } }).json;
+    if (json?.message) return json.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

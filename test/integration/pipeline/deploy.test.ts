@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpStatus, labelledContainers, startTestEngine, stepStatuses, type TestEngine } from './support';
+
+describe('docker pipeline: deploy', () => {
+  let test: TestEngine;
+  beforeAll(async () => {
+    test = await startTestEngine();
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('deploys the healthy fixture: every step success, /health answers through the published port', async () => {
+    const project = test.project('healthy', { env: [{ name: 'GREETING', value: 'hi' }, { name: 'API_TOKEN', value: 'pipeline-secret-value-42', secret: true }] });
+    const { run, deployment } = await test.engine.controller.deploy(project);
+    expect(run.kind).toBe('deploy');
+    expect(run.steps.map((step) => step.name)).toEqual(['detect', 'build', 'setup', 'deploy', 'verify', 'done']);
+    const finished = await test.waitForRun(run.id);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    expect(stepStatuses(finished)).toEqual({ detect: 'success', build: 'success', setup: 'success', deploy: 'success', verify: 'success', done: 'success' });
+    for (const step of finished.steps) {
+      expect(step.durationMs).not.toBeNull();
+      expect(step.firstLineNo).not.toBeNull();
+      expect(step.lastLineNo).toBeGreaterThanOrEqual(step.firstLineNo!);
+    }
+
+    const live = test.engine.store.deployments.get(deployment.id)!;
+    expect(live.status).toBe('running');
+    expect(live.hostPort).toBeGreaterThan(0);
+    expect(live.currentReleaseId).toBe(finished.releaseId);
+    expect(await httpStatus(`http://127.0.0.1:${live.hostPort}/health`)).toBe(200);
+
+    const container = await test.engine.docker.getContainer(live.containerId!).inspect();
+    expect(container.Name).toBe(`/berth-${deployment.id}`);
+    expect(container.Config.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.deployment': deployment.id, 'berth.project': project.id });
+    expect(container.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
+    expect(container.HostConfig.Memory).toBe(1536 * 1024 * 1024);
+    expect(container.HostConfig.PortBindings?.['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(live.hostPort) }]);
+    expect(container.Config.Env).toContain('API_TOKEN=pipeline-secret-value-42');
+
+    const release = test.engine.store.releases.get(finished.releaseId!)!;
+    expect(release.imageId).toMatch(/^sha256:/);
+    expect(release.imageId).toBe(container.Image);
+
+    // Every step wrote lines; the secret value never reached the log.
+    test.engine.logs.flush();
+    const lines = test.engine.store.logLines.since(deployment.id, 0, 5000);
+    expect(lines.some((line) => line.step === 'build' && line.text.includes('Step 1/'))).toBe(true);
+    expect(lines.some((line) => line.text.includes('API_TOKEN=••••••'))).toBe(true);
+    expect(lines.some((line) => line.text.includes('pipeline-secret-value-42'))).toBe(false);
+
+    // A second deploy while none is active is a redeploy with its own run.
+    expect((await labelledContainers(deployment.id)).length).toBe(1);
+  });
+
+  it('refuses a second deploy of the same deployment while a run is active', async () => {
+    const project = test.project('slow-start');
+    const { run } = await test.engine.controller.deploy(project);
+    await expect(test.engine.controller.deploy(project)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const finished = await test.waitForRun(run.id);
+    expect(finished.status).toBe('completed');
+  });
+});

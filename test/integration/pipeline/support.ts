@@ -1,0 +1,102 @@
+// Shared set-up for the pipeline integration tests: a real engine on a fresh data dir, fixture
+// projects named `pipeline-…`, and waits on run events (never on sleeps).
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Dockerode from 'dockerode';
+import { projectSettingsSchema, type ProjectSettingsInput, type RunDetail } from '../../../shared';
+import { Engine, type EngineOptions } from '../../../electron/engine/host/engine';
+import type { ProjectRecord } from '../../../electron/engine/store/projects';
+import { makeTempDir } from '../../support/temp-dir';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/apps/', import.meta.url));
+export const fixtureDir = (name: string): string => `${FIXTURES}${name}`;
+
+export const docker = new Dockerode();
+
+export interface TestEngine {
+  readonly engine: Engine;
+  readonly dataDir: string;
+  project(fixture: string, settings?: ProjectSettingsInput, sourceDir?: string): ProjectRecord;
+  /** Resolves with the run once `done(run)` holds; checks on every runUpdated event. */
+  waitForRun(runId: string, done?: (run: RunDetail) => boolean, timeoutMs?: number): Promise<RunDetail>;
+  close(): Promise<void>;
+}
+
+const FINISHED = new Set(['completed', 'failed', 'stopped']);
+export const finished = (run: RunDetail): boolean => FINISHED.has(run.status);
+
+export async function startTestEngine(options: EngineOptions & { dataDir?: string } = {}): Promise<TestEngine> {
+  const temp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : makeTempDir('berth-pipeline-');
+  const engine = await Engine.start({ ...options, config: { dataDir: temp.dir, stopGraceMs: 2_000, ...options.config } });
+  const projects: ProjectRecord[] = [];
+  return {
+    engine,
+    dataDir: temp.dir,
+    project: (fixture, settings = {}, sourceDir) => {
+      const project = engine.store.projects.create({
+        name: `pipeline-${fixture}-${randomBytes(3).toString('hex')}`,
+        sourceDir: sourceDir ?? fixtureDir(fixture),
+        target: 'docker',
+        settings: projectSettingsSchema.parse(settings),
+      });
+      projects.push(project);
+      return project;
+    },
+    waitForRun: (runId, done = finished, timeoutMs = 120_000) =>
+      new Promise<RunDetail>((resolve, reject) => {
+        const check = (): boolean => {
+          const run = engine.store.runs.getDetail(runId);
+          if (run && done(run)) {
+            off();
+            clearTimeout(timer);
+            resolve(run);
+            return true;
+          }
+          return false;
+        };
+        const off = engine.events.on('runUpdated', (run) => {
+          if (run.id === runId) check();
+        });
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`run ${runId} did not reach the expected state: ${JSON.stringify(engine.store.runs.getDetail(runId))}`));
+        }, timeoutMs);
+        check();
+      }),
+    close: async () => {
+      for (const project of projects) {
+        for (const deployment of engine.store.deployments.listForProject(project.id)) {
+          await engine.controller.stopDeployment(deployment.id).catch(() => undefined);
+        }
+      }
+      await engine.close();
+      await removeProjectImages(projects.map((project) => project.slug));
+      temp.cleanup();
+    },
+  };
+}
+
+/** Removes the images Berth built for these projects (tags `berth/<slug>:<run>`). */
+export async function removeProjectImages(slugs: readonly string[]): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: slugs.map((slug) => `berth/${slug}`) } });
+  for (const image of images) {
+    for (const tag of image.RepoTags ?? []) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Containers labelled for a deployment, any state. */
+export async function labelledContainers(deploymentId: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deploymentId}`] } });
+}
+
+export async function httpStatus(url: string): Promise<number | string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.status;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export const stepStatuses = (run: RunDetail): Record<string, string> => Object.fromEntries(run.steps.map((step) => [step.name, step.status]));
