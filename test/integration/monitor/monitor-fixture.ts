@@ -36,7 +36,7 @@ export interface MonitorHarness {
   readonly notifications: Notification[];
   readonly updates: Deployment[];
   /** Creates a project + running deployment backed by a real labelled container, and watches it. */
-  deploy(options?: { name?: string; cmd?: string[]; memoryMb?: number; restartPolicy?: ProjectSettings['restartPolicy']; keep?: boolean; muted?: boolean }): Promise<{ deployment: Deployment; containerId: string }>;
+  deploy(options?: { name?: string; cmd?: string[]; memoryMb?: number; restartPolicy?: ProjectSettings['restartPolicy']; keep?: boolean; muted?: boolean; stopTimeout?: number }): Promise<{ deployment: Deployment; containerId: string }>;
   systemLines(deploymentId: string): string[];
   close(): Promise<void>;
 }
@@ -78,6 +78,7 @@ export async function startMonitorHarness(config: Partial<EngineConfig> = {}, da
         Image: BASE_IMAGE,
         Cmd: options.cmd ?? ['sh', '-c', APP_SCRIPT],
         Labels: berthLabels(created.id, project.id),
+        ...(options.stopTimeout !== undefined ? { StopTimeout: options.stopTimeout } : {}),
         ExposedPorts: { '8080/tcp': {} },
         HostConfig: {
           PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
