@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The desktop build (DESIGN §2, §7): main and preload from electron/, the renderer from renderer/,
+// each from its own root through rollupOptions.input. Output goes to out/{main,preload,renderer}.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: fromRoot('out/main'),
+      // Native and Node-only packages (better-sqlite3, dockerode, the AWS SDK, fastify…) stay in node_modules.
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: fromRoot('electron/main/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('out/preload'),
+      // A sandboxed preload can require only 'electron': bundle everything else (zod, shared/) into one file.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: fromRoot('electron/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: fromRoot('renderer'),
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: fromRoot('out/renderer'),
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: {
+        input: { index: fromRoot('renderer/index.html') },
+      },
+    },
+  },
+});
