@@ -25,12 +25,23 @@ const ERROR_PATTERNS: readonly RegExp[] = [
 // Lines that mention the words above but report success ("0 errors", "no errors found").
 const HARMLESS_PATTERNS: readonly RegExp[] = [/\b0 (?:errors?|failed)\b/i, /\bno errors?\b/i, /\bwithout errors?\b/i, /\bexit(?:ed)?(?: with)?(?: code| status)[ :=]*0\b/i];
 
+// CSI sequences (colours, cursor moves) and OSC titles: tools wrap stderr in them, e.g. the
+// classic Docker builder prints a failing RUN's stderr as `\x1b[91m…` and the next line as `\x1b[0m…`.
+// eslint-disable-next-line no-control-regex
+const ANSI_PATTERN = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** The text without ANSI escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.includes('\x1b') ? text.replace(ANSI_PATTERN, '') : text;
+}
+
 /** True when a log line reads like a failure: error, ERROR, FAILED, fatal, panic, exceptions, non-zero exits, … */
 export function isErrorLine(text: string): boolean {
   if (text.length === 0) return false;
   // Long lines are checked on their start: the signal is almost always there, and this keeps the
   // check cheap for the viewer on huge minified lines.
-  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  const plain = stripAnsi(text);
+  const sample = plain.length > 2000 ? plain.slice(0, 2000) : plain;
   if (!ERROR_PATTERNS.some((pattern) => pattern.test(sample))) return false;
   return !HARMLESS_PATTERNS.some((pattern) => pattern.test(sample)) || /\b(?:ERROR|FATAL|panic:|Traceback)\b/.test(sample);
 }

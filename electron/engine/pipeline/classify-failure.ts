@@ -1,7 +1,7 @@
 // Turns a failed step into the run's Failure (seed 001): stage, category, code, retryable, summary,
 // likely cause and evidence. Pure: the runner hands it the step's lines.
 import { FAILURE_CODE_INFO, FAILURE_STAGES, type Failure, type FailureCode, type FailureStage, type StepName } from '../../../shared';
-import { isErrorLine } from '../../../shared/error-lines';
+import { isErrorLine, stripAnsi } from '../../../shared/error-lines';
 
 export interface EvidenceLine {
   readonly lineNo: number;
@@ -39,8 +39,8 @@ export function pickEvidence(lines: readonly EvidenceLine[], evidenceLineNo?: nu
   if (index === -1) index = indexOf(fallbackLineNo);
   if (index === -1) index = lines.length - 1;
   const chosen = lines[index]!;
-  const context = lines.slice(Math.max(0, index - CONTEXT_BEFORE), index + CONTEXT_AFTER + 1).map((line) => line.text);
-  return { lineNo: chosen.lineNo, line: chosen.text, context };
+  const context = lines.slice(Math.max(0, index - CONTEXT_BEFORE), index + CONTEXT_AFTER + 1).map((line) => stripAnsi(line.text));
+  return { lineNo: chosen.lineNo, line: stripAnsi(chosen.text), context };
 }
 
 export function classifyFailure(input: FailureInput): Failure {

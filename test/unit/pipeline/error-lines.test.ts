@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstErrorLineIndex, isErrorLine } from '../../../shared/error-lines';
+import { firstErrorLineIndex, isErrorLine, stripAnsi } from '../../../shared/error-lines';
 
 describe('isErrorLine', () => {
   it.each([
@@ -36,5 +36,13 @@ describe('isErrorLine', () => {
   it('finds the first error line', () => {
     expect(firstErrorLineIndex(['Step 1/2 : RUN make', 'make: *** Error 2', 'ERROR again'])).toBe(1);
     expect(firstErrorLineIndex(['all good'])).toBe(-1);
+  });
+});
+
+describe('stripAnsi', () => {
+  it('removes colour codes so a coloured stderr line is still an error line', () => {
+    expect(stripAnsi('\x1b[91merror: missing dependency\x1b[0m')).toBe('error: missing dependency');
+    expect(isErrorLine('\x1b[91merror: missing dependency left-pad')).toBe(true);
+    expect(isErrorLine('\x1b[0mStep 3/4 : RUN make')).toBe(false);
   });
 });
