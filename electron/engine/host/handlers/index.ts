@@ -1,6 +1,7 @@
 import type { Handlers } from '../dispatcher';
 import type { Engine } from '../engine';
 import { deploymentHandlers } from './deployments';
+import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
 import { runHandlers } from './runs';
 import { statusHandlers } from './status';
@@ -11,5 +12,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...projectHandlers(engine),
     ...runHandlers(engine),
     ...deploymentHandlers(engine),
+    ...logHandlers(engine),
   };
 }
