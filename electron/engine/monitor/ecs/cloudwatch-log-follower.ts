@@ -132,7 +132,10 @@ export class CloudWatchLogFollower {
         ...(input.nextToken ? { nextToken: input.nextToken } : {}),
       }),
     );
-    return { events: page.events ?? [], ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    // The prefix is applied again here: not every CloudWatch implementation (moto) honours it.
+    const prefix = this.options.logStreamNamePrefix;
+    const events = (page.events ?? []).filter((event) => !prefix || (event.logStreamName ?? '').startsWith(prefix));
+    return { events, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 
   private async tail(): Promise<void> {

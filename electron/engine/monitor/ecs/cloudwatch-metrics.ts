@@ -28,13 +28,17 @@ export async function readServiceMetrics(cloudwatch: Pick<CloudWatchClient, 'sen
     MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: metricName, Dimensions: dimensions }, Period: query.periodSeconds ?? 60, Stat: 'Average' },
     ReturnData: true,
   });
+  // Align the window to the period: CloudWatch buckets from StartTime, so whole minutes stay whole.
+  const periodMs = (query.periodSeconds ?? 60) * 1000;
+  const from = Math.floor(query.from / periodMs) * periodMs;
+  const to = Math.ceil(query.to / periodMs) * periodMs;
   const results: MetricDataResult[] = [];
   let nextToken: string | undefined;
   do {
     const page = await cloudwatch.send(
       new GetMetricDataCommand({
-        StartTime: new Date(query.from),
-        EndTime: new Date(query.to),
+        StartTime: new Date(from),
+        EndTime: new Date(to),
         MetricDataQueries: [stat('cpu', 'CPUUtilization'), stat('memory', 'MemoryUtilization')],
         ScanBy: 'TimestampAscending',
         ...(nextToken ? { NextToken: nextToken } : {}),
