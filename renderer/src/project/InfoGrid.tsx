@@ -1,6 +1,12 @@
 import type { Deployment, Project, Release } from '../../../shared';
 import { formatTime, shortId } from '../common/format';
 
+/** Monospace for ids and refs, but a plain dash when there is nothing to show. */
+function Code({ value, ellipsis }: { value: string | number | null | undefined; ellipsis?: boolean }) {
+  if (value === null || value === undefined || value === '') return <>—</>;
+  return <span className={ellipsis ? 'mono ellipsis' : 'mono'}>{value}</span>;
+}
+
 function Item({ label, children, title }: { label: string; children: React.ReactNode; title?: string | undefined }) {
   return (
     <div className="info-item">
@@ -36,24 +42,24 @@ export function InfoGrid({ project, deployment, currentRelease }: { project: Pro
       <Item label="Host port">{deployment?.hostPort ?? '—'}</Item>
       {project.target === 'docker' ? (
         <Item label="Container ID" title={deployment?.containerId ?? undefined}>
-          <span className="mono">{shortId(deployment?.containerId)}</span>
+          <Code value={deployment?.containerId ? shortId(deployment.containerId) : null} />
         </Item>
       ) : (
         <Item label="Task" title={deployment?.taskArn ?? undefined}>
-          <span className="mono ellipsis">{deployment?.taskArn?.split('/').pop() ?? '—'}</span>
+          <Code value={deployment?.taskArn?.split('/').pop()} ellipsis />
         </Item>
       )}
       <Item label="Image" title={deployment?.imageRef ?? undefined}>
-        <span className="mono ellipsis">{deployment?.imageRef ?? '—'}</span>
+        <Code value={deployment?.imageRef} ellipsis />
       </Item>
       <Item label="Deployment ID">
-        <span className="mono">{deployment?.id ?? '—'}</span>
+        <Code value={deployment?.id} />
       </Item>
       <Item label="Created">{formatTime(deployment?.createdAt)}</Item>
       <Item label="Started">{formatTime(deployment?.startedAt)}</Item>
       <Item label="Last exit code">
-        <span className="mono" data-tone={deployment?.lastExitCode ? 'bad' : undefined}>
-          {deployment?.lastExitCode ?? '—'}
+        <span data-tone={deployment?.lastExitCode ? 'bad' : undefined}>
+          <Code value={deployment?.lastExitCode} />
         </span>
       </Item>
       {project.target === 'ecs' ? (
@@ -61,7 +67,7 @@ export function InfoGrid({ project, deployment, currentRelease }: { project: Pro
           <Item label="Cluster">{ecs?.cluster ?? '—'}</Item>
           <Item label="Service">{ecs?.service ?? '—'}</Item>
           <Item label="Task definition" title={currentRelease?.taskDefinitionArn ?? undefined}>
-            <span className="mono ellipsis">{currentRelease?.taskDefinitionArn?.split('/').pop() ?? '—'}</span>
+            <Code value={currentRelease?.taskDefinitionArn?.split('/').pop()} ellipsis />
           </Item>
           <Item label="Region">{ecs?.region ?? '—'}</Item>
         </>
