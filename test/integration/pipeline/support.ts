@@ -1,6 +1,8 @@
 // Shared set-up for the pipeline integration tests: a real engine on a fresh data dir, fixture
 // projects named `pipeline-…`, and waits on run events (never on sleeps).
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { projectSettingsSchema, type ProjectSettingsInput, type RunDetail } from '../../../shared';
@@ -100,3 +102,24 @@ export async function httpStatus(url: string): Promise<number | string> {
 }
 
 export const stepStatuses = (run: RunDetail): Record<string, string> => Object.fromEntries(run.steps.map((step) => [step.name, step.status]));
+
+/**
+ * Writes a throw-away app into `dir`: `marker` is served at /version and busts the layer cache;
+ * `buildSeconds` makes the build take that long; `healthy: false` leaves /health as 404.
+ */
+export function writeApp(dir: string, options: { marker: string; healthy?: boolean; buildSeconds?: number }): void {
+  const lines = [
+    'FROM berth-test/busybox:1',
+    `RUN mkdir -p /www && echo ${options.marker} > /www/version`,
+    ...(options.buildSeconds ? [`RUN echo "building ${options.marker}" && sleep ${options.buildSeconds} && echo "built"`] : []),
+    ...(options.healthy === false ? [] : ['RUN echo ok > /www/health']),
+    'EXPOSE 8080',
+    `CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]`,
+  ];
+  writeFileSync(join(dir, 'Dockerfile'), `${lines.join('\n')}\n`);
+}
+
+export async function httpText(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  return (await response.text()).trim();
+}
