@@ -1,0 +1,26 @@
+import Dockerode from 'dockerode';
+import { berthLabels } from '../../../electron/engine/targets/docker/labels';
+
+export const BASE_IMAGE = 'berth-test/busybox:1';
+
+/**
+ * A labelled container that writes `count` numbered lines to stdout and as many to stderr
+ * (count = 0: forever), as fast as busybox sh can. Created, not started.
+ */
+export async function createFloodContainer(docker: Dockerode, name: string, deploymentId: string, count: number, tty = false): Promise<Dockerode.Container> {
+  const loop = count > 0 ? `[ $i -lt ${count} ]` : 'true';
+  await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+  return docker.createContainer({
+    name,
+    Image: BASE_IMAGE,
+    Tty: tty,
+    Labels: { ...berthLabels(deploymentId, 'logs-project'), 'berth.test': 'logs' },
+    Cmd: ['sh', '-c', `i=0; while ${loop}; do echo "out $i \u00e9"; echo "err $i" >&2; i=$((i+1)); done`],
+    HostConfig: { LogConfig: { Type: 'json-file', Config: {} } },
+  });
+}
+
+export async function removeTestContainers(docker: Dockerode): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['berth.test=logs'] } });
+  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+}
