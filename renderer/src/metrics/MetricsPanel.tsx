@@ -1,10 +1,229 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { CartesianGrid, ComposedChart, Bar, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
+import { useApi } from '../api/api-context';
+import { useEngineEvent } from '../common/use-event';
+import { bucketProbes, formatTick, markersFrom, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import './metrics.css';
+
 export interface MetricsPanelProps {
   readonly deploymentId: string;
   /** Called when the user clicks a point: the project view moves the log viewer to that moment. */
   readonly onJumpToTime: (ts: string) => void;
 }
 
-/** CPU, memory and health charts (the monitoring issue replaces this placeholder). */
-export function MetricsPanel(_props: MetricsPanelProps) {
-  return <p className="not-built">Metrics are not built yet.</p>;
+interface PanelData {
+  readonly from: number;
+  readonly to: number;
+  readonly totalSamples: number;
+  readonly points: MetricPoint[];
+  readonly probes: ProbePoint[];
+  readonly markers: Marker[];
+  readonly spells: Spell[];
+}
+
+const CHART_HEIGHT = 180;
+const REFRESH_MS = 30_000;
+const COLORS = { cpu: '#58a6ff', memory: '#a371f7', limit: '#6e7681', latency: '#3fb950', failure: '#f85149', deploy: '#58a6ff', crash: '#f85149', spell: '#d29922' };
+
+/** CPU, memory and health-probe charts over 1 h – 3 d, with deploy, crash and unhealthy markers. */
+export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) {
+  const api = useApi();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [range, setRange] = useState<RangeKey>('24h');
+  const [data, setData] = useState<PanelData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  /** When the latest data arrived, to report how long the first draw took (the chart_render bench reads it). */
+  const arrivedAt = useRef<number | null>(null);
+  const [renderMs, setRenderMs] = useState<number | null>(null);
+
+  // The charts are as wide as the panel: one point per pixel.
+  useLayoutEffect(() => {
+    const element = rootRef.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.max(320, Math.floor(element.clientWidth)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const rangeMs = RANGES.find((candidate) => candidate.key === range)!.ms;
+
+  useEffect(() => {
+    if (width === 0) return;
+    let cancelled = false;
+    const to = Date.now();
+    const from = to - rangeMs;
+    const window = { id: deploymentId, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const points = Math.min(4000, Math.max(100, width));
+    void (async () => {
+      const [metrics, probes, deployment, crashes] = await Promise.all([
+        api.request('getMetrics', { ...window, points }),
+        api.request('getHealthProbes', window),
+        api.request('getDeployment', { id: deploymentId }),
+        api.request('searchLogs', { id: deploymentId, q: '[CRASH] exit=', limit: 500 }),
+      ]);
+      const runs = deployment.ok ? await api.request('listRuns', { id: deployment.value.projectId }) : null;
+      if (cancelled) return;
+      if (!metrics.ok) {
+        setError(metrics.error.message);
+        return;
+      }
+      setError(null);
+      arrivedAt.current = performance.now();
+      setData(shape(metrics.value, probes.ok ? probes.value : [], runs?.ok ? runs.value : [], crashes.ok ? crashes.value.hits : [], from, to, points));
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, deploymentId, rangeMs, width, refresh]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setRefresh((count) => count + 1), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+  useEngineEvent('deploymentUpdated', (deployment) => {
+    if (deployment.id === deploymentId) setRefresh((count) => count + 1);
+  });
+
+  // Measured after the browser has painted the charts.
+  useEffect(() => {
+    if (!data || arrivedAt.current === null) return;
+    const started = arrivedAt.current;
+    arrivedAt.current = null;
+    requestAnimationFrame(() => setRenderMs(Math.round((performance.now() - started) * 10) / 10));
+  }, [data]);
+
+  const jump = useCallback(
+    (points: readonly { t: number }[]) => (state: { activeTooltipIndex?: number | string | null; activeLabel?: string | number }) => {
+      const index = Number(state.activeTooltipIndex);
+      const t = Number.isInteger(index) && points[index] ? points[index].t : typeof state.activeLabel === 'number' ? state.activeLabel : NaN;
+      if (Number.isFinite(t)) onJumpToTime(new Date(t).toISOString());
+    },
+    [onJumpToTime],
+  );
+
+  return (
+    <div className="metrics-panel" ref={rootRef} data-testid="metrics-panel" data-render-ms={renderMs ?? undefined} data-points={data?.points.length ?? 0}>
+      <div className="metrics-toolbar" role="group" aria-label="Time range">
+        {RANGES.map((candidate) => (
+          <button key={candidate.key} type="button" aria-pressed={candidate.key === range} onClick={() => setRange(candidate.key)}>
+            {candidate.label}
+          </button>
+        ))}
+        <span className="muted metrics-summary">
+          {data ? `${data.totalSamples.toLocaleString()} samples${data.totalSamples > data.points.length ? `, ${data.points.length} shown` : ''}` : 'Loading…'}
+        </span>
+      </div>
+      {error ? <p role="alert">Could not load metrics: {error}</p> : null}
+      {data && width > 0 ? (
+        data.points.length === 0 && data.probes.length === 0 ? (
+          <p className="muted">No samples in this range yet. Berth samples CPU and memory every 30 s while the deployment runs.</p>
+        ) : (
+          <>
+            <ChartTitle title="CPU" hint="% of one core" />
+            <div className="metrics-chart-box" data-testid="cpu-chart">
+              <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <YAxis stroke="#8b949e" width={48} unit="%" />
+              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
+              {overlays(data, rangeMs)}
+              <Line type="linear" dataKey="cpuPct" name="CPU" stroke={COLORS.cpu} dot={false} isAnimationActive={false} strokeWidth={1.5} />
+              </LineChart>
+            </div>
+            <ChartTitle title="Memory" hint="MB used, and the limit" />
+            <div className="metrics-chart-box" data-testid="memory-chart">
+              <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <YAxis stroke="#8b949e" width={48} />
+              <Tooltip
+                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                formatter={(value, name) => [`${Number(value).toFixed(1)} MB`, name === 'memLimitMb' ? 'Limit' : 'Used']}
+                contentStyle={TOOLTIP_STYLE}
+              />
+              {overlays(data, rangeMs)}
+              <Line type="stepAfter" dataKey="memLimitMb" stroke={COLORS.limit} strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+              <Line type="linear" dataKey="memUsedMb" stroke={COLORS.memory} dot={false} isAnimationActive={false} strokeWidth={1.5} />
+              </LineChart>
+            </div>
+            <ChartTitle title="Health probes" hint="latency (ms) and failures" />
+            <div className="metrics-chart-box" data-testid="health-chart">
+              <ComposedChart width={width} height={CHART_HEIGHT - 40} data={data.probes} onClick={jump(data.probes)} className="metrics-chart">
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <YAxis yAxisId="latency" stroke="#8b949e" width={48} unit="ms" />
+              <YAxis yAxisId="failures" orientation="right" stroke="#8b949e" width={32} allowDecimals={false} />
+              <Tooltip
+                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                formatter={(value, name) => (name === 'failures' ? [String(value), 'Failed probes'] : [`${Number(value).toFixed(1)} ms`, 'Latency'])}
+                contentStyle={TOOLTIP_STYLE}
+              />
+              {data.spells.map((spell) => (
+                <ReferenceArea key={`spell-${spell.from}`} yAxisId="latency" x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} />
+              ))}
+              <Bar yAxisId="failures" dataKey="failures" fill={COLORS.failure} isAnimationActive={false} />
+              <Line yAxisId="latency" type="linear" dataKey="latencyMs" stroke={COLORS.latency} dot={false} isAnimationActive={false} connectNulls={false} />
+              </ComposedChart>
+            </div>
+            <Legend markers={data.markers} spells={data.spells} />
+          </>
+        )
+      ) : null}
+    </div>
+  );
+}
+
+const TOOLTIP_STYLE = { background: '#161b22', border: '1px solid #2a313c', color: '#e6edf3' };
+
+function overlays(data: PanelData, rangeMs: number) {
+  return [
+    ...data.spells.map((spell) => <ReferenceArea key={`spell-${spell.from}`} x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} ifOverflow="hidden" />),
+    ...data.markers.map((marker) => (
+      <ReferenceLine
+        key={`${marker.kind}-${marker.t}`}
+        x={marker.t}
+        stroke={marker.kind === 'crash' ? COLORS.crash : COLORS.deploy}
+        strokeDasharray={marker.kind === 'deploy' ? '2 3' : undefined}
+        ifOverflow="hidden"
+        label={rangeMs <= 6 * 3_600_000 ? { value: marker.label, position: 'insideTopLeft', fill: marker.kind === 'crash' ? COLORS.crash : COLORS.deploy, fontSize: 10 } : undefined}
+        className={`marker-${marker.kind}`}
+      />
+    )),
+  ];
+}
+
+function ChartTitle({ title, hint }: { title: string; hint: string }) {
+  return (
+    <h3 className="metrics-title">
+      {title} <span className="muted">{hint}</span>
+    </h3>
+  );
+}
+
+function Legend({ markers, spells }: { markers: readonly Marker[]; spells: readonly Spell[] }) {
+  const deploys = markers.filter((marker) => marker.kind === 'deploy').length;
+  const crashes = markers.filter((marker) => marker.kind === 'crash').length;
+  return (
+    <p className="metrics-legend muted" data-testid="metrics-legend">
+      <span className="legend-deploy">┆ {deploys} deploys</span> <span className="legend-crash">│ {crashes} crashes</span>{' '}
+      <span className="legend-spell">▮ {spells.length} unhealthy spells</span> · Click a point to see the logs at that moment.
+    </p>
+  );
+}
+
+function shape(series: MetricSeries, probes: readonly HealthProbe[], runs: readonly Run[], crashes: readonly SearchHit[], from: number, to: number, buckets: number): PanelData {
+  return {
+    from,
+    to,
+    totalSamples: series.totalSamples,
+    points: toMetricPoints(series.samples),
+    probes: bucketProbes(probes, from, to, Math.max(50, Math.floor(buckets / 4))),
+    markers: markersFrom(runs, crashes, from, to),
+    spells: unhealthySpells(probes, to),
+  };
 }

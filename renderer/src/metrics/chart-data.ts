@@ -1,0 +1,106 @@
+// Pure shaping of metric samples, probes, runs and crash lines into what the charts draw.
+import type { HealthProbe, MetricSample, Run, SearchHit } from '../../../shared';
+
+export interface MetricPoint {
+  readonly t: number;
+  readonly cpuPct: number;
+  readonly memUsedMb: number;
+  readonly memLimitMb: number;
+}
+
+export interface ProbePoint {
+  /** Bucket start. */
+  readonly t: number;
+  /** Mean latency of the successful probes in the bucket, or null. */
+  readonly latencyMs: number | null;
+  readonly failures: number;
+  readonly probes: number;
+}
+
+export interface Marker {
+  readonly t: number;
+  readonly kind: 'deploy' | 'crash';
+  readonly label: string;
+}
+
+export interface Spell {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const RANGES = [
+  { key: '1h', label: '1 h', ms: 3_600_000 },
+  { key: '6h', label: '6 h', ms: 6 * 3_600_000 },
+  { key: '24h', label: '24 h', ms: 24 * 3_600_000 },
+  { key: '3d', label: '3 d', ms: 3 * 86_400_000 },
+] as const;
+export type RangeKey = (typeof RANGES)[number]['key'];
+
+export function toMetricPoints(samples: readonly MetricSample[]): MetricPoint[] {
+  return samples.map((sample) => ({ t: Date.parse(sample.sampledAt), cpuPct: sample.cpuPct, memUsedMb: sample.memUsedMb, memLimitMb: sample.memLimitMb }));
+}
+
+/** Probes grouped into about `buckets` time buckets: a 3-day history is 4,320 probes. */
+export function bucketProbes(probes: readonly HealthProbe[], from: number, to: number, buckets: number): ProbePoint[] {
+  if (probes.length === 0 || to <= from) return [];
+  const size = Math.max(1, (to - from) / Math.max(1, buckets));
+  const byBucket = new Map<number, { latency: number; ok: number; failures: number }>();
+  for (const probe of probes) {
+    const t = Date.parse(probe.probedAt);
+    const key = Math.floor((t - from) / size);
+    let bucket = byBucket.get(key);
+    if (!bucket) byBucket.set(key, (bucket = { latency: 0, ok: 0, failures: 0 }));
+    if (probe.ok) {
+      bucket.ok += 1;
+      bucket.latency += probe.latencyMs ?? 0;
+    } else bucket.failures += 1;
+  }
+  return [...byBucket.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([key, bucket]) => ({
+      t: Math.round(from + key * size),
+      latencyMs: bucket.ok > 0 ? Math.round((bucket.latency / bucket.ok) * 10) / 10 : null,
+      failures: bucket.failures,
+      probes: bucket.ok + bucket.failures,
+    }));
+}
+
+/** Unhealthy spells: from the third consecutive failed probe until the next success (seed 003's rule). */
+export function unhealthySpells(probes: readonly HealthProbe[], end: number): Spell[] {
+  const spells: Spell[] = [];
+  let failures = 0;
+  let spellStart: number | null = null;
+  for (const probe of probes) {
+    const t = Date.parse(probe.probedAt);
+    if (probe.ok) {
+      if (spellStart !== null) spells.push({ from: spellStart, to: t });
+      spellStart = null;
+      failures = 0;
+    } else {
+      failures += 1;
+      if (failures === 3) spellStart = t;
+    }
+  }
+  if (spellStart !== null) spells.push({ from: spellStart, to: end });
+  return spells;
+}
+
+export function markersFrom(runs: readonly Run[], crashes: readonly SearchHit[], from: number, to: number): Marker[] {
+  const markers: Marker[] = [];
+  for (const run of runs) {
+    const t = Date.parse(run.startedAt ?? run.createdAt);
+    if (t >= from && t <= to) markers.push({ t, kind: 'deploy', label: run.kind === 'rollback' ? 'rollback' : run.kind });
+  }
+  for (const hit of crashes) {
+    const t = Date.parse(hit.ts);
+    if (t >= from && t <= to) markers.push({ t, kind: 'crash', label: hit.text.replace(/^\[CRASH\]\s*/, 'crash ') });
+  }
+  return markers.sort((a, b) => a.t - b.t);
+}
+
+/** Axis ticks: "14:05" within a day, "Nov 21 14:00" beyond. */
+export function formatTick(t: number, rangeMs: number): string {
+  const date = new Date(t);
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return rangeMs > 86_400_000 ? `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}` : time;
+}
