@@ -7,15 +7,17 @@ export const BASE_IMAGE = 'berth-test/busybox:1';
  * A labelled container that writes `count` numbered lines to stdout and as many to stderr
  * (count = 0: forever), as fast as busybox sh can. Created, not started.
  */
-export async function createFloodContainer(docker: Dockerode, name: string, deploymentId: string, count: number, tty = false): Promise<Dockerode.Container> {
+export async function createFloodContainer(docker: Dockerode, name: string, deploymentId: string, count: number, options: { tty?: boolean; pauseEvery?: number } = {}): Promise<Dockerode.Container> {
   const loop = count > 0 ? `[ $i -lt ${count} ]` : 'true';
+  // Optionally rests 10 ms every `pauseEvery` lines, so an endless flood does not fill the disk.
+  const rest = options.pauseEvery ? `; [ $((i % ${options.pauseEvery})) -eq 0 ] && usleep 10000` : '';
   await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
   return docker.createContainer({
     name,
     Image: BASE_IMAGE,
-    Tty: tty,
+    Tty: options.tty ?? false,
     Labels: { ...berthLabels(deploymentId, 'logs-project'), 'berth.test': 'logs' },
-    Cmd: ['sh', '-c', `i=0; while ${loop}; do echo "out $i \u00e9"; echo "err $i" >&2; i=$((i+1)); done`],
+    Cmd: ['sh', '-c', `i=0; while ${loop}; do echo "out $i \u00e9"; echo "err $i" >&2; i=$((i+1))${rest}; done`],
     HostConfig: { LogConfig: { Type: 'json-file', Config: {} } },
   });
 }
