@@ -6,9 +6,10 @@ import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
 import type { DeploymentController } from '../pipeline/deployment-controller';
-import { createDeploymentController } from '../pipeline/create-controller';
+import { createDeploymentController, registerTarget } from '../pipeline/create-controller';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
-import { createDockerMonitor } from '../monitor/docker-monitor';
+import { createDockerAndEcsMonitor } from '../monitor/ecs/combined-monitor';
+import { createEcsTarget } from '../targets/ecs/ecs-target';
 import { Store } from '../store/store';
 import { configFromEnv, type EngineConfig } from './config';
 import { createDispatcher, type Dispatch } from './dispatcher';
@@ -18,6 +19,8 @@ import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
 
 const log = createLogger('host/engine');
+
+registerTarget('ecs', createEcsTarget);
 
 export interface EngineOptions {
   readonly config?: Partial<EngineConfig>;
@@ -65,7 +68,7 @@ export class Engine implements EngineContext {
     this.logs = new LogWriter(this.store);
     this.hub = new LogHub(this.store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
-    this.monitor = (options.monitor ?? createDockerMonitor)(this);
+    this.monitor = (options.monitor ?? createDockerAndEcsMonitor)(this);
     this.controller = (options.controller ?? defaultController)(this);
     this.dispatch = createDispatcher(createHandlers(this));
     this.retention = new RetentionJob(this.store, this.config.retentionIntervalMs);

@@ -1,0 +1,228 @@
+// The ECS target for the pipeline runner: auth → build → publish → setup → deploy → rollout → verify → done,
+// plus rollback to an earlier task definition and seed 003's stop (desired count 0).
+import type Dockerode from 'dockerode';
+import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
+import type { EngineContext } from '../../host/engine';
+import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
+import type { ProjectRecord } from '../../store/projects';
+import { buildImage } from '../docker/build';
+import { clientsForProject, MissingRegionError, type AwsClients } from './aws-clients';
+import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from './aws-errors';
+import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from './ecs-settings';
+import {
+  appendDiagnostics,
+  authenticate,
+  deployService,
+  ensureLogGroup,
+  firstRunningTask,
+  pointServiceAt,
+  publishImage,
+  registerTaskDefinition,
+  stopService,
+  waitForRollout,
+  type StepCall,
+} from './ecs-steps';
+import { probeUntilHealthy } from './http-probe';
+
+export interface EcsTargetOptions {
+  readonly docker: Dockerode;
+  /** `BERTH_AWS_ENDPOINT`: every client goes there (moto_server in tests). */
+  readonly awsEndpoint: string | null;
+  readonly projectFor: (projectId: string) => ProjectRecord | undefined;
+  /** Clients for a project; the default builds SDK clients from its ECS settings. */
+  readonly clients?: (project: ProjectRecord) => AwsClients;
+  readonly rolloutPollIntervalMs?: number;
+  readonly verifyIntervalMs?: number;
+  readonly probeTimeoutMs?: number;
+}
+
+const MANUAL_ROLLBACK_STEPS: readonly StepName[] = ['auth', 'rollback', 'rollout', 'verify', 'done'];
+
+/** The local image build produces; publish re-tags it for the registry. */
+export const localImageTag = (project: ProjectRecord, runId: string): string => `berth-ecs/${project.slug}:${runId}`;
+
+export class EcsTarget implements DeployTarget {
+  readonly target = 'ecs' as const;
+
+  constructor(private readonly options: EcsTargetOptions) {}
+
+  steps(kind: RunKind): readonly StepName[] {
+    return kind === 'rollback' ? MANUAL_ROLLBACK_STEPS : STEP_ORDER.ecs;
+  }
+
+  async runStep(step: StepName, context: StepContext): Promise<void> {
+    const settings = resolveEcsSettings(context.project);
+    if (step === 'build') return this.build(context);
+    const clients = this.clientsFor(context.project, context);
+    const call: StepCall = { clients, settings, output: context, signal: context.signal };
+    try {
+      switch (step) {
+        case 'auth':
+          await authenticate(call);
+          return;
+        case 'publish':
+          return await this.publish(call, context);
+        case 'setup': {
+          if (!context.state.imageRef) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'Nothing was published to register: the publish step did not record an image.');
+          await ensureLogGroup(call);
+          context.state.taskDefinitionArn = await registerTaskDefinition({ ...call, imageRef: context.state.imageRef });
+          return;
+        }
+        case 'deploy':
+          await deployService({ ...call, taskDefinitionArn: this.requireTaskDefinition(context) });
+          return;
+        case 'rollout':
+          return await this.rollout(call, context);
+        case 'verify':
+          return await this.verify(call, context);
+        case 'rollback':
+          return await this.rollback(call, context);
+        case 'done':
+          return await this.done(call, context, settings);
+        case 'detect':
+          return;
+      }
+    } catch (error) {
+      throw this.classifyError(error, step) ?? error;
+    } finally {
+      clients.destroy();
+    }
+  }
+
+  classifyError(error: unknown, step: StepName): StepFailure | undefined {
+    if (error instanceof StepFailure || isAbort(error)) return undefined;
+    if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${CREDENTIALS_HINT}`);
+    return classifyAwsError(error, `The ${step} step`);
+  }
+
+  async stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void> {
+    const project = this.options.projectFor(deployment.projectId);
+    if (!project) {
+      log.system(`[STOP] the project of ${deployment.id} no longer exists; nothing to scale down on ECS`);
+      return;
+    }
+    const output = { stdout: (text: string) => (log.system(text), 0), stderr: (text: string) => (log.system(text), 0), system: (text: string) => (log.system(text), 0) };
+    let clients: AwsClients | undefined;
+    try {
+      clients = this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+      await stopService({ clients, settings: resolveEcsSettings(project), output });
+      log.system(`[STOP] ECS service ${resolveEcsSettings(project).service} scaled to 0`);
+    } catch (error) {
+      log.system(`[STOP] scaling the ECS service down failed: ${errorMessage(error)}`);
+    } finally {
+      clients?.destroy();
+    }
+  }
+
+  private clientsFor(project: ProjectRecord, context: StepContext): AwsClients {
+    try {
+      return this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+    } catch (error) {
+      context.stderr(`Error: ${errorMessage(error)}`);
+      throw error;
+    }
+  }
+
+  private requireTaskDefinition(context: StepContext): string {
+    const arn = context.state.taskDefinitionArn;
+    if (!arn) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'No task definition was registered before this step (setup did not run).');
+    return arn;
+  }
+
+  /** The Docker target's build, reused: the image stays local until publish pushes it. */
+  private async build(context: StepContext): Promise<void> {
+    const tag = localImageTag(context.project, context.run.id);
+    context.stdout(`Building ${context.project.sourceDir} as ${tag}`);
+    const built = await buildImage(this.options.docker, { contextDir: context.project.sourceDir, tag, signal: context.signal, log: context });
+    context.state.imageId = built.imageId;
+    context.state.extra['ecs.localImage'] = built.tag;
+  }
+
+  private async publish(call: StepCall, context: StepContext): Promise<void> {
+    const sourceImage = (context.state.extra['ecs.localImage'] as string | undefined) ?? context.state.imageId;
+    if (!sourceImage) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'Nothing was built to publish: the build step did not record an image.');
+    const published = await publishImage({ ...call, docker: this.options.docker, sourceImage, tag: context.run.id });
+    context.state.imageRef = published.imageRef;
+  }
+
+  private async rollout(call: StepCall, context: StepContext): Promise<void> {
+    const taskDefinitionArn = this.requireTaskDefinition(context);
+    const outcome = await waitForRollout(call, { taskDefinitionArn, pollIntervalMs: this.options.rolloutPollIntervalMs ?? 5000 });
+    if (outcome.ok) {
+      context.stdout(`Rollout of ${taskDefinitionArn} completed`);
+      return;
+    }
+    await appendDiagnostics(call);
+    // A manual rollback's own rollout failing is reported by the runner as MANUAL_ROLLBACK_FAILED.
+    if (context.run.kind === 'rollback') throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', `The rollback did not roll out: ${outcome.reason}.`);
+    // The runner rolls back after verify; a rollout that never came up is rolled back here, the same way.
+    const previous = context.previousRelease?.taskDefinitionArn;
+    if (!previous) {
+      context.system('No earlier ECS release to roll back to; the service keeps the failed task definition.');
+      throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', `The ECS rollout failed: ${outcome.reason}. Check the service events and stopped tasks above.`);
+    }
+    context.system(`[ROLLBACK] rollout failed; restoring the previous task definition ${previous}`);
+    try {
+      await pointServiceAt({ ...call, taskDefinitionArn: previous });
+    } catch (error) {
+      context.stderr(`Error: rollback to ${previous} failed: ${errorMessage(error)}`);
+      throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `The rollout failed (${outcome.reason}) and restoring ${previous} failed too: ${errorMessage(error)}.`, { cause: error });
+    }
+    context.system(`[ROLLBACK] service points at ${previous} again (release ${context.previousRelease?.id})`);
+    throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', `The ECS rollout failed: ${outcome.reason}. Berth rolled back to ${previous}.`);
+  }
+
+  private async verify(call: StepCall, context: StepContext): Promise<void> {
+    const url = probeUrl(call.settings);
+    const failed = await probeUntilHealthy({
+      url,
+      timeoutMs: call.settings.verifyTimeoutMs,
+      intervalMs: this.options.verifyIntervalMs ?? 2000,
+      probeTimeoutMs: this.options.probeTimeoutMs ?? 2000,
+      output: context,
+      signal: context.signal,
+    });
+    if (!failed) return;
+    await appendDiagnostics(call);
+    throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${failed.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthPath}; see the ECS diagnostics below the probes.`);
+  }
+
+  private async rollback(call: StepCall, context: StepContext): Promise<void> {
+    const release = context.state.rollbackTo;
+    const code = context.run.kind === 'rollback' ? 'MANUAL_ROLLBACK_FAILED' : 'AUTOMATIC_ROLLBACK_FAILED';
+    if (!release?.taskDefinitionArn) {
+      throw new StepFailure(
+        context.run.kind === 'rollback' ? 'MANUAL_ROLLBACK_FAILED' : 'AUTOMATIC_ROLLBACK_NO_CANDIDATE',
+        `Release ${release?.id ?? '(none)'} has no ECS task definition to restore.`,
+      );
+    }
+    try {
+      await pointServiceAt({ ...call, taskDefinitionArn: release.taskDefinitionArn });
+    } catch (error) {
+      const classified = classifyAwsError(error, 'ECS UpdateService');
+      if (classified?.code === 'INFRASTRUCTURE_NETWORK_FAILURE' || classified?.code === 'AUTHENTICATION_FAILED') throw classified;
+      throw new StepFailure(code, `Pointing the service at ${release.taskDefinitionArn} failed: ${errorMessage(error)}`, { cause: error });
+    }
+    context.state.taskDefinitionArn = release.taskDefinitionArn;
+    context.state.imageRef = release.imageRef;
+  }
+
+  private async done(call: StepCall, context: StepContext, settings: ResolvedEcsSettings): Promise<void> {
+    const taskArn = await firstRunningTask(call);
+    context.updateDeployment({
+      publicUrl: settings.publicUrl,
+      imageRef: context.state.imageRef ?? null,
+      taskArn,
+    });
+    context.stdout(`Service ${settings.service} in cluster ${settings.cluster} runs ${context.state.taskDefinitionArn ?? ''}${settings.publicUrl ? ` at ${settings.publicUrl}` : ''}`);
+  }
+}
+
+/** For the runner's TargetFactories: `{ ecs: createEcsTarget }`. */
+export function createEcsTarget(engine: EngineContext): EcsTarget {
+  return new EcsTarget({
+    docker: engine.docker,
+    awsEndpoint: engine.config.awsEndpoint,
+    projectFor: (projectId) => engine.store.projects.get(projectId),
+  });
+}
