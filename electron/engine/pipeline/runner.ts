@@ -240,6 +240,8 @@ export class PipelineController implements DeploymentController {
     return store.runs.getDetail(run.id)!;
   }
 
+  // Each finish* removes the run from `active` before its last `runUpdated`, so a listener that
+  // sees the final status can start the next run of the deployment at once.
   private async execute(active: ActiveRun): Promise<void> {
     const { store } = this.engine;
     store.runs.update(active.runId, { status: 'in_progress', startedAt: Date.now() });
@@ -433,6 +435,7 @@ export class PipelineController implements DeploymentController {
       ...(release ? { currentReleaseId: release.id, imageRef: release.imageRef } : {}),
     });
     this.log(active, `[DONE] run ${active.runId} completed${release ? `: release ${release.id} (${release.imageRef}) is live` : ''}.`);
+    this.active.delete(active.runId);
     this.emitRun(active.runId);
     try {
       monitor.watch(active.deploymentId);
@@ -448,6 +451,7 @@ export class PipelineController implements DeploymentController {
     store.runs.update(active.runId, { status: 'stopped', finishedAt: Date.now() });
     this.settleDeployment(active, 'stopped');
     this.log(active, `[STOP] run ${active.runId} stopped; completed steps were kept.`);
+    this.active.delete(active.runId);
     this.emitRun(active.runId);
   }
 
@@ -459,6 +463,7 @@ export class PipelineController implements DeploymentController {
     store.runs.update(active.runId, { status: 'failed', finishedAt: Date.now(), failure: result });
     this.settleDeployment(active, 'failed');
     this.log(active, `[FAILED] run ${active.runId} failed at ${result.stage}: ${result.code}.`);
+    this.active.delete(active.runId);
     this.emitRun(active.runId);
   }
 
