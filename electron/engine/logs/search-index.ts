@@ -12,7 +12,6 @@
 export const SEARCH_BLOCK_LINES = 4096;
 export const SEARCH_BLOCK_BITS = 65_536;
 export const SEARCH_BLOCK_BYTES = SEARCH_BLOCK_BITS / 8;
-const MASK = SEARCH_BLOCK_BITS - 1;
 
 export const blockOfLine = (lineNo: number): number => Math.floor((lineNo - 1) / SEARCH_BLOCK_LINES);
 export const firstLineOfBlock = (blockNo: number): number => blockNo * SEARCH_BLOCK_LINES + 1;
@@ -20,8 +19,9 @@ export const lastLineOfBlock = (blockNo: number): number => (blockNo + 1) * SEAR
 
 const fold = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 
+/** Fibonacci hashing of the three code units; the top 16 bits pick the bit. */
 function trigramBit(a: number, b: number, c: number): number {
-  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 13 & MASK;
+  return Math.imul((a << 16) ^ (b << 8) ^ c ^ (c << 21), 0x9e3779b1) >>> 16;
 }
 
 /** Sets the bits of every trigram of `text`. */

@@ -93,3 +93,12 @@ describe('LogWriter', () => {
     expect(store.logLines.since('d', 5, 1)[0]!.text).toBe('nul\u0000l\u0000');
   });
 });
+
+describe('isoTime', () => {
+  it('equals Date#toISOString for any millisecond, including second and year boundaries', async () => {
+    const { isoTime } = await import('../../../electron/engine/logs/stored-line');
+    const samples = [0, 1, 999, 1000, 1001, Date.UTC(2026, 0, 1) - 1, Date.UTC(2026, 0, 1), Date.UTC(2026, 5, 30, 23, 59, 59, 999), 1_764_000_000_123, 8.64e15, -1, -1001];
+    for (let index = 0; index < 2000; index++) samples.push(Math.floor(Math.random() * 4e12));
+    for (const ms of samples) expect(isoTime(ms), String(ms)).toBe(new Date(ms).toISOString());
+  });
+});
