@@ -59,10 +59,18 @@ function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> 
   };
 }
 
-async function startProcess(what: string, command: string, args: string[], port: number, temp: { dir: string; cleanup: () => void }, probePath: string): Promise<RunningServer> {
+async function startProcess(
+  what: string,
+  command: string,
+  args: string[],
+  port: number,
+  temp: { dir: string; cleanup: () => void },
+  probePath: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
   const logFile = join(temp.dir, `${what}.log`);
   const log = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -74,10 +82,23 @@ async function startProcess(what: string, command: string, args: string[], port:
   return { url, hostPort: `127.0.0.1:${port}`, stop: stopper(child, temp.cleanup) };
 }
 
+export interface MotoOptions {
+  /**
+   * moto keeps a service's deployment in the state of its creation: with `servicesRunning: 1` every
+   * new service reports one running task and a COMPLETED rollout; with 0 (moto's default) it stays
+   * IN_PROGRESS for ever.
+   */
+  readonly servicesRunning?: number;
+  /** Enforce IAM authentication from the first request (unknown access keys are refused). */
+  readonly enforceAuth?: boolean;
+}
+
 /** `moto_server -H 127.0.0.1 -p <port>`; one endpoint serves every AWS service Berth uses. */
-export async function startMoto(): Promise<RunningServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  return startProcess('moto_server', 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/');
+  const env: NodeJS.ProcessEnv = { MOTO_ECS_SERVICE_RUNNING: String(options.servicesRunning ?? 0) };
+  if (options.enforceAuth) env['INITIAL_NO_AUTH_ACTION_COUNT'] = '0';
+  return startProcess('moto_server', 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/', env);
 }
 
 /** Debian's docker-registry with storage in a temp dir. dockerd pushes to 127.0.0.0/8 without TLS. */

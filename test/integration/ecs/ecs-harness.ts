@@ -1,0 +1,110 @@
+// Set-up for the ECS pipeline tests: a real engine (its default ECS target and pipeline runner) on a
+// fresh data dir, pointed at a real moto_server and a real local registry; projects named `ecs-…`.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Dockerode from 'dockerode';
+import { projectSettingsSchema, type EcsSettings, type ProjectSettingsInput, type RunDetail } from '../../../shared';
+import { Engine } from '../../../electron/engine/host/engine';
+import type { ProjectRecord } from '../../../electron/engine/store/projects';
+import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
+import { makeTempDir } from '../../support/temp-dir';
+import type { RunningServer } from '../../support/aws-emulator';
+
+export const ECS_APP = fileURLToPath(new URL('../../fixtures/ecs/app', import.meta.url));
+export const docker = new Dockerode();
+
+const FINISHED = new Set(['completed', 'failed', 'stopped']);
+export const finished = (run: RunDetail): boolean => FINISHED.has(run.status);
+
+export interface EcsHarness {
+  readonly engine: Engine;
+  readonly aws: AwsClients;
+  project(ecs: EcsSettings, settings?: ProjectSettingsInput): ProjectRecord;
+  waitForRun(runId: string, done?: (run: RunDetail) => boolean, timeoutMs?: number): Promise<RunDetail>;
+  /** Text of the run's lines for one step. */
+  stepLines(run: RunDetail, step: string): string[];
+  /** Starts a container from `image` publishing 8080 on 127.0.0.1:`hostPort`; removed by close(). */
+  serve(image: string, hostPort: number): Promise<Dockerode.Container>;
+  close(): Promise<void>;
+}
+
+export async function startEcsHarness(moto: RunningServer): Promise<EcsHarness> {
+  const temp = makeTempDir('berth-ecs-');
+  const engine = await Engine.start({ config: { dataDir: temp.dir, awsEndpoint: moto.url, stopGraceMs: 1000 } });
+  const aws = createAwsClients({ endpoint: moto.url });
+  const projects: ProjectRecord[] = [];
+  const containers: Dockerode.Container[] = [];
+  return {
+    engine,
+    aws,
+    project: (ecs, settings = {}) => {
+      const project = engine.store.projects.create({
+        name: `ecs-${randomBytes(3).toString('hex')}`,
+        sourceDir: ECS_APP,
+        target: 'ecs',
+        settings: projectSettingsSchema.parse({ port: 8080, ...settings, ecs }),
+      });
+      projects.push(project);
+      return project;
+    },
+    waitForRun: (runId, done = finished, timeoutMs = 150_000) =>
+      new Promise<RunDetail>((resolve, reject) => {
+        const check = (): void => {
+          const run = engine.store.runs.getDetail(runId);
+          if (run && done(run)) {
+            off();
+            clearTimeout(timer);
+            resolve(run);
+          }
+        };
+        const off = engine.events.on('runUpdated', (run) => {
+          if (run.id === runId) check();
+        });
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`run ${runId} did not reach the expected state: ${JSON.stringify(engine.store.runs.getDetail(runId))}`));
+        }, timeoutMs);
+        check();
+      }),
+    stepLines: (run, step) => {
+      engine.logs.flush();
+      return engine.store.logLines
+        .since(run.deploymentId, 0, 100_000)
+        .filter((line) => line.runId === run.id && line.step === step)
+        .map((line) => line.text);
+    },
+    serve: async (image, hostPort) => {
+      const container = await docker.createContainer({
+        Image: image,
+        name: `ecs-verify-${randomBytes(4).toString('hex')}`,
+        ExposedPorts: { '8080/tcp': {} },
+        HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] } },
+      });
+      containers.push(container);
+      await container.start();
+      return container;
+    },
+    close: async () => {
+      for (const container of containers) await container.remove({ force: true }).catch(() => undefined);
+      await engine.close();
+      aws.destroy();
+      const slugs = projects.map((project) => project.slug);
+      for (const image of await docker.listImages()) {
+        const tags = (image.RepoTags ?? []).filter((tag) => slugs.some((slug) => tag.includes(`/${slug}:`) || tag.includes(`/berth-${slug}:`)));
+        for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      }
+      temp.cleanup();
+    },
+  };
+}
+
+/** Polls a condition that has no event (the registry's state); bounded, for set-up only. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
