@@ -1,4 +1,10 @@
-import type { RunDetail } from '../../../shared';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { LogStream, RunDetail, SearchHit } from '../../../shared';
+import { useApi } from '../api/api-context';
+import { formatDuration } from './line-format';
+import { LogSearch } from './LogSearch';
+import { ViewerController, type ViewerState } from './viewer-controller';
+import './log-viewer.css';
 
 export interface LogJumpTarget {
   readonly lineNo?: number;
@@ -15,7 +21,223 @@ export interface LogViewerProps {
   readonly jumpTo?: LogJumpTarget | null;
 }
 
-/** The terminal log viewer (the log issue replaces this placeholder). */
-export function LogViewer(_props: LogViewerProps) {
-  return <p className="not-built">The log viewer is not built yet.</p>;
+const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
+/** `localStorage['berth.logs.renderer'] = 'dom'` turns the WebGL renderer off (e.g. on a GPU that misdraws). */
+const RENDERER_PREFERENCE = 'berth.logs.renderer';
+
+function preferDomRenderer(): boolean {
+  try {
+    return window.localStorage.getItem(RENDERER_PREFERENCE) === 'dom';
+  } catch {
+    return false;
+  }
+}
+
+const noState = (): ViewerState | null => null;
+const noSubscribe = () => () => undefined;
+
+/** The terminal log viewer: live lines, steps, errors, search, history, copy and download. */
+export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
+  const api = useApi();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLElement>(null);
+  const [controller, setController] = useState<ViewerController | null>(null);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [download, setDownload] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const state = useSyncExternalStore(controller ? (listener) => controller.subscribe(listener) : noSubscribe, controller ? () => controller.current : noState);
+
+  // One terminal and one subscription per deployment.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const created = new ViewerController(api, deploymentId, host, { preferDom: preferDomRenderer() });
+    created.start();
+    setController(created);
+    const root = rootRef.current;
+    const unsubscribe = created.subscribe(() => {
+      if (root) root.dataset['writtenThrough'] = String(created.writtenThroughLineNo);
+    });
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => created.resized());
+    });
+    observer.observe(host);
+    // Scrolling up pauses following; reaching the top pages in earlier lines.
+    const onWheel = (event: WheelEvent) => {
+      if (event.deltaY >= 0) return;
+      if (created.current.settings.follow) created.setFollow(false);
+      if (created.terminal.terminal.buffer.active.viewportY === 0 && created.current.hasEarlier) void created.loadEarlier();
+    };
+    host.addEventListener('wheel', onWheel, { passive: true });
+    return () => {
+      unsubscribe();
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+      host.removeEventListener('wheel', onWheel);
+      created.dispose();
+      setController(null);
+    };
+  }, [api, deploymentId]);
+
+  useEffect(() => {
+    controller?.updateRun(run, true);
+  }, [controller, run]);
+
+  useEffect(() => {
+    if (!controller || !jumpTo) return;
+    if (jumpTo.lineNo !== undefined) void controller.showLine(jumpTo.lineNo, `line ${jumpTo.lineNo}`);
+    else if (jumpTo.ts !== undefined) void controller.jumpToTime(jumpTo.ts);
+    // The nonce is the trigger: the same place can be asked for twice.
+  }, [controller, jumpTo?.nonce]);
+
+  // Ctrl/Cmd+F opens the viewer's search instead of the browser's.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault();
+        setSearchOpen(true);
+        requestAnimationFrame(() => rootRef.current?.querySelector<HTMLInputElement>('.log-search input')?.focus());
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    controller?.terminal.terminal.attachCustomKeyEventHandler((event) => !((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f'));
+    return () => document.removeEventListener('keydown', onKey);
+  }, [controller]);
+
+  const copy = async () => {
+    if (!controller) return;
+    const text = controller.copyText();
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(`Copied ${text.split('\n').filter(Boolean).length} lines.`);
+    } catch (error) {
+      setCopied(`Copy failed (${(error as Error).message}). Select the text and use the system copy.`);
+    }
+  };
+
+  const save = async () => {
+    if (!controller) return;
+    setDownload('Preparing download…');
+    const blob = await controller.downloadText((count) => setDownload(`Preparing download… ${count.toLocaleString()} lines`));
+    setDownload(null);
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = `berth-${deploymentId}-logs.txt`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  const openHit = (hit: SearchHit) => void controller?.showLine(hit.lineNo, `search result, line ${hit.lineNo}`);
+
+  const settings = state?.settings;
+  const shownRun = state?.run ?? run;
+  const rootCause = state?.errors?.rootCause ?? null;
+
+  return (
+    <section ref={rootRef} className="log-viewer" aria-label="Logs" data-testid="log-viewer" data-renderer={state?.renderer ?? ''} data-connected={state?.connected ? 'true' : 'false'}>
+      {shownRun && shownRun.steps.length > 0 && (
+        <nav className="log-steps" aria-label="Steps in the log">
+          {shownRun.steps.map((step) => (
+            <button
+              key={step.name}
+              type="button"
+              className={`log-step log-step-${step.status}`}
+              disabled={step.firstLineNo === null}
+              title={step.firstLineNo === null ? 'No lines yet' : `Go to the first line of ${step.name}`}
+              onClick={() => step.firstLineNo !== null && void controller?.showLine(step.firstLineNo, `step ${step.name}`)}
+            >
+              {step.name} <span className="log-step-status">{step.status}</span>
+              {step.durationMs !== null && <span className="log-step-duration"> {formatDuration(step.durationMs)}</span>}
+            </button>
+          ))}
+        </nav>
+      )}
+
+      <div className="log-toolbar" role="toolbar" aria-label="Log view">
+        <button type="button" aria-pressed={settings?.follow ?? true} onClick={() => controller?.setFollow(!(settings?.follow ?? true))}>
+          {settings?.follow ?? true ? 'Following' : 'Paused'}
+        </button>
+        <label>
+          <input type="checkbox" checked={settings?.timestamps ?? false} onChange={(event) => controller?.changeSettings({ timestamps: event.target.checked })} /> Timestamps
+        </label>
+        <label>
+          <input type="checkbox" checked={settings?.wrap ?? true} onChange={(event) => controller?.changeSettings({ wrap: event.target.checked })} /> Wrap
+        </label>
+        <fieldset className="log-streams">
+          <legend className="visually-hidden">Streams</legend>
+          {STREAMS.map((stream) => (
+            <label key={stream} className={`log-stream-${stream}`}>
+              <input
+                type="checkbox"
+                checked={settings?.streams[stream] ?? true}
+                onChange={(event) => settings && controller?.changeSettings({ streams: { ...settings.streams, [stream]: event.target.checked } })}
+              />{' '}
+              {stream}
+            </label>
+          ))}
+        </fieldset>
+        <span className="log-toolbar-gap" />
+        <button type="button" onClick={() => void controller?.jumpToFirstError()} disabled={!controller}>
+          Jump to first error
+        </button>
+        <button type="button" aria-label="Previous error" onClick={() => void controller?.adjacentError(-1)} disabled={!controller}>
+          ◀ Error
+        </button>
+        <button type="button" aria-label="Next error" onClick={() => void controller?.adjacentError(1)} disabled={!controller}>
+          Error ▶
+        </button>
+        <button type="button" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+F Meta+F">
+          Search
+        </button>
+        <button type="button" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" onClick={() => void save()} disabled={download !== null}>
+          Download
+        </button>
+      </div>
+
+      {searchOpen && controller && (
+        <LogSearch api={api} deploymentId={deploymentId} terminal={controller.terminal} onClose={() => setSearchOpen(false)} onOpenHit={openHit} />
+      )}
+
+      {rootCause && (
+        <p className="log-root-cause-banner">
+          <strong>Likely root cause</strong> (line {rootCause.lineNo}, step {rootCause.step}): <code>{rootCause.text.slice(0, 300)}</code>
+        </p>
+      )}
+
+      {state?.hasEarlier && (
+        <p className="log-gap-banner" data-testid="log-earlier-marker">
+          Lines before {state.windowFirst.toLocaleString()} are stored but not loaded.{' '}
+          <button type="button" onClick={() => void controller?.loadEarlier()} disabled={state.busy !== null}>
+            Load earlier
+          </button>
+        </p>
+      )}
+
+      <div className="log-terminal" ref={hostRef} />
+
+      {state && state.notShown > 0 && (
+        <p className="log-gap-banner" data-testid="log-later-marker">
+          {state.atTail
+            ? `${state.notShown.toLocaleString()} new line${state.notShown === 1 ? '' : 's'} while paused.`
+            : `${state.notShown.toLocaleString()} newer line${state.notShown === 1 ? '' : 's'} stored but not loaded.`}{' '}
+          <button type="button" onClick={() => void controller?.backToLive()}>
+            Back to live
+          </button>
+        </p>
+      )}
+
+      <p className="log-status" role="status" aria-live="polite" data-testid="log-status">
+        {state?.busy ?? state?.message ?? download ?? copied ?? (state?.focus ? `Showing line ${state.focus.lineNo} (${state.focus.label})` : '')}
+        {state?.errors && state.errors.count > 0 && <span className="log-error-count"> · {state.errors.count.toLocaleString()} error lines in this run</span>}
+        {!state?.connected && state?.message === null && <span> · connecting…</span>}
+      </p>
+    </section>
+  );
 }

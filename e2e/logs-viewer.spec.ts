@@ -1,0 +1,267 @@
+// The terminal log viewer in Chromium against a real `berth serve`. The data dir is seeded through
+// the engine's own Store and LogWriter before the engine starts, so the lines (and the search index
+// the writer keeps) are exactly what a real run would have stored.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { LogWriter } from '../electron/engine/logs/log-writer';
+import { projectSettingsSchema, type Failure, type LogStream, type StepName } from '../shared';
+import { Store } from '../electron/engine/store/store';
+import { expect, startBerth, test } from './support/berth';
+
+interface SeededLine {
+  readonly stream: LogStream;
+  readonly text: string;
+  readonly step?: StepName | null;
+  readonly source?: 'deploy' | 'runtime';
+}
+
+interface Seeded {
+  readonly projectId: string;
+  readonly deploymentId: string;
+  readonly lineNoOf: (text: string) => number;
+}
+
+const FILLER_LINES = 12_000;
+const NEEDLE = 'needle-7f3a deep in the history';
+const ROOT_CAUSE = 'npm ERR! code ELIFECYCLE (logs-viewer root cause)';
+
+/** Seeds one project with a failed run (build failed) and `lines`, through the engine's writer. */
+function seedProject(store: Store, name: string, lines: readonly SeededLine[], options: { failedStep?: StepName } = {}): Seeded {
+  const project = store.projects.create({ name, sourceDir: '/tmp', target: 'docker', settings: projectSettingsSchema.parse({}) });
+  const deployment = store.deployments.create(project.id, 'docker');
+  store.deployments.update(deployment.id, { status: 'failed' });
+  const steps: StepName[] = ['detect', 'build', 'setup', 'deploy', 'verify', 'done'];
+  const run = store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind: 'deploy', steps });
+  const writer = new LogWriter(store, { maxBatchLines: 1000 });
+  const lineNos = new Map<string, number>();
+  const start = Date.now() - lines.length * 10;
+  lines.forEach((line, index) => {
+    const source = line.source ?? (line.step ? 'deploy' : 'runtime');
+    const lineNo = writer.append(deployment.id, { stream: line.stream, source, text: line.text, runId: source === 'deploy' ? run.id : null, step: line.step ?? null, ts: start + index * 10 });
+    if (!lineNos.has(line.text)) lineNos.set(line.text, lineNo);
+  });
+  writer.close();
+  // Step statuses and line ranges, as the pipeline stamps them.
+  const failedAt = options.failedStep ? steps.indexOf(options.failedStep) : steps.length;
+  steps.forEach((step, position) => {
+    const own = lines.map((line, index) => ({ line, lineNo: index + 1 })).filter(({ line }) => line.step === step);
+    const status = position < failedAt ? 'success' : position === failedAt ? 'failed' : 'skipped';
+    store.runs.updateStep(run.id, step, {
+      status,
+      ...(own.length > 0 ? { firstLineNo: own[0]!.lineNo, lastLineNo: own.at(-1)!.lineNo, startedAt: start, finishedAt: start + 1000 } : {}),
+    });
+  });
+  const failure: Failure | null = options.failedStep
+    ? {
+        stage: 'build',
+        category: 'build_failure',
+        code: 'DOCKER_IMAGE_BUILD_FAILED',
+        retryable: false,
+        summary: 'The image build failed.',
+        likelyCause: 'A RUN step exited non-zero.',
+        evidence: { lineNo: null, line: null, context: [] },
+      }
+    : null;
+  store.runs.update(run.id, { status: options.failedStep ? 'failed' : 'completed', startedAt: start, finishedAt: start + 5000, failure });
+  return {
+    projectId: project.id,
+    deploymentId: deployment.id,
+    lineNoOf: (text) => {
+      const lineNo = lineNos.get(text);
+      if (lineNo === undefined) throw new Error(`not seeded: ${text}`);
+      return lineNo;
+    },
+  };
+}
+
+function mainCorpus(): SeededLine[] {
+  const lines: SeededLine[] = [
+    { stream: 'system', step: 'detect', text: '[DETECT] Dockerfile found' },
+    // An error-looking line in a step that succeeded: not the root cause.
+    { stream: 'stderr', step: 'detect', text: 'ERROR: optional cache manifest missing (ignored)' },
+    { stream: 'stdout', step: 'build', text: 'Step 1/4 : FROM berth-test/busybox:1' },
+    { stream: 'stdout', step: 'build', text: 'Step 2/4 : RUN npm ci' },
+  ];
+  for (let index = 0; index < 20; index += 1) lines.push({ stream: 'stdout', step: 'build', text: `added package ${index}` });
+  lines.push({ stream: 'stderr', step: 'build', text: ROOT_CAUSE });
+  lines.push({ stream: 'stderr', step: 'build', text: 'npm ERR! errno 1 (cascade)' });
+  lines.push({ stream: 'stderr', step: 'build', text: "The command '/bin/sh -c npm ci' returned a non-zero code: 1" });
+  lines.push({ stream: 'stdout', text: NEEDLE });
+  for (let index = 1; index <= FILLER_LINES; index += 1) lines.push({ stream: 'stdout', text: `filler line ${index} status=ok` });
+  lines.push({ stream: 'stderr', text: 'tail-stderr sample warning' });
+  lines.push({ stream: 'system', text: '[RESTART] tail-system sample' });
+  lines.push({ stream: 'stdout', text: 'tail-stdout last line' });
+  return lines;
+}
+
+function hostileCorpus(): SeededLine[] {
+  const megabyte = `huge-line-start ${'x'.repeat(1_048_576)} huge-line-end`;
+  const escapes = '\x1b[31m\x1b[1;2;3;4m\x1b[H\x1b[2J\x1b[?1049h'.repeat(20_000);
+  return [
+    { stream: 'stdout', text: 'hostile-begin' },
+    { stream: 'stdout', text: 'title via OSC 0 \x1b]0;PWNED-TITLE-0\x07 done' },
+    { stream: 'stdout', text: 'title via OSC 2 \x1b]2;PWNED-TITLE-2\x1b\\ done' },
+    { stream: 'stdout', text: 'clipboard via OSC 52 \x1b]52;c;UFdORUQtQ0xJUEJPQVJE\x07 done' },
+    { stream: 'stdout', text: 'clipboard via C1 OSC \x9d52;c;UFdORUQtQ0xJUEJPQVJE\x9c done' },
+    { stream: 'stdout', text: 'link via OSC 8 \x1b]8;;javascript:alert(1)\x1b\\click me\x1b]8;;\x1b\\ done' },
+    { stream: 'stdout', text: 'DECRQSS \x1bP$qm\x1b\\ and DA \x1b[c and DSR \x1b[6n done' },
+    { stream: 'stdout', text: 'progress 10%\rprogress 50%\rprogress 100% overwritten' },
+    { stream: 'stdout', text: megabyte },
+    { stream: 'stdout', text: `invalid utf-8 \uFFFD\uFFFD lone surrogate \uD800 nul \u0000 bell \u0007 done` },
+    { stream: 'stdout', text: `escape storm ${escapes} end-of-storm` },
+    { stream: 'stdout', text: 'unterminated OSC \x1b]0;PWNED-TITLE-UNTERMINATED' },
+    { stream: 'stderr', text: 'hostile-end marker' },
+  ];
+}
+
+// Browser-side scripts are strings: this file compiles without the DOM library.
+const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
+
+let server: Awaited<ReturnType<typeof startBerth>>;
+let dataDir: string;
+let main: Seeded;
+let hostile: Seeded;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'logs-viewer-e2e-'));
+  const store = Store.open(join(dataDir, 'berth.db'));
+  try {
+    main = seedProject(store, 'logs-viewer main', mainCorpus(), { failedStep: 'build' });
+    hostile = seedProject(store, 'logs-viewer hostile', hostileCorpus());
+  } finally {
+    store.close();
+  }
+  server = await startBerth({ BERTH_DATA_DIR: dataDir });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openProjectLogs(page: Page, projectId: string): Promise<void> {
+  // Tests read the terminal's rows from the DOM, so they use the DOM renderer.
+  await page.addInitScript(USE_DOM_RENDERER);
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(server.browserUrl);
+  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
+  await page.evaluate(`window.location.hash = '#/projects/${projectId}'`);
+  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+}
+
+/** The terminal row (a DOM renderer row) that shows `text`. */
+function terminalRow(page: Page, text: string) {
+  return page.locator('.log-terminal .xterm-rows > div', { hasText: text });
+}
+
+test('stderr lines are red and system lines blue; stdout keeps the default colour', async ({ page }) => {
+  await openProjectLogs(page, main.projectId);
+  await expect(terminalRow(page, 'tail-stdout last line')).toBeVisible();
+  await expect(terminalRow(page, 'tail-stderr sample warning').locator('span.xterm-fg-1')).toContainText('tail-stderr sample warning');
+  await expect(terminalRow(page, '[RESTART] tail-system sample').locator('span.xterm-fg-4')).toContainText('tail-system sample');
+  await expect(terminalRow(page, 'tail-stdout last line').locator('span[class*="xterm-fg-"]')).toHaveCount(0);
+});
+
+test('"Jump to first error" lands on the first error of the failed step, marked as the likely root cause', async ({ page }) => {
+  await openProjectLogs(page, main.projectId);
+  // The root cause is far above the loaded tail, so the viewer pages it in.
+  await expect(page.getByTestId('log-earlier-marker')).toBeVisible();
+  await expect(page.locator('.log-root-cause-banner')).toContainText(ROOT_CAUSE);
+  await page.getByRole('button', { name: 'Jump to first error' }).click();
+  const lineNo = main.lineNoOf(ROOT_CAUSE);
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${lineNo} (likely root cause)`);
+  await expect(terminalRow(page, ROOT_CAUSE)).toBeVisible();
+  await expect(page.locator('.log-terminal .log-root-cause')).toHaveText('likely root cause');
+  // The earlier error in the (successful) detect step is not where it lands.
+  expect(main.lineNoOf('ERROR: optional cache manifest missing (ignored)')).toBeLessThan(lineNo);
+  // Next error goes on to the cascade, across the run.
+  await page.getByRole('button', { name: 'Next error' }).click();
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${main.lineNoOf('npm ERR! errno 1 (cascade)')}`);
+});
+
+test('search finds a regex match and counts the matches; Enter and Shift+Enter move between them', async ({ page }) => {
+  await openProjectLogs(page, main.projectId);
+  await expect(terminalRow(page, 'tail-stdout last line')).toBeVisible();
+  await page.locator('.log-terminal').click();
+  await page.keyboard.press('Control+f');
+  const input = page.getByRole('searchbox', { name: 'Search in logs' });
+  await expect(input).toBeFocused();
+  await page.getByRole('button', { name: 'Regex' }).click();
+  // filler lines 11990–11999 are in the loaded tail: ten matches.
+  await input.fill('filler line 1199\\d status');
+  await expect(page.getByRole('status', { name: 'Match count' })).toHaveText(/of 10$/);
+  await input.press('Enter');
+  const first = await page.getByRole('status', { name: 'Match count' }).textContent();
+  await input.press('Shift+Enter');
+  await expect(page.getByRole('status', { name: 'Match count' })).not.toHaveText(first ?? '');
+  await expect(page.locator('.log-terminal .xterm-decoration-container > *').first()).toBeAttached();
+  await input.fill('filler line (');
+  await expect(page.getByRole('status', { name: 'Match count' })).toContainText('Not a valid regular expression');
+});
+
+test('full-history search finds a line far beyond the scrollback and clicking it loads that place', async ({ page }) => {
+  await openProjectLogs(page, main.projectId);
+  await expect(terminalRow(page, 'tail-stdout last line')).toBeVisible();
+  await expect(terminalRow(page, NEEDLE)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const input = page.getByRole('searchbox', { name: 'Search in logs' });
+  await input.fill('needle-7f3a');
+  // Not in the loaded lines…
+  await expect(page.getByRole('status', { name: 'Match count' })).toHaveText('No matches');
+  // …but stored: the history search finds it, with its time and step.
+  await page.getByRole('button', { name: 'Search all history' }).click();
+  const results = page.getByLabel('History search results');
+  await expect(results).toContainText('1 stored line match');
+  const hit = results.getByRole('button', { name: new RegExp(NEEDLE) });
+  await expect(hit).toContainText(`#${main.lineNoOf(NEEDLE)}`);
+  await expect(hit.locator('time')).toHaveText(/^\d\d:\d\d:\d\d\.\d{3}$/);
+  await hit.click();
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${main.lineNoOf(NEEDLE)}`);
+  await expect(terminalRow(page, NEEDLE)).toBeVisible();
+  await expect(page.getByTestId('log-later-marker')).toContainText('newer lines stored but not loaded');
+});
+
+test('hostile log content leaves the clipboard and the title untouched and does not break the viewer', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.addInitScript(USE_DOM_RENDERER);
+  await page.goto(server.browserUrl);
+  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
+  await page.evaluate(`navigator.clipboard.writeText('clipboard-sentinel')`);
+  const opened: string[] = [];
+  page.on('popup', (popup) => opened.push(popup.url()));
+  await page.evaluate(`window.location.hash = '#/projects/${hostile.projectId}'`);
+  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+  await expect(page).toHaveTitle(/logs-viewer hostile/);
+  const title = await page.title();
+  await expect(terminalRow(page, 'hostile-end marker')).toBeVisible();
+  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-written-through', String(hostile.lineNoOf('hostile-end marker')));
+  // What the hostile lines left in the terminal, read through the viewer's own search.
+  await page.keyboard.press('Control+f');
+  const search = page.getByRole('searchbox', { name: 'Search in logs' });
+  const count = page.getByRole('status', { name: 'Match count' });
+  await search.fill('progress 100% overwritten');
+  await expect(count).toHaveText(/of 1$/);
+  await search.fill('progress 50%');
+  await expect(count).toHaveText('No matches');
+  await search.fill('PWNED');
+  await expect(count).toHaveText('No matches');
+  await search.fill('huge-line-start');
+  await expect(count).toHaveText(/of 1$/);
+  await search.fill('end-of-storm');
+  await expect(count).toHaveText(/of 1$/);
+  await search.fill('click me');
+  await expect(count).toHaveText(/of 1$/);
+  await search.press('Escape');
+  const link = page.locator('.log-terminal .xterm-rows > div', { hasText: 'click me' });
+  if (await link.count()) await link.click({ force: true });
+  expect(await page.title()).toBe(title);
+  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('clipboard-sentinel');
+  expect(opened).toEqual([]);
+  // Still responsive: the controls work after the corpus.
+  await page.getByRole('checkbox', { name: 'Timestamps' }).check();
+  await expect(terminalRow(page, 'hostile-end marker')).toContainText(/\d\d:\d\d:\d\d\.\d{3} hostile-end marker/);
+  expect(await page.title()).toBe(title);
+  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('clipboard-sentinel');
+});

@@ -1,0 +1,172 @@
+import { useEffect, useRef, useState } from 'react';
+import type { BerthApi, SearchHit } from '../../../shared';
+import { formatTime } from './line-format';
+import type { LogTerminal } from './log-terminal';
+
+const DECORATIONS = {
+  matchBackground: '#5a4a00',
+  matchOverviewRuler: '#d4a500',
+  activeMatchBackground: '#b38600',
+  activeMatchColorOverviewRuler: '#ffd24d',
+} as const;
+
+const HISTORY_LIMIT = 200;
+
+interface LogSearchProps {
+  readonly api: BerthApi;
+  readonly deploymentId: string;
+  readonly terminal: LogTerminal;
+  readonly onClose: () => void;
+  readonly onOpenHit: (hit: SearchHit) => void;
+}
+
+/** Ctrl/Cmd+F search: in the terminal (every match highlighted) and over the full stored history. */
+export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: LogSearchProps) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [query, setQuery] = useState('');
+  const [regex, setRegex] = useState(false);
+  const [caseSensitive, setCaseSensitive] = useState(false);
+  const [wholeWord, setWholeWord] = useState(false);
+  const [count, setCount] = useState<{ index: number; total: number } | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [history, setHistory] = useState<{ hits: SearchHit[]; truncated: boolean; query: string } | null>(null);
+  const [historyBusy, setHistoryBusy] = useState(false);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+
+  useEffect(() => {
+    inputRef.current?.focus();
+    const subscription = terminal.search.onDidChangeResults(({ resultIndex, resultCount }) => setCount({ index: resultIndex, total: resultCount }));
+    return () => {
+      subscription.dispose();
+      terminal.search.clearDecorations();
+    };
+  }, [terminal]);
+
+  const options = { regex, caseSensitive, wholeWord, decorations: DECORATIONS };
+
+  const find = (direction: 1 | -1, incremental = false) => {
+    if (query === '') {
+      terminal.search.clearDecorations();
+      setCount(null);
+      return;
+    }
+    if (regex) {
+      try {
+        new RegExp(query);
+      } catch (error) {
+        setInvalid(`Not a valid regular expression: ${(error as Error).message}`);
+        terminal.search.clearDecorations();
+        setCount(null);
+        return;
+      }
+    }
+    setInvalid(null);
+    const found = direction === 1 ? terminal.search.findNext(query, { ...options, incremental }) : terminal.search.findPrevious(query, options);
+    if (!found) setCount({ index: -1, total: 0 });
+  };
+
+  // Re-run as the query or a toggle changes, keeping the current match where it can.
+  useEffect(() => {
+    find(1, true);
+  }, [query, regex, caseSensitive, wholeWord]);
+
+  const searchHistory = async () => {
+    if (query === '') return;
+    setHistoryBusy(true);
+    setHistoryError(null);
+    const result = await api.request('searchLogs', {
+      id: deploymentId,
+      q: query,
+      regex: regex ? 'true' : 'false',
+      caseSensitive: caseSensitive ? 'true' : 'false',
+      limit: HISTORY_LIMIT,
+    });
+    setHistoryBusy(false);
+    if (!result.ok) {
+      setHistoryError(result.error.message);
+      setHistory(null);
+      return;
+    }
+    // Whole-word is a viewer option; the engine matches substrings, so filter here.
+    const word = wholeWord ? new RegExp(`\\b(?:${regex ? query : query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})\\b`, caseSensitive ? '' : 'i') : null;
+    setHistory({ hits: word ? result.value.hits.filter((hit) => word.test(hit.text)) : result.value.hits, truncated: result.value.truncated, query });
+  };
+
+  const countText =
+    invalid ?? (count === null ? '' : count.total === 0 ? 'No matches' : count.index >= 0 ? `${count.index + 1} of ${count.total}` : `${count.total} matches`);
+
+  return (
+    <div className="log-search" role="search" aria-label="Search logs">
+      <div className="log-search-row">
+        <input
+          ref={inputRef}
+          type="search"
+          aria-label="Search in logs"
+          placeholder="Search (Enter: next, Shift+Enter: previous)"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              if (event.altKey) void searchHistory();
+              else find(event.shiftKey ? -1 : 1);
+            } else if (event.key === 'Escape') {
+              event.preventDefault();
+              onClose();
+            }
+          }}
+        />
+        <button type="button" aria-pressed={regex} title="Regular expression" onClick={() => setRegex(!regex)}>
+          .*<span className="visually-hidden"> Regex</span>
+        </button>
+        <button type="button" aria-pressed={caseSensitive} title="Match case" onClick={() => setCaseSensitive(!caseSensitive)}>
+          Aa<span className="visually-hidden"> Match case</span>
+        </button>
+        <button type="button" aria-pressed={wholeWord} title="Whole word" onClick={() => setWholeWord(!wholeWord)}>
+          ab<span className="visually-hidden"> Whole word</span>
+        </button>
+        <span className="log-search-count" role="status" aria-label="Match count" data-invalid={invalid ? 'true' : undefined}>
+          {countText}
+        </span>
+        <button type="button" aria-label="Previous match" onClick={() => find(-1)}>
+          ↑
+        </button>
+        <button type="button" aria-label="Next match" onClick={() => find(1)}>
+          ↓
+        </button>
+        <button type="button" onClick={() => void searchHistory()} disabled={query === '' || historyBusy}>
+          {historyBusy ? 'Searching…' : 'Search all history'}
+        </button>
+        <button type="button" aria-label="Close search" onClick={onClose}>
+          ✕
+        </button>
+      </div>
+      {historyError && (
+        <p className="log-search-error" role="alert">
+          {historyError}
+        </p>
+      )}
+      {history && (
+        <div className="log-history" aria-label="History search results">
+          <p className="log-history-summary">
+            {history.hits.length === 0
+              ? `No stored line matches “${history.query}”.`
+              : `${history.hits.length}${history.truncated ? '+' : ''} stored line${history.hits.length === 1 ? '' : 's'} match “${history.query}”${history.truncated ? ` (first ${HISTORY_LIMIT} shown; refine the search)` : ''}. Click one to open it.`}
+          </p>
+          <ol className="log-history-hits">
+            {history.hits.map((hit) => (
+              <li key={hit.lineNo}>
+                <button type="button" className={`log-hit log-hit-${hit.stream}`} onClick={() => onOpenHit(hit)}>
+                  <span className="log-hit-line">#{hit.lineNo}</span>
+                  <time dateTime={hit.ts}>{formatTime(hit.ts)}</time>
+                  <span className="log-hit-step">{hit.step ?? 'runtime'}</span>
+                  <span className="log-hit-text">{hit.text.length > 300 ? `${hit.text.slice(0, 300)}…` : hit.text}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+// Turns stored log lines into the bytes the terminal is allowed to see. Log text is untrusted
+// (DESIGN §6): only SGR colour sequences survive; cursor moves, OSC/DCS strings (title, clipboard,
+// hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
+// one logical terminal line and cannot reach anything outside its own cells.
+import type { LogLine, LogStream, Step, StepStatus } from '../../../shared';
+
+const ESC = '\x1b';
+const RESET = `${ESC}[0m`;
+
+/** Base colours per stream (seed 003): stdout default, stderr red, system blue. */
+const STREAM_FOREGROUND: Readonly<Record<LogStream, string>> = { stdout: '', stderr: '31', system: '34' };
+/** A dark red background marks error lines; a brighter one the likely root cause. */
+const ERROR_BACKGROUND = '48;5;52';
+const ROOT_CAUSE_BACKGROUND = '48;5;88';
+
+/** Lines longer than this are shown cut in the terminal; copy and download keep the whole text. */
+export const DISPLAY_CHARACTER_CAP = 20_000;
+
+// Any control character the terminal would act on: C0 except TAB, DEL, and the C1 range
+// (U+0080–U+009F, which xterm also treats as CSI/OSC/DCS introducers).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
+// ESC-introduced sequences, and C0/C1 controls. The groups: CSI parameters, CSI intermediates and
+// final byte. OSC/DCS/SOS/PM/APC strings run to BEL or ST, or to the end of the line when unterminated.
+// eslint-disable-next-line no-control-regex
+const SEQUENCE = /\x1b\[([0-9;:<=>?]*)([ -/]*)([@-~]?)|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+
+export interface FormatOptions {
+  readonly timestamps: boolean;
+  /** When false, a line is cut to `columns` cells so it never wraps. */
+  readonly wrap: boolean;
+  readonly columns: number;
+  readonly error: boolean;
+  readonly rootCause: boolean;
+}
+
+/** What is left of a carriage-return overwrite: the last non-empty segment, as a terminal would mostly show. */
+function afterOverwrites(text: string): string {
+  if (!text.includes('\r')) return text;
+  const segments = text.split('\r');
+  for (let index = segments.length - 1; index >= 0; index -= 1) {
+    if (segments[index] !== '') return segments[index]!;
+  }
+  return '';
+}
+
+/**
+ * Keeps only SGR sequences of `text`. `base` is re-applied after any SGR that resets colours, so an
+ * app's own `ESC[0m` inside a stderr line does not turn the rest of the line white.
+ */
+export function sanitize(text: string, base = ''): string {
+  const source = afterOverwrites(text);
+  if (!CONTROL.test(source)) return source;
+  return source.replace(SEQUENCE, (match, parameters: string | undefined, intermediates: string | undefined, final: string | undefined) => {
+    if (match.charCodeAt(0) !== 0x1b || match[1] !== '[') return '';
+    // Only plain SGR (no private marker, no intermediates) is kept.
+    if (final !== 'm' || intermediates || /[<=>?]/.test(parameters ?? '')) return '';
+    const codes = (parameters ?? '').split(/[;:]/);
+    const resets = codes.some((code) => code === '' || code === '0' || code === '39' || code === '49');
+    return resets && base ? `${match}${ESC}[${base}m` : match;
+  });
+}
+
+/** Cuts already-sanitized text to `limit` visible characters (SGR sequences do not count). */
+function cutVisible(text: string, limit: number): { text: string; cut: boolean } {
+  if (text.length <= limit) return { text, cut: false };
+  let visible = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    if (text.charCodeAt(index) === 0x1b) {
+      const end = text.indexOf('m', index);
+      index = end === -1 ? text.length : end;
+      continue;
+    }
+    visible += 1;
+    if (visible > limit) return { text: text.slice(0, index), cut: true };
+  }
+  return { text, cut: false };
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/** `HH:MM:SS.mmm` in local time. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '--:--:--.---';
+  return `${pad(date.getHours(), 2)}:${pad(date.getMinutes(), 2)}:${pad(date.getSeconds(), 2)}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** The terminal text of one log line, without the line break. */
+export function formatLine(line: LogLine, options: FormatOptions): string {
+  const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
+  const foreground = STREAM_FOREGROUND[line.stream];
+  const base = [foreground, background].filter(Boolean).join(';');
+  const prefix = options.timestamps ? `${ESC}[2m${formatTime(line.ts)}${ESC}[22m ` : '';
+  const prefixWidth = options.timestamps ? 13 : 0;
+  let body = sanitize(line.text, base);
+  let suffix = '';
+  if (options.wrap) {
+    const cut = cutVisible(body, DISPLAY_CHARACTER_CAP);
+    body = cut.text;
+    if (cut.cut || line.cut) suffix = `${RESET}${ESC}[2m … [line shortened here; copy or download for the stored text]${RESET}`;
+  } else {
+    const room = Math.max(8, options.columns - prefixWidth - 1);
+    const cut = cutVisible(body, room);
+    body = cut.text;
+    if (cut.cut) suffix = `${RESET}${ESC}[2m…${RESET}`;
+  }
+  const open = base ? `${ESC}[${base}m` : '';
+  if (!open && !body.includes(ESC)) return `${prefix}${body}${suffix}`;
+  return `${prefix}${open}${body}${RESET}${suffix}`;
+}
+
+const STATUS_COLOUR: Readonly<Record<StepStatus, string>> = {
+  pending: '90',
+  running: '94',
+  success: '32',
+  failed: '91',
+  skipped: '90',
+};
+
+export function formatDuration(milliseconds: number | null): string {
+  if (milliseconds === null) return '';
+  if (milliseconds < 1000) return `${milliseconds} ms`;
+  if (milliseconds < 60_000) return `${(milliseconds / 1000).toFixed(1)} s`;
+  return `${Math.floor(milliseconds / 60_000)} min ${Math.round((milliseconds % 60_000) / 1000)} s`;
+}
+
+/** The header row that opens a step's group of lines: `━━ build · failed · 4.2 s ━━`. */
+export function formatStepHeader(stepName: string, step: Step | undefined): string {
+  const status = step?.status;
+  const parts = [stepName, status, step ? formatDuration(step.durationMs) : ''].filter(Boolean).join(' · ');
+  const colour = status ? STATUS_COLOUR[status] : '36';
+  return `${ESC}[1;${colour}m━━ ${parts} ━━${RESET}`;
+}
+
+/** A row that says lines exist but are not loaded here. */
+export function formatGapMarker(text: string): string {
+  return `${ESC}[2;3;33m┄┄ ${text} ┄┄${RESET}`;
+}
+
+/** Plain text for copy and download: what the filters show, with an optional time column. */
+export function plainLine(line: LogLine, timestamps: boolean): string {
+  return `${timestamps ? `${line.ts} ` : ''}[${line.stream}] ${line.text}`;
+}

@@ -1,0 +1,281 @@
+// The xterm.js side of the log viewer: a read-only terminal with its addons, one batched write per
+// animation frame, and a map from written rows back to log lineNos (for jumps and highlights).
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal, type IDecoration, type IDisposable } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+
+/** What one logical terminal line stands for. */
+export type RenderItem = { readonly kind: 'line'; readonly lineNo: number } | { readonly kind: 'header' } | { readonly kind: 'marker' };
+
+export type RendererKind = 'webgl' | 'dom';
+
+/** Rows kept by xterm. Generous next to the viewer's line window, so wrapped lines rarely push loaded lines out. */
+export const SCROLLBACK_ROWS = 20_000;
+/** Past this many queued characters the writer gives up on the queue and asks for a re-render of the window. */
+const QUEUE_CHARACTER_LIMIT = 8_000_000;
+/** Characters handed to xterm but not yet parsed; above this, flushing waits (backpressure). */
+const IN_FLIGHT_CHARACTER_LIMIT = 2_000_000;
+/** Items remembered for row lookups; older ones are long gone from the scrollback. */
+const ITEM_LIMIT = SCROLLBACK_ROWS + 1000;
+
+// OSC commands that must never act: window titles (0, 1, 2), hyperlinks (8), clipboard (52), and
+// palette/colour changes (4, 10–12, 104, 110–112) that would restyle the viewer.
+const SWALLOWED_OSC = [0, 1, 2, 4, 8, 10, 11, 12, 52, 104, 110, 111, 112];
+
+export function isSafeLink(uri: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(uri);
+}
+
+/** Opens an http(s) link outside the app: a new tab in browser mode, the system browser in the desktop app. */
+export function openLink(uri: string): void {
+  if (!isSafeLink(uri)) return;
+  window.open(uri, '_blank', 'noopener,noreferrer');
+}
+
+export interface LogTerminalOptions {
+  /** Force the DOM renderer (the `berth.logs.renderer=dom` preference, or no WebGL2). */
+  readonly preferDom?: boolean;
+  /** Called when output arrived faster than the terminal could take it and the queue was dropped. */
+  readonly onOverflow: () => void;
+}
+
+export class LogTerminal {
+  readonly terminal: Terminal;
+  readonly search: SearchAddon;
+  renderer: RendererKind = 'dom';
+  private readonly fit: FitAddon;
+  private readonly disposables: IDisposable[] = [];
+  private webgl: WebglAddon | undefined;
+  private queue: string[] = [];
+  private queuedCharacters = 0;
+  private queuedItems: RenderItem[] = [];
+  private inFlightCharacters = 0;
+  private frame = 0;
+  private disposed = false;
+  /** Items written (in order); items[i] has sequence number firstSequence + i. */
+  private items: RenderItem[] = [];
+  private firstSequence = 0;
+  private readonly sequenceByLineNo = new Map<number, number>();
+  private decorations: IDecoration[] = [];
+
+  constructor(
+    host: HTMLElement,
+    private readonly options: LogTerminalOptions,
+  ) {
+    this.terminal = new Terminal({
+      disableStdin: true,
+      cursorBlink: false,
+      cursorStyle: 'bar',
+      cursorInactiveStyle: 'none',
+      convertEol: false,
+      scrollback: SCROLLBACK_ROWS,
+      allowProposedApi: true,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontSize: 13,
+      theme: {
+        background: '#0f1115',
+        foreground: '#d6dae3',
+        red: '#ff6b6b',
+        brightRed: '#ff8787',
+        blue: '#5c9dff',
+        brightBlue: '#8bb9ff',
+        selectionBackground: '#3a4a6b',
+      },
+      overviewRuler: { width: 10 },
+      linkHandler: { activate: (_event, uri) => openLink(uri), allowNonHttpProtocols: false },
+    });
+    for (const code of SWALLOWED_OSC) this.disposables.push(this.terminal.parser.registerOscHandler(code, () => true));
+    // DECRQSS and other device queries get no answer: the terminal takes no input and sends nothing back.
+    this.disposables.push(this.terminal.parser.registerDcsHandler({ intermediates: '$', final: 'q' }, () => true));
+    this.fit = new FitAddon();
+    this.search = new SearchAddon({ highlightLimit: 2000 });
+    this.terminal.loadAddon(this.fit);
+    this.terminal.loadAddon(this.search);
+    this.terminal.loadAddon(new WebLinksAddon((event, uri) => (event.preventDefault(), openLink(uri)), { urlRegex: /https?:\/\/[^\s"'<>`]+[^\s"'<>`.,;:!?)\]]/ }));
+    this.terminal.open(host);
+    if (!options.preferDom) this.tryWebgl();
+    this.fitToHost();
+  }
+
+  private tryWebgl(): void {
+    try {
+      const probe = document.createElement('canvas').getContext('webgl2');
+      if (!probe) return;
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        // Back to the DOM renderer; the buffer survives, so nothing needs rewriting.
+        webgl.dispose();
+        this.webgl = undefined;
+        this.renderer = 'dom';
+      });
+      this.terminal.loadAddon(webgl);
+      this.webgl = webgl;
+      this.renderer = 'webgl';
+    } catch {
+      this.renderer = 'dom';
+    }
+  }
+
+  fitToHost(): void {
+    if (this.disposed) return;
+    try {
+      this.fit.fit();
+    } catch {
+      // Not laid out yet (hidden tab): the next resize fits it.
+    }
+  }
+
+  get columns(): number {
+    return this.terminal.cols;
+  }
+
+  /** Queues one logical line; all queued lines go to xterm in one write on the next animation frame. */
+  append(text: string, item: RenderItem): void {
+    this.queue.push(text, '\r\n');
+    this.queuedItems.push(item);
+    this.queuedCharacters += text.length + 2;
+    if (this.queuedCharacters > QUEUE_CHARACTER_LIMIT) {
+      this.dropQueue();
+      this.options.onOverflow();
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Clears the terminal (in write order, so it lands after anything already handed to xterm). */
+  reset(): void {
+    this.dropQueue();
+    this.clearDecorations();
+    this.items = [];
+    this.firstSequence = 0;
+    this.sequenceByLineNo.clear();
+    this.search.clearDecorations();
+    this.terminal.write('\x1bc');
+  }
+
+  private dropQueue(): void {
+    this.queue = [];
+    this.queuedItems = [];
+    this.queuedCharacters = 0;
+  }
+
+  private schedule(): void {
+    if (this.frame !== 0 || this.disposed) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.flush();
+    });
+  }
+
+  /** Hands the queue to xterm in one write, unless xterm is still parsing a large backlog. */
+  flush(): void {
+    if (this.disposed || this.queue.length === 0) return;
+    if (this.inFlightCharacters > IN_FLIGHT_CHARACTER_LIMIT) {
+      this.schedule();
+      return;
+    }
+    const text = this.queue.join('');
+    const items = this.queuedItems;
+    this.dropQueue();
+    this.remember(items);
+    this.inFlightCharacters += text.length;
+    this.terminal.write(text, () => {
+      this.inFlightCharacters -= text.length;
+    });
+  }
+
+  private remember(items: readonly RenderItem[]): void {
+    for (const item of items) {
+      if (item.kind === 'line') this.sequenceByLineNo.set(item.lineNo, this.firstSequence + this.items.length);
+      this.items.push(item);
+    }
+    const excess = this.items.length - ITEM_LIMIT;
+    if (excess > 0) {
+      for (const item of this.items.slice(0, excess)) if (item.kind === 'line') this.sequenceByLineNo.delete(item.lineNo);
+      this.items = this.items.slice(excess);
+      this.firstSequence += excess;
+    }
+  }
+
+  /** Resolves once everything queued so far has been parsed by xterm. */
+  whenWritten(): Promise<void> {
+    this.flush();
+    return new Promise((resolve) => this.terminal.write('', resolve));
+  }
+
+  hasLine(lineNo: number): boolean {
+    return this.sequenceByLineNo.has(lineNo);
+  }
+
+  /**
+   * The buffer row where the logical line of `lineNo` starts, or -1 when it is not in the terminal.
+   * Counts logical lines (rows that are not soft-wrap continuations) up from the cursor, so it stays
+   * right after reflow and after xterm trimmed its scrollback. Call after `whenWritten()`.
+   */
+  rowOfLine(lineNo: number): number {
+    const sequence = this.sequenceByLineNo.get(lineNo);
+    if (sequence === undefined) return -1;
+    const buffer = this.terminal.buffer.active;
+    let remaining = this.firstSequence + this.items.length - 1 - sequence;
+    for (let row = buffer.baseY + buffer.cursorY - 1; row >= 0; row -= 1) {
+      const line = buffer.getLine(row);
+      if (!line) return -1;
+      if (line.isWrapped) continue;
+      if (remaining === 0) return row;
+      remaining -= 1;
+    }
+    return -1;
+  }
+
+  /** Scrolls so `row` sits a few rows below the top of the viewport. */
+  scrollToRow(row: number): void {
+    this.terminal.scrollToLine(Math.max(0, row - 3));
+  }
+
+  /** Highlights a row: a full-width decoration, optionally with a label at its right end. */
+  decorate(row: number, style: { readonly background?: string; readonly ruler: string; readonly label?: string; readonly className?: string }): void {
+    const buffer = this.terminal.buffer.active;
+    const marker = this.terminal.registerMarker(row - (buffer.baseY + buffer.cursorY));
+    if (!marker) return;
+    const label = style.label;
+    const decoration = this.terminal.registerDecoration({
+      marker,
+      ...(label ? { anchor: 'right' as const, x: 0, width: Math.min(this.terminal.cols, label.length + 2) } : { width: this.terminal.cols }),
+      ...(style.background ? { backgroundColor: style.background } : {}),
+      layer: label ? 'top' : 'bottom',
+      overviewRulerOptions: { color: style.ruler, position: 'full' },
+    });
+    if (!decoration) {
+      marker.dispose();
+      return;
+    }
+    decoration.onRender((element) => {
+      if (style.className) element.classList.add(style.className);
+      if (label && element.textContent !== label) element.textContent = label;
+    });
+    decoration.onDispose(() => marker.dispose());
+    this.decorations.push(decoration);
+  }
+
+  clearDecorations(): void {
+    for (const decoration of this.decorations) decoration.dispose();
+    this.decorations = [];
+  }
+
+  /** The visible rows as plain text (copy fallback, tests of what is on screen). */
+  selectionOrNull(): string | null {
+    return this.terminal.hasSelection() ? this.terminal.getSelection() : null;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.clearDecorations();
+    for (const disposable of this.disposables) disposable.dispose();
+    this.webgl?.dispose();
+    this.terminal.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+// Error lines across a whole run, not just the loaded window (seed 000: fix the earliest failure,
+// ignore the cascade). Pages the run's stored lines once and keeps only lineNos.
+import { isErrorLine } from '../../../shared/error-lines';
+import type { BerthApi, LogLine, RunDetail, Step } from '../../../shared';
+
+export interface RunErrors {
+  readonly runId: string;
+  /** Error lineNos of the run, ascending. */
+  readonly lineNos: readonly number[];
+  /** The first error line of the failed step: the likely root cause. */
+  readonly rootCause: { readonly lineNo: number; readonly step: string; readonly text: string } | null;
+  /** Lines up to here were scanned; live lines after it are added as they arrive. */
+  readonly scannedThrough: number;
+  /** False when the scan stopped at its budget before the run's end. */
+  readonly complete: boolean;
+}
+
+const PAGE = 5000;
+/** A run longer than this is scanned in part (its errors are still reachable through search). */
+const SCAN_BUDGET_LINES = 400_000;
+/** Error lineNos kept per run. */
+const ERROR_LIMIT = 50_000;
+
+export function failedStep(run: RunDetail | null): Step | undefined {
+  return run?.steps.filter((step) => step.status === 'failed').sort((a, b) => a.position - b.position)[0];
+}
+
+/** True when a line belongs to the run for error navigation. */
+export function belongsToRun(line: LogLine, run: RunDetail): boolean {
+  return line.runId === run.id;
+}
+
+function runStart(run: RunDetail): number {
+  const firsts = run.steps.map((step) => step.firstLineNo).filter((value): value is number => value !== null);
+  return firsts.length > 0 ? Math.min(...firsts) : 1;
+}
+
+function runEnd(run: RunDetail, knownLast: number): number {
+  const finished = run.finishedAt !== null;
+  const lasts = run.steps.map((step) => step.lastLineNo).filter((value): value is number => value !== null);
+  return finished && lasts.length > 0 ? Math.max(...lasts) : knownLast;
+}
+
+/** Scans the run's stored lines for error lines and the likely root cause. */
+export async function scanRunErrors(api: BerthApi, deploymentId: string, run: RunDetail, knownLast: number, signal: { cancelled: boolean }): Promise<RunErrors | null> {
+  const failed = failedStep(run);
+  const end = runEnd(run, knownLast);
+  let since = runStart(run) - 1;
+  const lineNos: number[] = [];
+  let rootCause: RunErrors['rootCause'] = null;
+  let scanned = 0;
+  let scannedThrough = since;
+  while (since < end && scanned < SCAN_BUDGET_LINES) {
+    const page = await api.request('getLogs', { id: deploymentId, since, limit: PAGE });
+    if (signal.cancelled) return null;
+    if (!page.ok || page.value.lines.length === 0) break;
+    for (const line of page.value.lines) {
+      if (line.lineNo > end) break;
+      scannedThrough = line.lineNo;
+      if (!belongsToRun(line, run) || !isErrorLine(line.text)) continue;
+      if (lineNos.length < ERROR_LIMIT) lineNos.push(line.lineNo);
+      if (!rootCause && failed && line.step === failed.name) rootCause = { lineNo: line.lineNo, step: failed.name, text: line.text };
+    }
+    scanned += page.value.lines.length;
+    since = page.value.lines.at(-1)!.lineNo;
+  }
+  // The classifier's evidence is the fallback when no line of the failed step reads like an error.
+  const evidence = run.failure?.evidence;
+  if (!rootCause && failed && evidence?.lineNo != null) rootCause = { lineNo: evidence.lineNo, step: failed.name, text: evidence.line ?? '' };
+  return { runId: run.id, lineNos, rootCause, scannedThrough, complete: since >= end };
+}
+
+/** Adds live error lines of the run that arrived after the scan. */
+export function withLiveErrors(errors: RunErrors, lines: readonly LogLine[], run: RunDetail): RunErrors {
+  let added: number[] | undefined;
+  let scannedThrough = errors.scannedThrough;
+  for (const line of lines) {
+    if (line.lineNo <= scannedThrough) continue;
+    scannedThrough = line.lineNo;
+    if (belongsToRun(line, run) && isErrorLine(line.text)) (added ??= []).push(line.lineNo);
+  }
+  if (!added) return scannedThrough === errors.scannedThrough ? errors : { ...errors, scannedThrough };
+  return { ...errors, lineNos: [...errors.lineNos, ...added].slice(0, ERROR_LIMIT), scannedThrough };
+}
+
+/** The first error strictly after (direction 1) or before (-1) `from`. */
+export function adjacentError(lineNos: readonly number[], from: number, direction: 1 | -1): number | null {
+  if (direction === 1) return lineNos.find((lineNo) => lineNo > from) ?? null;
+  for (let index = lineNos.length - 1; index >= 0; index -= 1) if (lineNos[index]! < from) return lineNos[index]!;
+  return null;
+}
+
+/**
+ * The first lineNo at or after a moment, by binary search over `getLogs` pages of one line
+ * (timestamps rise with lineNo). Used for "jump to time" when no dedicated request exists.
+ */
+export async function findLineAtTime(api: BerthApi, deploymentId: string, ts: string, knownLast: number): Promise<number | null> {
+  const target = Date.parse(ts);
+  if (Number.isNaN(target)) return null;
+  let low = 0;
+  let high = knownLast;
+  let found: number | null = null;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const page = await api.request('getLogs', { id: deploymentId, since: middle, limit: 1 });
+    if (!page.ok) return found;
+    const line = page.value.lines[0];
+    if (!line) {
+      high = middle;
+      continue;
+    }
+    if (Date.parse(line.ts) >= target) {
+      found = line.lineNo;
+      high = middle;
+    } else {
+      low = line.lineNo;
+    }
+  }
+  if (found === null) {
+    const page = await api.request('getLogs', { id: deploymentId, since: low, limit: 1 });
+    if (page.ok && page.value.lines[0]) found = page.value.lines[0].lineNo;
+  }
+  return found;
+}

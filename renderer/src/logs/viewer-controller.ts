@@ -1,0 +1,526 @@
+// The log viewer's behaviour, outside React: subscription and paging, the bounded window, what is
+// written to the terminal, jumps, errors across the run, copy and download. React renders the
+// toolbar and panels from `state` and calls these methods; no per-line work goes through React.
+import { isErrorLine } from '../../../shared/error-lines';
+import type { BerthApi, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
+import { formatGapMarker, formatLine, formatStepHeader, plainLine } from './line-format';
+import { LogTerminal, type RendererKind } from './log-terminal';
+import { LogWindow } from './log-window';
+import { adjacentError, failedStep, findLineAtTime, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
+
+/** Lines the viewer holds in memory (and writes to the terminal). Older ones are paged in on demand. */
+export const WINDOW_LINES = 5000;
+/** Lines the snapshot replays on open. */
+export const TAIL_LINES = 2000;
+const PAGE_LINES = 2000;
+/** Lines loaded before a jump target, so it has context above it. */
+const CONTEXT_BEFORE = 1000;
+/** Error lines marked on the scrollbar per render. */
+const RULER_MARK_LIMIT = 500;
+
+export interface ViewerSettings {
+  readonly timestamps: boolean;
+  readonly follow: boolean;
+  readonly wrap: boolean;
+  readonly streams: Readonly<Record<LogStream, boolean>>;
+}
+
+export interface ViewerState {
+  readonly connected: boolean;
+  readonly message: string | null;
+  readonly busy: string | null;
+  readonly settings: ViewerSettings;
+  readonly run: RunDetail | null;
+  readonly windowFirst: number;
+  readonly windowLast: number;
+  readonly windowSize: number;
+  readonly knownLast: number;
+  readonly hasEarlier: boolean;
+  readonly atTail: boolean;
+  /** Lines after the window (not at tail) or held back while paused. */
+  readonly notShown: number;
+  readonly errors: { readonly count: number; readonly complete: boolean; readonly rootCause: RunErrors['rootCause'] } | null;
+  readonly focus: { readonly lineNo: number; readonly label: string } | null;
+  readonly renderer: RendererKind;
+}
+
+export const DEFAULT_SETTINGS: ViewerSettings = {
+  timestamps: false,
+  follow: true,
+  wrap: true,
+  streams: { stdout: true, stderr: true, system: true },
+};
+
+function groupKey(line: LogLine): string {
+  return line.runId ? `${line.runId}/${line.step ?? ''}` : line.source;
+}
+
+export class ViewerController {
+  readonly terminal: LogTerminal;
+  private readonly window = new LogWindow(WINDOW_LINES);
+  private settings: ViewerSettings;
+  private run: RunDetail | null = null;
+  private runFromProps = false;
+  private errors: RunErrors | null = null;
+  private errorScanKey = '';
+  private errorScan = { cancelled: false };
+  private focus: ViewerState['focus'] = null;
+  private focusRow = -1;
+  private connected = false;
+  private message: string | null = null;
+  private busy: string | null = null;
+  private writtenThrough = 0;
+  private lastGroup: string | null = null;
+  private filling = false;
+  private disposed = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly listeners = new Set<() => void>();
+  private emitFrame = 0;
+  private rulerMarks = 0;
+  private state: ViewerState;
+
+  constructor(
+    private readonly api: BerthApi,
+    readonly deploymentId: string,
+    host: HTMLElement,
+    options: { readonly settings?: Partial<ViewerSettings>; readonly preferDom?: boolean } = {},
+  ) {
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.terminal = new LogTerminal(host, { preferDom: options.preferDom ?? false, onOverflow: () => this.renderAll() });
+    this.state = this.snapshotState();
+  }
+
+  start(): void {
+    this.unsubscribe = this.api.subscribeLogs(
+      { deploymentId: this.deploymentId, tail: TAIL_LINES },
+      {
+        onSnapshot: (snapshot) => this.onSnapshot(snapshot),
+        onBatch: (batch) => this.ingest(batch.lines),
+        onGap: (gap) => {
+          this.window.noteKnown(gap.toLineNo);
+          void this.fillGap();
+        },
+        onError: (message) => {
+          this.connected = false;
+          this.message = message;
+          this.emit();
+        },
+      },
+    );
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.errorScan.cancelled = true;
+    this.unsubscribe?.();
+    if (this.emitFrame !== 0) cancelAnimationFrame(this.emitFrame);
+    this.terminal.dispose();
+  }
+
+  // ---- state for React ----
+
+  get current(): ViewerState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Publishes state at most once per frame. */
+  private emit(): void {
+    if (this.emitFrame !== 0 || this.disposed) return;
+    this.emitFrame = requestAnimationFrame(() => {
+      this.emitFrame = 0;
+      this.state = this.snapshotState();
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  private snapshotState(): ViewerState {
+    const window = this.window;
+    return {
+      connected: this.connected,
+      message: this.message,
+      busy: this.busy,
+      settings: this.settings,
+      run: this.run,
+      windowFirst: window.first,
+      windowLast: window.last,
+      windowSize: window.size,
+      knownLast: window.knownLast,
+      hasEarlier: window.hasEarlier,
+      atTail: window.atTail,
+      notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter,
+      errors: this.errors ? { count: this.errors.lineNos.length, complete: this.errors.complete, rootCause: this.errors.rootCause } : null,
+      focus: this.focus,
+      renderer: this.terminal.renderer,
+    };
+  }
+
+  // ---- data in ----
+
+  private onSnapshot(snapshot: LogSnapshot): void {
+    this.connected = true;
+    this.message = null;
+    if (!this.runFromProps && snapshot.activeRun) this.updateRun(snapshot.activeRun, false);
+    this.window.noteKnown(snapshot.lastLineNo);
+    this.ingest(snapshot.lines);
+    if (this.window.atTail && this.window.last < this.window.knownLast) void this.fillGap();
+    this.emit();
+  }
+
+  private ingest(lines: readonly LogLine[]): void {
+    if (this.disposed) return;
+    const result = this.window.acceptLive(lines);
+    if (this.errors && this.run) this.errors = withLiveErrors(this.errors, lines, this.run);
+    if (result.gap) void this.fillGap();
+    if (result.appended.length > 0) this.writeNew();
+    this.emit();
+  }
+
+  /** Pages `since = last` until the window reaches the known end (after a hole or a `behind` gap). */
+  private async fillGap(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      while (!this.disposed && this.window.atTail && this.window.last < this.window.knownLast) {
+        const page = await this.api.request('getLogs', { id: this.deploymentId, since: this.window.last, limit: PAGE_LINES });
+        if (this.disposed || !page.ok || page.value.lines.length === 0) break;
+        if (!this.window.atTail) break;
+        const appended = this.window.acceptPage(page.value.lines, page.value.lastLineNo);
+        if (this.errors && this.run) this.errors = withLiveErrors(this.errors, appended, this.run);
+        if (appended.length === 0) break;
+        this.writeNew();
+        this.emit();
+      }
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** Writes window lines not yet in the terminal, unless the view is paused. */
+  private writeNew(): void {
+    if (!this.settings.follow) {
+      // A long pause detaches from the live end instead of holding an unbounded backlog.
+      if (this.window.last - this.writtenThrough > WINDOW_LINES / 2) this.window.detach();
+      return;
+    }
+    const fresh = this.window.after(this.writtenThrough);
+    if (fresh.length === 0) return;
+    if (this.window.first > this.writtenThrough + 1 && this.writtenThrough > 0) {
+      // The unwritten lines were trimmed from the window meanwhile: redraw rather than leave a silent hole.
+      this.renderAll();
+      return;
+    }
+    this.writeLines(fresh);
+    this.writtenThrough = this.window.last;
+    void this.decorateWritten(fresh);
+  }
+
+  // ---- rendering ----
+
+  private isRootCause(line: LogLine): boolean {
+    return this.errors?.rootCause?.lineNo === line.lineNo;
+  }
+
+  private writeLines(lines: readonly LogLine[]): void {
+    const { streams, timestamps, wrap } = this.settings;
+    const columns = this.terminal.columns;
+    const run = this.run;
+    for (const line of lines) {
+      if (!streams[line.stream]) continue;
+      const key = groupKey(line);
+      if (key !== this.lastGroup) {
+        this.lastGroup = key;
+        const name = line.step ?? (line.source === 'runtime' ? 'runtime' : 'deploy');
+        const sameRun = run !== null && line.runId === run.id;
+        const step = sameRun ? run.steps.find((candidate) => candidate.name === line.step) : undefined;
+        const label = line.runId && !sameRun ? `${name} · earlier run ${line.runId.slice(0, 8)}` : name;
+        this.terminal.append(formatStepHeader(label, step), { kind: 'header' });
+      }
+      const error = isErrorLine(line.text);
+      this.terminal.append(formatLine(line, { timestamps, wrap, columns, error, rootCause: error && this.isRootCause(line) }), { kind: 'line', lineNo: line.lineNo });
+    }
+  }
+
+  /** Redraws the whole window (filters, toggles, jumps, paging earlier, overflow). */
+  renderAll(): void {
+    const terminal = this.terminal;
+    const window = this.window;
+    terminal.reset();
+    this.lastGroup = null;
+    this.rulerMarks = 0;
+    this.focusRow = -1;
+    if (window.hasEarlier) {
+      terminal.append(formatGapMarker(`lines before ${window.first} are stored but not loaded: scroll up or press “Load earlier”`), { kind: 'marker' });
+    }
+    this.writeLines(window.lines);
+    this.writtenThrough = window.last;
+    if (!window.atTail && window.missingAfter > 0) {
+      terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), { kind: 'marker' });
+    }
+    void this.decorateWritten(window.lines);
+    this.emit();
+  }
+
+  /** Marks error lines on the scrollbar and labels the likely root cause, once the lines are parsed. */
+  private async decorateWritten(lines: readonly LogLine[]): Promise<void> {
+    const rootCause = this.errors?.rootCause?.lineNo;
+    const wanted = lines.filter((line) => this.settings.streams[line.stream] && (line.lineNo === rootCause || (this.rulerMarks < RULER_MARK_LIMIT && isErrorLine(line.text))));
+    if (wanted.length === 0) return;
+    await this.terminal.whenWritten();
+    if (this.disposed) return;
+    for (const line of wanted) {
+      const row = this.terminal.rowOfLine(line.lineNo);
+      if (row < 0) continue;
+      if (line.lineNo === rootCause) {
+        this.terminal.decorate(row, { ruler: '#ff4d4d', label: 'likely root cause', className: 'log-root-cause' });
+      } else if (this.rulerMarks < RULER_MARK_LIMIT) {
+        this.rulerMarks += 1;
+        this.terminal.decorate(row, { ruler: '#c0392b' });
+      }
+    }
+  }
+
+  // ---- run, errors ----
+
+  /** The run whose steps group the lines. Props win over the snapshot's active run. */
+  updateRun(run: RunDetail | null, fromProps: boolean): void {
+    if (fromProps) this.runFromProps = run !== null;
+    const previous = this.run;
+    this.run = run;
+    const statuses = (value: RunDetail | null) => value?.steps.map((step) => `${step.name}:${step.status}`).join(',') ?? '';
+    if (previous && run && previous.id === run.id && statuses(previous) !== statuses(run) && this.settings.follow && this.window.atTail) {
+      // Step headers show statuses: redraw while following so they stay current.
+      this.renderAll();
+    } else if (!previous || !run || previous.id !== run.id) {
+      if (this.window.size > 0) this.renderAll();
+    }
+    this.scanErrorsIfNeeded();
+    this.emit();
+  }
+
+  private scanErrorsIfNeeded(): void {
+    const run = this.run;
+    if (!run) {
+      this.errors = null;
+      return;
+    }
+    const steps = run.steps.map((step) => `${step.name}:${step.status}:${step.firstLineNo ?? ''}`).join(',');
+    const key = `${run.id}|${run.status}|${failedStep(run)?.name ?? ''}|${run.finishedAt ?? ''}|${steps}`;
+    if (key === this.errorScanKey) return;
+    this.errorScanKey = key;
+    this.errorScan.cancelled = true;
+    const signal = { cancelled: false };
+    this.errorScan = signal;
+    void scanRunErrors(this.api, this.deploymentId, run, this.window.knownLast, signal).then((errors) => {
+      if (!errors || signal.cancelled || this.disposed) return;
+      const previousRoot = this.errors?.rootCause?.lineNo;
+      this.errors = errors;
+      if (errors.rootCause && errors.rootCause.lineNo !== previousRoot && this.window.has(errors.rootCause.lineNo) && this.settings.follow) this.renderAll();
+      this.emit();
+    });
+  }
+
+  async jumpToFirstError(): Promise<void> {
+    const errors = this.errors;
+    const target = errors?.rootCause?.lineNo ?? errors?.lineNos[0];
+    if (target === undefined) {
+      this.setMessage(errors ? 'No error lines in this run.' : 'Errors are still being indexed; try again in a moment.');
+      return;
+    }
+    await this.showLine(target, errors?.rootCause?.lineNo === target ? 'likely root cause' : 'first error');
+  }
+
+  async adjacentError(direction: 1 | -1): Promise<void> {
+    const lineNos = this.errors?.lineNos ?? this.window.lines.filter((line) => isErrorLine(line.text)).map((line) => line.lineNo);
+    const from = this.focus?.lineNo ?? (direction === 1 ? 0 : Number.MAX_SAFE_INTEGER);
+    const target = adjacentError(lineNos, from, direction);
+    if (target === null) {
+      this.setMessage(direction === 1 ? 'No later error line.' : 'No earlier error line.');
+      return;
+    }
+    const index = lineNos.indexOf(target);
+    await this.showLine(target, `error ${index + 1} of ${lineNos.length}`);
+  }
+
+  // ---- navigation ----
+
+  /** Brings a line into the terminal (loading its neighbourhood when needed), scrolls to it and highlights it. */
+  async showLine(lineNo: number, label: string): Promise<void> {
+    this.setFollow(false);
+    const line = this.window.atOrAfter(lineNo);
+    if (line && !this.settings.streams[line.stream]) {
+      this.settings = { ...this.settings, streams: { ...this.settings.streams, [line.stream]: true } };
+      this.renderAll();
+    } else if (!this.window.has(lineNo)) {
+      await this.loadAround(lineNo);
+    } else if (!this.terminal.hasLine(lineNo)) {
+      this.renderAll();
+    }
+    if (this.disposed) return;
+    await this.terminal.whenWritten();
+    let target = this.window.atOrAfter(lineNo)?.lineNo ?? lineNo;
+    let row = this.terminal.rowOfLine(target);
+    if (row < 0) {
+      // Pushed out of the scrollback by wrapped lines: redraw with the target near the top.
+      await this.loadAround(lineNo);
+      await this.terminal.whenWritten();
+      target = this.window.atOrAfter(lineNo)?.lineNo ?? lineNo;
+      row = this.terminal.rowOfLine(target);
+    }
+    if (row < 0) {
+      this.setMessage(`Line ${lineNo} is not stored any more (retention).`);
+      return;
+    }
+    this.terminal.scrollToRow(row);
+    if (this.focusRow !== row) {
+      this.focusRow = row;
+      this.terminal.decorate(row, { background: '#24406e', ruler: '#5c9dff', className: 'log-focus-line' });
+    }
+    this.focus = { lineNo: target, label: target === lineNo ? label : `${label} (line ${lineNo} is gone; nearest after it)` };
+    this.message = null;
+    this.emit();
+  }
+
+  private async loadAround(lineNo: number): Promise<void> {
+    this.busy = `Loading line ${lineNo}…`;
+    this.emit();
+    const since = Math.max(0, lineNo - CONTEXT_BEFORE - 1);
+    const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: Math.min(5000, CONTEXT_BEFORE + PAGE_LINES) });
+    this.busy = null;
+    if (this.disposed) return;
+    if (!page.ok) {
+      this.setMessage(page.error.message);
+      return;
+    }
+    this.window.replace(page.value.lines, page.value.lastLineNo);
+    this.renderAll();
+  }
+
+  async jumpToTime(ts: string): Promise<void> {
+    this.busy = 'Finding that moment in the log…';
+    this.emit();
+    const lineNo = await findLineAtTime(this.api, this.deploymentId, ts, this.window.knownLast);
+    this.busy = null;
+    if (lineNo === null) {
+      this.setMessage(`No log line at or after ${new Date(ts).toLocaleString()}.`);
+      return;
+    }
+    await this.showLine(lineNo, `at ${new Date(ts).toLocaleTimeString()}`);
+  }
+
+  async loadEarlier(): Promise<void> {
+    if (this.busy || !this.window.hasEarlier) return;
+    const first = this.window.first;
+    this.busy = 'Loading earlier lines…';
+    this.emit();
+    const since = Math.max(0, first - 1 - PAGE_LINES);
+    const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: PAGE_LINES });
+    this.busy = null;
+    if (this.disposed) return;
+    if (!page.ok) {
+      this.setMessage(page.error.message);
+      return;
+    }
+    this.setFollow(false);
+    this.window.prepend(page.value.lines);
+    this.renderAll();
+    await this.terminal.whenWritten();
+    const row = this.terminal.rowOfLine(first);
+    if (row >= 0) this.terminal.terminal.scrollToLine(Math.max(0, row - 1));
+  }
+
+  /** Follow the live end again: reloads the tail when the window was detached by a jump or a long pause. */
+  async backToLive(): Promise<void> {
+    this.settings = { ...this.settings, follow: true };
+    this.focus = null;
+    if (!this.window.atTail) {
+      this.busy = 'Loading the latest lines…';
+      this.emit();
+      const latest = await this.api.request('getLogs', { id: this.deploymentId, since: Math.max(0, this.window.knownLast - TAIL_LINES), limit: TAIL_LINES });
+      this.busy = null;
+      if (this.disposed || !latest.ok) return;
+      this.window.replace(latest.value.lines, latest.value.lastLineNo);
+      this.window.atTail = true;
+      this.renderAll();
+      void this.fillGap();
+    } else {
+      this.writeNew();
+    }
+    await this.terminal.whenWritten();
+    this.terminal.terminal.scrollToBottom();
+    this.emit();
+  }
+
+  // ---- settings ----
+
+  setFollow(follow: boolean): void {
+    if (follow === this.settings.follow) return;
+    if (follow) {
+      void this.backToLive();
+      return;
+    }
+    this.settings = { ...this.settings, follow: false };
+    this.emit();
+  }
+
+  changeSettings(change: Partial<Omit<ViewerSettings, 'follow'>>): void {
+    this.settings = { ...this.settings, ...change };
+    this.renderAll();
+  }
+
+  /** Column count changed: lines cut to the old width need redrawing when wrap is off. */
+  resized(): void {
+    const before = this.terminal.columns;
+    this.terminal.fitToHost();
+    if (!this.settings.wrap && this.terminal.columns !== before) this.renderAll();
+  }
+
+  setMessage(message: string | null): void {
+    this.message = message;
+    this.emit();
+  }
+
+  // ---- copy, download ----
+
+  private visibleText(lines: readonly LogLine[]): string {
+    const { streams, timestamps } = this.settings;
+    let out = '';
+    for (const line of lines) if (streams[line.stream]) out += `${plainLine(line, timestamps)}\n`;
+    return out;
+  }
+
+  /** The terminal's selection, or else the loaded lines the filters show. */
+  copyText(): string {
+    return this.terminal.selectionOrNull() ?? this.visibleText(this.window.lines);
+  }
+
+  /** Every stored line the filters show, paged from the engine. */
+  async downloadText(onProgress: (lines: number) => void): Promise<Blob | null> {
+    const parts: string[] = [];
+    let since = 0;
+    let count = 0;
+    for (;;) {
+      const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: 5000 });
+      if (this.disposed) return null;
+      if (!page.ok) {
+        this.setMessage(`Download stopped: ${page.error.message}`);
+        return null;
+      }
+      if (page.value.lines.length === 0) break;
+      parts.push(this.visibleText(page.value.lines));
+      count += page.value.lines.length;
+      onProgress(count);
+      since = page.value.lines.at(-1)!.lineNo;
+    }
+    return new Blob(parts, { type: 'text/plain;charset=utf-8' });
+  }
+
+  /** Lines written so far, for the root's data attribute (tests wait on it). */
+  get writtenThroughLineNo(): number {
+    return this.writtenThrough;
+  }
+}
