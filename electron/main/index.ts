@@ -72,7 +72,13 @@ class BerthShell {
   ) {
     const isTrustedUrl = (url: string) => isRendererUrl(url, location);
     this.registry = new WindowRegistry((spec) => this.createWindow(spec), states);
-    this.ipc = bindIpc({ ipcMain, dispatch: host.engine.dispatch, isTrustedUrl, logs: host.engine.hub });
+    this.ipc = bindIpc({
+      ipcMain,
+      dispatch: host.engine.dispatch,
+      isTrustedUrl,
+      logs: host.engine.hub,
+      lastLineNo: (deploymentId) => host.engine.store.logLines.lastLineNo(deploymentId),
+    });
     this.offEngineEvents = host.engine.events.onAny((event, payload) => {
       for (const window of BrowserWindow.getAllWindows()) this.ipc.sendEvent(window.webContents, event, payload);
       if (event === 'notification') this.notify(payload as BerthNotification);

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { err, describeIssues, ok, type Result } from '../../shared/result';
 import { logSubscribeSchema, type EventName, type EventPayload, type LogSnapshot, type RequestName, type RequestOutput } from '../../shared/contract';
 import type { Deployment } from '../../shared/schemas';
+import { IpcLogBatcher } from '../engine/logs/ipc-batcher';
 import type { LogHub } from '../engine/logs/log-hub';
 import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../preload/ipc-channels';
-import { LogBatcher } from './log-batcher';
 
 /** The parts of a WebContents the wrapper uses. */
 export interface IpcSender {
@@ -41,10 +41,14 @@ export interface IpcBindingOptions {
   /** True for our renderer's URL (see renderer-location.ts). */
   readonly isTrustedUrl: (url: string) => boolean;
   readonly logs: Pick<LogHub, 'subscribe'>;
+  /** The highest stored lineNo of a deployment, so a gap message can say how far it reaches. */
+  readonly lastLineNo: (deploymentId: string) => number;
 }
 
 const subscriptionIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const MAX_SUBSCRIPTIONS_PER_WINDOW = 64;
+/** Batches a window may leave unacknowledged before pushes stop and the hub pages from SQLite instead. */
+const MAX_UNACKNOWLEDGED_BATCHES = 4;
 
 /** Only our own renderer page may call the engine; a foreign frame (or a navigated-away one) may not. */
 export function isTrustedSender(event: IpcEvent, isTrustedUrl: (url: string) => boolean): boolean {
@@ -69,7 +73,7 @@ export function createRequestHandler<N extends RequestName>(name: N, dispatch: D
 }
 
 interface OpenSubscription {
-  readonly batcher: LogBatcher;
+  readonly batcher: IpcLogBatcher;
   readonly unsubscribe: () => void;
 }
 
@@ -81,6 +85,7 @@ export class IpcLogSubscriptions {
     private readonly dispatch: DispatchPort,
     private readonly hub: Pick<LogHub, 'subscribe'>,
     private readonly isTrustedUrl: (url: string) => boolean,
+    private readonly lastLineNo: (deploymentId: string) => number,
   ) {}
 
   async subscribe(event: IpcEvent, rawId: unknown, rawInput: unknown): Promise<Result<LogSnapshot>> {
@@ -101,9 +106,15 @@ export class IpcLogSubscriptions {
     if (sender.isDestroyed()) return err('NOT_FOUND', 'The window closed.');
 
     const deploymentId = input.data.deploymentId;
-    const batcher = new LogBatcher({
-      deliver: (lines) => {
-        if (!sender.isDestroyed()) sender.send(LOG_CHANNELS.batch, id.data, { deploymentId, lines });
+    const subscriptionId = id.data;
+    const batcher = new IpcLogBatcher({
+      deploymentId,
+      lastLineNo: () => this.lastLineNo(deploymentId),
+      maxUnacknowledged: MAX_UNACKNOWLEDGED_BATCHES,
+      emit: (message) => {
+        if (sender.isDestroyed()) return;
+        if (message.kind === 'batch') sender.send(LOG_CHANNELS.batch, subscriptionId, message.batch);
+        else sender.send(LOG_CHANNELS.gap, subscriptionId, message.gap);
       },
     });
     const options = {
@@ -115,7 +126,7 @@ export class IpcLogSubscriptions {
       this.bySender.set(sender.id, (subscriptions = new Map()));
       sender.once('destroyed', () => this.release(sender.id));
     }
-    subscriptions.set(id.data, { batcher, unsubscribe });
+    subscriptions.set(subscriptionId, { batcher, unsubscribe });
     return ok(snapshot);
   }
 
@@ -165,7 +176,7 @@ export function bindIpc(options: IpcBindingOptions): IpcBinding {
   for (const name of REQUEST_NAMES) {
     ipcMain.handle(requestChannel(name), createRequestHandler(name, dispatch, isTrustedUrl) as (event: IpcEvent, ...args: unknown[]) => unknown);
   }
-  const logs = new IpcLogSubscriptions(dispatch, options.logs, isTrustedUrl);
+  const logs = new IpcLogSubscriptions(dispatch, options.logs, isTrustedUrl, options.lastLineNo);
   ipcMain.handle(LOG_CHANNELS.subscribe, (event, id, input) => logs.subscribe(event, id, input));
   ipcMain.on(LOG_CHANNELS.acknowledge, (event, id) => logs.acknowledge(event, id));
   ipcMain.on(LOG_CHANNELS.unsubscribe, (event, id) => logs.unsubscribe(event, id));

@@ -3,7 +3,7 @@
 // Electron event, everything returns an unsubscribe, and ipcRenderer itself is never exposed.
 // Built as one CommonJS bundle, so it runs with `sandbox: true`.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { BerthBridge, EventName, EventPayload, LogBatch, LogSnapshot, LogSubscribeInput } from '../../shared/contract';
+import type { BerthBridge, EventName, EventPayload, LogBatch, LogGap, LogSnapshot, LogSubscribeInput } from '../../shared/contract';
 import type { LogSubscriptionHandlers, Unsubscribe } from '../../shared/api';
 import type { Result } from '../../shared/result';
 import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from './ipc-channels';
@@ -30,10 +30,14 @@ function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) 
   return () => void ipcRenderer.removeListener(channel, wrapped);
 }
 
-// One listener for every subscription's batches, routed by subscription id.
+// One listener for every subscription's batches (and gaps), routed by subscription id.
 const batchRoutes = new Map<string, (batch: LogBatch) => void>();
+const gapRoutes = new Map<string, (gap: LogGap) => void>();
 ipcRenderer.on(LOG_CHANNELS.batch, (_event: IpcRendererEvent, subscriptionId: unknown, batch: LogBatch) => {
   if (typeof subscriptionId === 'string') batchRoutes.get(subscriptionId)?.(batch);
+});
+ipcRenderer.on(LOG_CHANNELS.gap, (_event: IpcRendererEvent, subscriptionId: unknown, gap: LogGap) => {
+  if (typeof subscriptionId === 'string') gapRoutes.get(subscriptionId)?.(gap);
 });
 
 let subscriptionCount = 0;
@@ -58,10 +62,14 @@ function subscribeLogs(input: LogSubscribeInput, handlers: LogSubscriptionHandle
     if (snapshotDelivered) deliver(batch);
     else early.push(batch);
   });
+  gapRoutes.set(subscriptionId, (gap) => {
+    if (!closed) handlers.onGap?.(gap);
+  });
   void invoke(LOG_CHANNELS.subscribe, subscriptionId, input).then((result: Result<LogSnapshot>) => {
     if (closed) return;
     if (!result.ok) {
       batchRoutes.delete(subscriptionId);
+      gapRoutes.delete(subscriptionId);
       handlers.onError?.(result.error.message);
       return;
     }
@@ -73,6 +81,7 @@ function subscribeLogs(input: LogSubscribeInput, handlers: LogSubscriptionHandle
     if (closed) return;
     closed = true;
     batchRoutes.delete(subscriptionId);
+    gapRoutes.delete(subscriptionId);
     ipcRenderer.send(LOG_CHANNELS.unsubscribe, subscriptionId);
   };
 }

@@ -18,5 +18,7 @@ export const LOG_CHANNELS = {
   subscribe: 'berth:logs:subscribe',
   unsubscribe: 'berth:logs:unsubscribe',
   batch: 'berth:logs:batch',
+  /** The window fell behind; lines fromLineNo..toLineNo follow from SQLite (or page them with getLogs). */
+  gap: 'berth:logs:gap',
   acknowledge: 'berth:logs:ack',
 } as const;

@@ -80,7 +80,7 @@ describe('IPC binding (electron/main/ipc-main.ts)', () => {
     temp = makeTempDir('berth-electron-ipc-');
     engine = await Engine.start({ config: { dataDir: temp.dir } });
     fakeIpc = new FakeIpcMain();
-    binding = bindIpc({ ipcMain: fakeIpc, dispatch: engine.dispatch, isTrustedUrl, logs: engine.hub });
+    binding = bindIpc({ ipcMain: fakeIpc, dispatch: engine.dispatch, isTrustedUrl, logs: engine.hub, lastLineNo: (id) => engine.store.logLines.lastLineNo(id) });
   });
 
   afterEach(async () => {
@@ -110,7 +110,7 @@ describe('IPC binding (electron/main/ipc-main.ts)', () => {
   it('rejects a foreign frame without reaching the engine', async () => {
     const dispatch = vi.fn(engine.dispatch);
     binding.dispose();
-    binding = bindIpc({ ipcMain: fakeIpc, dispatch: dispatch as typeof engine.dispatch, isTrustedUrl, logs: engine.hub });
+    binding = bindIpc({ ipcMain: fakeIpc, dispatch: dispatch as typeof engine.dispatch, isTrustedUrl, logs: engine.hub, lastLineNo: (id) => engine.store.logLines.lastLineNo(id) });
     const sender = new FakeSender(2);
     for (const frameUrl of ['https://evil.example/', 'file:///tmp/other.html', null]) {
       const result = (await fakeIpc.invoke(requestChannel('createProject'), eventFrom(sender, frameUrl), { name: 'electron-ipc-evil', sourceDir: temp.dir })) as Result<unknown>;
@@ -155,6 +155,35 @@ describe('IPC binding (electron/main/ipc-main.ts)', () => {
     sender.destroy();
     expect(binding.logs.count(sender.id)).toBe(0);
     expect(engine.hub.subscriberCount(deployment.id)).toBe(0);
+  });
+
+  it('stops pushing to a window that does not acknowledge, tells it of the gap, and catches up after the acknowledgement', async () => {
+    const sender = new FakeSender(7);
+    const project = await createProject(sender);
+    const deployment = engine.store.deployments.create(project.id, 'docker');
+    const subscribed = (await fakeIpc.invoke(LOG_CHANNELS.subscribe, eventFrom(sender), 'sub-slow', { deploymentId: deployment.id })) as Result<LogSnapshot>;
+    expect(subscribed.ok).toBe(true);
+    const batches = () => sender.sent.filter((message) => message.channel === LOG_CHANNELS.batch);
+    // Four unacknowledged batches fill the window's allowance.
+    for (let index = 1; index <= 4; index++) {
+      engine.logs.system(deployment.id, `line ${index}`);
+      await vi.waitFor(() => expect(batches()).toHaveLength(index));
+    }
+    engine.logs.system(deployment.id, 'line 5');
+    await vi.waitFor(() => expect(sender.sent.some((message) => message.channel === LOG_CHANNELS.gap)).toBe(true));
+    expect(batches()).toHaveLength(4);
+    const gap = sender.sent.find((message) => message.channel === LOG_CHANNELS.gap)!;
+    expect(gap.args).toEqual(['sub-slow', { deploymentId: deployment.id, fromLineNo: 5, toLineNo: 5 }]);
+
+    fakeIpc.send(LOG_CHANNELS.acknowledge, eventFrom(sender), 'sub-slow');
+    await vi.waitFor(() => expect(batches()).toHaveLength(5));
+    const delivered = batches().flatMap((message) => (message.args[1] as LogBatch).lines.map((line) => line.lineNo));
+    expect(delivered).toEqual([1, 2, 3, 4, 5]);
+    // An unsubscribe from a foreign frame is ignored.
+    fakeIpc.send(LOG_CHANNELS.unsubscribe, eventFrom(sender, 'https://evil.example/'), 'sub-slow');
+    expect(binding.logs.count(sender.id)).toBe(1);
+    fakeIpc.send(LOG_CHANNELS.unsubscribe, eventFrom(sender), 'sub-slow');
+    expect(binding.logs.count(sender.id)).toBe(0);
   });
 
   it('forwards engine events only to windows that still show our renderer', () => {
