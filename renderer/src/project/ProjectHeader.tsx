@@ -2,11 +2,10 @@ import type { Deployment, Project } from '../../../shared';
 import { StatusBadge } from '../common/StatusBadge';
 import { routeHref } from '../routing/use-hash-route';
 
-const STOPPABLE = new Set(['running', 'degraded', 'unreachable', 'crashed', 'deploying', 'paused', 'failed']);
-
 /** Seed 003's header: name, slug, target, status badge and Stop. */
 export function ProjectHeader({ project, deployment, stopping, onStop }: { project: Project; deployment: Deployment | null; stopping: boolean; onStop: () => void }) {
-  const canStop = deployment !== null && (deployment.containerId !== null || deployment.taskArn !== null || STOPPABLE.has(deployment.status)) && deployment.status !== 'stopped';
+  // Only something that holds a container or task can be stopped; a failed first deploy holds nothing.
+  const canStop = deployment !== null && deployment.status !== 'stopped' && (deployment.containerId !== null || deployment.taskArn !== null);
   return (
     <header className="project-header">
       <div className="project-title">
