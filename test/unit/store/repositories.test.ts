@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectSettingsSchema } from '../../../shared';
+import { projectSettingsSchema, type Failure } from '../../../shared';
 import { slugify, toProjectView } from '../../../electron/engine/store/projects';
 import { Store } from '../../../electron/engine/store/store';
 
@@ -73,7 +73,7 @@ describe('store repositories', () => {
   it('stores failures and reads them back validated', () => {
     const { store, project, deployment } = fixture();
     const run = store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind: 'deploy', steps: ['build'] });
-    const failure = {
+    const failure: Failure = {
       stage: 'build',
       category: 'build_failure',
       code: 'DOCKER_IMAGE_BUILD_FAILED',
@@ -81,7 +81,7 @@ describe('store repositories', () => {
       summary: 'Docker image build failed',
       likelyCause: 'RUN exited 1',
       evidence: { lineNo: 7, line: "The command '/bin/sh -c false' returned a non-zero code: 1", context: [] },
-    } as const;
+    };
     store.runs.update(run.id, { status: 'failed', failure });
     expect(store.runs.get(run.id)!.failure).toEqual(failure);
   });
