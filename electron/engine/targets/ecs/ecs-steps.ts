@@ -63,8 +63,10 @@ export async function authenticate(step: StepCall): Promise<CallerIdentity> {
     return { account: identity.Account ?? '', arn: identity.Arn ?? '' };
   } catch (error) {
     if (error instanceof StepFailure && error.code === 'INFRASTRUCTURE_NETWORK_FAILURE') throw error;
-    output.stderr(`Error: AWS authentication failed: ${errorMessage(error)}`);
-    throw new StepFailure('AUTHENTICATION_FAILED', `AWS rejected or could not find credentials (${errorMessage(error)}). ${CREDENTIALS_HINT}`, { cause: error });
+    const source = clients.profile ? `profile "${clients.profile}" (settings.ecs.profile)` : 'the default credential chain';
+    output.stderr(`Error: AWS authentication failed with ${source}: ${errorMessage(error)}`);
+    const profileHint = clients.profile ? ` Check that profile "${clients.profile}" exists in ~/.aws/config or ~/.aws/credentials (aws configure --profile ${clients.profile}).` : '';
+    throw new StepFailure('AUTHENTICATION_FAILED', `AWS rejected or could not find credentials from ${source} (${errorMessage(error)}).${profileHint} ${CREDENTIALS_HINT}`, { cause: error });
   }
 }
 
