@@ -91,8 +91,12 @@ test('a failing build shows the failure card, and its evidence line opens the lo
   await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true');
   const evidence = card.getByRole('button', { name: /^Show evidence line \d+ in the logs: .*(exit|error|non-zero)/i });
   await page.screenshot({ path: testInfo.outputPath('project-view-failed.png'), fullPage: true });
+  const lineNo = /line (\d+)/.exec((await evidence.getAttribute('aria-label')) ?? '')?.[1];
+  expect(lineNo).toBeDefined();
   await evidence.click();
   await expect(page.getByRole('tab', { name: 'Logs' })).toHaveAttribute('aria-selected', 'true');
+  // The log viewer moved to the evidence line (its jumpTo prop).
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${lineNo}`);
 });
 
 test('redeploys, compares the two runs side by side in History, and rolls back to the first release', async ({ page, berth }) => {
@@ -118,6 +122,12 @@ test('redeploys, compares the two runs side by side in History, and rolls back t
   await expect(comparison.getByRole('row', { name: /^Kind/ })).toContainText('Redeploy');
   await expect(comparison.getByRole('row', { name: /^Step: build/ })).toContainText('Success');
   await expect(comparison.getByRole('row', { name: /^Image/ })).toContainText('berth/renderer-history');
+
+  // Any run can be opened in the steps panel from History.
+  await rows.nth(2).getByRole('button', { name: /^Show steps of run/ }).click();
+  await expect(page.getByRole('region', { name: 'Run steps' }).getByRole('heading')).toContainText('Deploy run');
+  await page.getByRole('button', { name: 'Show latest run' }).click();
+  await expect(page.getByRole('region', { name: 'Run steps' }).getByRole('heading')).toContainText('Redeploy run');
 
   // The release picker offers the first release; rolling back makes a rollback run.
   const picker = page.getByLabel('Release');

@@ -83,3 +83,49 @@ test('edits a project: secret values are never shown back, and kept when left em
   const view = await berth.api<{ settings: { env: { name: string; value: string | null; secret: boolean }[] } }>('GET', `/api/projects/${created.body.id}`);
   expect(view.body.settings.env).toEqual([{ name: 'API_TOKEN', value: null, secret: true }]);
 });
+
+test('an ECS project takes its ECS settings in the form and shows them in the info grid', async ({ page, berth }) => {
+  await openApp(page, berth);
+  await page.getByRole('link', { name: 'Add project' }).click();
+  await page.getByLabel('Name').fill('Renderer Cloud');
+  await page.getByLabel('Source directory').fill(sourceDir);
+  await expect(page.getByLabel('Cluster')).toHaveCount(0);
+  await page.getByLabel('Target').selectOption('ecs');
+  await page.getByLabel('Region').fill('eu-west-1');
+  await page.getByLabel('Cluster').fill('renderer-cluster');
+  await page.getByLabel('Service').fill('renderer-service');
+  await page.getByLabel('CPU units').fill('256');
+  await page.getByLabel('Public URL').fill('not a url');
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await expect(page.getByLabel('Public URL')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Public URL').fill('https://renderer.example.com');
+  await page.getByRole('button', { name: 'Add project' }).click();
+
+  await expect(page.getByRole('heading', { level: 2, name: 'Renderer Cloud' })).toBeVisible();
+  await expect(page.getByLabel('Target')).toHaveText('AWS ECS');
+  const grid = page.getByRole('definition');
+  await expect(grid.filter({ hasText: 'renderer-cluster' })).toBeVisible();
+  await expect(grid.filter({ hasText: 'renderer-service' })).toBeVisible();
+  await expect(grid.filter({ hasText: 'eu-west-1' })).toBeVisible();
+  const stored = await berth.api<{ name: string; target: string; settings: { ecs?: Record<string, unknown> } }[]>('GET', '/api/projects');
+  expect(stored.body.find((project) => project.name === 'Renderer Cloud')).toMatchObject({
+    target: 'ecs',
+    settings: { ecs: { region: 'eu-west-1', cluster: 'renderer-cluster', service: 'renderer-service', cpu: 256, publicUrl: 'https://renderer.example.com' } },
+  });
+});
+
+test('the project tabs work from the keyboard', async ({ page, berth }) => {
+  const created = await berth.api<{ id: string }>('POST', '/api/projects', { name: 'Renderer Keys', sourceDir });
+  await page.goto(berth.browserUrl);
+  await page.goto(`${berth.url}/#/projects/${created.body.id}`);
+  const logs = page.getByRole('tab', { name: 'Logs' });
+  await logs.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Metrics' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Metrics' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toContainText('No runs yet');
+  await page.keyboard.press('ArrowRight');
+  await expect(logs).toHaveAttribute('aria-selected', 'true');
+});
