@@ -7,7 +7,8 @@ export type RendererLocation = { readonly kind: 'file'; readonly indexUrl: strin
 
 export type WindowRoute = { readonly kind: 'projects' } | { readonly kind: 'project'; readonly projectId: string };
 
-const PROJECT_ROUTE = /^#\/projects\/([^/?#]+)\/?$/;
+/** `#/projects/<id>` and its sub-pages (e.g. `/settings`) all belong to that project's window. */
+const PROJECT_ROUTE = /^#\/projects\/([^/?#]+)(?:\/[a-z-]+)?\/?$/;
 
 function parse(url: string): URL | null {
   try {

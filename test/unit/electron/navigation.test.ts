@@ -59,6 +59,7 @@ describe('renderer routes', () => {
     expect(routeFromUrl(routeUrl(built, { kind: 'projects' }), built)).toEqual({ kind: 'projects' });
     expect(routeFromUrl(routeUrl(built, { kind: 'project', projectId: 'prj_1' }), built)).toEqual({ kind: 'project', projectId: 'prj_1' });
     expect(routeFromUrl(routeUrl(dev, { kind: 'project', projectId: 'prj_2' }), dev)).toEqual({ kind: 'project', projectId: 'prj_2' });
+    expect(routeFromUrl('file:///opt/berth/out/renderer/index.html#/projects/prj_3/settings', built)).toEqual({ kind: 'project', projectId: 'prj_3' });
   });
 
   it('rejects malformed project ids and foreign pages', () => {
