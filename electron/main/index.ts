@@ -200,6 +200,8 @@ class BerthShell {
 }
 
 async function start(): Promise<void> {
+  // Windows shows native notifications only for an app with a user model id.
+  app.setAppUserModelId('dev.berth.desktop');
   await app.whenReady();
   const location = rendererLocationFrom({
     devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
