@@ -93,15 +93,26 @@ export function ensureBaseImage() {
   }
 }
 
+/** Debian's docker-registry (the ECS tests push to it on 127.0.0.1; each test file starts its own). */
 export function ensureRegistry() {
-  if (!existsSync('/usr/bin/docker-registry')) aptInstall(['docker-registry'], 'the local registry (docker-registry)');
+  if (has('docker-registry')) return;
+  aptInstall(['docker-registry'], 'the local registry (docker-registry)');
+  if (!has('docker-registry')) throw new ProvisionError('docker-registry is still missing after installing it.');
 }
 
+/** moto[server] (the AWS emulator for the ECS tests). Tests run it as `python3 -m moto.server`, so PATH does not matter. */
 export function ensureMoto() {
-  if (run('python3', ['-c', 'import moto.server']).ok && has('moto_server')) return;
+  const importable = () => run('python3', ['-c', 'import moto.server, flask, flask_cors']).ok;
+  if (importable()) return;
+  if (!has('python3')) aptInstall(['python3', 'python3-pip'], 'Python (for the moto AWS emulator)');
+  if (!run('python3', ['-m', 'pip', '--version']).ok) aptInstall(['python3-pip'], 'pip (for the moto AWS emulator)');
   say('installing moto[server] with pip (the AWS emulator)');
-  const install = run('python3', ['-m', 'pip', 'install', '-q', 'moto[server]']);
-  if (!install.ok || !run('python3', ['-c', 'import moto.server']).ok) {
+  let install = run('python3', ['-m', 'pip', 'install', '-q', 'moto[server]'], { timeout: 600_000 });
+  // Debian's own Python refuses system-wide pip installs (PEP 668); the emulator is a test tool, so say so explicitly.
+  if (!install.ok && /externally-managed-environment/.test(install.stderr)) {
+    install = run('python3', ['-m', 'pip', 'install', '-q', '--break-system-packages', 'moto[server]'], { timeout: 600_000 });
+  }
+  if (!install.ok || !importable()) {
     throw new ProvisionError(`pip install "moto[server]" failed, so the AWS emulator is missing:\n${install.stderr.slice(-2000)}`);
   }
 }

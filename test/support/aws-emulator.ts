@@ -34,6 +34,7 @@ export async function freePort(): Promise<number> {
 async function waitUntilAnswers(url: string, child: ChildProcess, logFile: string, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
+    if (child.pid === undefined) throw new Error(`${what} did not start`);
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -72,9 +73,13 @@ async function startProcess(
   const log = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   closeSync(log);
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new Error(`${what} could not start (${error.message}). Run \`node scripts/provision.js registry moto\` first.`))),
+  );
+  spawnFailed.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswers(`${url}${probePath}`, child, logFile, what);
+    await Promise.race([waitUntilAnswers(`${url}${probePath}`, child, logFile, what), spawnFailed]);
   } catch (error) {
     temp.cleanup();
     throw error;
@@ -98,7 +103,8 @@ export async function startMoto(options: MotoOptions = {}): Promise<RunningServe
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { MOTO_ECS_SERVICE_RUNNING: String(options.servicesRunning ?? 0) };
   if (options.enforceAuth) env['INITIAL_NO_AUTH_ACTION_COUNT'] = '0';
-  return startProcess('moto_server', 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/', env);
+  // `python3 -m moto.server` is `moto_server` without depending on where pip put its scripts.
+  return startProcess('moto_server', 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/', env);
 }
 
 /** Debian's docker-registry with storage in a temp dir. dockerd pushes to 127.0.0.0/8 without TLS. */

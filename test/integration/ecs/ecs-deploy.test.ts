@@ -122,4 +122,17 @@ describe('ECS deploy against moto_server and a local registry', () => {
     expect(previous.taskDefinitionArn).toMatch(/:1$/);
     await eventually('the deployment to point at the previous release', async () => harness.engine.store.deployments.get(finished.deploymentId)?.currentReleaseId === previous.id);
   });
+
+  it('stop scales the service to 0 and marks the deployment stopped', async () => {
+    const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-deploy-service')!;
+    const deployment = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!;
+    const stopped = await harness.engine.controller.stopDeployment(deployment.id);
+    expect(stopped.status).toBe('stopped');
+    const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['ecs-deploy-service'] }))).services![0]!;
+    expect(service.desiredCount).toBe(0);
+    expect(service.status).toBe('ACTIVE');
+    harness.engine.logs.flush();
+    const system = harness.engine.store.logLines.since(deployment.id, 0, 100_000).filter((line) => line.stream === 'system').map((line) => line.text);
+    expect(system).toContain('[STOP] ECS service ecs-deploy-service scaled to 0');
+  });
 });

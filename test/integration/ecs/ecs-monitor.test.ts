@@ -3,11 +3,12 @@
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, LogLine, MetricSample, Project } from '../../../shared';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
 import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
-import { startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
+import { freePort, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { startTestHost, type TestHost } from '../../support/host';
 
 const CLUSTER = 'ecs-monitor-cluster';
@@ -181,5 +182,46 @@ describe('ECS monitoring against moto_server', () => {
     await monitor.tick(deployment.id, { tasks: true });
     const crashes = host.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.text.startsWith('[CRASH] exit='));
     expect(crashes).toHaveLength(1);
+  });
+
+  it('health: three failed probes of the public URL make it unreachable, one success restores running', async () => {
+    const port = await freePort();
+    const created = await host.json<Project>('/api/projects', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'ecs-monitor-health',
+        sourceDir: '/tmp',
+        target: 'ecs',
+        settings: { port: 8080, healthPath: '/health', ecs: { region: 'us-east-1', cluster: CLUSTER, service: SERVICE, logGroup: LOG_GROUP, publicUrl: `http://127.0.0.1:${port}` } },
+      }),
+    });
+    const store = host.engine.store;
+    const probed = store.deployments.create(created.body.id, 'ecs');
+    store.deployments.update(probed.id, { status: 'running', startedAt: Date.now() });
+    monitor.watch(probed.id);
+    const systemLines = () => store.logLines.since(probed.id, 0, 10_000).filter((line) => line.stream === 'system').map((line) => line.text);
+
+    // Nothing listens on the port yet.
+    await monitor.tick(probed.id, { health: true });
+    await monitor.tick(probed.id, { health: true });
+    expect(store.deployments.get(probed.id)?.status).toBe('running');
+    await monitor.tick(probed.id, { health: true });
+    expect(store.deployments.get(probed.id)).toMatchObject({ status: 'unreachable', health: 'unreachable' });
+    expect(systemLines().filter((text) => text.startsWith('[UNHEALTHY] health probe failed 3 times'))).toHaveLength(1);
+    await monitor.tick(probed.id, { health: true });
+    expect(systemLines().filter((text) => text.startsWith('[UNHEALTHY]'))).toHaveLength(1);
+
+    const app: Server = createServer((request, response) => response.writeHead(request.url === '/health' ? 200 : 404).end('ok'));
+    await new Promise<void>((resolve) => app.listen(port, '127.0.0.1', resolve));
+    try {
+      await monitor.tick(probed.id, { health: true });
+    } finally {
+      await new Promise((resolve) => app.close(resolve));
+    }
+    expect(store.deployments.get(probed.id)).toMatchObject({ status: 'running', health: 'healthy' });
+    expect(systemLines()).toContain('[HEALTHY] health probe answers again; status running');
+    const probes = (await host.json<{ ok: boolean }[]>(`/api/deployments/${probed.id}/health-probes`)).body;
+    expect(probes.map((entry) => entry.ok)).toEqual([false, false, false, false, true]);
+    monitor.unwatch(probed.id);
   });
 });
