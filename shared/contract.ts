@@ -89,6 +89,21 @@ export const metricSeriesSchema = z.object({
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
+const retentionDaysSchema = z.number().min(1).max(3650);
+
+/** DESIGN §4 retention, as settings: lines per kind, metrics (never under 3 days: the charts need them). */
+export const retentionSettingsSchema = z.object({
+  runtimeLineDays: retentionDaysSchema,
+  systemLineDays: retentionDaysSchema,
+  deployLineDays: retentionDaysSchema,
+  metricDays: z.number().min(3, 'must be at least 3: the charts show 3 days').max(3650),
+  batchSize: z.number().int().min(100).max(100_000),
+});
+export type RetentionSettingsView = z.infer<typeof retentionSettingsSchema>;
+
+export const engineSettingsSchema = z.object({ retention: retentionSettingsSchema });
+export type EngineSettings = z.infer<typeof engineSettingsSchema>;
+
 export const requests = {
   getStatus: { method: 'GET', path: '/api/status', summary: "The engine's own health", input: z.object({}), output: engineStatusSchema },
 
@@ -164,6 +179,14 @@ export const requests = {
     summary: 'Health probe results in a time range',
     input: timeRangeQuerySchema.extend({ id: idSchema }),
     output: z.array(healthProbeSchema),
+  },
+  getEngineSettings: { method: 'GET', path: '/api/settings', summary: 'Engine-wide settings (retention)', input: z.object({}), output: engineSettingsSchema },
+  updateEngineSettings: {
+    method: 'PATCH',
+    path: '/api/settings',
+    summary: 'Change engine-wide settings; only the ones named change',
+    input: z.object({ retention: retentionSettingsSchema.partial().strict().optional() }).strict(),
+    output: engineSettingsSchema,
   },
 } as const satisfies Record<string, RequestDefinition>;
 

@@ -15,8 +15,7 @@ export class RetentionJob {
   ) {}
 
   settings(): RetentionSettings {
-    const raw = this.store.state.get(SETTINGS_KEY);
-    return raw ? { ...DEFAULT_RETENTION, ...(JSON.parse(raw) as Partial<RetentionSettings>) } : DEFAULT_RETENTION;
+    return loadRetentionSettings(this.store);
   }
 
   start(): void {
@@ -37,4 +36,23 @@ export class RetentionJob {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/** The retention settings in force: the defaults, overridden by what the user saved. */
+export function loadRetentionSettings(store: Store): RetentionSettings {
+  const raw = store.state.get(SETTINGS_KEY);
+  if (!raw) return DEFAULT_RETENTION;
+  try {
+    return { ...DEFAULT_RETENTION, ...(JSON.parse(raw) as Partial<RetentionSettings>) };
+  } catch {
+    log.warn('The saved retention settings are unreadable; using the defaults.');
+    return DEFAULT_RETENTION;
+  }
+}
+
+/** Saves changed retention settings; the next hourly pass applies them. Returns the settings in force. */
+export function saveRetentionSettings(store: Store, changes: Partial<RetentionSettings>): RetentionSettings {
+  const next = { ...loadRetentionSettings(store), ...changes };
+  store.state.set(SETTINGS_KEY, JSON.stringify(next));
+  return next;
 }

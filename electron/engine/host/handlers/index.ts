@@ -4,6 +4,7 @@ import { deploymentHandlers } from './deployments';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
 import { runHandlers } from './runs';
+import { settingsHandlers } from './settings';
 import { statusHandlers } from './status';
 
 export function createHandlers(engine: Engine): Handlers {
@@ -13,5 +14,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...runHandlers(engine),
     ...deploymentHandlers(engine),
     ...logHandlers(engine),
+    ...settingsHandlers(engine),
   };
 }

@@ -1,0 +1,13 @@
+import type { Handlers } from '../dispatcher';
+import type { Engine } from '../engine';
+import { loadRetentionSettings, saveRetentionSettings } from '../retention-job';
+
+type SettingsHandlers = Pick<Handlers, 'getEngineSettings' | 'updateEngineSettings'>;
+
+/** Engine-wide settings (today: retention, DESIGN §4). Per-project settings live on the project. */
+export function settingsHandlers(engine: Engine): SettingsHandlers {
+  return {
+    getEngineSettings: () => ({ retention: loadRetentionSettings(engine.store) }),
+    updateEngineSettings: ({ retention }) => ({ retention: retention ? saveRetentionSettings(engine.store, retention) : loadRetentionSettings(engine.store) }),
+  };
+}
