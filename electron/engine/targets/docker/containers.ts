@@ -4,8 +4,6 @@ import type Dockerode from 'dockerode';
 import type { ProjectSettings } from '../../../../shared';
 import { BERTH_LABEL, berthLabels } from './labels';
 
-/** Marks a container that is still being verified (not yet the deployment's live container). */
-export const CANDIDATE_LABEL = 'berth.candidate';
 /** The run that created the container. */
 export const RUN_LABEL = 'berth.run';
 
@@ -15,7 +13,6 @@ export interface ContainerSpec {
   readonly deploymentId: string;
   readonly projectId: string;
   readonly runId: string;
-  readonly candidate: boolean;
   readonly settings: ProjectSettings;
   readonly hostPort: number;
 }
@@ -31,7 +28,6 @@ export async function createContainer(docker: Dockerode, spec: ContainerSpec): P
     Labels: {
       ...berthLabels(spec.deploymentId, spec.projectId),
       [RUN_LABEL]: spec.runId,
-      ...(spec.candidate ? { [CANDIDATE_LABEL]: 'true' } : {}),
     },
     ExposedPorts: { [port]: {} },
     HostConfig: {

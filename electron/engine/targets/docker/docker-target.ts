@@ -214,7 +214,6 @@ export class DockerTarget implements DeployTarget {
         deploymentId,
         projectId: project.id,
         runId: context.run.id,
-        candidate: true,
         settings: project.settings,
         hostPort: state.hostPort,
       });
@@ -366,7 +365,6 @@ export class DockerTarget implements DeployTarget {
         deploymentId,
         projectId: context.project.id,
         runId: context.run.id,
-        candidate: false,
         settings: context.project.settings,
         hostPort,
       });
