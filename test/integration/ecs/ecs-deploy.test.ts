@@ -123,6 +123,32 @@ describe('ECS deploy against moto_server and a local registry', () => {
     await eventually('the deployment to point at the previous release', async () => harness.engine.store.deployments.get(finished.deploymentId)?.currentReleaseId === previous.id);
   });
 
+  it('a manual rollback runs auth → rollback → rollout → verify → done and puts the earlier task definition back', async () => {
+    const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-deploy-service')!;
+    const deploymentId = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!.id;
+    const first = harness.engine.store.releases.listForDeployment(deploymentId).at(-1)!;
+    served = await harness.serve(first.imageRef, hostPort);
+    const redeploy = await harness.engine.controller.deploy(harness.engine.store.projects.update(project.id, { settings: { ...project.settings, verifyTimeoutMs: 30_000 } })!);
+    const redeployed = await harness.waitForRun(redeploy.run.id);
+    expect(redeployed.status).toBe('completed');
+    const second = harness.engine.store.releases.listForDeployment(deploymentId)[0]!;
+    expect(second.taskDefinitionArn).toMatch(/:3$/);
+
+    const rollback = await harness.engine.controller.rollback(harness.engine.store.projects.get(project.id)!, first.id);
+    const finished = await harness.waitForRun(rollback.id);
+    expect(finished.status).toBe('completed');
+    expect(finished.steps.map((step) => [step.name, step.status])).toEqual([
+      ['auth', 'success'],
+      ['rollback', 'success'],
+      ['rollout', 'success'],
+      ['verify', 'success'],
+      ['done', 'success'],
+    ]);
+    const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['ecs-deploy-service'] }))).services![0]!;
+    expect(service.taskDefinition).toBe(first.taskDefinitionArn);
+    expect(harness.engine.store.deployments.get(deploymentId)).toMatchObject({ currentReleaseId: first.id, imageRef: first.imageRef, status: 'running' });
+  });
+
   it('stop scales the service to 0 and marks the deployment stopped', async () => {
     const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-deploy-service')!;
     const deployment = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!;
