@@ -11,7 +11,7 @@ export interface ProbeAnswer {
 }
 
 const PROBE_TIMEOUT_MS = 2_000;
-const PROBE_INTERVAL_MS = 200;
+const PROBE_INTERVAL_MS = 100;
 
 export async function probeOnce(url: string, signal: AbortSignal): Promise<ProbeAnswer> {
   try {

@@ -1,0 +1,93 @@
+// BENCH deploy_overhead: Berth's wall time to deploy the healthy fixture (deploy request → run
+// completed, every step) divided by the same work done with the docker CLI in the same run
+// (`docker build`, `docker run -d -p 127.0.0.1::8080`, then GET /health until 200). Both use the
+// layer cache the same way: each round builds the same context under a fresh tag.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { projectSettingsSchema } from '../shared';
+import { Engine } from '../electron/engine/host/engine';
+import { makeTempDir } from '../test/support/temp-dir';
+
+const run = promisify(execFile);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const FIXTURE = fileURLToPath(new URL('../test/fixtures/apps/healthy', import.meta.url));
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const docker = (...args: string[]) => run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+
+async function untilHealthy(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function dockerCli(round: number): Promise<number> {
+  const tag = `deploy-bench-cli:r${round + 1}-${randomBytes(3).toString('hex')}`;
+  const start = performance.now();
+  await docker('build', '-q', '-t', tag, FIXTURE);
+  const { stdout } = await docker('run', '-d', '--name', `deploy-bench-cli-${round + 1}-${randomBytes(3).toString('hex')}`, '--restart', 'unless-stopped', '--memory', '1536m', '-p', '127.0.0.1::8080', tag);
+  const id = stdout.trim();
+  const port = (await docker('port', id, '8080/tcp')).stdout.trim().split(':').pop();
+  await untilHealthy(`http://127.0.0.1:${port}/health`);
+  const elapsed = performance.now() - start;
+  await docker('rm', '-f', id);
+  await docker('rmi', tag);
+  return elapsed;
+}
+
+async function berth(engine: Engine, round: number): Promise<number> {
+  const project = engine.store.projects.create({ name: `deploy-bench-${round}-${randomBytes(3).toString('hex')}`, sourceDir: FIXTURE, target: 'docker', settings: projectSettingsSchema.parse({}) });
+  const start = performance.now();
+  const { run: started } = await engine.controller.deploy(project);
+  const finished = await new Promise<string>((resolve) => {
+    const off = engine.events.on('runUpdated', (detail) => {
+      if (detail.id === started.id && ['completed', 'failed', 'stopped'].includes(detail.status)) {
+        off();
+        resolve(detail.status);
+      }
+    });
+  });
+  const elapsed = performance.now() - start;
+  if (finished !== 'completed') throw new Error(`the Berth deploy ${finished}: ${JSON.stringify(engine.store.runs.get(started.id)?.failure)}`);
+  const deployment = engine.store.deployments.forProjectTarget(project.id, 'docker')!;
+  await engine.controller.stopDeployment(deployment.id);
+  const { stdout } = await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `berth/${project.slug}`);
+  for (const tag of stdout.split('\n').filter(Boolean)) await docker('rmi', tag);
+  return elapsed;
+}
+
+const temp = makeTempDir('bench-deploy-');
+const engine = await Engine.start({ config: { dataDir: temp.dir, stopGraceMs: 2000 } });
+try {
+  // Warm both paths once (base image layers, the build cache, the engine's first queries).
+  await dockerCli(-1);
+  await berth(engine, -1);
+  const cli: number[] = [];
+  const ours: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // Alternate the order so neither side always runs on a warmer machine.
+    if (round % 2 === 0) {
+      cli.push(await dockerCli(round));
+      ours.push(await berth(engine, round));
+    } else {
+      ours.push(await berth(engine, round));
+      cli.push(await dockerCli(round));
+    }
+  }
+  const berthMs = median(ours);
+  const cliMs = median(cli);
+  process.stdout.write(`# docker CLI median ${cliMs.toFixed(0)} ms over ${ROUNDS} rounds: ${cli.map((value) => value.toFixed(0)).join(' ')}\n`);
+  process.stdout.write(`# Berth median ${berthMs.toFixed(0)} ms: ${ours.map((value) => value.toFixed(0)).join(' ')}\n`);
+  process.stdout.write(`BENCH deploy_overhead ${berthMs.toFixed(0)} ms ratio=${(berthMs / cliMs).toFixed(2)}\n`);
+} finally {
+  await engine.close();
+  temp.cleanup();
+}
