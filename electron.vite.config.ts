@@ -5,11 +5,11 @@ import { defineConfig } from 'electron-vite';
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // The desktop build (DESIGN §2, §7): main and preload from electron/, the renderer from renderer/,
-// each from its own root through rollupOptions.input. Output goes to out/{main,preload,renderer}.
+// each from its own root through rollupOptions.input. Output goes to out/{main,preload,renderer}
+// (electron-vite's defaults, so `electron-vite build --outDir <dir>` can redirect all three).
 export default defineConfig({
   main: {
     build: {
-      outDir: fromRoot('out/main'),
       // Native and Node-only packages (better-sqlite3, dockerode, the AWS SDK, fastify…) stay in node_modules.
       externalizeDeps: true,
       rollupOptions: {
@@ -19,7 +19,6 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: fromRoot('out/preload'),
       // A sandboxed preload can require only 'electron': bundle everything else (zod, shared/) into one file.
       externalizeDeps: false,
       rollupOptions: {
@@ -34,7 +33,6 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     build: {
-      outDir: fromRoot('out/renderer'),
       emptyOutDir: true,
       chunkSizeWarningLimit: 2000,
       rollupOptions: {
