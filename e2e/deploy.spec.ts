@@ -152,3 +152,21 @@ test('pauses a run after the current step and resumes it', async ({ page, berth 
   await expect(runStatus(page)).toHaveText('Completed', { timeout: 60_000 });
   await expect(step(page, 'done')).toHaveAccessibleName(/^done: Success/);
 });
+
+test('the projects list follows a deploy started elsewhere (CLI or API) through events', async ({ page, berth }) => {
+  const projectId = await addProject(berth, 'renderer-live', 'healthy');
+  await openApp(page, berth);
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'renderer-live', exact: true }) });
+  await expect(card).toContainText('Not deployed');
+
+  const started = await berth.api<{ run: { id: string }; deployment: { id: string } }>('POST', `/api/projects/${projectId}/deploy`);
+  expect(started.status).toBe(200);
+  await expect(card.getByLabel('renderer-live status')).toHaveText('Running', { timeout: 90_000 });
+
+  // The project view opened now shows the run that the API started.
+  await card.getByRole('link', { name: 'renderer-live', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Run steps' }).getByRole('heading')).toContainText(started.body.run.id);
+  await expect(runStatus(page)).toHaveText('Completed');
+  await berth.api('DELETE', `/api/deployments/${started.body.deployment.id}`);
+  await expect(page.getByLabel('Deployment status')).toHaveText('Stopped');
+});

@@ -61,6 +61,12 @@ export function useProjectState(projectId: string) {
   }, [api, projectId]);
 
   useEffect(() => void load(), [load]);
+  // Events missed while the window was in the background or the event stream reconnected.
+  useEffect(() => {
+    const onFocus = () => void load();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [load]);
 
   useEngineEvent('projectsChanged', ({ projectId: changed }) => {
     if (changed === null || changed === projectId || changed === state.project?.id) void load();

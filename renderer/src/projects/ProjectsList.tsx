@@ -6,6 +6,11 @@ import { StatusBadge } from '../common/StatusBadge';
 import { useEngineEvent } from '../common/use-event';
 import { routeHref } from '../routing/use-hash-route';
 
+/** The end of a long path is the part that tells projects apart. */
+function pathTail(path: string, max = 40): string {
+  return path.length > max ? `…${path.slice(path.length - max + 1)}` : path;
+}
+
 /** The app's home: every project, with the live status of its deployment. */
 export function ProjectsList() {
   const api = useApi();
@@ -22,6 +27,12 @@ export function ProjectsList() {
   }, [api]);
 
   useEffect(() => void load(), [load]);
+  // Events missed while the window was in the background or the event stream reconnected.
+  useEffect(() => {
+    const onFocus = () => void load();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [load]);
   useEngineEvent('projectsChanged', () => void load());
   useEngineEvent('deploymentUpdated', (deployment) => setDeployments((current) => new Map(current).set(deployment.id, deployment)));
 
@@ -62,7 +73,7 @@ export function ProjectsList() {
                   <span className="tag">{project.target === 'ecs' ? 'AWS ECS' : 'Docker'}</span>
                   {deployment ? <StatusBadge status={deployment.status} label={`${project.name} status`} /> : <span className="muted">Not deployed</span>}
                   <span className="muted mono ellipsis" title={project.sourceDir}>
-                    {project.sourceDir}
+                    {pathTail(project.sourceDir)}
                   </span>
                   <a className="button subtle small" href={routeHref({ name: 'edit-project', projectId: project.id })} aria-label={`Edit ${project.name}`}>
                     Edit
