@@ -230,14 +230,14 @@ export class PipelineController implements DeploymentController {
     };
     this.active.set(run.id, active);
     this.updateDeployment(deployment.id, { status: 'deploying' });
-    this.emitRun(run.id);
+    const created = this.emitRun(run.id);
     active.done = this.execute(active)
       .catch((error: unknown) => {
         log.error(`run ${run.id} ended unexpectedly`, error);
         this.finishFailed(active, null, new StepFailure('DEPLOYMENT_FAILED_GENERIC', `Berth hit an internal error: ${errorText(error)}`));
       })
       .finally(() => this.active.delete(run.id));
-    return store.runs.getDetail(run.id)!;
+    return created;
   }
 
   // Each finish* removes the run from `active` before its last `runUpdated`, so a listener that
