@@ -31,7 +31,7 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   const api = useApi();
   const rootRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  const [range, setRange] = useState<RangeKey>('24h');
+  const [range, setRange] = useState<RangeKey>(savedRange);
   const [data, setData] = useState<PanelData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
@@ -49,6 +49,15 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  const chooseRange = (key: RangeKey) => {
+    setRange(key);
+    try {
+      window.localStorage.setItem(RANGE_KEY, key);
+    } catch {
+      // Storage may be unavailable; the choice then lasts for this view only.
+    }
+  };
 
   const rangeMs = RANGES.find((candidate) => candidate.key === range)!.ms;
 
@@ -110,7 +119,7 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     <div className="metrics-panel" ref={rootRef} data-testid="metrics-panel" data-render-ms={renderMs ?? undefined} data-points={data?.points.length ?? 0}>
       <div className="metrics-toolbar" role="group" aria-label="Time range">
         {RANGES.map((candidate) => (
-          <button key={candidate.key} type="button" aria-pressed={candidate.key === range} onClick={() => setRange(candidate.key)}>
+          <button key={candidate.key} type="button" aria-pressed={candidate.key === range} onClick={() => chooseRange(candidate.key)}>
             {candidate.label}
           </button>
         ))}
@@ -176,6 +185,18 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
       ) : null}
     </div>
   );
+}
+
+/** The last chosen range is remembered across windows and restarts. */
+const RANGE_KEY = 'berth.metrics.range';
+
+function savedRange(): RangeKey {
+  try {
+    const saved = window.localStorage.getItem(RANGE_KEY);
+    return RANGES.find((candidate) => candidate.key === saved)?.key ?? '24h';
+  } catch {
+    return '24h';
+  }
 }
 
 const TOOLTIP_STYLE = { background: '#161b22', border: '1px solid #2a313c', color: '#e6edf3' };

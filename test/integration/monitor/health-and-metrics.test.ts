@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UNHEALTHY_LINE } from '../../../electron/engine/monitor/docker-monitor';
-import type { DockerMonitor } from '../../../electron/engine/monitor/docker-monitor';
 import { startMonitorHarness, waitFor, type MonitorHarness } from './monitor-fixture';
 
 describe('health and metrics on the real Docker engine', () => {
@@ -12,7 +11,7 @@ describe('health and metrics on the real Docker engine', () => {
 
   it('/health failing → [UNHEALTHY] after exactly 3 failures, unreachable, recovery once it answers; never restarted', async () => {
     harness = await startMonitorHarness();
-    const monitor = harness.engine.monitor as DockerMonitor;
+    const monitor = harness.monitor;
     const { deployment, containerId } = await harness.deploy({ name: 'health' });
     const probes = () => harness!.engine.store.metrics.probes(deployment.id, 0, Date.now() + 1000);
     const current = () => harness!.engine.store.deployments.get(deployment.id)!;

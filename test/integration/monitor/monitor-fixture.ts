@@ -1,5 +1,6 @@
 import Dockerode from 'dockerode';
 import { Engine } from '../../../electron/engine/host/engine';
+import { DockerMonitor } from '../../../electron/engine/monitor/docker-monitor';
 import type { EngineConfig } from '../../../electron/engine/host/config';
 import { berthLabels, containerNameFor } from '../../../electron/engine/targets/docker/labels';
 import type { Deployment, Notification, ProjectSettings } from '../../../shared';
@@ -32,6 +33,8 @@ const SETTINGS: ProjectSettings = {
 
 export interface MonitorHarness {
   readonly engine: Engine;
+  /** The Docker monitor itself (the engine's default also routes ECS deployments elsewhere). */
+  readonly monitor: DockerMonitor;
   readonly docker: Dockerode;
   readonly notifications: Notification[];
   readonly updates: Deployment[];
@@ -44,8 +47,10 @@ export interface MonitorHarness {
 export async function startMonitorHarness(config: Partial<EngineConfig> = {}, dataDir?: string): Promise<MonitorHarness> {
   const temp = dataDir ? null : makeTempDir('berth-monitor-');
   const docker = new Dockerode();
+  let monitor: DockerMonitor | undefined;
   const engine = await Engine.start({
     docker,
+    monitor: (context) => (monitor = new DockerMonitor(context)),
     config: { dataDir: dataDir ?? temp!.dir, healthIntervalMs: 0, metricsIntervalMs: 0, retentionIntervalMs: 0, healthTimeoutMs: 500, ...config },
   });
   const notifications: Notification[] = [];
@@ -55,6 +60,7 @@ export async function startMonitorHarness(config: Partial<EngineConfig> = {}, da
   const containers: string[] = [];
   return {
     engine,
+    monitor: monitor!,
     docker,
     notifications,
     updates,
