@@ -108,7 +108,7 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
 
   const copy = async () => {
     if (!controller) return;
-    const text = controller.copyText();
+    const text = await controller.copyText();
     try {
       await navigator.clipboard.writeText(text);
       setCopied(`Copied ${text.split('\n').filter(Boolean).length} lines.`);

@@ -265,9 +265,13 @@ export class LogTerminal {
     this.decorations = [];
   }
 
-  /** The visible rows as plain text (copy fallback, tests of what is on screen). */
-  selectionOrNull(): string | null {
-    return this.terminal.hasSelection() ? this.terminal.getSelection() : null;
+  /** The selected text, or else everything the terminal holds (what the filters show, step headers included). */
+  selectedOrAllText(): string {
+    if (this.terminal.hasSelection()) return this.terminal.getSelection();
+    this.terminal.selectAll();
+    const text = this.terminal.getSelection();
+    this.terminal.clearSelection();
+    return text;
   }
 
   dispose(): void {

@@ -493,9 +493,10 @@ export class ViewerController {
     return out;
   }
 
-  /** The terminal's selection, or else the loaded lines the filters show. */
-  copyText(): string {
-    return this.terminal.selectionOrNull() ?? this.visibleText(this.window.lines);
+  /** The terminal's selection, or else all it shows (the loaded lines the filters let through). */
+  async copyText(): Promise<string> {
+    await this.terminal.whenWritten();
+    return this.terminal.selectedOrAllText();
   }
 
   /** Every stored line the filters show, paged from the engine. */
