@@ -36,6 +36,9 @@ export const envVarViewSchema = z.object({
 });
 export type EnvVarView = z.infer<typeof envVarViewSchema>;
 
+const AWS_SECRET_REFUSED =
+  'Berth does not store AWS keys. Set settings.ecs.profile to a profile made with `aws configure --profile <name>` (or SSO), or start Berth with AWS_PROFILE / AWS_ACCESS_KEY_ID set.';
+
 export const ecsSettingsSchema = z.object({
   region: z.string().min(1).max(64).optional(),
   profile: z.string().min(1).max(128).optional(),
@@ -54,6 +57,10 @@ export const ecsSettingsSchema = z.object({
   rolloutTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
   /** Stop also deletes the service (after scaling it to 0). */
   deleteServiceOnStop: z.boolean().optional(),
+  // Keys are refused, not silently dropped: Berth stores profile names only (DESIGN §5).
+  accessKeyId: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
+  secretAccessKey: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
+  sessionToken: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
 });
 export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 
