@@ -99,7 +99,7 @@ test('a failing build shows the failure card, and its evidence line opens the lo
   await expect(page.getByTestId('log-status')).toContainText(`Showing line ${lineNo}`);
 });
 
-test('redeploys, compares the two runs side by side in History, and rolls back to the first release', async ({ page, berth }) => {
+test('redeploys, compares the two runs side by side in History, and rolls back to the first release', async ({ page, berth }, testInfo) => {
   const projectId = await addProject(berth, 'renderer-history', 'healthy');
   await openProject(page, berth, projectId, 'renderer-history');
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();
@@ -122,6 +122,7 @@ test('redeploys, compares the two runs side by side in History, and rolls back t
   await expect(comparison.getByRole('row', { name: /^Kind/ })).toContainText('Redeploy');
   await expect(comparison.getByRole('row', { name: /^Step: build/ })).toContainText('Success');
   await expect(comparison.getByRole('row', { name: /^Image/ })).toContainText('berth/renderer-history');
+  await page.screenshot({ path: testInfo.outputPath('project-view-compare.png'), fullPage: true });
 
   // Any run can be opened in the steps panel from History.
   await rows.nth(2).getByRole('button', { name: /^Show steps of run/ }).click();

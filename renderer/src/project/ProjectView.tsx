@@ -9,6 +9,7 @@ import { MetricsPanel } from '../metrics/MetricsPanel';
 import { routeHref } from '../routing/use-hash-route';
 import { DeployActions } from './DeployActions';
 import { FailureCard } from './FailureCard';
+import { isFresherRun } from './freshness';
 import { InfoGrid } from './InfoGrid';
 import { ProjectHeader } from './ProjectHeader';
 import { ProjectTabs, type TabName } from './ProjectTabs';
@@ -42,7 +43,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
     });
   }, [api, viewedRunId]);
   useEngineEvent('runUpdated', (run) => {
-    if (run.id === viewedRunId) setPinnedRun(run);
+    if (run.id === viewedRunId) setPinnedRun((current) => (isFresherRun(current, run) ? run : current));
   });
 
   const shownRun = viewedRunId ? (pinnedRun?.id === viewedRunId ? pinnedRun : null) : latestRun;

@@ -3,6 +3,7 @@ import type { ApiError, Deployment, Project, Release, Run, RunDetail } from '../
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
 import { newestFirst } from '../history/run-history';
+import { isFresherDeployment, isFresherRun } from './freshness';
 
 export interface ProjectState {
   readonly project: Project | null;
@@ -49,15 +50,18 @@ export function useProjectState(projectId: string) {
     const runs = runsResult.ok ? newestFirst(runsResult.value) : [];
     const newest = runs[0];
     const latestResult = newest ? await api.request('getRun', { id: newest.id }) : null;
-    setState({
+    const deployment = deploymentsResult.ok ? pickDeployment(deploymentsResult.value, project) : null;
+    const latestRun = latestResult?.ok ? latestResult.value : null;
+    // Events that arrived while this was loading may be newer than what was read.
+    setState((current) => ({
       project,
-      deployment: deploymentsResult.ok ? pickDeployment(deploymentsResult.value, project) : null,
+      deployment: deployment && current.deployment && !isFresherDeployment(current.deployment, deployment) ? current.deployment : deployment,
       runs,
-      latestRun: latestResult?.ok ? latestResult.value : null,
+      latestRun: latestRun && current.latestRun && !isFresherRun(current.latestRun, latestRun) ? current.latestRun : latestRun,
       releases: releasesResult.ok ? releasesResult.value : [],
       loadError: [deploymentsResult, runsResult, releasesResult].find((result) => !result.ok)?.error ?? null,
       loading: false,
-    });
+    }));
   }, [api, projectId]);
 
   useEffect(() => void load(), [load]);
@@ -76,6 +80,7 @@ export function useProjectState(projectId: string) {
     setState((current) => {
       if (!current.project || deployment.projectId !== current.project.id) return current;
       if (current.deployment && current.deployment.id !== deployment.id && deployment.target !== current.project.target) return current;
+      if (!isFresherDeployment(current.deployment, deployment)) return current;
       return { ...current, deployment };
     });
   });
@@ -84,6 +89,7 @@ export function useProjectState(projectId: string) {
     (run: RunDetail) => {
       setState((current) => {
         if (!current.project || run.projectId !== current.project.id) return current;
+        if (!isFresherRun(current.latestRun, run)) return current;
         const { steps: _steps, ...summary } = run;
         const runs = newestFirst([summary, ...current.runs.filter((candidate) => candidate.id !== run.id)]);
         const isLatest = runs[0]?.id === run.id;
@@ -96,7 +102,10 @@ export function useProjectState(projectId: string) {
 
   useEngineEvent('runUpdated', acceptRun);
 
-  const acceptDeployment = useCallback((deployment: Deployment) => setState((current) => ({ ...current, deployment })), []);
+  const acceptDeployment = useCallback(
+    (deployment: Deployment) => setState((current) => (isFresherDeployment(current.deployment, deployment) ? { ...current, deployment } : current)),
+    [],
+  );
 
   return { ...state, reload: load, acceptRun, acceptDeployment };
 }
