@@ -70,7 +70,7 @@ export class LogWriter {
     this.pending.push({
       deploymentId,
       lineNo,
-      ts: entry.ts ?? Date.now(),
+      ts: entry.ts !== undefined && Number.isFinite(entry.ts) ? entry.ts : Date.now(),
       stream: entry.stream,
       source: entry.source,
       runId: entry.runId ?? null,
@@ -89,9 +89,10 @@ export class LogWriter {
    * (the line's own Docker timestamp, when it has one, becomes its ts).
    */
   sink(deploymentId: string, context: LogContext): DemuxedLinesHandler {
+    const { source, runId = null, step = null } = context;
     return (lines) => {
       for (const line of lines) {
-        this.append(deploymentId, { ...context, stream: line.stream, text: line.text, cut: line.cut, raw: line.raw ?? null, ...(line.ts !== undefined && !Number.isNaN(line.ts) ? { ts: line.ts } : {}) });
+        this.append(deploymentId, { source, runId, step, stream: line.stream, text: line.text, cut: line.cut, raw: line.raw ?? null, ts: line.ts });
       }
     };
   }

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
 import { EngineError } from '../host/engine-error';
-import { toIso } from '../store/time';
+import { isoTime } from '../store/log-lines';
 import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from './search-index';
 
 export interface SearchOptions {
@@ -150,7 +150,7 @@ export class LogSearch {
         if (hits.length === options.limit) return { hits, truncated: true };
         hits.push({
           lineNo: row.line_no,
-          ts: toIso(row.ts),
+          ts: isoTime(row.ts),
           stream: LOG_STREAMS[row.stream] ?? 'system',
           step: row.step,
           runId: row.run_id,

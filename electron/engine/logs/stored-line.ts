@@ -1,24 +1,7 @@
 import type { LogLine } from '../../../shared';
-import type { StoredLine } from '../store/log-lines';
+import { isoTime, type StoredLine } from '../store/log-lines';
 
-let cachedSecond = Number.NaN;
-let cachedPrefix = '';
-
-/**
- * `new Date(ms).toISOString()`, but a flood shares its second across thousands of lines: the
- * "YYYY-MM-DDTHH:MM:SS." prefix is cached, so a line costs one small concatenation.
- */
-export function isoTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    const iso = new Date(second * 1000).toISOString();
-    if (iso.length !== 24) return new Date(ms).toISOString();
-    cachedSecond = second;
-    cachedPrefix = iso.slice(0, 20);
-  }
-  const millis = ms - second * 1000;
-  return `${cachedPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
-}
+export { isoTime };
 
 export function fromStored(line: StoredLine): LogLine {
   return {
