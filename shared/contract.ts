@@ -59,23 +59,6 @@ export const logsAroundSchema = z.object({
 });
 export type LogsAround = z.infer<typeof logsAroundSchema>;
 
-/** Lines around one place: a moment (`at`, for "jump to time" from the charts) or a lineNo (a search hit). */
-export const logsAroundQuerySchema = z.object({
-  at: z.iso.datetime({ offset: true }).optional(),
-  lineNo: z.coerce.number().int().min(1).optional(),
-  before: z.coerce.number().int().min(0).max(2000).default(100),
-  after: z.coerce.number().int().min(0).max(5000).default(400),
-});
-
-export const logsAroundSchema = z.object({
-  /** The first line at or after `at` (else the last before it), or `lineNo` itself; null when there are no lines. */
-  anchorLineNo: z.number().int().nullable(),
-  /** In order: up to `before` lines before the anchor, the anchor, up to `after` lines after it. */
-  lines: z.array(logLineSchema),
-  lastLineNo: z.number().int(),
-});
-export type LogsAround = z.infer<typeof logsAroundSchema>;
-
 export const deployResultSchema = z.object({ run: runDetailSchema, deployment: deploymentSchema });
 export type DeployResult = z.infer<typeof deployResultSchema>;
 
@@ -144,13 +127,6 @@ export const requests = {
     summary: 'Stored log lines with lineNo > since, in order, at most limit',
     input: logsQuerySchema.extend({ id: idSchema }),
     output: logPageSchema,
-  },
-  getLogsAround: {
-    method: 'GET',
-    path: '/api/deployments/:id/logs/around',
-    summary: 'Stored lines around a moment (`at`) or a lineNo, for jumping to a time or a search hit',
-    input: logsAroundQuerySchema.extend({ id: idSchema }),
-    output: logsAroundSchema,
   },
   getLogsAround: {
     method: 'GET',
