@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../support/temp-dir';
 import { httpStatus, labelledContainers, startTestEngine, stepStatuses, type TestEngine } from './support';
 
 describe('docker pipeline: deploy', () => {
@@ -59,5 +63,50 @@ describe('docker pipeline: deploy', () => {
     await expect(test.engine.controller.deploy(project)).rejects.toMatchObject({ code: 'CONFLICT' });
     const finished = await test.waitForRun(run.id);
     expect(finished.status).toBe('completed');
+  });
+
+  it('builds from the project directory honouring .dockerignore', async () => {
+    const app = makeTempDir('pipeline-dockerignore-');
+    try {
+      mkdirSync(join(app.dir, 'www'));
+      mkdirSync(join(app.dir, 'private'));
+      writeFileSync(join(app.dir, 'www', 'health'), 'ok\n');
+      writeFileSync(join(app.dir, 'kept.txt'), `${randomBytes(4).toString('hex')}\n`);
+      writeFileSync(join(app.dir, 'ignored.txt'), 'must not reach the image\n');
+      writeFileSync(join(app.dir, 'private', 'key'), 'secret\n');
+      writeFileSync(join(app.dir, '.dockerignore'), 'ignored.txt\nprivate\n');
+      writeFileSync(
+        join(app.dir, 'Dockerfile'),
+        'FROM berth-test/busybox:1\nCOPY . /www/\nRUN cp /www/www/health /www/health\nCMD ["sh", "-c", "trap \'exit 0\' TERM; httpd -f -p 8080 -h /www & wait"]\n',
+      );
+      const finished = await test.waitForRun((await test.engine.controller.deploy(test.project('dockerignore', {}, app.dir))).run.id);
+      expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+      const port = test.engine.store.deployments.get(finished.deploymentId)!.hostPort;
+      expect(await httpStatus(`http://127.0.0.1:${port}/kept.txt`)).toBe(200);
+      expect(await httpStatus(`http://127.0.0.1:${port}/ignored.txt`)).toBe(404);
+      expect(await httpStatus(`http://127.0.0.1:${port}/private/key`)).toBe(404);
+    } finally {
+      app.cleanup();
+    }
+  });
+
+  it('deploys a prebuilt image named in settings.image, and fails clearly when the engine lacks it', async () => {
+    const built = await test.waitForRun((await test.engine.controller.deploy(test.project('healthy'))).run.id);
+    const image = test.engine.store.releases.get(built.releaseId!)!.imageRef;
+    const empty = makeTempDir('pipeline-prebuilt-');
+    try {
+      const finished = await test.waitForRun((await test.engine.controller.deploy(test.project('prebuilt', { image }, empty.dir))).run.id);
+      expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+      expect(test.engine.store.releases.get(finished.releaseId!)!.imageRef).toBe(image);
+      test.engine.logs.flush();
+      const lines = test.engine.store.logLines.since(finished.deploymentId, 0, 1000).map((line) => line.text);
+      expect(lines).toContain(`shape: prebuilt_image (settings.image = ${image})`);
+
+      const missing = await test.waitForRun((await test.engine.controller.deploy(test.project('prebuilt-missing', { image: 'pipeline-no-such-image:1' }, empty.dir))).run.id);
+      expect(missing.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
+      expect(missing.failure!.evidence.line).toContain('pipeline-no-such-image:1');
+    } finally {
+      empty.cleanup();
+    }
   });
 });

@@ -139,14 +139,20 @@ describe('PipelineController (fake target, real SQLite)', () => {
     const { run } = await controller.deploy(project);
     await new Promise<void>((resolve) => {
       const off = context.events.on('runUpdated', (event) => {
-        if (event.id === run.id && event.steps.some((step) => step.name === 'build' && step.status === 'running')) (off(), resolve());
+        if (event.id === run.id && event.steps.some((step) => step.name === 'build' && step.status === 'running')) {
+          off();
+          resolve();
+        }
       });
     });
     await controller.pause(run.id);
     hold.open();
     const paused = await new Promise<RunDetail>((resolve) => {
       const off = context.events.on('runUpdated', (event) => {
-        if (event.id === run.id && event.status === 'paused') (off(), resolve(event));
+        if (event.id === run.id && event.status === 'paused') {
+          off();
+          resolve(event);
+        }
       });
     });
     expect(statuses(paused)).toMatchObject({ build: 'success', setup: 'pending' });
@@ -163,7 +169,10 @@ describe('PipelineController (fake target, real SQLite)', () => {
     const { run } = await controller.deploy(project);
     await new Promise<void>((resolve) => {
       const off = context.events.on('runUpdated', (event) => {
-        if (event.id === run.id && event.steps.some((step) => step.name === 'build' && step.status === 'running')) (off(), resolve());
+        if (event.id === run.id && event.steps.some((step) => step.name === 'build' && step.status === 'running')) {
+          off();
+          resolve();
+        }
       });
     });
     const stopped = await controller.stop(run.id);
