@@ -31,8 +31,8 @@ function RunComparison({ left, right }: { left: RunDetail; right: RunDetail }) {
         {rows.map((row) => (
           <tr key={row.label} data-differs={row.differs || undefined}>
             <th scope="row">{row.label}</th>
-            <td className={row.label === 'First error' || row.label === 'Image' ? 'mono wrap' : undefined}>{row.left}</td>
-            <td className={row.label === 'First error' || row.label === 'Image' ? 'mono wrap' : undefined}>{row.right}</td>
+            <td className={(row.label === 'First error' || row.label === 'Image') && row.left !== '—' ? 'mono wrap' : undefined}>{row.left}</td>
+            <td className={(row.label === 'First error' || row.label === 'Image') && row.right !== '—' ? 'mono wrap' : undefined}>{row.right}</td>
           </tr>
         ))}
       </tbody>

@@ -39,7 +39,7 @@ export interface ComparisonRow {
   readonly label: string;
   readonly left: string;
   readonly right: string;
-  /** True when the two sides differ, so the view can mark the row. */
+  /** True when the two sides differ in kind (not just timing), so the view can mark the row. */
   readonly differs: boolean;
 }
 
@@ -52,15 +52,17 @@ function stepCell(run: RunDetail, name: StepName): string {
 
 /** The rows of a side-by-side comparison: status, per-step durations, image, failure and first error. */
 export function compareRuns(left: RunDetail, right: RunDetail): ComparisonRow[] {
-  const row = (label: string, leftValue: string, rightValue: string): ComparisonRow => ({ label, left: leftValue, right: rightValue, differs: leftValue !== rightValue });
+  const row = (label: string, leftValue: string, rightValue: string, differs = leftValue !== rightValue): ComparisonRow => ({ label, left: leftValue, right: rightValue, differs });
+  // Durations always differ a little; a step row is marked only when its outcome differs.
+  const stepStatus = (run: RunDetail, name: StepName) => run.steps.find((step) => step.name === name)?.status ?? null;
   const stepNames = STEP_NAMES.filter((name) => left.steps.some((step) => step.name === name) || right.steps.some((step) => step.name === name));
   const failure = (run: RunDetail) => (run.failure ? `${run.failure.code} (${run.failure.stage})` : '—');
   const firstError = (run: RunDetail) => run.failure?.evidence.line ?? '—';
   return [
     row('Status', humanize(left.status), humanize(right.status)),
     row('Kind', humanize(left.kind), humanize(right.kind)),
-    row('Duration', formatDuration(left.durationMs), formatDuration(right.durationMs)),
-    ...stepNames.map((name) => row(`Step: ${name}`, stepCell(left, name), stepCell(right, name))),
+    row('Duration', formatDuration(left.durationMs), formatDuration(right.durationMs), false),
+    ...stepNames.map((name) => row(`Step: ${name}`, stepCell(left, name), stepCell(right, name), stepStatus(left, name) !== stepStatus(right, name))),
     row('Image', left.imageRef ?? '—', right.imageRef ?? '—'),
     row('Failure', failure(left), failure(right)),
     row('First error', firstError(left), firstError(right)),

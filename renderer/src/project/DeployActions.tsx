@@ -2,6 +2,12 @@ import { useState } from 'react';
 import type { Release } from '../../../shared';
 import { formatTime, shortId } from '../common/format';
 
+/** The part of an image reference that tells releases apart (the tag), or its short id. */
+function imageTag(release: Release): string {
+  const tag = release.imageRef.split('/').pop() ?? release.imageRef;
+  return tag.length > 40 ? shortId(release.imageId ?? release.imageRef) : tag;
+}
+
 /** Rollback candidates: the releases other than the current one, newest first. */
 export function rollbackCandidates(releases: readonly Release[]): Release[] {
   return releases.filter((release) => !release.current).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -33,7 +39,7 @@ export function DeployActions({ hasDeployment, runActive, releases, busy, onDepl
           {candidates.length === 0 ? <option value="">No earlier release</option> : null}
           {candidates.map((release) => (
             <option key={release.id} value={release.id}>
-              {formatTime(release.createdAt)} · {release.imageRef.length > 48 ? shortId(release.imageId ?? release.imageRef) : release.imageRef}
+              {formatTime(release.createdAt)} · {imageTag(release)}
             </option>
           ))}
         </select>

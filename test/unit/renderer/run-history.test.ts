@@ -77,8 +77,12 @@ describe('run history', () => {
     const byLabel = Object.fromEntries(rows.map((row) => [row.label, row]));
     expect(byLabel['Status']).toEqual({ label: 'Status', left: 'Completed', right: 'Failed', differs: true });
     expect(byLabel['Step: detect']).toMatchObject({ left: 'Success · 5 ms', right: 'Success · 5 ms', differs: false });
+    const slower = compareRuns(left, { ...left, steps: left.steps.map((item) => ({ ...item, durationMs: (item.durationMs ?? 0) + 1000 })) });
+    expect(slower.filter((item) => item.differs)).toEqual([]);
     expect(byLabel['Step: build']).toMatchObject({ left: 'Success · 8.0 s', right: 'Failed · 2.9 s', differs: true });
-    expect(byLabel['Step: verify']).toMatchObject({ left: 'Success · 900 ms', right: 'Skipped' });
+    expect(byLabel['Step: verify']).toMatchObject({ left: 'Success · 900 ms', right: 'Skipped', differs: true });
+    // Timing alone is not marked as a difference.
+    expect(byLabel['Duration']).toMatchObject({ left: '9.0 s', right: '3.0 s', differs: false });
     expect(byLabel['Image']).toMatchObject({ left: 'berth/demo:1', right: '—' });
     expect(byLabel['Failure']).toMatchObject({ left: '—', right: 'DOCKER_IMAGE_BUILD_FAILED (build)' });
     expect(byLabel['First error']?.right).toBe("The command '/bin/sh -c exit 3' returned a non-zero code: 3");
