@@ -171,3 +171,16 @@ test('the projects list follows a deploy started elsewhere (CLI or API) through 
   await berth.api('DELETE', `/api/deployments/${started.body.deployment.id}`);
   await expect(page.getByLabel('Deployment status')).toHaveText('Stopped');
 });
+
+test('stopping a run skips the remaining steps and keeps the completed ones', async ({ page, berth }) => {
+  const projectId = await addProject(berth, 'renderer-stop', 'slow-start');
+  await openProject(page, berth, projectId, 'renderer-stop');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(step(page, 'verify')).toHaveAccessibleName(/^verify: Running/, { timeout: 90_000 });
+  await page.getByRole('group', { name: 'Run controls' }).getByRole('button', { name: 'Stop run' }).click();
+  await expect(runStatus(page)).toHaveText('Stopped', { timeout: 60_000 });
+  await expect(step(page, 'build')).toHaveAccessibleName(/^build: Success/);
+  await expect(step(page, 'done')).toHaveAccessibleName(/^done: Skipped/);
+  await expect(page.getByRole('group', { name: 'Run controls' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Redeploy' })).toBeEnabled();
+});

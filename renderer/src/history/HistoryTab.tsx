@@ -40,6 +40,8 @@ function RunComparison({ left, right }: { left: RunDetail; right: RunDetail }) {
   );
 }
 
+const HISTORY_PAGE = 100;
+
 export interface HistoryTabProps {
   readonly runs: readonly Run[];
   /** Shows this run's steps in the steps panel. */
@@ -55,6 +57,8 @@ export function HistoryTab({ runs, onViewRun, viewedRunId }: HistoryTabProps) {
   const [details, setDetails] = useState<ReadonlyMap<string, RunDetail>>(new Map());
   const [error, setError] = useState<ApiError | null>(null);
   const [now] = useState(() => Date.now());
+  // Runs are kept forever: render a page at a time.
+  const [limit, setLimit] = useState(HISTORY_PAGE);
 
   const shown = useMemo(() => filterRuns(runs, filter), [runs, filter]);
 
@@ -154,7 +158,7 @@ export function HistoryTab({ runs, onViewRun, viewedRunId }: HistoryTabProps) {
               </tr>
             </thead>
             <tbody>
-              {shown.map((run) => (
+              {shown.slice(0, limit).map((run) => (
                 <tr key={run.id} data-viewed={run.id === viewedRunId || undefined}>
                   <td>
                     <input type="checkbox" aria-label={`Compare run ${run.id}`} checked={selected.includes(run.id)} onChange={() => toggle(run.id)} />
@@ -175,6 +179,11 @@ export function HistoryTab({ runs, onViewRun, viewedRunId }: HistoryTabProps) {
               ))}
             </tbody>
           </table>
+          {shown.length > limit ? (
+            <button type="button" className="button subtle" onClick={() => setLimit(limit + HISTORY_PAGE)}>
+              Show {Math.min(HISTORY_PAGE, shown.length - limit)} more of {shown.length - limit} older runs
+            </button>
+          ) : null}
         </>
       ) : null}
 
