@@ -471,7 +471,8 @@ export class PipelineController implements DeploymentController {
   private settleDeployment(active: ActiveRun, otherwise: 'failed' | 'stopped'): void {
     const deployment = this.engine.store.deployments.get(active.deploymentId);
     if (!deployment) return;
-    const serving = deployment.currentReleaseId !== null && deployment.containerId !== null;
+    // Docker serves from a container; ECS from its service (task ARN). Stop clears both.
+    const serving = deployment.currentReleaseId !== null && (deployment.containerId !== null || deployment.taskArn !== null);
     this.updateDeployment(active.deploymentId, { status: serving ? 'running' : otherwise });
     if (serving) {
       try {

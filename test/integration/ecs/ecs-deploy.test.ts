@@ -4,7 +4,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
-import { docker, eventually, startEcsHarness, type EcsHarness } from './ecs-harness';
+import { docker, startEcsHarness, type EcsHarness } from './ecs-harness';
 import { freePort, startMoto, startRegistry, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 
 const CLUSTER = 'ecs-deploy-cluster';
@@ -95,6 +95,8 @@ describe('ECS deploy against moto_server and a local registry', () => {
     expect(deployment.status).toBe('running');
     expect(deployment.currentReleaseId).toBe(release.id);
     expect(deployment.publicUrl).toBe(`http://127.0.0.1:${hostPort}`);
+    // moto lists no tasks for a service, so the deployment records the service ARN.
+    expect(deployment.taskArn).toBe(service.serviceArn);
     expect(harness.stepLines(finished, 'verify').some((text) => text.startsWith('Probe') && text.includes('HTTP 200'))).toBe(true);
   });
 
@@ -120,7 +122,8 @@ describe('ECS deploy against moto_server and a local registry', () => {
     expect(harness.stepLines(finished, 'rollback')).toContain(`Service ecs-deploy-service now runs ${previous.taskDefinitionArn}`);
     // The new revision was registered (2) and is not what the service runs.
     expect(previous.taskDefinitionArn).toMatch(/:1$/);
-    await eventually('the deployment to point at the previous release', async () => harness.engine.store.deployments.get(finished.deploymentId)?.currentReleaseId === previous.id);
+    // The previous release still serves, so the deployment stays running.
+    expect(harness.engine.store.deployments.get(finished.deploymentId)).toMatchObject({ currentReleaseId: previous.id, status: 'running' });
   });
 
   it('a manual rollback runs auth → rollback → rollout → verify → done and puts the earlier task definition back', async () => {

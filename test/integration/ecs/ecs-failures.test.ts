@@ -121,13 +121,13 @@ describe('ECS rollout that never completes', () => {
       new RegisterTaskDefinitionCommand({ family: `berth-${project.slug}`, containerDefinitions: [{ name: project.slug, image: `${registry.hostPort}/berth-${project.slug}:previous`, memory: 128 }] }),
     );
     const previousArn = previous.taskDefinition!.taskDefinitionArn!;
-    await harness.aws.ecs.send(new CreateServiceCommand({ cluster, serviceName: service, taskDefinition: previousArn, desiredCount: 1 }));
+    const created = await harness.aws.ecs.send(new CreateServiceCommand({ cluster, serviceName: service, taskDefinition: previousArn, desiredCount: 1 }));
     const store = harness.engine.store;
     const deployment = store.deployments.create(project.id, 'ecs');
     const seedRun = store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind: 'deploy', steps: ['done'], rollbackOfReleaseId: null });
     const release = store.releases.create({ deploymentId: deployment.id, runId: seedRun.id, imageRef: `${registry.hostPort}/berth-${project.slug}:previous`, taskDefinitionArn: previousArn });
     store.runs.update(seedRun.id, { status: 'completed' });
-    store.deployments.update(deployment.id, { status: 'running', currentReleaseId: release.id });
+    store.deployments.update(deployment.id, { status: 'running', currentReleaseId: release.id, taskArn: created.service!.serviceArn! });
 
     const { run } = await harness.engine.controller.deploy(project);
     const finished = await harness.waitForRun(run.id);
@@ -142,7 +142,7 @@ describe('ECS rollout that never completes', () => {
 
     const described = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services![0]!;
     expect(described.taskDefinition).toBe(previousArn);
-    expect(store.deployments.get(deployment.id)?.currentReleaseId).toBe(release.id);
+    expect(store.deployments.get(deployment.id)).toMatchObject({ currentReleaseId: release.id, status: 'running' });
   });
 });
 

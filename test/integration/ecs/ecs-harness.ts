@@ -97,14 +97,3 @@ export async function startEcsHarness(moto: RunningServer): Promise<EcsHarness> 
     },
   };
 }
-
-/** Polls a condition that has no event (the registry's state); bounded, for set-up only. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

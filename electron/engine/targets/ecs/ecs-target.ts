@@ -13,6 +13,7 @@ import {
   appendDiagnostics,
   authenticate,
   deployService,
+  describeService,
   ensureLogGroup,
   firstRunningTask,
   pointServiceAt,
@@ -208,7 +209,8 @@ export class EcsTarget implements DeployTarget {
   }
 
   private async done(call: StepCall, context: StepContext, settings: ResolvedEcsSettings): Promise<void> {
-    const taskArn = await firstRunningTask(call);
+    // A task ARN when ECS lists one, else the service's: either way the deployment records what serves it.
+    const taskArn = (await firstRunningTask(call)) ?? (await describeService(call))?.serviceArn ?? null;
     context.updateDeployment({
       publicUrl: settings.publicUrl,
       imageRef: context.state.imageRef ?? null,
