@@ -32,8 +32,9 @@ test.beforeEach(({ berth }) => {
 
 test.afterAll(async () => {
   if (server) {
-    const deployments = await server.api<{ id: string; containerId: string | null }[]>('GET', '/api/deployments');
-    for (const deployment of deployments.body) {
+    const deployments = await server.api<{ id: string; projectName: string; containerId: string | null }[]>('GET', '/api/deployments');
+    // The engine is shared by the worker's files: clean up only what this file made.
+    for (const deployment of deployments.body.filter((candidate) => candidate.projectName.startsWith('renderer-'))) {
       if (deployment.containerId) await server.api('DELETE', `/api/deployments/${deployment.id}`);
       try {
         execFileSync('docker', ['rm', '-f', `berth-${deployment.id}`, `berth-${deployment.id}-next`], { stdio: 'ignore' });
