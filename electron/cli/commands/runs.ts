@@ -12,6 +12,7 @@ function seconds(ms: number | null): string {
 export function describeRun(run: RunDetail): string {
   const lines = [`Run ${run.id} (${run.kind}) ${run.status}${run.durationMs !== null ? ` in ${seconds(run.durationMs)}` : ''}`];
   for (const step of run.steps) lines.push(`  ${step.status.padEnd(8)} ${step.name.padEnd(9)} ${seconds(step.durationMs)}`);
+  if (run.releaseId) lines.push(`Release ${run.releaseId}${run.imageRef ? ` (${run.imageRef})` : ''}`);
   if (run.failure) {
     lines.push(`Failure: ${run.failure.code} at ${run.failure.stage} (${run.failure.category}${run.failure.retryable ? ', retryable' : ''})`);
     lines.push(`  ${run.failure.summary}`);
@@ -35,7 +36,14 @@ async function watchRun(client: ApiClient, runId: string, json: boolean): Promis
     }
     if (TERMINAL.has(run.status)) {
       if (json) printJson(run);
-      else process.stdout.write(`${describeRun(run)}\n`);
+      else {
+        process.stdout.write(`${describeRun(run)}\n`);
+        // Where it serves now: the new release, or the earlier one an automatic rollback kept.
+        const deployment = await client.call('getDeployment', { id: run.deploymentId });
+        if (deployment.status === 'running' && deployment.hostPort !== null) {
+          process.stdout.write(`${run.status === 'completed' ? 'Live' : 'Still serving the earlier release'} at http://127.0.0.1:${deployment.hostPort}\n`);
+        }
+      }
       if (run.status !== 'completed') throw new CliError(`The run ${run.status}. See \`berth run ${run.id}\` and \`berth logs ${run.deploymentId}\`.`, 1, 'RUN_FAILED');
       return;
     }

@@ -1,78 +1,13 @@
 // Kill -9 of a real `berth serve` during build and during verify, then a restart: the run is closed
 // as RUN_INTERRUPTED, nothing is stuck in progress, no untracked container is left. Also the
 // adopt-or-remove rule for labelled containers the engine no longer tracks.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DeployResult, Deployment, RunDetail } from '../../../shared';
 import { berthLabels } from '../../../electron/engine/targets/docker/labels';
 import { makeTempDir } from '../../support/temp-dir';
-import { docker, fixtureDir, httpStatus, labelledContainers, removeProjectImages, startTestEngine, writeApp } from './support';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-interface Serve {
-  readonly child: ChildProcess;
-  call<T>(method: string, path: string, body?: unknown): Promise<T>;
-}
-
-async function serve(dataDir: string): Promise<Serve> {
-  rmSync(join(dataDir, 'api.json'), { force: true });
-  const child = spawn(process.execPath, [join(ROOT, 'bin/berth.js'), 'serve', '--json'], {
-    env: { ...process.env, BERTH_DATA_DIR: dataDir, BERTH_STOP_GRACE_MS: '1000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // The API file appears once the engine has recovered and listens: wait on it, not on time.
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (existsSync(join(dataDir, 'api.json'))) done(resolve);
-      else if (child.exitCode !== null) done(() => reject(new Error(`berth serve exited: ${output}`)));
-    }, 50);
-    const timer = setTimeout(() => done(() => reject(new Error(`berth serve did not start: ${output}`))), 60_000);
-    const done = (then: () => void) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      then();
-    };
-  });
-  const { url, token } = JSON.parse(readFileSync(join(dataDir, 'api.json'), 'utf8')) as { url: string; token: string };
-  return {
-    child,
-    call: async <T>(method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const json = (await response.json()) as T & { error?: unknown };
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    },
-  };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const killHard = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-};
+import { docker, fixtureDir, httpStatus, killHard, labelledContainers, removeProjectImages, serve, startTestEngine, until, writeApp } from './support';
 
 describe('docker pipeline: start-up recovery after kill -9', () => {
   const temps: { cleanup(): void }[] = [];

@@ -1,7 +1,8 @@
 // Shared set-up for the pipeline integration tests: a real engine on a fresh data dir, fixture
 // projects named `pipeline-…`, and waits on run events (never on sleeps).
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
@@ -123,3 +124,67 @@ export async function httpText(url: string): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
   return (await response.text()).trim();
 }
+
+// ---- a real `berth serve` child process ----
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface Serve {
+  readonly child: ChildProcess;
+  call<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export async function serve(dataDir: string): Promise<Serve> {
+  rmSync(join(dataDir, 'api.json'), { force: true });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/berth.js'), 'serve', '--json'], {
+    env: { ...process.env, BERTH_DATA_DIR: dataDir, BERTH_STOP_GRACE_MS: '1000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // The API file appears once the engine has recovered and listens: wait on it, not on time.
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (existsSync(join(dataDir, 'api.json'))) done(resolve);
+      else if (child.exitCode !== null) done(() => reject(new Error(`berth serve exited: ${output}`)));
+    }, 50);
+    const timer = setTimeout(() => done(() => reject(new Error(`berth serve did not start: ${output}`))), 60_000);
+    const done = (then: () => void) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      then();
+    };
+  });
+  const { url, token } = JSON.parse(readFileSync(join(dataDir, 'api.json'), 'utf8')) as { url: string; token: string };
+  return {
+    child,
+    call: async <T>(method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const json = (await response.json()) as T & { error?: unknown };
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    },
+  };
+}
+
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export const killHard = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+};
