@@ -47,7 +47,7 @@ describe('ECS deploy against moto_server and a local registry', () => {
       publicUrl: `http://127.0.0.1:${hostPort}`,
       createService: true,
       rolloutTimeoutMs: 30_000,
-    });
+    }, { env: [{ name: 'GREETING', value: 'hello' }, { name: 'API_TOKEN', value: 'ecs-s3cr3t-value', secret: true }] });
     const { run } = await harness.engine.controller.deploy(project);
     const repository = `berth-${project.slug}`;
     const imageRef = `${registry.hostPort}/${repository}:${run.id}`;
@@ -88,6 +88,15 @@ describe('ECS deploy against moto_server and a local registry', () => {
     expect(container.portMappings?.[0]?.containerPort).toBe(8080);
     expect(container.logConfiguration?.logDriver).toBe('awslogs');
     expect(container.logConfiguration?.options?.['awslogs-group']).toBe(`/berth/${project.slug}`);
+    expect(container.environment).toEqual([
+      { name: 'GREETING', value: 'hello' },
+      { name: 'API_TOKEN', value: 'ecs-s3cr3t-value' },
+    ]);
+    // The secret reaches the task definition but never Berth's own log.
+    const setupLines = harness.stepLines(finished, 'setup');
+    expect(setupLines.some((text) => text.startsWith('Warning: secret env API_TOKEN go into the task definition'))).toBe(true);
+    harness.engine.logs.flush();
+    expect(harness.engine.store.logLines.since(finished.deploymentId, 0, 100_000).some((line) => line.text.includes('ecs-s3cr3t-value'))).toBe(false);
     const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['ecs-deploy-service'] }))).services![0]!;
     expect(service.taskDefinition).toBe(release.taskDefinitionArn);
 

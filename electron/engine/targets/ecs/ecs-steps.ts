@@ -192,6 +192,14 @@ export async function ensureLogGroup(step: StepCall): Promise<void> {
 export async function registerTaskDefinition(step: StepCall & { readonly imageRef: string }): Promise<string> {
   const { clients, settings, output } = step;
   const environment = settings.env.map((variable) => ({ name: variable.name, value: variable.value }));
+  const secrets = settings.env.filter((variable) => variable.secret).map((variable) => variable.name);
+  if (secrets.length > 0) {
+    // Berth has no Secrets Manager integration yet; say plainly where the value ends up.
+    output.system(
+      `Warning: secret env ${secrets.join(', ')} go into the task definition's environment, readable by anyone allowed ecs:DescribeTaskDefinition. ` +
+        'Prefer a Secrets Manager or SSM reference in the app for production secrets.',
+    );
+  }
   output.stdout(
     `Registering task definition ${settings.family}: image ${step.imageRef}, port ${settings.port}, cpu ${settings.cpu}, memory ${settings.memoryMb} MiB, ` +
       `${environment.length} env var(s)${environment.length ? ` (${settings.env.map((variable) => variable.name).join(', ')})` : ''}, logs → ${settings.logGroup}`,
