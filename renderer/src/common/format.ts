@@ -12,12 +12,21 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} m`;
 }
 
-/** A local date and time, or a dash when there is none. */
-export function formatTime(iso: string | null | undefined): string {
+/** A local date and time (the year only when it is not this year), or a dash when there is none. */
+export function formatTime(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const year = date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' as const };
+  return date.toLocaleString(undefined, { ...year, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+// CSI and OSC sequences: log lines quoted outside the terminal show as plain text.
+const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+
+/** A log line without terminal escapes, for showing outside the terminal. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_ESCAPE, '');
 }
 
 /** Milliseconds from `startedAt` to `finishedAt`, or to `now` while still open. */

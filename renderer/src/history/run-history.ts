@@ -1,7 +1,7 @@
 // Run history maths for the History tab: filters, frequency, average duration and the side-by-side
 // comparison of two runs. Pure functions over the contract's types.
 import { STEP_NAMES, type Run, type RunDetail, type RunKind, type RunStatus, type StepName } from '../../../shared';
-import { formatDuration, humanize } from '../common/format';
+import { formatDuration, humanize, stripAnsi } from '../common/format';
 
 export interface RunFilter {
   readonly status: RunStatus | 'all';
@@ -57,7 +57,7 @@ export function compareRuns(left: RunDetail, right: RunDetail): ComparisonRow[] 
   const stepStatus = (run: RunDetail, name: StepName) => run.steps.find((step) => step.name === name)?.status ?? null;
   const stepNames = STEP_NAMES.filter((name) => left.steps.some((step) => step.name === name) || right.steps.some((step) => step.name === name));
   const failure = (run: RunDetail) => (run.failure ? `${run.failure.code} (${run.failure.stage})` : '—');
-  const firstError = (run: RunDetail) => run.failure?.evidence.line ?? '—';
+  const firstError = (run: RunDetail) => (run.failure?.evidence.line ? stripAnsi(run.failure.evidence.line) : '—');
   return [
     row('Status', humanize(left.status), humanize(right.status)),
     row('Kind', humanize(left.kind), humanize(right.kind)),

@@ -1,9 +1,9 @@
 import type { Failure } from '../../../shared';
-import { humanize } from '../common/format';
+import { humanize, stripAnsi } from '../common/format';
 
 /** A failed run's diagnosis: code, summary, likely cause, and the evidence line that links into the logs. */
 export function FailureCard({ failure, onShowEvidence }: { failure: Failure; onShowEvidence: (lineNo: number) => void }) {
-  const { evidence } = failure;
+  const evidence = { ...failure.evidence, line: failure.evidence.line === null ? null : stripAnsi(failure.evidence.line), context: failure.evidence.context.map(stripAnsi) };
   return (
     <section className="panel failure-card" aria-label="Failure" role="region">
       <div className="panel-heading">

@@ -110,3 +110,11 @@ describe('display helpers and routes', () => {
     expect(parseRoute(routeHref({ name: 'project', projectId: 'prj_x' }))).toEqual({ name: 'project', projectId: 'prj_x' });
   });
 });
+
+describe('log text outside the terminal', () => {
+  it('drops colour and OSC escapes from evidence lines', async () => {
+    const { stripAnsi } = await import('../../../renderer/src/common/format');
+    expect(stripAnsi('\u001b[91merror: missing dependency\u001b[0m')).toBe('error: missing dependency');
+    expect(stripAnsi('\u001b]0;title\u0007plain \u001b]52;c;AAAA\u001b\\text')).toBe('plain text');
+  });
+});
