@@ -7,6 +7,7 @@ import { createLogger, redact, redactText } from '../logger';
 import type { EngineContext } from '../host/engine';
 import { EngineError, notFound } from '../host/engine-error';
 import type { DeploymentChanges } from '../store/deployments';
+import { newId } from '../store/ids';
 import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
@@ -437,6 +438,7 @@ export class PipelineController implements DeploymentController {
     this.log(active, `[DONE] run ${active.runId} completed${release ? `: release ${release.id} (${release.imageRef}) is live` : ''}.`);
     this.active.delete(active.runId);
     this.emitRun(active.runId);
+    this.notify(active, 'deploy_succeeded', `${active.project.name} is live`, `The ${active.kind} run completed${release ? `; release ${release.id} serves` : ''}.`);
     try {
       monitor.watch(active.deploymentId);
     } catch (error) {
@@ -465,6 +467,7 @@ export class PipelineController implements DeploymentController {
     this.log(active, `[FAILED] run ${active.runId} failed at ${result.stage}: ${result.code}.`);
     this.active.delete(active.runId);
     this.emitRun(active.runId);
+    this.notify(active, 'deploy_failed', `${active.project.name}: ${active.kind} failed`, `${result.code} at ${result.stage}. ${result.likelyCause}`);
   }
 
   /** After a run that did not complete: running if the earlier release still serves, else `otherwise`. */
@@ -528,6 +531,11 @@ export class PipelineController implements DeploymentController {
       const runId = 'runId' in running ? running.runId : running.id;
       throw new EngineError('CONFLICT', `Deployment ${deploymentId} already has run ${runId} in progress. Wait for it, or stop it with \`berth cancel ${runId}\`.`);
     }
+  }
+
+  private notify(active: ActiveRun, kind: 'deploy_succeeded' | 'deploy_failed', title: string, body: string): void {
+    if (active.project.settings.muteNotifications) return;
+    this.engine.events.emit('notification', { id: newId('ntf'), kind, projectId: active.project.id, deploymentId: active.deploymentId, title, body, at: new Date().toISOString() });
   }
 
   private log(active: ActiveRun, text: string): void {

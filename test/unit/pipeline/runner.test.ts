@@ -208,6 +208,20 @@ describe('PipelineController (fake target, real SQLite)', () => {
     expect(context.store.deployments.get(run.deploymentId)!.status).toBe('failed');
   });
 
+  it('announces finished runs as deploy_succeeded / deploy_failed notifications unless muted', async () => {
+    const kinds: string[] = [];
+    context.events.on('notification', (notification) => kinds.push(notification.kind));
+    await finished((await controller.deploy(project)).run.id);
+    target.scripts.build = async () => {
+      throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', 'broken');
+    };
+    await finished((await controller.deploy(project)).run.id);
+    expect(kinds).toEqual(['deploy_succeeded', 'deploy_failed']);
+    const muted = context.store.projects.update(project.id, { settings: { ...project.settings, muteNotifications: true } })!;
+    await finished((await controller.deploy(muted)).run.id);
+    expect(kinds).toHaveLength(2);
+  });
+
   it('an unexpected error is DEPLOYMENT_FAILED_GENERIC', async () => {
     target.scripts.setup = async () => {
       throw new Error('kaboom');
