@@ -3,7 +3,7 @@ import { CartesianGrid, ComposedChart, Bar, Line, LineChart, ReferenceArea, Refe
 import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
-import { bucketProbes, formatTick, markersFrom, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import { bucketProbes, formatMoment, formatTick, markersFrom, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
 import './metrics.css';
 
 export interface MetricsPanelProps {
@@ -38,6 +38,8 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   /** When the latest data arrived, to report how long the first draw took (the chart_render bench reads it). */
   const arrivedAt = useRef<number | null>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  /** The probe chart follows one frame after CPU and memory, so the main charts show first. */
+  const [healthShown, setHealthShown] = useState(false);
 
   // The charts are as wide as the panel: one point per pixel.
   useLayoutEffect(() => {
@@ -103,7 +105,10 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     if (!data || arrivedAt.current === null) return;
     const started = arrivedAt.current;
     arrivedAt.current = null;
-    requestAnimationFrame(() => setRenderMs(Math.round((performance.now() - started) * 10) / 10));
+    requestAnimationFrame(() => {
+      setRenderMs(Math.round((performance.now() - started) * 10) / 10);
+      setHealthShown(true);
+    });
   }, [data]);
 
   const jump = useCallback(
@@ -114,6 +119,8 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     },
     [onJumpToTime],
   );
+
+  const ticks = data ? timeTicks(data.from, data.to, width) : [];
 
   return (
     <div className="metrics-panel" ref={rootRef} data-testid="metrics-panel" data-render-ms={renderMs ?? undefined} data-points={data?.points.length ?? 0}>
@@ -136,10 +143,10 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
             <ChartTitle title="CPU" hint="% of one core" />
             <div className="metrics-chart-box" data-testid="cpu-chart">
               <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
               <YAxis stroke="#8b949e" width={48} unit="%" />
-              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
+              <Tooltip labelFormatter={(t) => formatMoment(Number(t))} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
               {overlays(data, rangeMs)}
               <Line type="linear" dataKey="cpuPct" name="CPU" stroke={COLORS.cpu} dot={false} isAnimationActive={false} strokeWidth={1.5} />
               </LineChart>
@@ -147,11 +154,11 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
             <ChartTitle title="Memory" hint="MB used, and the limit" />
             <div className="metrics-chart-box" data-testid="memory-chart">
               <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
               <YAxis stroke="#8b949e" width={48} />
               <Tooltip
-                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                labelFormatter={(t) => formatMoment(Number(t))}
                 formatter={(value, name) => [`${Number(value).toFixed(1)} MB`, name === 'memLimitMb' ? 'Limit' : 'Used']}
                 contentStyle={TOOLTIP_STYLE}
               />
@@ -160,15 +167,17 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
               <Line type="linear" dataKey="memUsedMb" stroke={COLORS.memory} dot={false} isAnimationActive={false} strokeWidth={1.5} />
               </LineChart>
             </div>
+            {healthShown ? (
+              <>
             <ChartTitle title="Health probes" hint="latency (ms) and failures" />
             <div className="metrics-chart-box" data-testid="health-chart">
               <ComposedChart width={width} height={CHART_HEIGHT - 40} data={data.probes} onClick={jump(data.probes)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" minTickGap={40} />
+              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
               <YAxis yAxisId="latency" stroke="#8b949e" width={48} unit="ms" />
               <YAxis yAxisId="failures" orientation="right" stroke="#8b949e" width={32} allowDecimals={false} />
               <Tooltip
-                labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                labelFormatter={(t) => formatMoment(Number(t))}
                 formatter={(value, name) => (name === 'failures' ? [String(value), 'Failed probes'] : [`${Number(value).toFixed(1)} ms`, 'Latency'])}
                 contentStyle={TOOLTIP_STYLE}
               />
@@ -179,6 +188,10 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
               <Line yAxisId="latency" type="linear" dataKey="latencyMs" stroke={COLORS.latency} dot={false} isAnimationActive={false} connectNulls={false} />
               </ComposedChart>
             </div>
+              </>
+            ) : (
+              <div className="metrics-chart-placeholder" style={{ height: CHART_HEIGHT }} />
+            )}
             <Legend markers={data.markers} spells={data.spells} />
           </>
         )
@@ -186,6 +199,9 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     </div>
   );
 }
+
+/** Vertical grid lines are off; without this the grid still measures a label for every point. */
+const NO_GRID_POINTS = (): number[] => [];
 
 /** The last chosen range is remembered across windows and restarts. */
 const RANGE_KEY = 'berth.metrics.range';

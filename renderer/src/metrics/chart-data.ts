@@ -98,9 +98,33 @@ export function markersFrom(runs: readonly Run[], crashes: readonly SearchHit[],
   return markers.sort((a, b) => a.t - b.t);
 }
 
-/** Axis ticks: "14:05" within a day, "Nov 21 14:00" beyond. */
+// Intl formatters are costly to create: build them once, not once per tick.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY_AND_TIME = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const FULL = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Axis ticks: "14:05" within a day, "Nov 21, 14:00" beyond. */
 export function formatTick(t: number, rangeMs: number): string {
-  const date = new Date(t);
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  return rangeMs > 86_400_000 ? `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}` : time;
+  return (rangeMs > 86_400_000 ? DAY_AND_TIME : TIME).format(t);
+}
+
+/** Tooltip headers: the full moment. */
+export function formatMoment(t: number): string {
+  return FULL.format(t);
+}
+
+const TICK_STEPS = [60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000];
+
+/**
+ * A handful of round tick times across [from, to] (about one per `spacingPx`). Giving the axis its
+ * ticks keeps the chart from measuring a label for every point.
+ */
+export function timeTicks(from: number, to: number, widthPx: number, spacingPx = 140): number[] {
+  const wanted = Math.max(2, Math.floor(widthPx / spacingPx));
+  const step = TICK_STEPS.find((candidate) => (to - from) / candidate <= wanted) ?? 86_400_000;
+  // Round to the step in local time so ticks land on whole hours and days.
+  const offset = new Date(from).getTimezoneOffset() * 60_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) ticks.push(t);
+  return ticks;
 }
