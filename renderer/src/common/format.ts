@@ -22,6 +22,7 @@ export function formatTime(iso: string | null | undefined, now = new Date()): st
 }
 
 // CSI and OSC sequences: log lines quoted outside the terminal show as plain text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 
 /** A log line without terminal escapes, for showing outside the terminal. */
