@@ -2,7 +2,7 @@
 // creates them, runs the target's steps in order, honours pause/resume/stop between and during
 // steps, writes step output to the deployment's log, stamps step times and line ranges, emits
 // `runUpdated`/`deploymentUpdated` on every change, classifies failures and rolls back.
-import type { Deployment, DeployResult, Failure, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { Deployment, DeployResult, Failure, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
 import { createLogger, redact, redactText } from '../logger';
 import type { EngineContext } from '../host/engine';
 import { EngineError, notFound } from '../host/engine-error';
@@ -14,6 +14,9 @@ import type { DeploymentController } from './deployment-controller';
 import { StepAborted, StepFailure, type DeployTarget, type RunState, type StepContext } from './target';
 
 const log = createLogger('pipeline/runner');
+
+/** Verify failures that mean "this release is bad": they trigger the automatic rollback. */
+const ROLLBACK_TRIGGERS: ReadonlySet<FailureCode> = new Set(['DEPLOYMENT_VERIFICATION_FAILED', 'CONTAINER_START_FAILED']);
 
 /** How long `stop()` waits for the aborted step to settle before it answers. */
 const STOP_SETTLE_MS = 30_000;
@@ -346,7 +349,9 @@ export class PipelineController implements DeploymentController {
       const base = this.failureFrom(active, step, failure);
       return this.finishFailed(active, step, failure, { ...base, code: 'MANUAL_ROLLBACK_FAILED', ...codeInfo('MANUAL_ROLLBACK_FAILED'), likelyCause: `${failure.code}: ${failure.likelyCause}` });
     }
-    if (step !== 'verify') return this.finishFailed(active, step, failure);
+    // Only a release that was verified and found bad is rolled back; an unreachable engine or an
+    // internal error keeps its own code (a rollback could not succeed and would hide the cause).
+    if (step !== 'verify' || !ROLLBACK_TRIGGERS.has(failure.code)) return this.finishFailed(active, step, failure);
 
     const verifyFailure = this.failureFrom(active, step, failure);
     const candidate = active.previousRelease;
