@@ -8,14 +8,11 @@ import { CloudWatchLogFollower } from '../electron/engine/monitor/ecs/cloudwatch
 import { Store } from '../electron/engine/store/store';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startMoto } from '../test/support/aws-emulator';
 import { makeTempDir } from '../test/support/temp-dir';
-// @ts-expect-error plain JS module without types
-import { ensureMoto } from '../scripts/provision.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 5000);
 const GROUP = '/bench/ecs';
 const STREAM = 'berth/bench/task-1';
 
-(ensureMoto as () => void)();
 const moto = await startMoto();
 const temp = makeTempDir('bench-ecs-');
 const logs = new CloudWatchLogsClient({ endpoint: moto.url, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });

@@ -14,6 +14,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+interface Provisioner {
+  ensureMoto(): void;
+  ensureRegistry(): void;
+}
+
+/** Installs moto[server] / docker-registry if missing (idempotent; `npm test` has done it already). */
+async function provisioner(): Promise<Provisioner> {
+  // @ts-expect-error plain JS module without types
+  return (await import('../../scripts/provision.js')) as Provisioner;
+}
+
 /** Dummy credentials moto accepts; the SDK's default chain reads them from the environment. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const EMULATOR_REGION = 'us-east-1';
@@ -100,6 +111,7 @@ export interface MotoOptions {
 
 /** `moto_server -H 127.0.0.1 -p <port>`; one endpoint serves every AWS service Berth uses. */
 export async function startMoto(options: MotoOptions = {}): Promise<RunningServer> {
+  (await provisioner()).ensureMoto();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { MOTO_ECS_SERVICE_RUNNING: String(options.servicesRunning ?? 0) };
   if (options.enforceAuth) env['INITIAL_NO_AUTH_ACTION_COUNT'] = '0';
@@ -109,6 +121,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<RunningServe
 
 /** Debian's docker-registry with storage in a temp dir. dockerd pushes to 127.0.0.0/8 without TLS. */
 export async function startRegistry(): Promise<RunningServer> {
+  (await provisioner()).ensureRegistry();
   const port = await freePort();
   const temp = makeTempDir('berth-ecs-registry-');
   const config = join(temp.dir, 'config.yml');
