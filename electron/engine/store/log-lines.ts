@@ -39,6 +39,23 @@ export interface SearchBlock {
 export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
 export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
 
+const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut';
+type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number];
+
+function fromPageRow(deploymentId: string, row: PageRow): LogLine {
+  return {
+    deploymentId,
+    lineNo: row[0],
+    ts: isoTime(row[1]),
+    stream: LOG_STREAMS[row[2]] ?? 'system',
+    source: LOG_SOURCES[row[3]] ?? 'runtime',
+    runId: row[4],
+    step: row[5],
+    text: row[6],
+    cut: row[7] === 1,
+  };
+}
+
 const INSERT_ROWS = 64;
 const INSERT_COLUMNS = 10;
 
@@ -47,7 +64,8 @@ export class LogLineRepository {
   /** One statement for INSERT_ROWS rows: binding once per 64 lines instead of per line halves ingest cost. */
   private readonly insertRows: Statement<unknown[]>;
   private readonly rowParameters = new Array<unknown>(INSERT_ROWS * INSERT_COLUMNS);
-  private readonly selectSince: Statement<[string, number, number], LogLineRow>;
+  /** Raw (array) rows of the columns a LogLine needs: the page path skips per-row object building in the driver. */
+  private readonly selectSince: Statement<[string, number, number], PageRow>;
   private readonly selectTail: Statement<[string, number], LogLineRow>;
   private readonly selectLast: Statement<[string], { last: number | null }>;
   private readonly selectAtTime: Statement<[string, number], { line_no: number }>;
@@ -67,7 +85,9 @@ export class LogLineRepository {
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
     this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
-    this.selectSince = db.prepare('SELECT * FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?');
+    this.selectSince = db
+      .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
+      .raw(true);
     this.selectTail = db.prepare('SELECT * FROM (SELECT * FROM log_lines WHERE deployment_id = ? ORDER BY line_no DESC LIMIT ?) ORDER BY line_no');
     this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
     this.selectAtTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts >= ? ORDER BY ts, line_no LIMIT 1');
@@ -116,7 +136,10 @@ export class LogLineRepository {
 
   /** Lines with lineNo > since, in order, at most limit. */
   since(deploymentId: string, since: number, limit: number): LogLine[] {
-    return this.selectSince.all(deploymentId, since, limit).map(fromRow);
+    const rows = this.selectSince.all(deploymentId, since, limit) as unknown as PageRow[];
+    const lines = new Array<LogLine>(rows.length);
+    for (let index = 0; index < rows.length; index++) lines[index] = fromPageRow(deploymentId, rows[index]!);
+    return lines;
   }
 
   tail(deploymentId: string, count: number): LogLine[] {
