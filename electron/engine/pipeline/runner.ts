@@ -32,6 +32,8 @@ interface ActiveRun {
   readonly abort: AbortController;
   pauseRequested: boolean;
   stopRequested: boolean;
+  /** The stop came from the engine shutting down, not from the user: the run ends RUN_INTERRUPTED. */
+  interrupted: boolean;
   /** Set while the run waits in `paused`; calling it wakes the run. */
   wake: (() => void) | null;
   done: Promise<void>;
@@ -199,6 +201,7 @@ export class PipelineController implements DeploymentController {
     const running = [...this.active.values()];
     for (const active of running) {
       active.stopRequested = true;
+      active.interrupted = true;
       active.abort.abort(new StepAborted('Berth is shutting down.'));
       active.wake?.();
     }
@@ -229,6 +232,7 @@ export class PipelineController implements DeploymentController {
       abort: new AbortController(),
       pauseRequested: false,
       stopRequested: false,
+      interrupted: false,
       wake: null,
       done: Promise.resolve(),
     };
@@ -453,6 +457,10 @@ export class PipelineController implements DeploymentController {
 
   private async finishStopped(active: ActiveRun): Promise<void> {
     const { store } = this.engine;
+    if (active.interrupted) {
+      const step = this.lastStepName(active.runId);
+      return this.finishFailed(active, step, new StepFailure('RUN_INTERRUPTED', 'Berth shut down while this run was in progress. Nothing half-done was kept; deploy again.'));
+    }
     this.skipPending(active.runId);
     await this.cleanup(active);
     store.runs.update(active.runId, { status: 'stopped', finishedAt: Date.now() });

@@ -293,6 +293,24 @@ describe('PipelineController (fake target, real SQLite)', () => {
     await expect(controller.rollback(project, first.releaseId!)).rejects.toMatchObject({ code: 'CONFLICT' }); // already current
   });
 
+  it('an engine shutdown during a run ends it as RUN_INTERRUPTED, not as a user stop', async () => {
+    target.scripts.build = untilAborted;
+    const { run } = await controller.deploy(project);
+    await new Promise<void>((resolve) => {
+      const off = context.events.on('runUpdated', (event) => {
+        if (event.id === run.id && event.steps.some((step) => step.name === 'build' && step.status === 'running')) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await controller.close();
+    const closed = context.store.runs.getDetail(run.id)!;
+    expect(closed.status).toBe('failed');
+    expect(closed.failure).toMatchObject({ code: 'RUN_INTERRUPTED', stage: 'build' });
+    await expect(controller.deploy(project)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('recover closes runs left in progress by an earlier process as RUN_INTERRUPTED', async () => {
     const deployment = context.store.deployments.create(project.id, 'docker');
     const stale = context.store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind: 'deploy', steps: STEP_ORDER.docker });
