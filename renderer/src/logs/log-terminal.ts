@@ -18,6 +18,8 @@ export const SCROLLBACK_ROWS = 20_000;
 const QUEUE_CHARACTER_LIMIT = 8_000_000;
 /** Characters handed to xterm but not yet parsed; above this, flushing waits (backpressure). */
 const IN_FLIGHT_CHARACTER_LIMIT = 2_000_000;
+/** Characters per xterm write call (about 5 ms of parsing). */
+const WRITE_CHUNK_CHARACTERS = 32_768;
 /** Items remembered for row lookups; older ones are long gone from the scrollback. */
 const ITEM_LIMIT = SCROLLBACK_ROWS + 1000;
 
@@ -60,6 +62,8 @@ export class LogTerminal {
   private firstSequence = 0;
   private readonly sequenceByLineNo = new Map<number, number>();
   private decorations: IDecoration[] = [];
+  /** Log lines handed to xterm so far (benchmarks read it). */
+  linesWritten = 0;
 
   constructor(
     host: HTMLElement,
@@ -177,10 +181,24 @@ export class LogTerminal {
       this.schedule();
       return;
     }
-    const text = this.queue.join('');
+    const queue = this.queue;
     const items = this.queuedItems;
     this.dropQueue();
     this.remember(items);
+    // One flush per frame, cut into chunks: xterm yields to the event loop between chunks, so a
+    // burst never becomes one long task.
+    let chunk = '';
+    for (const part of queue) {
+      chunk += part;
+      if (chunk.length >= WRITE_CHUNK_CHARACTERS) {
+        this.write(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) this.write(chunk);
+  }
+
+  private write(text: string): void {
     this.inFlightCharacters += text.length;
     this.terminal.write(text, () => {
       this.inFlightCharacters -= text.length;
@@ -189,7 +207,10 @@ export class LogTerminal {
 
   private remember(items: readonly RenderItem[]): void {
     for (const item of items) {
-      if (item.kind === 'line') this.sequenceByLineNo.set(item.lineNo, this.firstSequence + this.items.length);
+      if (item.kind === 'line') {
+        this.linesWritten += 1;
+        this.sequenceByLineNo.set(item.lineNo, this.firstSequence + this.items.length);
+      }
       this.items.push(item);
     }
     const excess = this.items.length - ITEM_LIMIT;

@@ -15,8 +15,13 @@ export const TAIL_LINES = 2000;
 const PAGE_LINES = 2000;
 /** Lines loaded before a jump target, so it has context above it. */
 const CONTEXT_BEFORE = 1000;
-/** Error lines marked on the scrollbar per render. */
-const RULER_MARK_LIMIT = 500;
+/** Error lines marked on the scrollbar per full redraw. */
+const RULER_MARK_LIMIT = 200;
+
+interface LineMark {
+  readonly lineNo: number;
+  readonly rootCause: boolean;
+}
 
 export interface ViewerSettings {
   readonly timestamps: boolean;
@@ -76,7 +81,6 @@ export class ViewerController {
   private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<() => void>();
   private emitFrame = 0;
-  private rulerMarks = 0;
   private state: ViewerState;
 
   constructor(
@@ -214,19 +218,22 @@ export class ViewerController {
       this.renderAll();
       return;
     }
-    this.writeLines(fresh);
+    const marks = this.writeLines(fresh, false);
     this.writtenThrough = this.window.last;
-    void this.decorateWritten(fresh);
+    void this.decorateWritten(marks);
   }
 
   // ---- rendering ----
 
-  private isRootCause(line: LogLine): boolean {
-    return this.errors?.rootCause?.lineNo === line.lineNo;
-  }
-
-  private writeLines(lines: readonly LogLine[]): void {
+  /**
+   * Queues lines for the terminal and returns the ones to decorate once written: the root cause
+   * always, error lines (scrollbar marks) only when `markErrors` (full redraws; live appends skip
+   * them because each decoration costs on every refresh).
+   */
+  private writeLines(lines: readonly LogLine[], markErrors: boolean): LineMark[] {
+    const marks: LineMark[] = [];
     const { streams, timestamps, wrap } = this.settings;
+    const rootCause = this.errors?.rootCause?.lineNo;
     const columns = this.terminal.columns;
     const run = this.run;
     for (const line of lines) {
@@ -241,8 +248,12 @@ export class ViewerController {
         this.terminal.append(formatStepHeader(label, step), { kind: 'header' });
       }
       const error = isErrorLine(line.text);
-      this.terminal.append(formatLine(line, { timestamps, wrap, columns, error, rootCause: error && this.isRootCause(line) }), { kind: 'line', lineNo: line.lineNo });
+      const isRootCause = error && line.lineNo === rootCause;
+      this.terminal.append(formatLine(line, { timestamps, wrap, columns, error, rootCause: isRootCause }), { kind: 'line', lineNo: line.lineNo });
+      if (line.lineNo === rootCause) marks.push({ lineNo: line.lineNo, rootCause: true });
+      else if (error && markErrors && marks.length < RULER_MARK_LIMIT) marks.push({ lineNo: line.lineNo, rootCause: false });
     }
+    return marks;
   }
 
   /** Redraws the whole window (filters, toggles, jumps, paging earlier, overflow). */
@@ -251,36 +262,29 @@ export class ViewerController {
     const window = this.window;
     terminal.reset();
     this.lastGroup = null;
-    this.rulerMarks = 0;
     this.focusRow = -1;
     if (window.hasEarlier) {
       terminal.append(formatGapMarker(`lines before ${window.first} are stored but not loaded: scroll up or press “Load earlier”`), { kind: 'marker' });
     }
-    this.writeLines(window.lines);
+    const marks = this.writeLines(window.lines, true);
     this.writtenThrough = window.last;
     if (!window.atTail && window.missingAfter > 0) {
       terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), { kind: 'marker' });
     }
-    void this.decorateWritten(window.lines);
+    void this.decorateWritten(marks);
     this.emit();
   }
 
   /** Marks error lines on the scrollbar and labels the likely root cause, once the lines are parsed. */
-  private async decorateWritten(lines: readonly LogLine[]): Promise<void> {
-    const rootCause = this.errors?.rootCause?.lineNo;
-    const wanted = lines.filter((line) => this.settings.streams[line.stream] && (line.lineNo === rootCause || (this.rulerMarks < RULER_MARK_LIMIT && isErrorLine(line.text))));
-    if (wanted.length === 0) return;
+  private async decorateWritten(marks: readonly LineMark[]): Promise<void> {
+    if (marks.length === 0) return;
     await this.terminal.whenWritten();
     if (this.disposed) return;
-    for (const line of wanted) {
-      const row = this.terminal.rowOfLine(line.lineNo);
+    for (const mark of marks) {
+      const row = this.terminal.rowOfLine(mark.lineNo);
       if (row < 0) continue;
-      if (line.lineNo === rootCause) {
-        this.terminal.decorate(row, { ruler: '#ff4d4d', label: 'likely root cause', className: 'log-root-cause' });
-      } else if (this.rulerMarks < RULER_MARK_LIMIT) {
-        this.rulerMarks += 1;
-        this.terminal.decorate(row, { ruler: '#c0392b' });
-      }
+      if (mark.rootCause) this.terminal.decorate(row, { ruler: '#ff4d4d', label: 'likely root cause', className: 'log-root-cause' });
+      else this.terminal.decorate(row, { ruler: '#c0392b' });
     }
   }
 

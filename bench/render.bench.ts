@@ -1,0 +1,98 @@
+// BENCH render: lines per second the log viewer shows in Chromium (stream colours, error
+// highlighting, step grouping, the bounded window, one xterm write per frame) against raw
+// `xterm.write` of the same lines in the same page and run. Also the longest main-thread task while
+// 20,000 lines/s stream in, from PerformanceObserver longtask (which reports only tasks over 50 ms;
+// 0 means none was that long).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+
+const TOTAL = Number(process.env['BENCH_RENDER_LINES'] ?? 100_000);
+const BATCH = 1000;
+const RATE = 20_000;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
+const repoRoot = new URL('..', import.meta.url).pathname;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Bundles the page-side harness (renderer/src/logs/bench-harness.ts) into one script and its CSS. */
+export async function buildHarness(): Promise<{ script: string; css: string }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'berth-render-bench-'));
+  try {
+    await build({
+      configFile: false,
+      root: repoRoot,
+      logLevel: 'error',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        minify: true,
+        cssCodeSplit: false,
+        lib: { entry: join(repoRoot, 'renderer/src/logs/bench-harness.ts'), formats: ['iife'], name: 'berthLogBenchBundle', fileName: () => 'harness.js' },
+      },
+    });
+    const files = readdirSync(outDir);
+    const css = files.filter((file) => file.endsWith('.css')).map((file) => readFileSync(join(outDir, file), 'utf8')).join('\n');
+    return { script: readFileSync(join(outDir, 'harness.js'), 'utf8'), css };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+const harness = await buildHarness();
+const browser = await chromium.launch({
+  executablePath: process.env['BERTH_CHROMIUM'] ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+});
+const newPage = async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.setContent('<!doctype html><html><body style="margin:0;background:#0f1115"></body></html>');
+  await page.addStyleTag({ content: harness.css });
+  await page.addScriptTag({ content: harness.script });
+  return page;
+};
+const measure = async (mode: 'viewer' | 'raw') => {
+  const page = await newPage();
+  const result = await page.evaluate<{ linesPerSecond: number; shown: number }>(`window.berthLogBench.${mode}Throughput(${TOTAL}, ${BATCH})`);
+  await page.close();
+  return result;
+};
+try {
+  // Alternating pairs, each in a fresh page, so load from other processes hits both sides alike.
+  const viewerRates: number[] = [];
+  const rawRates: number[] = [];
+  const ratios: number[] = [];
+  let shown = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const first = round % 2 === 0 ? 'viewer' : 'raw';
+    const a = await measure(first);
+    const b = await measure(first === 'viewer' ? 'raw' : 'viewer');
+    const viewer = first === 'viewer' ? a : b;
+    const raw = first === 'viewer' ? b : a;
+    viewerRates.push(viewer.linesPerSecond);
+    rawRates.push(raw.linesPerSecond);
+    ratios.push(viewer.linesPerSecond / raw.linesPerSecond);
+    shown = viewer.shown;
+  }
+
+  const longest = async (mode: 'viewer' | 'raw') => {
+    const page = await newPage();
+    const result = await page.evaluate<{ longestMs: number; longTasks: number }>(`window.berthLogBench.longestTask('${mode}', ${RATE}, 5)`);
+    await page.close();
+    return result;
+  };
+  const viewerTasks = await longest('viewer');
+  const rawTasks = await longest('raw');
+
+  process.stdout.write(`# ${TOTAL} lines in batches of ${BATCH}, ${ROUNDS} alternating pairs; the viewer showed ${shown} of them in its last round; DOM renderer in both\n`);
+  process.stdout.write(`# viewer ${median(viewerRates).toFixed(0)} lines/s, raw xterm.write ${median(rawRates).toFixed(0)} lines/s (medians); ratio is the median of per-pair ratios; target ratio >= 0.8\n`);
+  process.stdout.write(`BENCH render ${median(viewerRates).toFixed(0)} lines/s ratio=${median(ratios).toFixed(2)}\n`);
+  process.stdout.write(`# load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on this machine while measuring (tasks are cut by the OS scheduler under load)\n`);
+  process.stdout.write(`# at ${RATE} lines/s for 5 s: viewer ${viewerTasks.longTasks} task(s) over 50 ms, raw ${rawTasks.longTasks}; target <= 50 ms\n`);
+  const rawLongest = rawTasks.longestMs;
+  process.stdout.write(`BENCH render_longest_task ${viewerTasks.longestMs.toFixed(0)} ms ratio=${rawLongest > 0 ? (viewerTasks.longestMs / rawLongest).toFixed(2) : 'n/a'}\n`);
+} finally {
+  await browser.close();
+}
