@@ -2,6 +2,7 @@ import { NotificationCenter } from './notifications/NotificationCenter';
 import { ProjectForm } from './projects/ProjectForm';
 import { ProjectsList } from './projects/ProjectsList';
 import { ProjectView } from './project/ProjectView';
+import { RouteLink } from './routing/RouteLink';
 import { HealthIndicator } from './status/HealthIndicator';
 import { routeHref, useHashRoute, type Route } from './routing/use-hash-route';
 
@@ -37,9 +38,9 @@ export function App() {
       </button>
       <header className="app-header">
         <h1>
-          <a href={routeHref({ name: 'projects' })} className="brand">
+          <RouteLink to={{ name: 'projects' }} className="brand">
             Berth
-          </a>
+          </RouteLink>
         </h1>
         <HealthIndicator />
       </header>

@@ -6,7 +6,7 @@ import { useEngineEvent } from '../common/use-event';
 import { HistoryTab } from '../history/HistoryTab';
 import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
 import { MetricsPanel } from '../metrics/MetricsPanel';
-import { routeHref } from '../routing/use-hash-route';
+import { RouteLink } from '../routing/RouteLink';
 import { DeployActions } from './DeployActions';
 import { FailureCard } from './FailureCard';
 import { isFresherRun } from './freshness';
@@ -70,7 +70,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
     return (
       <section className="page">
         <p>
-          <a href={routeHref({ name: 'projects' })}>← Projects</a>
+          <RouteLink to={{ name: 'projects' }}>← Projects</RouteLink>
         </p>
         <ErrorNotice action="Could not open this project." error={state.loadError} />
       </section>
@@ -96,7 +96,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
   return (
     <section className="page project-view" aria-label={`Project ${project.name}`}>
       <p className="breadcrumb">
-        <a href={routeHref({ name: 'projects' })}>← Projects</a>
+        <RouteLink to={{ name: 'projects' }}>← Projects</RouteLink>
       </p>
       <ProjectHeader
         project={project}

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type RestartPolicy, type Target } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { useGo } from '../routing/RouteLink';
 import { navigate, routeHref } from '../routing/use-hash-route';
 import { ECS_FIELDS, emptyForm, formFromProject, formToInput, newEnvRow, type EcsField, type FieldErrors, type ProjectFormState } from './project-form-model';
 
@@ -53,6 +54,7 @@ function describedBy(id: string, error: string | undefined, hint?: string): { 'a
 /** Add (no projectId) or edit a project. Validated here with the engine's schema, and again by the engine. */
 export function ProjectForm({ projectId }: { projectId?: string }) {
   const api = useApi();
+  const go = useGo();
   const formId = useId();
   const [project, setProject] = useState<Project | null>(null);
   const [form, setForm] = useState<ProjectFormState>(emptyForm);
@@ -90,7 +92,11 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
     setSaving(true);
     const result = project ? await api.request('updateProject', { id: project.id, ...checked.input }) : await api.request('createProject', checked.input);
     setSaving(false);
-    if (result.ok) return navigate({ name: 'project', projectId: result.value.id });
+    if (result.ok) {
+      // In the desktop app a new project opens in its own window and this one returns to the list.
+      if (go({ name: 'project', projectId: result.value.id }) === 'window') navigate({ name: 'projects' });
+      return;
+    }
     if (result.error.field) {
       setErrors({ [result.error.field]: fieldMessage(result.error) });
       setFormError('The engine did not accept one field; it is marked below.');
@@ -103,7 +109,8 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
     if (!project || !window.confirm(`Remove "${project.name}"? Its deployments are stopped and its history is deleted.`)) return;
     const result = await api.request('deleteProject', { id: project.id });
     if (!result.ok) return setFormError(result.error);
-    navigate({ name: 'projects' });
+    // A project window has nothing left to show: the projects window takes over.
+    if (go({ name: 'projects' }) === 'window') window.close();
   };
 
   if (loadError) return <ErrorNotice action="Could not open this project." error={loadError} />;

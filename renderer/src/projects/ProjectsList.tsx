@@ -4,6 +4,7 @@ import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { StatusBadge } from '../common/StatusBadge';
 import { useEngineEvent } from '../common/use-event';
+import { RouteLink } from '../routing/RouteLink';
 import { routeHref } from '../routing/use-hash-route';
 
 /** The end of a long path is the part that tells projects apart. */
@@ -64,9 +65,9 @@ export function ProjectsList() {
             return (
               <li key={project.id} className="project-card">
                 <div className="project-card-main">
-                  <a className="project-link" href={routeHref({ name: 'project', projectId: project.id })}>
+                  <RouteLink className="project-link" to={{ name: 'project', projectId: project.id }}>
                     {project.name}
-                  </a>
+                  </RouteLink>
                   <span className="muted mono">{project.slug}</span>
                 </div>
                 <div className="project-card-meta">
@@ -75,9 +76,9 @@ export function ProjectsList() {
                   <span className="muted mono ellipsis" title={project.sourceDir}>
                     {pathTail(project.sourceDir)}
                   </span>
-                  <a className="button subtle small" href={routeHref({ name: 'edit-project', projectId: project.id })} aria-label={`Edit ${project.name}`}>
+                  <RouteLink className="button subtle small" to={{ name: 'edit-project', projectId: project.id }} aria-label={`Edit ${project.name}`}>
                     Edit
-                  </a>
+                  </RouteLink>
                 </div>
               </li>
             );
