@@ -100,7 +100,12 @@ class BerthShell {
   }
 
   show(route: WindowRoute): void {
-    this.registry.show(route);
+    const { window, created } = this.registry.show(route);
+    // An open window asked for one of its pages (e.g. a project's settings) goes there: an in-page hash change.
+    if (!created && route.page) {
+      const url = routeUrl(this.location, route);
+      if (window.browserWindow.webContents.getURL() !== url) void window.browserWindow.loadURL(url).catch(() => undefined);
+    }
   }
 
   showProjects(): void {

@@ -1,14 +1,20 @@
 // Where our renderer lives, which URLs are ours, and the routes a window opens on.
-// A project window is the renderer at `#/projects/<id>`; the projects window is `#/`.
+// A project window is the renderer at `#/projects/<id>` (and its sub-pages); every other page
+// (`#/`, `#/new-project`, …) belongs to the projects window.
 import { idSchema } from '../../shared/schemas';
 
 /** Built renderer on disk (file://…/index.html), or the electron-vite dev server in development. */
 export type RendererLocation = { readonly kind: 'file'; readonly indexUrl: string } | { readonly kind: 'dev'; readonly origin: string };
 
-export type WindowRoute = { readonly kind: 'projects' } | { readonly kind: 'project'; readonly projectId: string };
+/** Which window, plus (optionally) the page it should show, as a renderer hash such as `#/projects/<id>/settings`. */
+export type WindowRoute =
+  | { readonly kind: 'projects'; readonly page?: string }
+  | { readonly kind: 'project'; readonly projectId: string; readonly page?: string };
 
 /** `#/projects/<id>` and its sub-pages (e.g. `/settings`) all belong to that project's window. */
 const PROJECT_ROUTE = /^#\/projects\/([^/?#]+)(?:\/[a-z-]+)?\/?$/;
+/** The hashes we pass on to a window: plain renderer paths only. */
+const PAGE = /^#\/[A-Za-z0-9_\-/]{0,200}$/;
 
 function parse(url: string): URL | null {
   try {
@@ -42,7 +48,7 @@ export function isRendererUrl(url: string, location: RendererLocation): boolean 
 
 export function routeUrl(location: RendererLocation, route: WindowRoute): string {
   const base = location.kind === 'dev' ? `${location.origin}/` : location.indexUrl;
-  const hash = route.kind === 'project' ? `#/projects/${encodeURIComponent(route.projectId)}` : '#/';
+  const hash = route.page && PAGE.test(route.page) ? route.page : route.kind === 'project' ? `#/projects/${encodeURIComponent(route.projectId)}` : '#/';
   return `${base}${hash}`;
 }
 
@@ -53,9 +59,10 @@ export function routeFromUrl(url: string, location: RendererLocation): WindowRou
   const project = PROJECT_ROUTE.exec(hash);
   if (project?.[1]) {
     const projectId = idSchema.safeParse(safeDecode(project[1]));
-    return projectId.success ? { kind: 'project', projectId: projectId.data } : null;
+    return projectId.success ? { kind: 'project', projectId: projectId.data, page: hash } : null;
   }
-  return hash === '' || hash === '#' || hash === '#/' ? { kind: 'projects' } : null;
+  if (hash === '' || hash === '#' || hash === '#/') return { kind: 'projects' };
+  return PAGE.test(hash) && !hash.startsWith('#/projects/') ? { kind: 'projects', page: hash } : null;
 }
 
 export function windowKey(route: WindowRoute): string {

@@ -231,6 +231,13 @@ describe('the Electron main process (electron/main/index.ts) with a stand-in ele
     expect(state.windows).toHaveLength(2);
     expect(state.windows[1]!.focused).toBe(1);
 
+    // From the project window, a projects-window page focuses that window and shows the page.
+    const projectWindow = state.windows[1]!;
+    expect(projectWindow.webContents.windowOpenHandler?.({ url: `${rendererIndex}#/new-project` })).toEqual({ action: 'deny' });
+    expect(state.windows).toHaveLength(2);
+    expect(projects.focused).toBe(1);
+    expect(projects.webContents.url).toBe(`${rendererIndex}#/new-project`);
+
     expect(projects.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     expect(state.external).toEqual(['https://example.com/']);
     const prevented = vi.fn();

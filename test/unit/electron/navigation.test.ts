@@ -29,7 +29,7 @@ describe('window.open handler', () => {
   it('turns a request for a project route into opening (or focusing) that project window', () => {
     const spy = actions();
     expect(handleWindowOpen('file:///opt/berth/out/renderer/index.html#/projects/prj_abc', built, spy)).toEqual({ action: 'deny' });
-    expect(spy.openRoute).toHaveBeenCalledWith({ kind: 'project', projectId: 'prj_abc' });
+    expect(spy.openRoute).toHaveBeenCalledWith({ kind: 'project', projectId: 'prj_abc', page: '#/projects/prj_abc' });
     expect(spy.openExternal).not.toHaveBeenCalled();
   });
 });
@@ -57,9 +57,20 @@ describe('will-navigate guard', () => {
 describe('renderer routes', () => {
   it('round-trips the projects route and project routes', () => {
     expect(routeFromUrl(routeUrl(built, { kind: 'projects' }), built)).toEqual({ kind: 'projects' });
-    expect(routeFromUrl(routeUrl(built, { kind: 'project', projectId: 'prj_1' }), built)).toEqual({ kind: 'project', projectId: 'prj_1' });
-    expect(routeFromUrl(routeUrl(dev, { kind: 'project', projectId: 'prj_2' }), dev)).toEqual({ kind: 'project', projectId: 'prj_2' });
-    expect(routeFromUrl('file:///opt/berth/out/renderer/index.html#/projects/prj_3/settings', built)).toEqual({ kind: 'project', projectId: 'prj_3' });
+    expect(routeFromUrl(routeUrl(built, { kind: 'project', projectId: 'prj_1' }), built)).toEqual({ kind: 'project', projectId: 'prj_1', page: '#/projects/prj_1' });
+    expect(routeFromUrl(routeUrl(dev, { kind: 'project', projectId: 'prj_2' }), dev)).toEqual({ kind: 'project', projectId: 'prj_2', page: '#/projects/prj_2' });
+  });
+
+  it('keeps the page asked for: a project sub-page opens in the project window, other pages in the projects window', () => {
+    const settings = routeFromUrl('file:///opt/berth/out/renderer/index.html#/projects/prj_3/settings', built);
+    expect(settings).toEqual({ kind: 'project', projectId: 'prj_3', page: '#/projects/prj_3/settings' });
+    expect(routeUrl(built, settings!)).toBe('file:///opt/berth/out/renderer/index.html#/projects/prj_3/settings');
+    const newProject = routeFromUrl('file:///opt/berth/out/renderer/index.html#/new-project', built);
+    expect(newProject).toEqual({ kind: 'projects', page: '#/new-project' });
+    expect(routeUrl(built, newProject!)).toBe('file:///opt/berth/out/renderer/index.html#/new-project');
+    // A page that is not a plain renderer path is not passed on.
+    expect(routeFromUrl('file:///opt/berth/out/renderer/index.html#/x?<script>', built)).toBeNull();
+    expect(routeUrl(built, { kind: 'projects', page: 'javascript:alert(1)' })).toBe('file:///opt/berth/out/renderer/index.html#/');
   });
 
   it('rejects malformed project ids and foreign pages', () => {
