@@ -250,7 +250,10 @@ export class DockerMonitor implements DeploymentMonitor {
       return;
     }
     if (deployment.status === 'crashed' && !up) {
-      await this.disposeDead(watch, deployment);
+      // Marked crashed by someone else (the pipeline's start-up reconcile) but never reported:
+      // the crash sequence still runs, once, so the [CRASH] line and the notification exist.
+      if (!this.deathClaimed(watch, state.FinishedAt)) await this.handleDeath(watch, state.ExitCode);
+      else await this.disposeDead(watch, deployment);
       return;
     }
     // Died and was restarted by its policy while nobody listened: the exit code is gone by now.
@@ -339,11 +342,13 @@ export class DockerMonitor implements DeploymentMonitor {
 
   /** Records that this death was handled, so event replays and reconciles never report it twice. */
   private claimDeath(watch: Watch, finishedAt: string): boolean {
-    const key = `monitor.lastDeath.${watch.deploymentId}`;
-    const value = `${watch.containerId}@${finishedAt}`;
-    if (this.context.store.state.get(key) === value) return false;
-    this.context.store.state.set(key, value);
+    if (this.deathClaimed(watch, finishedAt)) return false;
+    this.context.store.state.set(`monitor.lastDeath.${watch.deploymentId}`, `${watch.containerId}@${finishedAt}`);
     return true;
+  }
+
+  private deathClaimed(watch: Watch, finishedAt: string): boolean {
+    return this.context.store.state.get(`monitor.lastDeath.${watch.deploymentId}`) === `${watch.containerId}@${finishedAt}`;
   }
 
   private setDeployment(id: string, changes: DeploymentChanges): Deployment | undefined {

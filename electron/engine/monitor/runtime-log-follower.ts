@@ -192,6 +192,14 @@ export class RuntimeLogFollower {
   /** The in-memory cursor, or one rebuilt from the store (after an engine restart). */
   private cursorFor(containerCreated: string): Cursor {
     if (this.cursor) return this.cursor;
+    // A container followed for the first time is read from its start: during a redeploy the old
+    // container keeps logging while the new one starts, so the newest stored time says nothing about it.
+    const followedKey = `monitor.logContainer.${this.deploymentId}`;
+    if (this.store.state.get(followedKey) !== this.containerId) {
+      this.store.state.set(followedKey, this.containerId);
+      this.cursor = { lastMs: 0, atLast: [] };
+      return this.cursor;
+    }
     // Lines from before this container existed belong to an earlier container of the deployment.
     const createdMs = Date.parse(containerCreated) || 0;
     this.logs.flush();

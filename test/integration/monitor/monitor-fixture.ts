@@ -42,9 +42,13 @@ export interface MonitorHarness {
   deploy(options?: { name?: string; cmd?: string[]; memoryMb?: number; restartPolicy?: ProjectSettings['restartPolicy']; keep?: boolean; muted?: boolean; stopTimeout?: number }): Promise<{ deployment: Deployment; containerId: string }>;
   systemLines(deploymentId: string): string[];
   close(): Promise<void>;
+  /** Closes the engine only: containers and the data dir stay for the next engine. */
+  closeEngine(): Promise<void>;
+  /** Containers created so far, for a second harness to clean up. */
+  readonly containers: string[];
 }
 
-export async function startMonitorHarness(config: Partial<EngineConfig> = {}, dataDir?: string): Promise<MonitorHarness> {
+export async function startMonitorHarness(config: Partial<EngineConfig> = {}, dataDir?: string, adopt: readonly string[] = []): Promise<MonitorHarness> {
   const temp = dataDir ? null : makeTempDir('berth-monitor-');
   const docker = new Dockerode();
   let monitor: DockerMonitor | undefined;
@@ -57,7 +61,7 @@ export async function startMonitorHarness(config: Partial<EngineConfig> = {}, da
   const updates: Deployment[] = [];
   engine.events.on('notification', (notification) => notifications.push(notification));
   engine.events.on('deploymentUpdated', (deployment) => updates.push(deployment));
-  const containers: string[] = [];
+  const containers: string[] = [...adopt];
   return {
     engine,
     monitor: monitor!,
@@ -107,6 +111,10 @@ export async function startMonitorHarness(config: Partial<EngineConfig> = {}, da
         .since(deploymentId, 0, 100_000)
         .filter((line) => line.stream === 'system')
         .map((line) => line.text);
+    },
+    containers,
+    async closeEngine() {
+      await engine.close();
     },
     async close() {
       await engine.close();
