@@ -97,4 +97,31 @@ describe('log transports over HTTP', () => {
     expect(result.body.hits.map((hit) => hit.lineNo)).toEqual([67, 670, 671, 672, 673]);
     expect(result.body.truncated).toBe(true);
   });
+
+  it('stops pushing to a client that does not read, says what it is missing, then catches it up gap-free', async () => {
+    const start = host.engine.store.logLines.lastLineNo(deploymentId);
+    const response = await host.api(`/api/deployments/${deploymentId}/logs/stream`, { headers: { 'last-event-id': String(start) } });
+    const events = readEvents(response);
+    const first = await events.next();
+    expect(first.value?.event).toBe('snapshot');
+    // ~12 MB while the client reads nothing: far past the 1 MB watermark and the socket buffers.
+    const padding = 'x'.repeat(600);
+    for (let index = 1; index <= 20_000; index++) host.engine.logs.append(deploymentId, { stream: 'stdout', source: 'runtime', text: `bulk ${index} ${padding}` });
+    host.engine.logs.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lineNos: number[] = [];
+    const gaps: { fromLineNo: number; toLineNo: number }[] = [];
+    for await (const event of { [Symbol.asyncIterator]: () => events }) {
+      if (event.event === 'behind') gaps.push(JSON.parse(event.data) as { fromLineNo: number; toLineNo: number });
+      if (event.event !== 'line') continue;
+      lineNos.push((JSON.parse(event.data) as LogLine).lineNo);
+      if (lineNos.at(-1) === start + 20_000) break;
+    }
+    expect(lineNos).toEqual(Array.from({ length: 20_000 }, (_, index) => start + index + 1));
+    expect(gaps.length).toBeGreaterThan(0);
+    // The gap names what was committed but not sent when pushes stopped.
+    expect(gaps[0]!.fromLineNo).toBeGreaterThan(start);
+    expect(gaps[0]!.toLineNo).toBeGreaterThanOrEqual(gaps[0]!.fromLineNo);
+    expect(gaps[0]!.toLineNo).toBeLessThanOrEqual(start + 20_000);
+  });
 });

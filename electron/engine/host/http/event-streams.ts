@@ -54,13 +54,24 @@ export function registerEventStreams(app: FastifyInstance, engine: Engine): void
     openStream(raw);
     const drainCallbacks: (() => void)[] = [];
     raw.on('drain', () => drainCallbacks.forEach((callback) => callback()));
+    let lastSent = 0;
     const sink: LogSink = {
-      send: (lines) => void raw.write(formatLines(lines)),
+      send: (lines) => {
+        lastSent = lines.at(-1)?.lineNo ?? lastSent;
+        raw.write(formatLines(lines));
+      },
       ready: () => !raw.destroyed && raw.writableLength < SSE_HIGH_WATERMARK_BYTES,
       onReady: (callback) => drainCallbacks.push(callback),
-      behind: (isBehind) => void raw.write(formatEvent(isBehind ? 'behind' : 'caught-up', { deploymentId: deployment.id })),
+      // `behind` is a LogGap: the lines the client is known to be missing until the stream catches up.
+      behind: (isBehind) =>
+        void raw.write(
+          isBehind
+            ? formatEvent('behind', { deploymentId: deployment.id, fromLineNo: lastSent + 1, toLineNo: engine.store.logLines.lastLineNo(deployment.id) })
+            : formatEvent('caught-up', { deploymentId: deployment.id, lineNo: lastSent }),
+        ),
     };
     const { snapshot, unsubscribe } = engine.hub.subscribe(deployment, resume, sink);
+    lastSent = snapshot.lines.at(-1)?.lineNo ?? Math.min(resume.since ?? snapshot.lastLineNo, snapshot.lastLineNo);
     raw.write(formatEvent('snapshot', { deployment: snapshot.deployment, activeRun: snapshot.activeRun, lastLineNo: snapshot.lastLineNo }));
     raw.write(formatLines(snapshot.lines));
 
