@@ -40,7 +40,11 @@ export function useProjectState(projectId: string) {
 
   const load = useCallback(async () => {
     const projectResult = await api.request('getProject', { id: projectId });
-    if (!projectResult.ok) return setState((current) => ({ ...current, loadError: projectResult.error, loading: false }));
+    if (!projectResult.ok) {
+      // A removed project leaves nothing to show; other errors keep what is on screen.
+      const gone = projectResult.error.code === 'NOT_FOUND';
+      return setState((current) => ({ ...current, ...(gone ? { project: null, deployment: null, latestRun: null } : {}), loadError: projectResult.error, loading: false }));
+    }
     const project = projectResult.value;
     const [deploymentsResult, runsResult, releasesResult] = await Promise.all([
       api.request('listDeployments', {}),

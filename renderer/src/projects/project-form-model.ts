@@ -159,6 +159,11 @@ export function formToInput(
   };
   if (form.hostPort.trim() === '') delete (input.settings as { hostPort?: number }).hostPort;
 
+  // A stored secret is never sent back to the form, so it cannot silently turn into an empty plain value.
+  form.env.forEach((row, index) => {
+    if (row.storedSecret && !row.secret && row.value === '') errors[`settings.env.${index}.value`] = 'type the value: a stored secret is never shown, so it cannot become a plain value by itself';
+  });
+
   const checked = projectCreateSchema.safeParse(input);
   if (!checked.success) {
     for (const issue of checked.error.issues) {

@@ -115,4 +115,14 @@ describe('editing a project', () => {
     const result = formToInput({ ...form, ecs: { ...form.ecs, region: 'eu-central-1' } }, base);
     expect(result).toMatchObject({ ok: true, input: { settings: { ecs: { region: 'eu-central-1', executionRoleArn: 'arn:aws:iam::1:role/x' } } } });
   });
+
+  it('refuses to turn a stored secret into a plain variable without a value', () => {
+    const base = project();
+    const form = formFromProject(base);
+    const unsecret = { ...form, env: form.env.map((row) => (row.name === 'TOKEN' ? { ...row, secret: false } : row)) };
+    const result = formToInput(unsecret, base);
+    expect(result.ok ? [] : Object.keys(result.errors)).toEqual(['settings.env.1.value']);
+    const typed = { ...form, env: form.env.map((row) => (row.name === 'TOKEN' ? { ...row, secret: false, value: 'now-plain' } : row)) };
+    expect(formToInput(typed, base).ok).toBe(true);
+  });
 });
