@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment, Project } from '../../../shared';
+import type { Deployment, Project, RunDetail } from '../../../shared';
 import { makeTempDir } from '../../support/temp-dir';
-import { ROOT, fixtureDir, killHard, labelledContainers, removeProjectImages, serve, type Serve } from './support';
+import { ROOT, fixtureDir, killHard, labelledContainers, removeProjectImages, serve, until, type Serve } from './support';
 
 function berth(dataDir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -62,5 +62,21 @@ describe('berth deploy (CLI)', () => {
     expect(result.stderr).toMatch(/The run failed\. See `berth run run_/);
     const [deployment] = (await host.call<Deployment[]>('GET', '/api/deployments')).filter((listed) => listed.projectId === project.id);
     expect(await labelledContainers(deployment!.id)).toEqual([]);
+  });
+
+  it('the HTTP run endpoints: a second deploy is 409, pause/resume/stop answer with the run, a finished run cannot be paused', async () => {
+    const project = await add('slow-start');
+    const { run } = await host.call<{ run: RunDetail }>('POST', `/api/projects/${project.id}/deploy`);
+    await expect(host.call('POST', `/api/projects/${project.id}/deploy`)).rejects.toThrow(/409 .*CONFLICT/);
+    const paused = await host.call<RunDetail>('POST', `/api/runs/${run.id}/pause`);
+    expect(paused.id).toBe(run.id);
+    await until(() => host.call<RunDetail>('GET', `/api/runs/${run.id}`), (current) => current.status === 'paused');
+    await host.call<RunDetail>('POST', `/api/runs/${run.id}/resume`);
+    await until(() => host.call<RunDetail>('GET', `/api/runs/${run.id}`), (current) => current.status !== 'paused');
+    const stopped = await host.call<RunDetail>('POST', `/api/runs/${run.id}/stop`);
+    expect(['stopped', 'completed']).toContain(stopped.status);
+    await expect(host.call('POST', `/api/runs/${run.id}/pause`)).rejects.toThrow(/409 .*CONFLICT/);
+    const releases = await host.call<unknown[]>('GET', `/api/projects/${project.id}/releases`);
+    expect(Array.isArray(releases)).toBe(true);
   });
 });
