@@ -146,6 +146,46 @@ describe('ECS rollout that never completes', () => {
   });
 });
 
+describe('ECS run controls', () => {
+  let moto: RunningServer;
+  let registry: RunningServer;
+  let restoreEnvironment: () => void;
+  let harness: EcsHarness;
+
+  beforeAll(async () => {
+    [moto, registry] = await Promise.all([startMoto({ servicesRunning: 0 }), startRegistry()]);
+    restoreEnvironment = useEmulatorEnvironment(moto);
+    harness = await startEcsHarness(moto);
+    await harness.aws.ecs.send(new CreateClusterCommand({ clusterName: 'ecs-controls-cluster' }));
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    restoreEnvironment?.();
+    await Promise.all([moto?.stop(), registry?.stop()]);
+  });
+
+  it('stopping a run while it waits for the rollout aborts the wait: the run is stopped, not failed', async () => {
+    const project = harness.project({
+      region: 'us-east-1',
+      cluster: 'ecs-controls-cluster',
+      service: 'ecs-controls-service',
+      registryHost: registry.hostPort,
+      publicUrl: 'http://127.0.0.1:9/',
+      createService: true,
+      // Far longer than the test may take: only the stop request can end this rollout.
+      rolloutTimeoutMs: 3_600_000,
+    });
+    const { run } = await harness.engine.controller.deploy(project);
+    await harness.waitForRun(run.id, (current) => current.steps.find((step) => step.name === 'rollout')?.status === 'running');
+    await harness.engine.controller.stop(run.id);
+    const finished = await harness.waitForRun(run.id, undefined, 20_000);
+    expect(finished.status).toBe('stopped');
+    expect(finished.failure).toBeNull();
+    expect(finished.steps.find((step) => step.name === 'verify')?.status).toBe('skipped');
+  });
+});
+
 describe('AWS unreachable', () => {
   let harness: EcsHarness;
   let restoreEnvironment: () => void;
