@@ -50,6 +50,8 @@ describe('ECS settings', () => {
       createService: false,
     });
     expect(probeUrl(resolved)).toBe('https://shop.example.com/healthz');
+    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'https://lb.example.com/shop/' })))).toBe('https://lb.example.com/shop/healthz');
+    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'http://127.0.0.1:8080' })))).toBe('http://127.0.0.1:8080/healthz');
     expect(() => probeUrl(resolveEcsSettings(project({})))).toThrow(/settings\.ecs\.publicUrl/);
   });
 });

@@ -12,7 +12,7 @@ import type { ProjectRecord } from '../../store/projects';
 import type { Store } from '../../store/store';
 import { clientsForProject, type AwsClients } from '../../targets/ecs/aws-clients';
 import { errorMessage } from '../../targets/ecs/aws-errors';
-import { LOG_STREAM_PREFIX, resolveEcsSettings, type ResolvedEcsSettings } from '../../targets/ecs/ecs-settings';
+import { LOG_STREAM_PREFIX, probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../targets/ecs/ecs-settings';
 import { probe } from '../../targets/ecs/http-probe';
 import { crashLine, crashOf, describeStoppedTask, listStoppedTasks, type StoppedTask } from '../../targets/ecs/stopped-tasks';
 import type { DeploymentMonitor } from '../deployment-monitor';
@@ -243,7 +243,7 @@ export class EcsMonitor implements DeploymentMonitor {
     const deploymentId = watch.deployment.id;
     const current = this.context.store.deployments.get(deploymentId);
     if (!current || !['running', 'unreachable', 'degraded'].includes(current.status) || !watch.settings.publicUrl) return;
-    const url = new URL(watch.settings.healthPath, watch.settings.publicUrl).toString();
+    const url = probeUrl(watch.settings);
     const result = await probe(url, this.context.config.healthTimeoutMs);
     this.context.store.metrics.insertProbe({
       deploymentId,

@@ -61,7 +61,10 @@ export function probeUrl(settings: ResolvedEcsSettings): string {
       'The project has no public URL to probe. Set settings.ecs.publicUrl to the address of the service (load balancer or task IP).',
     );
   }
-  return new URL(settings.healthPath, settings.publicUrl.endsWith('/') ? settings.publicUrl : `${settings.publicUrl}/`).toString();
+  // The health path goes under the public URL's own path (a load balancer may route /app/* to the service).
+  const base = new URL(settings.publicUrl);
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}${settings.healthPath}`;
+  return base.toString();
 }
 
 /** `awslogs` stream names are `<prefix>/<container>/<task id>`. */
