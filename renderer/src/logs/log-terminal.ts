@@ -264,7 +264,8 @@ export class LogTerminal {
     const label = style.label;
     const decoration = this.terminal.registerDecoration({
       marker,
-      ...(label ? { anchor: 'right' as const, x: 0, width: Math.min(this.terminal.cols, label.length + 2) } : { width: this.terminal.cols }),
+      // x must be non-zero: xterm leaves `right` unset for 0 and the label would sit over the line's start.
+      ...(label ? { anchor: 'right' as const, x: 1, width: Math.min(this.terminal.cols, label.length + 2) } : { width: this.terminal.cols }),
       ...(style.background ? { backgroundColor: style.background } : {}),
       layer: label ? 'top' : 'bottom',
       overviewRulerOptions: { color: style.ruler, position: 'full' },

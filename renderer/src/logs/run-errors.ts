@@ -89,36 +89,3 @@ export function adjacentError(lineNos: readonly number[], from: number, directio
   for (let index = lineNos.length - 1; index >= 0; index -= 1) if (lineNos[index]! < from) return lineNos[index]!;
   return null;
 }
-
-/**
- * The first lineNo at or after a moment, by binary search over `getLogs` pages of one line
- * (timestamps rise with lineNo). Used for "jump to time" when no dedicated request exists.
- */
-export async function findLineAtTime(api: BerthApi, deploymentId: string, ts: string, knownLast: number): Promise<number | null> {
-  const target = Date.parse(ts);
-  if (Number.isNaN(target)) return null;
-  let low = 0;
-  let high = knownLast;
-  let found: number | null = null;
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    const page = await api.request('getLogs', { id: deploymentId, since: middle, limit: 1 });
-    if (!page.ok) return found;
-    const line = page.value.lines[0];
-    if (!line) {
-      high = middle;
-      continue;
-    }
-    if (Date.parse(line.ts) >= target) {
-      found = line.lineNo;
-      high = middle;
-    } else {
-      low = line.lineNo;
-    }
-  }
-  if (found === null) {
-    const page = await api.request('getLogs', { id: deploymentId, since: low, limit: 1 });
-    if (page.ok && page.value.lines[0]) found = page.value.lines[0].lineNo;
-  }
-  return found;
-}

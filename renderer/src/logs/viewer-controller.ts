@@ -6,7 +6,7 @@ import type { BerthApi, LogLine, LogSnapshot, LogStream, RunDetail } from '../..
 import { formatGapMarker, formatLine, formatStepHeader, plainLine } from './line-format';
 import { LogTerminal, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
-import { adjacentError, failedStep, findLineAtTime, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
+import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
 /** Lines the viewer holds in memory (and writes to the terminal). Older ones are paged in on demand. */
 export const WINDOW_LINES = 5000;
@@ -360,7 +360,7 @@ export class ViewerController {
       this.settings = { ...this.settings, streams: { ...this.settings.streams, [line.stream]: true } };
       this.renderAll();
     } else if (!this.window.has(lineNo)) {
-      await this.loadAround(lineNo);
+      await this.loadAround({ lineNo });
     } else if (!this.terminal.hasLine(lineNo)) {
       this.renderAll();
     }
@@ -370,7 +370,7 @@ export class ViewerController {
     let row = this.terminal.rowOfLine(target);
     if (row < 0) {
       // Pushed out of the scrollback by wrapped lines: redraw with the target near the top.
-      await this.loadAround(lineNo);
+      await this.loadAround({ lineNo });
       await this.terminal.whenWritten();
       target = this.window.atOrAfter(lineNo)?.lineNo ?? lineNo;
       row = this.terminal.rowOfLine(target);
@@ -389,31 +389,29 @@ export class ViewerController {
     this.emit();
   }
 
-  private async loadAround(lineNo: number): Promise<void> {
-    this.busy = `Loading line ${lineNo}…`;
+  /** Replaces the window with the stored lines around a lineNo or a moment; returns the anchor line. */
+  private async loadAround(target: { readonly lineNo: number } | { readonly at: string }): Promise<number | null> {
+    this.busy = 'lineNo' in target ? `Loading line ${target.lineNo}…` : 'Finding that moment in the log…';
     this.emit();
-    const since = Math.max(0, lineNo - CONTEXT_BEFORE - 1);
-    const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: Math.min(5000, CONTEXT_BEFORE + PAGE_LINES) });
+    const page = await this.api.request('getLogsAround', { id: this.deploymentId, ...target, before: CONTEXT_BEFORE, after: PAGE_LINES });
     this.busy = null;
-    if (this.disposed) return;
+    if (this.disposed) return null;
     if (!page.ok) {
       this.setMessage(page.error.message);
-      return;
+      return null;
     }
     this.window.replace(page.value.lines, page.value.lastLineNo);
     this.renderAll();
+    return page.value.anchorLineNo;
   }
 
   async jumpToTime(ts: string): Promise<void> {
-    this.busy = 'Finding that moment in the log…';
-    this.emit();
-    const lineNo = await findLineAtTime(this.api, this.deploymentId, ts, this.window.knownLast);
-    this.busy = null;
-    if (lineNo === null) {
-      this.setMessage(`No log line at or after ${new Date(ts).toLocaleString()}.`);
+    const anchor = await this.loadAround({ at: ts });
+    if (anchor === null) {
+      if (!this.message) this.setMessage(`No log line near ${new Date(ts).toLocaleString()}.`);
       return;
     }
-    await this.showLine(lineNo, `at ${new Date(ts).toLocaleTimeString()}`);
+    await this.showLine(anchor, `at ${new Date(ts).toLocaleTimeString()}`);
   }
 
   async loadEarlier(): Promise<void> {
