@@ -16,7 +16,7 @@ test('in the desktop app a project opens in its own window at #/projects/<id>', 
         const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
         return { ok: true, value: await response.json() };
       };
-      Object.defineProperty(window, 'berth', {
+      Object.defineProperty(globalThis, 'berth', {
         value: {
           listProjects: get('/api/projects'),
           listDeployments: get('/api/deployments'),
