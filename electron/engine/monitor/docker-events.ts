@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { createLogger } from '../logger';
 import type { Store } from '../store/store';
 import { BERTH_LABEL, DEPLOYMENT_LABEL } from '../targets/docker/labels';
+import { withDockerTimeout } from './docker-timeout';
 import { errorText } from './runtime-log-follower';
 
 const log = createLogger('monitor/docker-events');
@@ -77,10 +78,14 @@ export class DockerEventWatcher {
       try {
         // Docker's `since` is inclusive and in seconds: replays are harmless, handlers are idempotent.
         const since = String(this.sinceNano / 1_000_000_000n);
-        const stream = (await this.docker.getEvents({
-          since: since as unknown as number,
-          filters: { type: ['container'], label: [`${BERTH_LABEL}=true`], event: [...ACTIONS] },
-        })) as NodeJS.ReadableStream;
+        const stream = (await withDockerTimeout(
+          this.docker.getEvents({
+            since: since as unknown as number,
+            filters: { type: ['container'], label: [`${BERTH_LABEL}=true`], event: [...ACTIONS] },
+          }),
+          'events',
+          (late) => destroy(late as NodeJS.ReadableStream),
+        )) as NodeJS.ReadableStream;
         if (this.stopped) {
           destroy(stream);
           break;

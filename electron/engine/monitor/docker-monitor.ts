@@ -6,6 +6,7 @@ import type { DeploymentChanges } from '../store/deployments';
 import { cpuPercent, cpuReading, memoryMb, type ContainerStats, type CpuReading } from './cpu';
 import type { DeploymentMonitor } from './deployment-monitor';
 import { DockerEventWatcher, type ContainerEvent } from './docker-events';
+import { withDockerTimeout } from './docker-timeout';
 import { probeHealth } from './health-probe';
 import { FAILURES_BEFORE_UNHEALTHY, HealthRule } from './health-rule';
 import { Notifier } from './notifier';
@@ -137,7 +138,7 @@ export class DockerMonitor implements DeploymentMonitor {
           const deployment = this.context.store.deployments.get(watch.deploymentId);
           if (!deployment || !isLive(deployment.status)) return;
           try {
-            const stats = (await this.context.docker.getContainer(watch.containerId).stats({ stream: false, 'one-shot': true } as { stream: false })) as ContainerStats;
+            const stats = (await withDockerTimeout(this.context.docker.getContainer(watch.containerId).stats({ stream: false, 'one-shot': true } as { stream: false }), 'stats')) as ContainerStats;
             const at = Date.now();
             const reading = cpuReading(stats, at);
             const memory = memoryMb(stats);
@@ -228,7 +229,7 @@ export class DockerMonitor implements DeploymentMonitor {
     if (!deployment) return;
     let info;
     try {
-      info = await this.context.docker.getContainer(watch.containerId).inspect();
+      info = await withDockerTimeout(this.context.docker.getContainer(watch.containerId).inspect(), 'inspect');
     } catch (error) {
       if (!isNotFound(error)) return; // Docker unreachable: the next reconnect reconciles.
       if (isLive(deployment.status)) {
@@ -276,11 +277,15 @@ export class DockerMonitor implements DeploymentMonitor {
     const container = this.context.docker.getContainer(watch.containerId);
     let state: { ExitCode: number; OOMKilled: boolean; Running: boolean; Restarting: boolean; FinishedAt: string } | null = null;
     try {
-      state = (await container.inspect()).State;
+      state = (await withDockerTimeout(container.inspect(), 'inspect')).State;
     } catch (error) {
-      log.debug(`inspect after die failed for ${watch.deploymentId}`, errorText(error));
+      // Docker is going away (an engine restart): the reconcile after reconnecting handles this death.
+      if (!isNotFound(error)) {
+        log.debug(`inspect after die failed for ${watch.deploymentId}; left to the reconcile`, errorText(error));
+        return;
+      }
     }
-    const finishedAt = state?.FinishedAt ?? 'unknown';
+    const finishedAt = state?.FinishedAt ?? 'gone';
     if (!this.claimDeath(watch, finishedAt)) return;
     // While restarting, Docker keeps the exit code and OOM flag of the death; once started they reset.
     const exitCode = eventExitCode ?? (state && !(state.Running && !state.Restarting) ? state.ExitCode : null);
@@ -306,7 +311,7 @@ export class DockerMonitor implements DeploymentMonitor {
     if (!deployment || deployment.status !== 'crashed') return;
     let startedAt = Date.now();
     try {
-      const info = await this.context.docker.getContainer(watch.containerId).inspect();
+      const info = await withDockerTimeout(this.context.docker.getContainer(watch.containerId).inspect(), 'inspect');
       if (!info.State.Running || info.State.Restarting) return;
       startedAt = Date.parse(info.State.StartedAt) || startedAt;
     } catch {
@@ -326,7 +331,7 @@ export class DockerMonitor implements DeploymentMonitor {
     if (project?.settings.keepCrashedContainers) return;
     await watch.follower.stop();
     try {
-      await this.context.docker.getContainer(watch.containerId).remove({ force: true });
+      await withDockerTimeout(this.context.docker.getContainer(watch.containerId).remove({ force: true }), 'rm');
       this.context.logs.system(deployment.id, `[CRASH] container ${watch.containerId.slice(0, 12)} removed (set keepCrashedContainers to keep it for debugging)`);
     } catch (error) {
       if (!isNotFound(error)) {

@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { pumpDockerLogs, type DemuxedLine } from '../logs/docker-demux';
 import type { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
+import { withDockerTimeout } from './docker-timeout';
 import { sourceCode, streamCode } from '../store/log-lines';
 import type { Store } from '../store/store';
 
@@ -84,16 +85,16 @@ export class RuntimeLogFollower {
     this.abortCurrent();
     await this.exclusive(async () => {
       const container = this.docker.getContainer(this.containerId);
-      const info = await container.inspect();
+      const info = await withDockerTimeout(container.inspect(), 'inspect');
       const cursor = this.cursorFor(info.Created);
-      const buffer = (await container.logs({
+      const buffer = (await withDockerTimeout(container.logs({
         follow: false,
         stdout: true,
         stderr: true,
         timestamps: true,
         since: Math.floor(cursor.lastMs / 1000),
         tail,
-      })) as unknown as Buffer;
+      }), 'logs')) as unknown as Buffer;
       await this.pump(Readable.from([buffer]), info.Config.Tty, cursor);
     });
     this.logs.flush();
@@ -123,16 +124,16 @@ export class RuntimeLogFollower {
   /** One follow pass: returns whether the container is still running when the stream ended. */
   private async followOnce(): Promise<boolean> {
     const container = this.docker.getContainer(this.containerId);
-    const info = await container.inspect();
+    const info = await withDockerTimeout(container.inspect(), 'inspect');
     const cursor = this.cursorFor(info.Created);
     if (this.stopped) return false;
-    const stream = (await container.logs({
+    const stream = (await withDockerTimeout(container.logs({
       follow: true,
       stdout: true,
       stderr: true,
       timestamps: true,
       since: Math.floor(cursor.lastMs / 1000),
-    })) as unknown as NodeJS.ReadableStream;
+    }), 'logs -f', (late) => destroy(late as unknown as NodeJS.ReadableStream))) as unknown as NodeJS.ReadableStream;
     this.current = stream;
     let stallTimer: NodeJS.Timeout | undefined;
     const armStall = (): void => {
@@ -156,7 +157,7 @@ export class RuntimeLogFollower {
     }
     this.logs.flush();
     if (this.stopped) return false;
-    const after = await container.inspect();
+    const after = await withDockerTimeout(container.inspect(), 'inspect');
     return after.State.Running;
   }
 
