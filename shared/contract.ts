@@ -14,7 +14,6 @@ import {
   projectSchema,
   releaseSchema,
   runDetailSchema,
-  runSchema,
   searchHitSchema,
   searchQuerySchema,
   timeRangeQuerySchema,
@@ -110,7 +109,7 @@ export const requests = {
     input: z.object({ id: idSchema, releaseId: idSchema.optional() }),
     output: z.object({ run: runDetailSchema }),
   },
-  listRuns: { method: 'GET', path: '/api/projects/:id/runs', summary: 'Runs of a project, newest first', input: byId, output: z.array(runSchema) },
+  listRuns: { method: 'GET', path: '/api/projects/:id/runs', summary: 'Runs of a project, newest first, with their steps and durations', input: byId, output: z.array(runDetailSchema) },
   listReleases: { method: 'GET', path: '/api/projects/:id/releases', summary: 'Releases of a project, newest first', input: byId, output: z.array(releaseSchema) },
 
   getRun: { method: 'GET', path: '/api/runs/:id', summary: 'A run with its steps and failure', input: byId, output: runDetailSchema },

@@ -76,6 +76,9 @@ describe('berth deploy (CLI)', () => {
     const stopped = await host.call<RunDetail>('POST', `/api/runs/${run.id}/stop`);
     expect(['stopped', 'completed']).toContain(stopped.status);
     await expect(host.call('POST', `/api/runs/${run.id}/pause`)).rejects.toThrow(/409 .*CONFLICT/);
+    const runs = await host.call<RunDetail[]>('GET', `/api/projects/${project.id}/runs`);
+    expect(runs[0]!.id).toBe(run.id);
+    expect(runs[0]!.steps.map((step) => step.name)).toEqual(['detect', 'build', 'setup', 'deploy', 'verify', 'done']);
     const releases = await host.call<unknown[]>('GET', `/api/projects/${project.id}/releases`);
     expect(Array.isArray(releases)).toBe(true);
   });

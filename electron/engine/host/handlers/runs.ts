@@ -14,7 +14,8 @@ export function runHandlers(engine: Engine): RunHandlers {
   return {
     deploy: ({ id }) => engine.controller.deploy(requireProject(engine, id)),
     rollback: async ({ id, releaseId }) => ({ run: await engine.controller.rollback(requireProject(engine, id), releaseId) }),
-    listRuns: ({ id }) => engine.store.runs.listForProject(requireProject(engine, id).id),
+    // With steps, so history and compare views get per-step durations in one request.
+    listRuns: ({ id }) => engine.store.runs.listForProject(requireProject(engine, id).id).map((run) => ({ ...run, steps: engine.store.runs.steps(run.id) })),
     listReleases: ({ id }) => engine.store.releases.listForProject(requireProject(engine, id).id),
     getRun: ({ id }) => requireRun(id),
     pauseRun: ({ id }) => engine.controller.pause(requireRun(id).id),
