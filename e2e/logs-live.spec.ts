@@ -1,7 +1,7 @@
 // Reconnect: a reload while lines are streaming replays the snapshot and carries on, with no
 // duplicate and no missing line. The lines come from a real container whose output the engine's
 // runtime log follower ingests (the deployment is seeded as running before `berth serve` starts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -45,11 +45,31 @@ test.beforeAll(async () => {
   server = await startBerth({ BERTH_DATA_DIR: dataDir });
 });
 
+let deployDir: string | undefined;
+let deployedId: string | undefined;
+
 test.afterAll(async () => {
+  if (deployedId) await server?.api('DELETE', `/api/deployments/${deployedId}`).catch(() => undefined);
   await server?.stop();
   await container?.remove({ force: true }).catch(() => undefined);
+  for (const image of await docker.listImages({ filters: { reference: ['berth/logs-viewer-deploy'] } })) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+  if (deployDir) rmSync(deployDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Reads the terminal's whole text through the Copy button (no selection: Copy takes everything it shows). */
+async function copiedTerminalText(page: import('@playwright/test').Page): Promise<string> {
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByTestId('log-status')).toContainText('Copied');
+  return page.evaluate<string>('navigator.clipboard.readText()');
+}
+
+function numbered(text: string, pattern: RegExp): { duplicates: number[]; order: number[] } {
+  const order = [...text.matchAll(pattern)].map((match) => Number(match[1]));
+  const seen = new Set<number>();
+  const duplicates = order.filter((number) => (seen.has(number) ? true : (seen.add(number), false)));
+  return { duplicates, order };
+}
 
 test('a reload while lines stream replays the snapshot and continues with no duplicate and no missing line', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -82,4 +102,48 @@ test('a reload while lines stream replays the snapshot and continues with no dup
   // And in order.
   const order = [...text.matchAll(/live-line-(\d+) of /g)].map((match) => Number(match[1]));
   expect(order).toEqual([...order].sort((a, b) => a - b));
+});
+
+test('a reload during an active deploy replays the run so far and follows the build to the end, each line once', async ({ page, context }) => {
+  const BUILD_LINES = 300;
+  // A project whose image build prints numbered lines slowly, then serves /health like the healthy fixture.
+  deployDir = mkdtempSync(join(tmpdir(), 'logs-viewer-deploy-'));
+  writeFileSync(
+    join(deployDir, 'Dockerfile'),
+    [
+      'FROM berth-test/busybox:1',
+      `RUN i=1; while [ $i -le ${BUILD_LINES} ]; do echo "build-line-$i of ${BUILD_LINES}"; i=$((i+1)); usleep 30000; done`,
+      'RUN mkdir -p /www && echo ok > /www/health',
+      'EXPOSE 8080',
+      'CMD ["sh", "-c", "trap \'exit 0\' TERM; httpd -f -p 8080 -h /www & wait"]',
+      '',
+    ].join('\n'),
+  );
+  const created = await server.api<{ id: string }>('POST', '/api/projects', { name: 'logs-viewer deploy', sourceDir: deployDir, settings: { port: 8080, verifyTimeoutMs: 30_000 } });
+  expect(created.status).toBeLessThan(300);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.addInitScript(USE_DOM_RENDERER);
+  await page.goto(server.browserUrl);
+  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
+  const deployed = await server.api<{ deployment: { id: string }; run: { id: string } }>('POST', `/api/projects/${created.body.id}/deploy`);
+  expect(deployed.status).toBeLessThan(300);
+  deployedId = deployed.body.deployment.id;
+  await page.evaluate(`window.location.hash = '#/projects/${created.body.id}'`);
+  const viewer = page.getByTestId('log-viewer');
+  await expect(viewer).toHaveAttribute('data-connected', 'true');
+
+  // Mid-build: some numbered lines are shown, not all.
+  const row = (text: string) => page.locator('.log-terminal .xterm-rows > div', { hasText: text });
+  await expect(row('build-line-40 of')).toBeVisible({ timeout: 90_000 });
+  expect(await row(`build-line-${BUILD_LINES} of`).count()).toBe(0);
+  await page.reload();
+  await expect(viewer).toHaveAttribute('data-connected', 'true');
+
+  // The run ends (its done step goes green in the viewer's step strip), then every build line is there once, in order.
+  await expect(page.getByRole('navigation', { name: 'Steps in the log' }).getByRole('button', { name: /^done/ })).toContainText('success', { timeout: 120_000 });
+  const text = await copiedTerminalText(page);
+  const { duplicates, order } = numbered(text, /build-line-(\d+) of /g);
+  expect(duplicates).toEqual([]);
+  expect(order).toEqual(Array.from({ length: BUILD_LINES }, (_, index) => index + 1));
+  expect(text).toContain('━━ build · success');
 });
