@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // `npm test` builds the renderer (out/renderer) before this runs.
 export default defineConfig({
   testDir: 'e2e',
+  // Playwright empties its outputDir at start; keep it apart from the run summaries in test-results/.
+  outputDir: 'test-results/e2e-artifacts',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
   workers: 1,
