@@ -184,6 +184,19 @@ describe('ECS run controls', () => {
     expect(finished.failure).toBeNull();
     expect(finished.steps.find((step) => step.name === 'verify')?.status).toBe('skipped');
   });
+
+  it('stop with deleteServiceOnStop scales the service to 0, then deletes it', async () => {
+    const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-controls-service')!;
+    harness.engine.store.projects.update(project.id, { settings: { ...project.settings, ecs: { ...project.settings.ecs, deleteServiceOnStop: true } } });
+    const deployment = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!;
+    const stopped = await harness.engine.controller.stopDeployment(deployment.id);
+    expect(stopped).toMatchObject({ status: 'stopped', taskArn: null });
+    const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: 'ecs-controls-cluster', services: ['ecs-controls-service'] }))).services![0]!;
+    expect(service).toMatchObject({ status: 'INACTIVE', desiredCount: 0 });
+    harness.engine.logs.flush();
+    const system = harness.engine.store.logLines.since(deployment.id, 0, 100_000).filter((line) => line.stream === 'system').map((line) => line.text);
+    expect(system).toEqual(expect.arrayContaining(['[STOP] scaling ECS service ecs-controls-service to 0', '[STOP] deleting ECS service ecs-controls-service']));
+  });
 });
 
 describe('AWS unreachable', () => {
