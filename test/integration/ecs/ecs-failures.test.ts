@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEcsHarness, type EcsHarness } from './ecs-harness';
+import { finished as isFinished, startEcsHarness, type EcsHarness } from './ecs-harness';
 import { freePort, startMoto, startRegistry, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -177,7 +177,8 @@ describe('ECS run controls', () => {
       rolloutTimeoutMs: 3_600_000,
     });
     const { run } = await harness.engine.controller.deploy(project);
-    await harness.waitForRun(run.id, (current) => current.steps.find((step) => step.name === 'rollout')?.status === 'running');
+    const waiting = await harness.waitForRun(run.id, (current) => current.steps.find((step) => step.name === 'rollout')?.status === 'running' || isFinished(current));
+    expect(waiting.failure).toBeNull();
     await harness.engine.controller.stop(run.id);
     const finished = await harness.waitForRun(run.id, undefined, 20_000);
     expect(finished.status).toBe('stopped');
