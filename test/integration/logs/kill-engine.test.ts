@@ -59,6 +59,8 @@ describe('kill -9 of the engine under a log flood', () => {
         });
         expect(response.status).toBe(200);
         const target = last + LINES_PER_ROUND;
+        // A round that gets no lines must fail with a reason, not hang the suite.
+        const stall = setTimeout(() => engine.child.kill('SIGKILL'), 60_000);
         for await (const event of readEvents(response)) {
           if (event.event !== 'line') continue;
           const line = JSON.parse(event.data) as LogLine;
@@ -67,6 +69,8 @@ describe('kill -9 of the engine under a log flood', () => {
           last = line.lineNo;
           if (last >= target) break;
         }
+        clearTimeout(stall);
+        expect(last, `round ${round}: the engine streamed no flood lines within 60 s`).toBe(target);
       } finally {
         const exited = new Promise((resolve) => engine.child.once('exit', resolve));
         engine.child.kill('SIGKILL');
