@@ -115,7 +115,17 @@ export const projectPatchSchema = z
     sourceDir: projectCreateSchema.shape.sourceDir.optional(),
     target: z.enum(TARGETS).optional(),
     /** Only the settings named change; the others keep their stored values. */
-    settings: z.object(settingFields).partial().strict().optional(),
+    settings: z
+      .object({
+        ...settingFields,
+        // Optional settings can be cleared with null (back to an allocated port, a Dockerfile build, no ECS block).
+        hostPort: settingFields.hostPort.nullable(),
+        image: settingFields.image.nullable(),
+        ecs: settingFields.ecs.nullable(),
+      })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 export type ProjectPatch = z.input<typeof projectPatchSchema>;

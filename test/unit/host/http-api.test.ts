@@ -134,6 +134,14 @@ describe('engine HTTP API', () => {
       body: JSON.stringify({ name: 'Crud Demo 2', settings: { port: 9090 } }),
     });
     expect(patched.body).toMatchObject({ name: 'Crud Demo 2', settings: { port: 9090 } });
+    // null clears an optional setting.
+    await host.api(`/api/projects/${created.body.id}`, { method: 'PATCH', body: JSON.stringify({ settings: { hostPort: 4100 } }) });
+    const cleared = await host.json<{ settings: { hostPort?: number } }>(`/api/projects/${created.body.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ settings: { hostPort: null } }),
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.settings.hostPort).toBeUndefined();
     // The stored secret survives a patch that does not mention it.
     const record = host.engine.store.projects.get(created.body.id)!;
     expect(record.settings.env.find((v) => v.name === 'API_KEY')?.value).toBe('hunter2-secret');

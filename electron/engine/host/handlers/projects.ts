@@ -32,6 +32,11 @@ function mergeSecrets(previous: ProjectSettings, next: ProjectSettings): Project
   };
 }
 
+/** A patch's null clears an optional setting: drop the key so the schema sees it as absent. */
+function withoutNulls(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== null));
+}
+
 function registerSecrets(settings: ProjectSettings): void {
   for (const variable of settings.env) if (variable.secret) redact(variable.value);
 }
@@ -52,7 +57,7 @@ export function projectHandlers(engine: Engine): ProjectHandlers {
       const current = requireProject(engine, id);
       if (patch.sourceDir) checkSourceDir(patch.sourceDir);
       const settings = patch.settings
-        ? mergeSecrets(current.settings, projectSettingsSchema.parse({ ...current.settings, ...patch.settings }))
+        ? mergeSecrets(current.settings, projectSettingsSchema.parse(withoutNulls({ ...current.settings, ...patch.settings })))
         : current.settings;
       registerSecrets(settings);
       const updated = engine.store.projects.update(current.id, {
