@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type RestartPolicy, type Target } from '../../../shared';
+import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type ProjectCreate, type RestartPolicy, type Target } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { useGo } from '../routing/RouteLink';
@@ -90,7 +90,9 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
     }
     setErrors({});
     setSaving(true);
-    const result = project ? await api.request('updateProject', { id: project.id, ...checked.input }) : await api.request('createProject', checked.input);
+    const result = project
+      ? await api.request('updateProject', { id: project.id, ...checked.input, settings: { ...checked.input.settings, ...clearedSettings(project, checked.input) } })
+      : await api.request('createProject', checked.input);
     setSaving(false);
     if (result.ok) {
       // In the desktop app a new project opens in its own window and this one returns to the list.
@@ -270,4 +272,12 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
       </form>
     </section>
   );
+}
+
+/** Optional settings the form emptied: a PATCH keeps what it does not name, so they are cleared with null. */
+function clearedSettings(project: Project, input: ProjectCreate): { hostPort?: null; ecs?: null } {
+  return {
+    ...(project.settings.hostPort !== undefined && input.settings?.hostPort === undefined ? { hostPort: null } : {}),
+    ...(project.settings.ecs !== undefined && input.settings?.ecs === undefined ? { ecs: null } : {}),
+  };
 }
