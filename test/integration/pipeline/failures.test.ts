@@ -100,4 +100,20 @@ describe('docker pipeline: unreachable engine', () => {
       missing.cleanup();
     }
   });
+
+  it('an engine that accepts connections but never answers is DOCKER_ENGINE_UNREACHABLE too, not a hang', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (silent.address() as { port: number }).port;
+    const test = await startTestEngine({ docker: new Dockerode({ host: '127.0.0.1', port, protocol: 'http' }) });
+    try {
+      const finished = await test.waitForRun((await test.engine.controller.deploy(test.project('healthy'))).run.id);
+      expect(finished.failure).toMatchObject({ stage: 'detect', code: 'DOCKER_ENGINE_UNREACHABLE' });
+      expect(finished.failure!.evidence.line).toMatch(/did not answer a version request/);
+    } finally {
+      await test.close();
+      silent.close();
+    }
+  }, 90_000);
 });
+

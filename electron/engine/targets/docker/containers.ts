@@ -18,6 +18,8 @@ export interface ContainerSpec {
 }
 
 const MEGABYTE = 1024 * 1024;
+/** Longest Berth waits for one Docker API answer before it calls the engine unreachable. */
+export const DOCKER_CALL_TIMEOUT_MS = 15_000;
 
 export async function createContainer(docker: Dockerode, spec: ContainerSpec): Promise<Dockerode.Container> {
   const port = `${spec.settings.port}/tcp`;
@@ -41,7 +43,7 @@ export async function createContainer(docker: Dockerode, spec: ContainerSpec): P
 
 /** Every container Berth labelled for `deploymentId` (running or not). */
 export async function containersOf(docker: Dockerode, deploymentId: string): Promise<Dockerode.ContainerInfo[]> {
-  return docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } });
+  return withTimeout(docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } }), DOCKER_CALL_TIMEOUT_MS, 'a container listing');
 }
 
 /** Splits Docker's multiplexed log stream (8-byte frame headers) into text; TTY output passes through. */
@@ -80,7 +82,7 @@ export async function stopAndRemove(docker: Dockerode, containerId: string, grac
   const container = docker.getContainer(containerId);
   let running = false;
   try {
-    running = (await container.inspect()).State.Running;
+    running = (await withTimeout(container.inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect')).State.Running;
   } catch (error) {
     if (isMissing(error)) {
       system(`[STOP] container ${containerId.slice(0, 12)} is already gone`);
@@ -90,13 +92,13 @@ export async function stopAndRemove(docker: Dockerode, containerId: string, grac
   }
   if (running) {
     try {
-      await container.kill({ signal: 'SIGTERM' });
+      await withTimeout(container.kill({ signal: 'SIGTERM' }), DOCKER_CALL_TIMEOUT_MS, 'SIGTERM');
       system(`[STOP] SIGTERM sent to ${containerId.slice(0, 12)}; waiting up to ${Math.round(graceMs / 1000)} s`);
       const outcome = await Promise.race([container.wait().then(() => 'exited' as const), sleep(graceMs)]);
       if (outcome === 'timeout') {
         system(`[STOP] still running after ${Math.round(graceMs / 1000)} s: SIGKILL`);
         try {
-          await container.kill({ signal: 'SIGKILL' });
+          await withTimeout(container.kill({ signal: 'SIGKILL' }), DOCKER_CALL_TIMEOUT_MS, 'SIGKILL');
         } catch (error) {
           if (!isNotRunning(error)) system(`[STOP] SIGKILL failed: ${message(error)}`);
         }
@@ -106,7 +108,7 @@ export async function stopAndRemove(docker: Dockerode, containerId: string, grac
     }
   }
   try {
-    await container.remove({ force: true, v: true });
+    await withTimeout(container.remove({ force: true, v: true }), DOCKER_CALL_TIMEOUT_MS, 'a container removal');
     system(`[STOP] container ${containerId.slice(0, 12)} removed; its port is released`);
   } catch (error) {
     if (!isMissing(error)) system(`[STOP] could not remove container ${containerId.slice(0, 12)}: ${message(error)}`);
@@ -122,3 +124,18 @@ export function message(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Bounds a Docker call: a dockerd that is shutting down (or a DOCKER_HOST that blackholes) can
+ * accept a request and never answer. The error carries code ETIMEDOUT, which the target classifies
+ * as DOCKER_ENGINE_UNREACHABLE.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`The Docker engine did not answer ${what} within ${Math.round(ms / 1000)} s.`), { code: 'ETIMEDOUT' })), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+

@@ -20,7 +20,7 @@ import type { EngineContext } from '../../host/engine';
 import { createLogger } from '../../logger';
 import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
 import { buildImage } from './build';
-import { containersOf, createContainer, isMissing, lastLogLines, message, stopAndRemove } from './containers';
+import { DOCKER_CALL_TIMEOUT_MS, containersOf, createContainer, isMissing, lastLogLines, message, stopAndRemove, withTimeout } from './containers';
 import { containerNameFor } from './labels';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitForHealthy } from './verify';
@@ -99,7 +99,7 @@ export class DockerTarget implements DeployTarget {
 
   private async detect(context: StepContext): Promise<void> {
     try {
-      const version = await this.docker.version();
+      const version = await withTimeout(this.docker.version(), DOCKER_CALL_TIMEOUT_MS, 'a version request');
       context.stdout(`Docker engine ${version.Version} (API ${version.ApiVersion}) on ${version.Os}/${version.Arch}`);
     } catch (error) {
       const unreachable = this.classifyError(error);

@@ -2,7 +2,7 @@
 // container exits, or the timeout passes.
 import type Dockerode from 'dockerode';
 import { StepAborted } from '../../pipeline/target';
-import { isMissing } from './containers';
+import { DOCKER_CALL_TIMEOUT_MS, isMissing, withTimeout } from './containers';
 
 export interface ProbeAnswer {
   readonly ok: boolean;
@@ -39,7 +39,7 @@ export interface ContainerCondition {
 
 export async function containerCondition(docker: Dockerode, containerId: string): Promise<ContainerCondition> {
   try {
-    const { State, RestartCount } = await docker.getContainer(containerId).inspect();
+    const { State, RestartCount } = await withTimeout(docker.getContainer(containerId).inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect');
     const exited = State.Status === 'exited' || State.Status === 'dead' || State.Restarting || RestartCount > 0;
     return { status: State.Status, exitCode: exited ? State.ExitCode : null, restartCount: RestartCount, oomKilled: State.OOMKilled, exited };
   } catch (error) {
