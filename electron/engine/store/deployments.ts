@@ -53,7 +53,8 @@ const COLUMN_FOR: Readonly<Record<keyof DeploymentChanges, string>> = {
 
 const SELECT = `
   SELECT d.*, p.name AS project_name, p.slug AS slug,
-    COALESCE((SELECT MAX(line_no) FROM log_lines l WHERE l.deployment_id = d.id), 0) AS last_line_no
+    MAX(COALESCE((SELECT MAX(line_no) FROM log_lines l WHERE l.deployment_id = d.id), 0),
+        COALESCE((SELECT last_line_no FROM log_line_floors f WHERE f.deployment_id = d.id), 0)) AS last_line_no
   FROM deployments d JOIN projects p ON p.id = d.project_id`;
 
 export class DeploymentRepository {

@@ -67,7 +67,7 @@ export class LogLineRepository {
   /** Raw (array) rows of the columns a LogLine needs: the page path skips per-row object building in the driver. */
   private readonly selectSince: Statement<[string, number, number], PageRow>;
   private readonly selectTail: Statement<[string, number], LogLineRow>;
-  private readonly selectLast: Statement<[string], { last: number | null }>;
+  private readonly selectLast: Statement<[string, string], { last: number | null }>;
   private readonly selectAtTime: Statement<[string, number], { line_no: number }>;
   private readonly selectBeforeTime: Statement<[string, number], { line_no: number }>;
   private readonly upsertBlock: Statement<[string, number, Uint8Array]>;
@@ -89,7 +89,11 @@ export class LogLineRepository {
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
       .raw(true);
     this.selectTail = db.prepare('SELECT * FROM (SELECT * FROM log_lines WHERE deployment_id = ? ORDER BY line_no DESC LIMIT ?) ORDER BY line_no');
-    this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
+    // The floor keeps numbering monotonic after retention deleted a deployment's newest lines.
+    this.selectLast = db.prepare(
+      `SELECT MAX(COALESCE((SELECT MAX(line_no) FROM log_lines WHERE deployment_id = ?), 0),
+                  COALESCE((SELECT last_line_no FROM log_line_floors WHERE deployment_id = ?), 0)) AS last`,
+    );
     this.selectAtTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts >= ? ORDER BY ts, line_no LIMIT 1');
   }
 
@@ -147,7 +151,7 @@ export class LogLineRepository {
   }
 
   lastLineNo(deploymentId: string): number {
-    return this.selectLast.get(deploymentId)?.last ?? 0;
+    return this.selectLast.get(deploymentId, deploymentId)?.last ?? 0;
   }
 
   /** The first line at or after a moment, for "jump to this time". */

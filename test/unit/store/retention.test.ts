@@ -50,3 +50,19 @@ describe('applyRetention', () => {
     store.close();
   });
 });
+
+describe('retention and line numbering', () => {
+  it('keeps lineNo counting up after every line of a deployment expired, across a restart of the writer', async () => {
+    const { LogWriter } = await import('../../../electron/engine/logs/log-writer');
+    const store = Store.open(':memory:');
+    store.logLines.insertMany([line(1, 40, 'stdout', 'runtime'), line(2, 40, 'system', 'runtime')]);
+    applyRetention(store.db, DEFAULT_RETENTION, NOW);
+    expect(store.logLines.since('dep_a', 0, 10)).toEqual([]);
+    // A new writer (as after an engine restart) continues after the expired lines.
+    const writer = new LogWriter(store);
+    expect(writer.append('dep_a', { stream: 'stdout', source: 'runtime', text: 'after expiry' })).toBe(3);
+    writer.close();
+    expect(store.logLines.since('dep_a', 2, 10).map((l) => l.lineNo)).toEqual([3]);
+    store.close();
+  });
+});

@@ -1,6 +1,7 @@
 import { migration001Initial } from './001-initial';
 import { migration002LogSearch } from './002-log-search';
+import { migration003LineNumberFloor } from './003-line-number-floor';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002LogSearch];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002LogSearch, migration003LineNumberFloor];
