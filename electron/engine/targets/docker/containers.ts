@@ -63,7 +63,7 @@ export function demuxLogs(buffer: Buffer): string {
 }
 
 export async function lastLogLines(container: Dockerode.Container, count: number): Promise<string[]> {
-  const raw = (await container.logs({ stdout: true, stderr: true, tail: count, follow: false })) as unknown as Buffer;
+  const raw = (await withTimeout(container.logs({ stdout: true, stderr: true, tail: count, follow: false }), DOCKER_CALL_TIMEOUT_MS, 'a log read')) as unknown as Buffer;
   return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
     .split('\n')
     .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))

@@ -495,7 +495,7 @@ export class DockerTarget implements DeployTarget {
 
   private async isRunning(containerId: string): Promise<boolean> {
     try {
-      return (await this.docker.getContainer(containerId).inspect()).State.Running;
+      return (await withTimeout(this.docker.getContainer(containerId).inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect')).State.Running;
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
@@ -504,14 +504,14 @@ export class DockerTarget implements DeployTarget {
 
   private async removeContainer(containerId: string, context: StepContext): Promise<void> {
     try {
-      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+      await withTimeout(this.docker.getContainer(containerId).remove({ force: true, v: true }), DOCKER_CALL_TIMEOUT_MS, 'a container removal');
     } catch (error) {
       if (!isMissing(error)) context.system(`could not remove container ${containerId.slice(0, 12)}: ${message(error)}`);
     }
   }
 
   private async removeByName(name: string, context: StepContext): Promise<void> {
-    const found = await this.docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
+    const found = await withTimeout(this.docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } }), DOCKER_CALL_TIMEOUT_MS, 'a container listing');
     for (const info of found) {
       if (info.Id === context.deployment().containerId) continue;
       await this.removeContainer(info.Id, context);
