@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ComposedChart, Bar, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
 import { useApi } from '../api/api-context';
@@ -111,16 +111,75 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     });
   }, [data]);
 
-  const jump = useCallback(
-    (points: readonly { t: number }[]) => (state: { activeTooltipIndex?: number | string | null; activeLabel?: string | number }) => {
-      const index = Number(state.activeTooltipIndex);
-      const t = Number.isInteger(index) && points[index] ? points[index].t : typeof state.activeLabel === 'number' ? state.activeLabel : NaN;
-      if (Number.isFinite(t)) onJumpToTime(new Date(t).toISOString());
-    },
-    [onJumpToTime],
-  );
+  // The latest callback, read at click time, so the charts need not re-render when it changes.
+  const jumpTarget = useRef(onJumpToTime);
+  jumpTarget.current = onJumpToTime;
 
-  const ticks = data ? timeTicks(data.from, data.to, width) : [];
+  // Chart elements are memoised: re-renders of the panel (timing, the probe chart arriving) leave them alone.
+  const usageCharts = useMemo(() => {
+    if (!data || width === 0 || data.points.length === 0) return null;
+    const onClick = pointClick(data.points, jumpTarget);
+    const xAxis = timeAxis(data, width, rangeMs);
+    return (
+      <>
+        <ChartTitle title="CPU" hint="% of one core" />
+        <div className="metrics-chart-box" data-testid="cpu-chart">
+          <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={onClick} className="metrics-chart">
+            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+            {xAxis}
+            <YAxis stroke="#8b949e" width={48} unit="%" />
+            <Tooltip labelFormatter={(t) => formatMoment(Number(t))} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
+            {overlays(data, rangeMs)}
+            <Line type="linear" dataKey="cpuPct" name="CPU" stroke={COLORS.cpu} dot={false} isAnimationActive={false} strokeWidth={1.5} />
+          </LineChart>
+        </div>
+        <ChartTitle title="Memory" hint="MB used, and the limit" />
+        <div className="metrics-chart-box" data-testid="memory-chart">
+          <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={onClick} className="metrics-chart">
+            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+            {xAxis}
+            <YAxis stroke="#8b949e" width={48} />
+            <Tooltip
+              labelFormatter={(t) => formatMoment(Number(t))}
+              formatter={(value, name) => [`${Number(value).toFixed(1)} MB`, name === 'memLimitMb' ? 'Limit' : 'Used']}
+              contentStyle={TOOLTIP_STYLE}
+            />
+            {overlays(data, rangeMs)}
+            <Line type="stepAfter" dataKey="memLimitMb" stroke={COLORS.limit} strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="memUsedMb" stroke={COLORS.memory} dot={false} isAnimationActive={false} strokeWidth={1.5} />
+          </LineChart>
+        </div>
+      </>
+    );
+  }, [data, width, rangeMs]);
+
+  const healthChart = useMemo(() => {
+    if (!data || width === 0 || data.probes.length === 0) return null;
+    if (!healthShown) return <div className="metrics-chart-placeholder" style={{ height: CHART_HEIGHT }} />;
+    return (
+      <>
+        <ChartTitle title="Health probes" hint="latency (ms) and failures" />
+        <div className="metrics-chart-box" data-testid="health-chart">
+          <ComposedChart width={width} height={CHART_HEIGHT - 40} data={data.probes} onClick={pointClick(data.probes, jumpTarget)} className="metrics-chart">
+            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
+            {timeAxis(data, width, rangeMs)}
+            <YAxis yAxisId="latency" stroke="#8b949e" width={48} unit="ms" />
+            <YAxis yAxisId="failures" orientation="right" stroke="#8b949e" width={32} allowDecimals={false} />
+            <Tooltip
+              labelFormatter={(t) => formatMoment(Number(t))}
+              formatter={(value, name) => (name === 'failures' ? [String(value), 'Failed probes'] : [`${Number(value).toFixed(1)} ms`, 'Latency'])}
+              contentStyle={TOOLTIP_STYLE}
+            />
+            {data.spells.map((spell) => (
+              <ReferenceArea key={`spell-${spell.from}`} yAxisId="latency" x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} />
+            ))}
+            <Bar yAxisId="failures" dataKey="failures" fill={COLORS.failure} isAnimationActive={false} />
+            <Line yAxisId="latency" type="linear" dataKey="latencyMs" stroke={COLORS.latency} dot={false} isAnimationActive={false} connectNulls={false} />
+          </ComposedChart>
+        </div>
+      </>
+    );
+  }, [data, width, rangeMs, healthShown]);
 
   return (
     <div className="metrics-panel" ref={rootRef} data-testid="metrics-panel" data-render-ms={renderMs ?? undefined} data-points={data?.points.length ?? 0}>
@@ -135,68 +194,38 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
         </span>
       </div>
       {error ? <p role="alert">Could not load metrics: {error}</p> : null}
-      {data && width > 0 ? (
-        data.points.length === 0 && data.probes.length === 0 ? (
-          <p className="muted">No samples in this range yet. Berth samples CPU and memory every 30 s while the deployment runs.</p>
-        ) : (
-          <>
-            <ChartTitle title="CPU" hint="% of one core" />
-            <div className="metrics-chart-box" data-testid="cpu-chart">
-              <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
-              <YAxis stroke="#8b949e" width={48} unit="%" />
-              <Tooltip labelFormatter={(t) => formatMoment(Number(t))} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
-              {overlays(data, rangeMs)}
-              <Line type="linear" dataKey="cpuPct" name="CPU" stroke={COLORS.cpu} dot={false} isAnimationActive={false} strokeWidth={1.5} />
-              </LineChart>
-            </div>
-            <ChartTitle title="Memory" hint="MB used, and the limit" />
-            <div className="metrics-chart-box" data-testid="memory-chart">
-              <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={jump(data.points)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
-              <YAxis stroke="#8b949e" width={48} />
-              <Tooltip
-                labelFormatter={(t) => formatMoment(Number(t))}
-                formatter={(value, name) => [`${Number(value).toFixed(1)} MB`, name === 'memLimitMb' ? 'Limit' : 'Used']}
-                contentStyle={TOOLTIP_STYLE}
-              />
-              {overlays(data, rangeMs)}
-              <Line type="stepAfter" dataKey="memLimitMb" stroke={COLORS.limit} strokeDasharray="4 4" dot={false} isAnimationActive={false} />
-              <Line type="linear" dataKey="memUsedMb" stroke={COLORS.memory} dot={false} isAnimationActive={false} strokeWidth={1.5} />
-              </LineChart>
-            </div>
-            {healthShown ? (
-              <>
-            <ChartTitle title="Health probes" hint="latency (ms) and failures" />
-            <div className="metrics-chart-box" data-testid="health-chart">
-              <ComposedChart width={width} height={CHART_HEIGHT - 40} data={data.probes} onClick={jump(data.probes)} className="metrics-chart">
-              <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-              <XAxis dataKey="t" type="number" scale="time" domain={[data.from, data.to]} ticks={ticks} interval={0} tickFormatter={(t: number) => formatTick(t, rangeMs)} stroke="#8b949e" />
-              <YAxis yAxisId="latency" stroke="#8b949e" width={48} unit="ms" />
-              <YAxis yAxisId="failures" orientation="right" stroke="#8b949e" width={32} allowDecimals={false} />
-              <Tooltip
-                labelFormatter={(t) => formatMoment(Number(t))}
-                formatter={(value, name) => (name === 'failures' ? [String(value), 'Failed probes'] : [`${Number(value).toFixed(1)} ms`, 'Latency'])}
-                contentStyle={TOOLTIP_STYLE}
-              />
-              {data.spells.map((spell) => (
-                <ReferenceArea key={`spell-${spell.from}`} yAxisId="latency" x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} />
-              ))}
-              <Bar yAxisId="failures" dataKey="failures" fill={COLORS.failure} isAnimationActive={false} />
-              <Line yAxisId="latency" type="linear" dataKey="latencyMs" stroke={COLORS.latency} dot={false} isAnimationActive={false} connectNulls={false} />
-              </ComposedChart>
-            </div>
-              </>
-            ) : (
-              <div className="metrics-chart-placeholder" style={{ height: CHART_HEIGHT }} />
-            )}
-            <Legend markers={data.markers} spells={data.spells} />
-          </>
-        )
+      {data && width > 0 && data.points.length === 0 && data.probes.length === 0 ? (
+        <p className="muted">No samples in this range yet. Berth samples CPU and memory every 30 s while the deployment runs.</p>
       ) : null}
+      {usageCharts}
+      {healthChart}
+      {data && width > 0 ? <Legend markers={data.markers} spells={data.spells} /> : null}
     </div>
+  );
+}
+
+/** A chart click handler: the clicked sample's time goes to the (latest) jump callback. */
+function pointClick(points: readonly { t: number }[], target: { readonly current: (ts: string) => void }) {
+  return (state: { activeTooltipIndex?: number | string | null; activeLabel?: string | number }) => {
+    const index = Number(state.activeTooltipIndex);
+    const t = Number.isInteger(index) && points[index] ? points[index].t : typeof state.activeLabel === 'number' ? state.activeLabel : NaN;
+    if (Number.isFinite(t)) target.current(new Date(t).toISOString());
+  };
+}
+
+/** The shared time axis: our own round ticks, so nothing measures a label per point. */
+function timeAxis(data: PanelData, width: number, rangeMs: number) {
+  return (
+    <XAxis
+      dataKey="t"
+      type="number"
+      scale="time"
+      domain={[data.from, data.to]}
+      ticks={timeTicks(data.from, data.to, width)}
+      interval={0}
+      tickFormatter={(t: number) => formatTick(t, rangeMs)}
+      stroke="#8b949e"
+    />
   );
 }
 
