@@ -1,7 +1,7 @@
 // The terminal log viewer in Chromium against a real `berth serve`. The data dir is seeded through
 // the engine's own Store and LogWriter before the engine starts, so the lines (and the search index
 // the writer keeps) are exactly what a real run would have stored.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -92,6 +92,7 @@ function mainCorpus(): SeededLine[] {
   for (let index = 1; index <= FILLER_LINES; index += 1) lines.push({ stream: 'stdout', text: `filler line ${index} status=ok` });
   lines.push({ stream: 'stderr', text: 'tail-stderr sample warning' });
   lines.push({ stream: 'system', text: '[RESTART] tail-system sample' });
+  lines.push({ stream: 'stdout', text: 'docs: https://example.invalid/berth-docs and ftp://example.invalid/pub and file:///etc/passwd' });
   lines.push({ stream: 'stdout', text: 'tail-stdout last line' });
   return lines;
 }
@@ -264,4 +265,62 @@ test('hostile log content leaves the clipboard and the title untouched and does 
   await expect(terminalRow(page, 'hostile-end marker')).toContainText(/\d\d:\d\d:\d\d\.\d{3} hostile-end marker/);
   expect(await page.title()).toBe(title);
   expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('clipboard-sentinel');
+});
+
+test('only http(s) links open, and only on a click, in a new tab without opener', async ({ page, context }) => {
+  // No network: the link's host answers from a route, so the new tab lands on the link itself.
+  await context.route('https://example.invalid/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>docs</title>' }));
+  // Records every window.open call the page makes (then opens as usual).
+  await page.addInitScript({
+    content: 'window.openedLinks = []; const open = window.open.bind(window); window.open = (...args) => { window.openedLinks.push(args.map(String)); return open(...args); };',
+  });
+  await openProjectLogs(page, main.projectId);
+  const row = terminalRow(page, 'docs: https://example.invalid/berth-docs');
+  await expect(row).toBeVisible();
+  await row.scrollIntoViewIfNeeded();
+  const text = (await row.textContent()) ?? '';
+  const box = (await row.boundingBox())!;
+  const cell = (await terminalRow(page, 'tail-stdout last line').locator('span').first().boundingBox())!.width / 'tail-stdout last line'.length;
+  const at = (needle: string) => ({ x: box.x + (text.indexOf(needle) + 3) * cell, y: box.y + box.height / 2 });
+  const popups: string[] = [];
+  page.on('popup', (popup) => popups.push(popup.url()));
+  for (const needle of ['ftp://example.invalid/pub', 'file:///etc/passwd']) {
+    await page.mouse.move(at(needle).x, at(needle).y);
+    await page.mouse.click(at(needle).x, at(needle).y);
+  }
+  await page.mouse.move(at('https://').x, at('https://').y);
+  const popup = page.waitForEvent('popup');
+  await page.mouse.click(at('https://').x, at('https://').y);
+  const opened = await popup;
+  await opened.waitForLoadState();
+  expect(opened.url()).toBe('https://example.invalid/berth-docs');
+  expect(popups).toHaveLength(1);
+  expect(await page.evaluate<string[][]>('window.openedLinks')).toEqual([['https://example.invalid/berth-docs', '_blank', 'noopener,noreferrer']]);
+  expect(await opened.evaluate<boolean>('window.opener === null')).toBe(true);
+});
+
+test('stream filter, paging earlier lines in, and a download of what the filters show', async ({ page }) => {
+  await openProjectLogs(page, main.projectId);
+  await expect(terminalRow(page, 'tail-stdout last line')).toBeVisible();
+  // Filter: without stdout, the stderr and system lines stay.
+  await page.getByRole('checkbox', { name: 'stdout' }).uncheck();
+  await expect(terminalRow(page, 'tail-stdout last line')).toHaveCount(0);
+  await expect(terminalRow(page, 'tail-stderr sample warning')).toBeVisible();
+  await expect(terminalRow(page, '[RESTART] tail-system sample')).toBeVisible();
+  // Download: every stored line the filters show (stderr + system), not just the loaded ones.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download' }).click();
+  const file = readFileSync((await (await downloading).path())!, 'utf8');
+  const stored = mainCorpus().filter((line) => line.stream !== 'stdout');
+  expect(file.trim().split('\n')).toEqual(stored.map((line) => `[${line.stream}] ${line.text}`));
+  // Paging: the marker says which lines are not loaded, and "Load earlier" brings them in.
+  await page.getByRole('checkbox', { name: 'stdout' }).check();
+  const marker = page.getByTestId('log-earlier-marker');
+  const before = Number(/Lines before ([\d,]+)/.exec((await marker.textContent()) ?? '')![1]!.replace(/,/g, ''));
+  await marker.getByRole('button', { name: 'Load earlier' }).click();
+  await expect(marker).not.toContainText(`Lines before ${before.toLocaleString('en-US')}`);
+  const after = Number(/Lines before ([\d,]+)/.exec((await marker.textContent()) ?? '')![1]!.replace(/,/g, ''));
+  expect(after).toBe(before - 2000);
+  // The old first line (filler k is lineNo k + 28) is scrolled into view just below the new lines.
+  await expect(terminalRow(page, `filler line ${before - 28} status=ok`)).toHaveCount(1);
 });
