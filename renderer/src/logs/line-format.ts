@@ -92,7 +92,7 @@ export function formatTime(iso: string): string {
 export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
   const foreground = STREAM_FOREGROUND[line.stream];
-  const base = [foreground, background].filter(Boolean).join(';');
+  const base = foreground && background ? `${foreground};${background}` : foreground || background;
   const prefix = options.timestamps ? `${ESC}[2m${formatTime(line.ts)}${ESC}[22m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;
   let body = sanitize(line.text, base);
