@@ -135,3 +135,9 @@ export class LineAssembler {
     this.finish(whole, 0, whole.length, lines);
   }
 }
+
+/** Splits a whole string into capped lines at once (a trailing newline ends the last line). */
+export function splitLines(text: string, options: LineAssemblerOptions = {}): AssembledLine[] {
+  const assembler = new LineAssembler(options);
+  return [...assembler.push(text), ...assembler.end()];
+}

@@ -12,6 +12,7 @@ import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
 import { StepAborted, StepFailure, type DeployTarget, type RunState, type StepContext } from './target';
+import { splitLines } from '../logs/line-assembler';
 
 const log = createLogger('pipeline/runner');
 
@@ -302,10 +303,11 @@ export class PipelineController implements DeploymentController {
     let wrote = false;
     const write = (stream: 'stdout' | 'stderr' | 'system', text: string): number => {
       let lineNo = logs.lastAllocated(active.deploymentId);
-      const parts = text.split('\n');
-      if (parts.length > 1 && parts.at(-1) === '') parts.pop();
-      for (const part of parts) {
-        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(part.endsWith('\r') ? part.slice(0, -1) : part) });
+      // The assembler splits, drops a trailing \r and caps each line (marking it cut), as for runtime logs.
+      const lines = splitLines(text);
+      if (lines.length === 0) lines.push({ text: '', cut: false });
+      for (const line of lines) {
+        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(line.text), cut: line.cut });
         if (!wrote) {
           wrote = true;
           store.runs.updateStep(active.runId, step, { firstLineNo: lineNo });

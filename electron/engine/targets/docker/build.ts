@@ -3,6 +3,7 @@
 // makes redeploys fast), and every output line goes to the run log as it arrives.
 import { readdirSync } from 'node:fs';
 import type Dockerode from 'dockerode';
+import { LineAssembler, type AssembledLine } from '../../logs/line-assembler';
 import { StepAborted, StepFailure } from '../../pipeline/target';
 
 export interface BuildLog {
@@ -23,24 +24,6 @@ interface BuildMessage {
   aux?: { ID?: string };
 }
 
-/** Splits a chunked text stream into whole lines; keeps the partial tail until more arrives. */
-export class LineSplitter {
-  private partial = '';
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const part of parts) this.onLine(part.endsWith('\r') ? part.slice(0, -1) : part);
-  }
-
-  end(): void {
-    if (this.partial !== '') this.onLine(this.partial);
-    this.partial = '';
-  }
-}
-
 export async function buildImage(docker: Dockerode, options: { contextDir: string; tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
   const { contextDir, tag, signal, log } = options;
   if (signal.aborted) throw new StepAborted();
@@ -48,44 +31,48 @@ export async function buildImage(docker: Dockerode, options: { contextDir: strin
   let imageId: string | undefined;
   let errorLineNo: number | undefined;
   let errorMessage: string | undefined;
-  const output = new LineSplitter((line) => {
-    if (line.trim() !== '') log.stdout(line);
-  });
+  // Build output arrives as JSON messages whose `stream` text holds partial lines: two assemblers,
+  // one for the message lines (generous cap), one for the text they carry (the usual line cap).
+  const output = new LineAssembler();
+  const writeOutput = (lines: readonly AssembledLine[]): void => {
+    for (const line of lines) if (line.text.trim() !== '') log.stdout(line.text);
+  };
+  const messages = new LineAssembler({ maxLineBytes: 16 * 1024 * 1024 });
 
   const stream = await docker.buildImage({ context: contextDir, src }, { t: tag, rm: true, forcerm: true, abortSignal: signal });
   await new Promise<void>((resolve, reject) => {
-    const messages = new LineSplitter((raw) => {
+    const onMessage = (raw: string): void => {
       if (raw.trim() === '') return;
       let message: BuildMessage;
       try {
         message = JSON.parse(raw) as BuildMessage;
       } catch {
-        output.push(`${raw}\n`);
+        writeOutput(output.push(`${raw}\n`));
         return;
       }
-      if (message.stream) output.push(message.stream);
-      else if (message.status) output.push(`${message.status}\n`);
+      if (message.stream) writeOutput(output.push(message.stream));
+      else if (message.status) writeOutput(output.push(`${message.status}\n`));
       if (message.aux?.ID) imageId = message.aux.ID;
       if (message.error) {
-        output.end();
+        writeOutput(output.end());
         errorMessage = message.error.trim();
         errorLineNo = log.stderr(errorMessage);
       }
-    });
+    };
     const onAbort = (): void => {
       (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
       reject(new StepAborted('The build was aborted by a stop request.'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => messages.push(chunk.toString('utf8')));
+    stream.on('data', (chunk: Buffer) => messages.push(chunk).forEach((line) => onMessage(line.text)));
     stream.on('error', (error) => {
       signal.removeEventListener('abort', onAbort);
       reject(signal.aborted ? new StepAborted('The build was aborted by a stop request.') : error);
     });
     stream.on('end', () => {
       signal.removeEventListener('abort', onAbort);
-      messages.end();
-      output.end();
+      messages.end().forEach((line) => onMessage(line.text));
+      writeOutput(output.end());
       resolve();
     });
   });
