@@ -184,7 +184,7 @@ export class RuntimeLogFollower {
             cursor.atLast = [key];
             replay.length = 0;
           }
-          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut });
+          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null });
         }
       },
     });
