@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { Store } from '../electron/engine/store/store';
-import { berthLabels } from '../electron/engine/targets/docker/labels';
+import { berthLabels, PROJECT_LABEL } from '../electron/engine/targets/docker/labels';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
 
@@ -47,11 +47,17 @@ test.beforeAll(async () => {
 
 let deployDir: string | undefined;
 let deployedId: string | undefined;
+let deployProjectId: string | undefined;
 
 test.afterAll(async () => {
   if (deployedId) await server?.api('DELETE', `/api/deployments/${deployedId}`).catch(() => undefined);
   await server?.stop();
   await container?.remove({ force: true }).catch(() => undefined);
+  // Whatever the deploy left behind (its container, a half-swapped one), found by the project label.
+  if (deployProjectId) {
+    const leftovers = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${deployProjectId}`] } }).catch(() => []);
+    for (const leftover of leftovers) await docker.getContainer(leftover.Id).remove({ force: true }).catch(() => undefined);
+  }
   for (const image of await docker.listImages({ filters: { reference: ['berth/logs-viewer-deploy'] } })) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   if (deployDir) rmSync(deployDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
@@ -121,6 +127,7 @@ test('a reload during an active deploy replays the run so far and follows the bu
   );
   const created = await server.api<{ id: string }>('POST', '/api/projects', { name: 'logs-viewer deploy', sourceDir: deployDir, settings: { port: 8080, verifyTimeoutMs: 30_000 } });
   expect(created.status).toBeLessThan(300);
+  deployProjectId = created.body.id;
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.addInitScript(USE_DOM_RENDERER);
   await page.goto(server.browserUrl);

@@ -237,7 +237,8 @@ test('hostile log content leaves the clipboard and the title untouched and does 
   await expect(page).toHaveTitle(/logs-viewer hostile/);
   const title = await page.title();
   await expect(terminalRow(page, 'hostile-end marker')).toBeVisible();
-  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-written-through', String(hostile.lineNoOf('hostile-end marker')));
+  // Every hostile line went through the terminal (the engine may add its own system lines after them).
+  await expect.poll(async () => Number(await page.getByTestId('log-viewer').getAttribute('data-written-through'))).toBeGreaterThanOrEqual(hostile.lineNoOf('hostile-end marker'));
   // What the hostile lines left in the terminal, read through the viewer's own search.
   await page.keyboard.press('Control+f');
   const search = page.getByRole('searchbox', { name: 'Search in logs' });
