@@ -22,6 +22,7 @@ const IN_FLIGHT_CHARACTER_LIMIT = 2_000_000;
 const WRITE_CHUNK_CHARACTERS = 32_768;
 /** Items remembered for row lookups; older ones are long gone from the scrollback. */
 const ITEM_LIMIT = SCROLLBACK_ROWS + 1000;
+const ITEM_TRIM_STEP = 5000;
 
 // OSC commands that must never act: window titles (0, 1, 2), hyperlinks (8), clipboard (52), and
 // palette/colour changes (4, 10–12, 104, 110–112) that would restyle the viewer.
@@ -213,9 +214,13 @@ export class LogTerminal {
       }
       this.items.push(item);
     }
+    // Trimmed in steps, not per flush: copying the whole list every frame costs more than it saves.
     const excess = this.items.length - ITEM_LIMIT;
-    if (excess > 0) {
-      for (const item of this.items.slice(0, excess)) if (item.kind === 'line') this.sequenceByLineNo.delete(item.lineNo);
+    if (excess > ITEM_TRIM_STEP) {
+      for (let index = 0; index < excess; index += 1) {
+        const item = this.items[index]!;
+        if (item.kind === 'line') this.sequenceByLineNo.delete(item.lineNo);
+      }
       this.items = this.items.slice(excess);
       this.firstSequence += excess;
     }
