@@ -117,8 +117,24 @@ export function ensureMoto() {
   }
 }
 
+/**
+ * better-sqlite3 must be built for this Node. `npm start` on a machine with Electron rebuilds it for
+ * Electron's ABI; switch it back here rather than failing every test with NODE_MODULE_VERSION.
+ */
+export function ensureNativeModules() {
+  const probe = run(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"]);
+  if (probe.ok) return;
+  if (!/NODE_MODULE_VERSION|was compiled against a different Node/.test(probe.stderr)) {
+    throw new ProvisionError(`better-sqlite3 does not load: ${probe.stderr.trim().split('\n').slice(0, 3).join(' ')}. Run \`npm ci\`.`);
+  }
+  say('rebuilding better-sqlite3 for this Node (it was last built for Electron)');
+  const rebuilt = run('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit' });
+  if (!rebuilt.ok) throw new ProvisionError('npm rebuild better-sqlite3 failed; run it by hand and look at its output.');
+}
+
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['chromium', 'docker', 'registry', 'moto']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto']);
+  if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
     await ensureDocker();
