@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import { BERTH_LABEL, DEPLOYMENT_LABEL } from '../targets/docker/labels';
 import { withDockerTimeout } from './docker-timeout';
 import { errorText } from './runtime-log-follower';
+import { WakeableSleep } from './wakeable-sleep';
 
 const log = createLogger('monitor/docker-events');
 
@@ -46,7 +47,7 @@ export class DockerEventWatcher {
   private stopped = false;
   private stream: NodeJS.ReadableStream | undefined;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new WakeableSleep();
   private sinceNano: bigint;
 
   constructor(
@@ -66,7 +67,7 @@ export class DockerEventWatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     destroy(this.stream);
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
   }
 
@@ -101,7 +102,7 @@ export class DockerEventWatcher {
       } finally {
         this.stream = undefined;
       }
-      if (!this.stopped) await this.sleep(wait);
+      if (!this.stopped) await this.pause.sleep(wait);
     }
   }
 
@@ -150,16 +151,6 @@ export class DockerEventWatcher {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 }
 
 function destroy(stream: NodeJS.ReadableStream | undefined): void {

@@ -6,6 +6,7 @@ import { createLogger } from '../logger';
 import { withDockerTimeout } from './docker-timeout';
 import { sourceCode, streamCode } from '../store/log-lines';
 import type { Store } from '../store/store';
+import { WakeableSleep } from './wakeable-sleep';
 
 const log = createLogger('monitor/runtime-logs');
 
@@ -44,7 +45,7 @@ export class RuntimeLogFollower {
   /** Passes over the container's log (follow or catch-up) run one at a time. */
   private lock: Promise<void> = Promise.resolve();
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly pause = new WakeableSleep();
 
   constructor(
     private readonly docker: Dockerode,
@@ -67,14 +68,14 @@ export class RuntimeLogFollower {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abortCurrent();
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
     await this.lock;
   }
 
   /** Re-attach now (after a Docker reconnect or a restart) instead of waiting for the back-off. */
   nudge(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   /**
@@ -116,7 +117,7 @@ export class RuntimeLogFollower {
         log.debug(`runtime logs of ${this.deploymentId} unavailable; retrying`, errorText(error));
         wait = Math.min(this.maxRetryMs, wait * 2);
       }
-      await this.sleep(wait);
+      await this.pause.sleep(wait);
     }
     this.logs.flush();
   }
@@ -231,16 +232,6 @@ export class RuntimeLogFollower {
     if (this.current) destroy(this.current);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 }
 
 function destroy(stream: NodeJS.ReadableStream): void {
