@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { startServeProcess } from '../../test/support/berth-process';
 
 export interface BerthServer {
   readonly url: string;
@@ -15,40 +15,12 @@ export interface BerthServer {
   restart(options?: { hard?: boolean }): Promise<void>;
 }
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
-
-async function launch(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; browserUrl: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/berth.js'), 'serve', '--json'], {
-    env: { ...process.env, BERTH_DATA_DIR: dataDir, BERTH_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const info = await new Promise<{ url: string; browserUrl: string }>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`berth serve did not start within 60 s:\n${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const end = output.indexOf('}\n');
-      if (end !== -1) {
-        clearTimeout(timer);
-        resolve(JSON.parse(output.slice(0, end + 1)) as { url: string; browserUrl: string });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`berth serve exited with ${code}:\n${output}`)));
-  });
-  return { child, ...info };
-}
-
 /** Starts `berth serve` on a fresh data dir for one test file. */
 export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<BerthServer & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
-  let running = await launch(dataDir, env);
+  let running = await startServeProcess(dataDir, env);
   const token = new URL(running.browserUrl.replace('#token=', '?token=')).searchParams.get('token')!;
-  const stopChild = async (signal: NodeJS.Signals) => {
-    if (running.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.child.once('exit', resolve));
-    running.child.kill(signal);
-    await exited;
-  };
+  const stopChild = (signal: NodeJS.Signals) => running.stop(signal);
   const server = {
     get url() {
       return running.url;
@@ -70,7 +42,7 @@ export async function startBerth(env: NodeJS.ProcessEnv = {}): Promise<BerthServ
     },
     async restart(options: { hard?: boolean } = {}) {
       await stopChild(options.hard ? 'SIGKILL' : 'SIGTERM');
-      running = await launch(dataDir, env);
+      running = await startServeProcess(dataDir, env);
     },
     async stop() {
       await stopChild('SIGTERM');
