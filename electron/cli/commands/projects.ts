@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { TARGETS, type Project, type Target } from '../../../shared';
+import { TARGETS, type EcsSettings, type Project, type Target } from '../../../shared';
 import { clientFor } from '../client';
 import { printJson, printTable } from '../output';
 
@@ -15,6 +15,30 @@ function parseTarget(value: string): Target {
   return value as Target;
 }
 
+interface AddOptions {
+  name?: string;
+  target: Target;
+  port?: number;
+  hostPort?: number;
+  health: string;
+  region?: string;
+  profile?: string;
+  cluster?: string;
+  service?: string;
+  repository?: string;
+  registryHost?: string;
+  publicUrl?: string;
+  createService?: boolean;
+}
+
+/** The ECS block from the flags given; the engine validates it like any other input. */
+function ecsSettingsFrom(options: AddOptions): EcsSettings {
+  const { region, profile, cluster, service, repository, registryHost, publicUrl, createService } = options;
+  return Object.fromEntries(
+    Object.entries({ region, profile, cluster, service, repository, registryHost, publicUrl, createService }).filter(([, value]) => value !== undefined),
+  ) as EcsSettings;
+}
+
 export function registerProjectCommands(program: Command): void {
   const projects = program.command('projects').description('add, list and remove projects');
 
@@ -26,7 +50,15 @@ export function registerProjectCommands(program: Command): void {
     .option('--port <port>', 'the port the app listens on inside its container', parsePort)
     .option('--host-port <port>', 'a fixed port on 127.0.0.1 (default: a free one)', parsePort)
     .option('--health <path>', 'health check path', '/health')
-    .action(async (dir: string, options: { name?: string; target: Target; port?: number; hostPort?: number; health: string }, command: Command) => {
+    .option('--region <region>', 'ECS: AWS region')
+    .option('--profile <profile>', 'ECS: AWS profile name (Berth stores the name, never keys)')
+    .option('--cluster <cluster>', 'ECS: cluster name')
+    .option('--service <service>', 'ECS: service name')
+    .option('--repository <repository>', 'ECS: image repository name')
+    .option('--registry-host <host>', 'ECS: registry host to push to (default: the ECR registry)')
+    .option('--public-url <url>', 'ECS: the URL verify and health probes use')
+    .option('--create-service', 'ECS: create the service on the first deploy when it does not exist')
+    .action(async (dir: string, options: AddOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
       const sourceDir = resolve(dir);
       const project = await client.call('createProject', {
@@ -37,6 +69,7 @@ export function registerProjectCommands(program: Command): void {
           healthPath: options.health,
           ...(options.port !== undefined ? { port: options.port } : {}),
           ...(options.hostPort !== undefined ? { hostPort: options.hostPort } : {}),
+          ...(options.target === 'ecs' ? { ecs: ecsSettingsFrom(options) } : {}),
         },
       });
       if (global.json) printJson(project);

@@ -32,6 +32,19 @@ describe('berth CLI against a running `berth serve`', () => {
     expect(projects[0]).toMatchObject({ name: 'demo', slug: 'demo', sourceDir: projectDir, settings: { port: 3000 }, deployments: [] });
   });
 
+  it('adds an ECS project with its settings from flags, and rejects a bad public URL', () => {
+    const added = runBerth(
+      ['projects', 'add', projectDir, '--name', 'cloud', '--target', 'ecs', '--region', 'eu-west-1', '--cluster', 'main', '--service', 'web', '--public-url', 'https://web.example.com', '--json'],
+      dataDir,
+    );
+    expect(added.status).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ target: 'ecs', settings: { ecs: { region: 'eu-west-1', cluster: 'main', service: 'web', publicUrl: 'https://web.example.com' } } });
+    const bad = runBerth(['projects', 'add', projectDir, '--target', 'ecs', '--public-url', 'not a url'], dataDir);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/settings\.ecs\.publicUrl/);
+    runBerth(['projects', 'rm', 'cloud'], dataDir);
+  });
+
   it('prints a human table by default', () => {
     const listed = runBerth(['ls'], dataDir);
     expect(listed.status).toBe(0);
