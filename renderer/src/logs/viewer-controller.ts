@@ -142,6 +142,14 @@ export class ViewerController {
   }
 
   /** Publishes state at most once per frame. */
+  private emitNow(): void {
+    if (this.disposed) return;
+    if (this.emitFrame !== 0) cancelAnimationFrame(this.emitFrame);
+    this.emitFrame = 0;
+    this.state = this.snapshotState();
+    for (const listener of this.listeners) listener();
+  }
+
   private emit(): void {
     if (this.emitFrame !== 0 || this.disposed) return;
     this.emitFrame = requestAnimationFrame(() => {
@@ -481,6 +489,9 @@ export class ViewerController {
   changeSettings(change: Partial<Omit<ViewerSettings, 'follow'>>): void {
     this.settings = { ...this.settings, ...change };
     this.renderAll();
+    // The toolbar's checkboxes are controlled inputs: publish within the same event, or React
+    // puts the old value back until the next frame and the click looks lost.
+    this.emitNow();
   }
 
   /** Column count changed: lines cut to the old width need redrawing when wrap is off. */
