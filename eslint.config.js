@@ -88,12 +88,6 @@ export default tseslint.config(
     },
   },
   {
-    // The renderer's Vite config runs in Node.
-    files: ['renderer/vite.config.ts'],
-    languageOptions: { globals: { ...globals.node } },
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     // The engine and the CLI are plain Node: never Electron.
     files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts'],
     rules: {

@@ -14,7 +14,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 const rendererDir = defaultRendererDir();
 if (!rendererDir || !existsSync(rendererDir)) {
-  process.stderr.write('The renderer is not built: run `npx vite build --config renderer/vite.config.ts` first.\n');
+  process.stderr.write('The renderer is not built: run `npx vite build --config vite.renderer.config.ts` first.\n');
   process.exit(1);
 }
 

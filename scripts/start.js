@@ -76,7 +76,7 @@ function startDesktop(executable) {
 }
 
 function startBrowser() {
-  runOrExit('the renderer build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+  runOrExit('the renderer build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn']);
   // `berth serve` prints the URL to open (with the API token in its fragment).
   foreground(process.execPath, [join(root, 'bin/berth.js'), 'serve', ...serveArgs]);
 }

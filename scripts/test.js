@@ -44,7 +44,7 @@ step('typecheck node (engine, main, preload, cli, tests)', bin('tsc'), ['-p', 't
 step('typecheck web (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
 step('vitest (unit + integration)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], { BERTH_LOG_LEVEL: 'warn' });
 if (existsSync('electron.vite.config.ts')) step('desktop build (electron-vite)', bin('electron-vite'), ['build']);
-step('browser build (renderer)', bin('vite'), ['build', '--config', 'renderer/vite.config.ts']);
+step('browser build (renderer)', bin('vite'), ['build', '--config', 'vite.renderer.config.ts']);
 step('e2e (Playwright + Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json', BERTH_LOG_LEVEL: 'warn' });
 
 const vitest = readJson('test-results/vitest.json');
