@@ -13,7 +13,6 @@ import { createEcsTarget } from '../targets/ecs/ecs-target';
 import { Store } from '../store/store';
 import { configFromEnv, type EngineConfig } from './config';
 import { createDispatcher, type Dispatch } from './dispatcher';
-import { EngineError } from './engine-error';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
@@ -69,7 +68,7 @@ export class Engine implements EngineContext {
     this.hub = new LogHub(this.store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
     this.monitor = (options.monitor ?? createDockerAndEcsMonitor)(this);
-    this.controller = (options.controller ?? defaultController)(this);
+    this.controller = (options.controller ?? createDeploymentController)(this);
     this.dispatch = createDispatcher(createHandlers(this));
     this.retention = new RetentionJob(this.store, this.config.retentionIntervalMs);
   }
@@ -99,26 +98,3 @@ export class Engine implements EngineContext {
     this.store.close();
   }
 }
-
-let defaultController: (context: EngineContext) => DeploymentController = (context) => createDeploymentController(context);
-
-/** Lets the pipeline module register itself without the host importing every target. */
-export function setDefaultController(factory: (context: EngineContext) => DeploymentController): void {
-  defaultController = factory;
-}
-
-const notBuilt = (): never => {
-  throw new EngineError('UNSUPPORTED', 'Deploying is not available in this build of Berth.');
-};
-
-/** A controller that refuses to deploy: for hosts and tests that run without the pipeline. */
-export const unbuiltController: DeploymentController = {
-  deploy: async () => notBuilt(),
-  rollback: async () => notBuilt(),
-  pause: async () => notBuilt(),
-  resume: async () => notBuilt(),
-  stop: async () => notBuilt(),
-  stopDeployment: async () => notBuilt(),
-  recover: async () => undefined,
-  close: async () => undefined,
-};
