@@ -9,12 +9,12 @@ import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
 import { makeTempDir } from '../../support/temp-dir';
 import type { RunningServer } from '../../support/aws-emulator';
+import { finished, waitForRun } from '../../support/wait-for-run';
 
 export const ECS_APP = fileURLToPath(new URL('../../fixtures/ecs/app', import.meta.url));
 export const docker = new Dockerode();
 
-const FINISHED = new Set(['completed', 'failed', 'stopped']);
-export const finished = (run: RunDetail): boolean => FINISHED.has(run.status);
+export { finished };
 
 export interface EcsHarness {
   readonly engine: Engine;
@@ -47,25 +47,7 @@ export async function startEcsHarness(moto: RunningServer): Promise<EcsHarness> 
       projects.push(project);
       return project;
     },
-    waitForRun: (runId, done = finished, timeoutMs = 150_000) =>
-      new Promise<RunDetail>((resolve, reject) => {
-        const check = (): void => {
-          const run = engine.store.runs.getDetail(runId);
-          if (run && done(run)) {
-            off();
-            clearTimeout(timer);
-            resolve(run);
-          }
-        };
-        const off = engine.events.on('runUpdated', (run) => {
-          if (run.id === runId) check();
-        });
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`run ${runId} did not reach the expected state: ${JSON.stringify(engine.store.runs.getDetail(runId))}`));
-        }, timeoutMs);
-        check();
-      }),
+    waitForRun: (runId, done = finished, timeoutMs = 150_000) => waitForRun(engine, runId, done, timeoutMs),
     stepLines: (run, step) => {
       engine.logs.flush();
       return engine.store.logLines

@@ -10,6 +10,7 @@ import { projectSettingsSchema, type ProjectSettingsInput, type RunDetail } from
 import { Engine, type EngineOptions } from '../../../electron/engine/host/engine';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { makeTempDir } from '../../support/temp-dir';
+import { finished, waitForRun } from '../../support/wait-for-run';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/apps/', import.meta.url));
 export const fixtureDir = (name: string): string => `${FIXTURES}${name}`;
@@ -25,8 +26,7 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-const FINISHED = new Set(['completed', 'failed', 'stopped']);
-export const finished = (run: RunDetail): boolean => FINISHED.has(run.status);
+export { finished };
 
 export async function startTestEngine(options: EngineOptions & { dataDir?: string } = {}): Promise<TestEngine> {
   const temp = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : makeTempDir('berth-pipeline-');
@@ -45,27 +45,7 @@ export async function startTestEngine(options: EngineOptions & { dataDir?: strin
       projects.push(project);
       return project;
     },
-    waitForRun: (runId, done = finished, timeoutMs = 120_000) =>
-      new Promise<RunDetail>((resolve, reject) => {
-        const check = (): boolean => {
-          const run = engine.store.runs.getDetail(runId);
-          if (run && done(run)) {
-            off();
-            clearTimeout(timer);
-            resolve(run);
-            return true;
-          }
-          return false;
-        };
-        const off = engine.events.on('runUpdated', (run) => {
-          if (run.id === runId) check();
-        });
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`run ${runId} did not reach the expected state: ${JSON.stringify(engine.store.runs.getDetail(runId))}`));
-        }, timeoutMs);
-        check();
-      }),
+    waitForRun: (runId, done = finished, timeoutMs = 120_000) => waitForRun(engine, runId, done, timeoutMs),
     close: async () => {
       for (const project of projects) {
         for (const deployment of engine.store.deployments.listForProject(project.id)) {
