@@ -3,43 +3,15 @@
 // `xterm.write` of the same lines in the same page and run. Also the longest main-thread task while
 // 20,000 lines/s stream in, from PerformanceObserver longtask (which reports only tasks over 50 ms;
 // 0 means none was that long).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
-import { build } from 'vite';
+import { buildHarness } from './support/log-bench-harness';
 
 const TOTAL = Number(process.env['BENCH_RENDER_LINES'] ?? 100_000);
 const BATCH = 1000;
 const RATE = 20_000;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
-const repoRoot = new URL('..', import.meta.url).pathname;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** Bundles the page-side harness (renderer/src/logs/bench-harness.ts) into one script and its CSS. */
-export async function buildHarness(): Promise<{ script: string; css: string }> {
-  const outDir = mkdtempSync(join(tmpdir(), 'berth-render-bench-'));
-  try {
-    await build({
-      configFile: false,
-      root: repoRoot,
-      logLevel: 'error',
-      define: { 'process.env.NODE_ENV': '"production"' },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        minify: true,
-        cssCodeSplit: false,
-        lib: { entry: join(repoRoot, 'renderer/src/logs/bench-harness.ts'), formats: ['iife'], name: 'berthLogBenchBundle', fileName: () => 'harness.js' },
-      },
-    });
-    const files = readdirSync(outDir);
-    const css = files.filter((file) => file.endsWith('.css')).map((file) => readFileSync(join(outDir, file), 'utf8')).join('\n');
-    return { script: readFileSync(join(outDir, 'harness.js'), 'utf8'), css };
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
-  }
-}
 
 const harness = await buildHarness();
 const browser = await chromium.launch({

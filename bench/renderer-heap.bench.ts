@@ -2,41 +2,13 @@
 // streamed through the log viewer in Chromium. The viewer keeps a bounded window and a bounded
 // scrollback, so the heap must not grow with the stream. Baseline in the same run: a bare xterm.js
 // terminal with the same scrollback written the same lines. Target: at most 150 MB.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { build } from 'vite';
+import { buildHarness } from './support/log-bench-harness';
 
 const TOTAL = Number(process.env['BENCH_HEAP_LINES'] ?? 1_000_000);
 const BATCH = 2000;
-const repoRoot = new URL('..', import.meta.url).pathname;
 const MB = 1024 * 1024;
 
-/** Bundles the page-side harness (renderer/src/logs/bench-harness.ts) into one script and its CSS. */
-async function buildHarness(): Promise<{ script: string; css: string }> {
-  const outDir = mkdtempSync(join(tmpdir(), 'berth-heap-bench-'));
-  try {
-    await build({
-      configFile: false,
-      root: repoRoot,
-      logLevel: 'error',
-      define: { 'process.env.NODE_ENV': '"production"' },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        minify: true,
-        cssCodeSplit: false,
-        lib: { entry: join(repoRoot, 'renderer/src/logs/bench-harness.ts'), formats: ['iife'], name: 'berthLogBenchBundle', fileName: () => 'harness.js' },
-      },
-    });
-    const files = readdirSync(outDir);
-    const css = files.filter((file) => file.endsWith('.css')).map((file) => readFileSync(join(outDir, file), 'utf8')).join('\n');
-    return { script: readFileSync(join(outDir, 'harness.js'), 'utf8'), css };
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
-  }
-}
 
 /** The JS heap after GC, and the array-buffer backing stores (xterm's cell buffers live there) when reported. */
 async function heapAfterGc(page: Page): Promise<{ used: number; backing: number }> {
