@@ -1,36 +1,12 @@
 // Metrics charts in Chromium against a real `berth serve`, on 3 days of samples seeded in the database.
-import { rmSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { SAMPLES, seedThreeDays, type SeededMonitor } from './monitor-seed';
-import { expect, startBerth, test } from './support/berth';
+import { SAMPLES } from './monitor-seed';
+import { useSeededMonitor } from './support/seeded-monitor';
+import { expect, test } from './support/berth';
 
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
-
-let server: Awaited<ReturnType<typeof startBerth>>;
-let seeded: SeededMonitor;
-
-test.beforeAll(async () => {
-  seeded = seedThreeDays();
-  server = await startBerth({ BERTH_DATA_DIR: seeded.dataDir });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(seeded.dataDir, { recursive: true, force: true });
-});
-
-async function openMetrics(page: Page): Promise<void> {
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${seeded.projectId}'`);
-  await page.getByRole('tab', { name: 'Metrics' }).click();
-  await expect(page.getByTestId('metrics-panel')).toBeVisible();
-}
+const monitor = useSeededMonitor();
 
 test('the charts render 3 days of samples, downsampled to about one point per pixel, with markers', async ({ page }) => {
-  await openMetrics(page);
+  await monitor.openMetrics(page);
   await page.getByRole('button', { name: '3 d' }).click();
   await expect(page.getByRole('button', { name: '3 d' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator('.metrics-summary')).toContainText(`${SAMPLES.toLocaleString('en-US')} samples`);

@@ -1,36 +1,12 @@
 // Clicking a point on a metrics chart moves the log viewer to that moment (Chromium, real `berth serve`).
-import { rmSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { SAMPLES, seedThreeDays, type SeededMonitor } from './monitor-seed';
-import { expect, startBerth, test } from './support/berth';
+import { SAMPLES } from './monitor-seed';
+import { useSeededMonitor } from './support/seeded-monitor';
+import { expect, test } from './support/berth';
 
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
-
-let server: Awaited<ReturnType<typeof startBerth>>;
-let seeded: SeededMonitor;
-
-test.beforeAll(async () => {
-  seeded = seedThreeDays();
-  server = await startBerth({ BERTH_DATA_DIR: seeded.dataDir });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(seeded.dataDir, { recursive: true, force: true });
-});
-
-async function openMetrics(page: Page): Promise<void> {
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${seeded.projectId}'`);
-  await page.getByRole('tab', { name: 'Metrics' }).click();
-  await expect(page.getByTestId('metrics-panel')).toBeVisible();
-}
+const monitor = useSeededMonitor();
 
 test('clicking a point on the CPU chart moves the log viewer to that moment', async ({ page }) => {
-  await openMetrics(page);
+  await monitor.openMetrics(page);
   await page.getByRole('button', { name: '3 d' }).click();
   await expect(page.locator('.metrics-summary')).toContainText(`${SAMPLES.toLocaleString('en-US')} samples`);
   const plot = page.getByTestId('cpu-chart').locator('.recharts-cartesian-grid');
@@ -48,8 +24,8 @@ test('clicking a point on the CPU chart moves the log viewer to that moment', as
   const status = page.getByTestId('log-status');
   await expect(status).toContainText(/Showing line \d+ \(at /);
   const lineNo = Number(/Showing line (\d+)/.exec((await status.textContent()) ?? '')![1]);
-  const landedAt = seeded.lineTimes.get(lineNo)!;
-  const expected = seeded.from + (seeded.to - seeded.from) / 3;
+  const landedAt = monitor.seeded.lineTimes.get(lineNo)!;
+  const expected = monitor.seeded.from + (monitor.seeded.to - monitor.seeded.from) / 3;
   // One pixel is ~6 minutes over 3 days; lines are 10 minutes apart.
   expect(Math.abs(landedAt - expected)).toBeLessThan(60 * 60_000);
   await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: `runtime tick at ${new Date(landedAt).toISOString()}` })).toBeVisible();
