@@ -27,6 +27,39 @@ function readJson(file) {
   }
 }
 
+function firstLine(message) {
+  const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  const line = plain.split('\n').map((part) => part.trim()).find((part) => part.length > 0) ?? '';
+  return line.length > 140 ? `${line.slice(0, 140)}…` : line;
+}
+
+function vitestFailures(report) {
+  const lines = [];
+  for (const file of report?.testResults ?? []) {
+    const name = file.name.replace(`${process.cwd()}/`, '');
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failed) lines.push(`vitest ${name} › ${test.title}: ${firstLine(test.failureMessages?.[0])}`);
+    if (failed.length === 0 && file.status === 'failed') lines.push(`vitest ${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function e2eFailures(report) {
+  const lines = [];
+  const visit = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const error = test.results?.find((result) => result.error)?.error;
+        lines.push(`e2e ${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of report?.suites ?? []) visit(suite);
+  return lines;
+}
+
 process.stdout.write('=== provision: chromium, docker engine + base image, docker-registry, moto[server]\n');
 try {
   await provision([]);
@@ -52,6 +85,14 @@ const e2e = readJson('test-results/e2e.json');
 const passed = (vitest?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
 const failed = (vitest?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0);
 const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
+
+const failures = [...vitestFailures(vitest), ...e2eFailures(e2e)];
+if (failures.length > 0) {
+  // CI keeps only the tail of the output, so the names and first error lines of what failed go here.
+  process.stdout.write('\n=== failures\n');
+  for (const line of failures.slice(0, 12)) process.stdout.write(`${line}\n`);
+  if (failures.length > 12) process.stdout.write(`... and ${failures.length - 12} more (see above)\n`);
+}
 
 process.stdout.write('\n=== summary\n');
 for (const result of results) process.stdout.write(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name} (${result.seconds}s)\n`);
