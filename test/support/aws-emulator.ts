@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, writeFileSync, readFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeTempDir } from './temp-dir';
 
 export interface RunningServer {
@@ -109,14 +110,18 @@ export interface MotoOptions {
   readonly enforceAuth?: boolean;
 }
 
-/** `moto_server -H 127.0.0.1 -p <port>`; one endpoint serves every AWS service Berth uses. */
+/**
+ * `moto_server -H 127.0.0.1 -p <port>`, through test/support/moto_server.py (moto plus the agent's
+ * SubmitContainerStateChange, which moto lacks); one endpoint serves every AWS service Berth uses.
+ */
 export async function startMoto(options: MotoOptions = {}): Promise<RunningServer> {
   (await provisioner()).ensureMoto();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { MOTO_ECS_SERVICE_RUNNING: String(options.servicesRunning ?? 0) };
   if (options.enforceAuth) env['INITIAL_NO_AUTH_ACTION_COUNT'] = '0';
-  // `python3 -m moto.server` is `moto_server` without depending on where pip put its scripts.
-  return startProcess('moto_server', 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/', env);
+  // Run through python3, not the `moto_server` script, so it does not matter where pip put its scripts.
+  const launcher = fileURLToPath(new URL('./moto_server.py', import.meta.url));
+  return startProcess('moto_server', 'python3', [launcher, '-H', '127.0.0.1', '-p', String(port)], port, makeTempDir('berth-ecs-moto-'), '/moto-api/', env);
 }
 
 /** Debian's docker-registry with storage in a temp dir. dockerd pushes to 127.0.0.0/8 without TLS. */

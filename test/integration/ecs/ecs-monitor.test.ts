@@ -2,7 +2,7 @@
 // metrics into the metrics API, stopped tasks into [CRASH] lines. The engine and its HTTP API are real.
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, SubmitContainerStateChangeCommand } from '@aws-sdk/client-ecs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, LogLine, MetricSample, Project } from '../../../shared';
@@ -154,7 +154,7 @@ describe('ECS monitoring against moto_server', () => {
     ]);
   });
 
-  it('a task ECS stopped with an OutOfMemoryError reason becomes a [CRASH] line with oom=true and a crashed deployment', async () => {
+  it('a stopped task whose container exited 137 with an OutOfMemoryError reason becomes [CRASH] exit=137 oom=true and a crashed deployment', async () => {
     if (!monitor.isWatching(deployment.id)) monitor.watch(deployment.id);
     const taskDefinition = await aws.ecs.send(
       new RegisterTaskDefinitionCommand({ family: 'berth-ecs-monitor', containerDefinitions: [{ name: 'ecs-monitor', image: 'berth-test/busybox:1', memory: 128 }] }),
@@ -167,13 +167,22 @@ describe('ECS monitoring against moto_server', () => {
     await monitor.tick(deployment.id, { tasks: true });
     expect(host.engine.store.logLines.since(deployment.id, 0, 10_000).some((line) => line.text.startsWith('[CRASH]'))).toBe(false);
 
-    await aws.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason: 'OutOfMemoryError: Container killed due to memory usage' }));
+    await aws.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason: 'Essential container in task exited' }));
+    // What the ECS agent reports for an OOM kill (moto lacks the action; test/support/moto_server.py adds it).
+    await aws.ecs.send(
+      new SubmitContainerStateChangeCommand({
+        cluster: CLUSTER,
+        task: taskArn,
+        containerName: 'ecs-monitor',
+        status: 'STOPPED',
+        exitCode: 137,
+        reason: 'OutOfMemoryError: Container killed due to memory usage',
+      }),
+    );
     await monitor.tick(deployment.id, { tasks: true });
 
     const system = host.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.stream === 'system').map((line) => line.text);
-    // moto reports every container exit code as 0 (it runs no containers); a real ECS OOM kill reports 137,
-    // which the unit test of the same path covers.
-    expect(system).toContain('[CRASH] exit=0 oom=true');
+    expect(system).toContain('[CRASH] exit=137 oom=true');
     expect(system.some((text) => text.includes(`stopped task ${taskArn.split('/').pop()}`) && text.includes('OutOfMemoryError'))).toBe(true);
     const current = (await host.json<Deployment>(`/api/deployments/${deployment.id}`)).body;
     expect(current.status).toBe('crashed');
