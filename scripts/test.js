@@ -28,6 +28,7 @@ function readJson(file) {
 }
 
 function firstLine(message) {
+  // eslint-disable-next-line no-control-regex -- strips the colour codes the reporters put in messages
   const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
   const line = plain.split('\n').map((part) => part.trim()).find((part) => part.length > 0) ?? '';
   return line.length > 140 ? `${line.slice(0, 140)}…` : line;
