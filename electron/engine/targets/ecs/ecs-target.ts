@@ -1,9 +1,10 @@
 // The ECS target for the pipeline runner: auth → build → publish → setup → deploy → rollout → verify → done,
 // plus rollback to an earlier task definition and seed 003's stop (desired count 0).
 import type Dockerode from 'dockerode';
-import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
+import { STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
 import type { EngineContext } from '../../host/engine';
 import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
+import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
 import { buildImage } from '../docker/build';
 import { clientsForProject, MissingRegionError, type AwsClients } from './aws-clients';
@@ -35,7 +36,16 @@ export interface EcsTargetOptions {
   readonly rolloutPollIntervalMs?: number;
   readonly verifyIntervalMs?: number;
   readonly probeTimeoutMs?: number;
+  /** The deployment's releases, newest first (start-up reconcile). */
+  readonly releasesOf: (deploymentId: string) => readonly Release[];
+  /** Changes the deployment row and emits `deploymentUpdated` (start-up reconcile). */
+  readonly updateDeployment: (deploymentId: string, changes: DeploymentChanges) => void;
+  /** How long the start-up reconcile waits on AWS for one deployment (default 20 s). */
+  readonly reconcileTimeoutMs?: number;
 }
+
+/** Statuses a run leaves behind when Berth stops mid-run; a live service makes them `running`. */
+const INTERRUPTED_STATUSES: readonly Deployment['status'][] = ['deploying', 'paused'];
 
 const MANUAL_ROLLBACK_STEPS: readonly StepName[] = ['auth', 'rollback', 'rollout', 'verify', 'done'];
 
@@ -113,6 +123,79 @@ export class EcsTarget implements DeployTarget {
     } finally {
       clients?.destroy();
     }
+  }
+
+  /**
+   * Start-up reconcile: each ECS deployment row is made to agree with the service AWS runs. A failure
+   * for one deployment (credentials, network, a missing cluster) is written to its log and never
+   * stops the others: projects may use different accounts and regions.
+   */
+  async reconcile(deployments: readonly Deployment[], system: (deploymentId: string, text: string) => void): Promise<void> {
+    for (const deployment of deployments) {
+      if (deployment.status === 'stopped') continue;
+      if (deployment.status === 'pending' && !deployment.currentReleaseId) continue;
+      const write = (text: string): void => system(deployment.id, text);
+      try {
+        await this.reconcileOne(deployment, write);
+      } catch (error) {
+        write(`[RECONCILE] could not check the ECS service: ${error instanceof StepFailure ? error.likelyCause : errorMessage(error)}`);
+      }
+    }
+  }
+
+  private async reconcileOne(deployment: Deployment, system: (text: string) => void): Promise<void> {
+    const project = this.options.projectFor(deployment.projectId);
+    if (!project) return;
+    const settings = resolveEcsSettings(project);
+    const output = { stdout: (text: string) => (system(text), 0), stderr: (text: string) => (system(text), 0), system: (text: string) => (system(text), 0) };
+    const timeoutMs = this.options.reconcileTimeoutMs ?? 20_000;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let clients: AwsClients | undefined;
+    let service: Awaited<ReturnType<typeof describeService>>;
+    try {
+      clients = this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+      // The SDK has no request timeout of its own; start-up must not hang on an AWS that never answers.
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(new Error(`AWS did not answer within ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+      });
+      const described = describeService({ clients, settings, output, signal: abort.signal });
+      described.catch(() => undefined); // settles after a timeout, when nobody is waiting for it
+      service = await Promise.race([described, timedOut]);
+    } finally {
+      clearTimeout(timer);
+      clients?.destroy();
+    }
+
+    const name = settings.service;
+    if (!service || !service.desiredCount) {
+      system(`[RECONCILE] ECS service ${name} ${service ? 'is scaled to 0' : 'no longer exists'} in cluster ${settings.cluster}`);
+      this.options.updateDeployment(deployment.id, { status: 'stopped', taskArn: null, health: 'unknown' });
+      return;
+    }
+
+    const changes: DeploymentChanges = INTERRUPTED_STATUSES.includes(deployment.status) ? { status: 'running' } : {};
+    const releases = this.options.releasesOf(deployment.id);
+    const current = releases.find((release) => release.id === deployment.currentReleaseId);
+    const running = service.taskDefinition ?? null;
+    if (running !== null && running !== current?.taskDefinitionArn) {
+      // Newest first: when two releases share a task definition, the later one is what was last put live.
+      const match = releases.find((release) => release.taskDefinitionArn === running);
+      if (match) {
+        changes.currentReleaseId = match.id;
+        changes.imageRef = match.imageRef;
+        system(`[RECONCILE] ECS service ${name} runs ${running}, release ${match.id}; Berth now shows it as current`);
+      } else {
+        system(
+          `[RECONCILE] ECS service ${name} runs ${running}, a task definition Berth did not deploy (changed outside Berth, or by a run that was interrupted); ` +
+            `release ${current?.id ?? '(none)'} expects ${current?.taskDefinitionArn ?? 'no task definition'}. Redeploy or roll back from Berth to put a known release live.`,
+        );
+      }
+    }
+    if (Object.keys(changes).length > 0) this.options.updateDeployment(deployment.id, changes);
   }
 
   private clientsFor(project: ProjectRecord, context: StepContext): AwsClients {
@@ -226,5 +309,10 @@ export function createEcsTarget(engine: EngineContext): EcsTarget {
     docker: engine.docker,
     awsEndpoint: engine.config.awsEndpoint,
     projectFor: (projectId) => engine.store.projects.get(projectId),
+    releasesOf: (deploymentId) => engine.store.releases.listForDeployment(deploymentId),
+    updateDeployment: (deploymentId, changes) => {
+      const updated = engine.store.deployments.update(deploymentId, changes);
+      if (updated) engine.events.emit('deploymentUpdated', updated);
+    },
   });
 }
