@@ -175,6 +175,8 @@ test('"Jump to first error" lands on the first error of the failed step, marked 
   await expect(page.getByTestId('log-status')).toContainText(`Showing line ${lineNo} (likely root cause)`);
   await expect(terminalRow(page, ROOT_CAUSE)).toBeVisible();
   await expect(page.locator('.log-terminal .log-root-cause')).toHaveText('likely root cause');
+  // The overview ruler beside the scrollbar appears once there are error marks to show.
+  await expect(page.locator('.log-terminal .xterm-decoration-overview-ruler')).toBeAttached();
   // The earlier error in the (successful) detect step is not where it lands.
   expect(main.lineNoOf('ERROR: optional cache manifest missing (ignored)')).toBeLessThan(lineNo);
   // Next error goes on to the cascade, across the run.

@@ -61,6 +61,7 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
       }
     }
     setInvalid(null);
+    terminal.showRuler();
     const found = direction === 1 ? terminal.search.findNext(query, { ...options, incremental }) : terminal.search.findPrevious(query, options);
     if (!found) setCount({ index: -1, total: 0 });
   };

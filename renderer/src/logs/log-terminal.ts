@@ -63,6 +63,7 @@ export class LogTerminal {
   private firstSequence = 0;
   private readonly sequenceByLineNo = new Map<number, number>();
   private decorations: IDecoration[] = [];
+  private rulerShown = false;
   /** Log lines handed to xterm so far (benchmarks read it). */
   linesWritten = 0;
 
@@ -89,7 +90,6 @@ export class LogTerminal {
         brightBlue: '#8bb9ff',
         selectionBackground: '#3a4a6b',
       },
-      overviewRuler: { width: 10 },
       linkHandler: { activate: (_event, uri) => openLink(uri), allowNonHttpProtocols: false },
     });
     for (const code of SWALLOWED_OSC) this.disposables.push(this.terminal.parser.registerOscHandler(code, () => true));
@@ -261,8 +261,21 @@ export class LogTerminal {
     this.terminal.scrollToLine(Math.max(0, row - 3));
   }
 
+  /**
+   * Turns on the overview ruler (error and search marks beside the scrollbar). It starts off because,
+   * once there, xterm reads the screen's height on every render, which forces a layout per frame under
+   * the DOM renderer: about a third of the viewer's throughput while lines stream in.
+   */
+  showRuler(): void {
+    if (this.rulerShown || this.disposed) return;
+    this.rulerShown = true;
+    this.terminal.options.overviewRuler = { width: 10 };
+    this.fitToHost();
+  }
+
   /** Highlights a row: a full-width decoration, optionally with a label at its right end. */
   decorate(row: number, style: { readonly background?: string; readonly ruler: string; readonly label?: string; readonly className?: string }): void {
+    this.showRuler();
     const buffer = this.terminal.buffer.active;
     const marker = this.terminal.registerMarker(row - (buffer.baseY + buffer.cursorY));
     if (!marker) return;
