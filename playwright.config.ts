@@ -7,6 +7,8 @@ export default defineConfig({
   // Playwright empties its outputDir at start; keep it apart from the run summaries in test-results/.
   outputDir: 'test-results/e2e-artifacts',
   testMatch: '**/*.spec.ts',
+  // The Docker engine must answer (an integration test restarts it; this brings it back if that went wrong).
+  globalSetup: './test/support/integration-setup.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,

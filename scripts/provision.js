@@ -3,7 +3,7 @@
 // the busybox base image, docker-registry, and moto[server]. Fails naming whatever it could not provide.
 // Usage: node scripts/provision.js [chromium] [docker] [registry] [moto]   (no argument: all)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,7 +68,8 @@ export async function ensureDocker() {
     if (dockerAnswers()) return;
     await sleep(500);
   }
-  throw new ProvisionError(`dockerd did not answer within 60 s. See ${logFile}.`);
+  const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+  throw new ProvisionError(`dockerd did not answer within 60 s. The end of ${logFile}:\n${tail}`);
 }
 
 /** A base image made from Debian's busybox-static: there is no registry to pull from. */

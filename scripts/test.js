@@ -96,6 +96,8 @@ if (failures.length > 0) {
 }
 
 process.stdout.write('\n=== summary\n');
+const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 });
+process.stdout.write(`docker engine at the end: ${docker.status === 0 ? `answers (${docker.stdout.trim()})` : `NOT answering (${(docker.stderr || String(docker.error ?? '')).trim().split('\n')[0]})`}\n`);
 for (const result of results) process.stdout.write(`${result.ok ? 'ok    ' : 'FAILED'} ${result.name} (${result.seconds}s)\n`);
 process.stdout.write(`vitest: ${vitest?.numPassedTests ?? 0} passed, ${vitest?.numFailedTests ?? 0} failed; e2e: ${e2e?.stats?.expected ?? 0} passed, ${e2e?.stats?.unexpected ?? 0} failed\n`);
 

@@ -3,18 +3,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startMonitorHarness, waitFor, type MonitorHarness } from './monitor-fixture';
 
 // Restarts the shared dockerd (DESIGN §8 fault test): keep it short, other tests may hiccup meanwhile.
-async function restartDockerEngine(): Promise<void> {
-  spawnSync('pkill', ['-x', 'dockerd']);
-  await waitFor('dockerd to exit', () => spawnSync('pgrep', ['-x', 'dockerd']).status !== 0, 60_000);
+async function provisionDocker(): Promise<void> {
   // @ts-expect-error plain JS module without types
   const { provision } = (await import('../../../scripts/provision.js')) as { provision: (parts: string[]) => Promise<void> };
   await provision(['docker']);
+}
+
+async function restartDockerEngine(): Promise<void> {
+  spawnSync('pkill', ['-x', 'dockerd']);
+  await waitFor('dockerd to exit', () => spawnSync('pgrep', ['-x', 'dockerd']).status !== 0, 60_000);
+  await provisionDocker();
 }
 
 describe('monitoring across a Docker engine restart', () => {
   let harness: MonitorHarness | undefined;
   afterAll(async () => {
     await harness?.close();
+    // Whatever happened above, leave a running engine for the tests that follow.
+    await provisionDocker();
   });
 
   it('records the crash of a container that died during the restart, and the log follower resumes without duplicates', async () => {
