@@ -55,21 +55,51 @@ function dockerAnswers() {
   return run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 }).ok;
 }
 
-export async function ensureDocker() {
-  if (!has('dockerd') || !existsSync('/usr/bin/docker')) aptInstall(['docker.io'], 'the Docker engine (docker.io)');
-  if (dockerAnswers()) return;
-  mkdirSync(LOG_DIR, { recursive: true });
-  const logFile = join(LOG_DIR, 'dockerd.log');
-  say(`starting dockerd (log: ${logFile})`);
+function dockerdRunning() {
+  return run('pgrep', ['-x', 'dockerd']).ok;
+}
+
+function logTail(file, lines = 6) {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Starts dockerd once; resolves true when it answers, false when it exited first. */
+async function startDockerd(logFile, timeoutMs) {
   const log = openSync(logFile, 'a');
   const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
-  for (let waited = 0; waited < 60_000; waited += 500) {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let waited = 0; waited < timeoutMs; waited += 500) {
+    if (dockerAnswers()) return true;
+    if (exited) return false;
+    await sleep(500);
+  }
+  return dockerAnswers();
+}
+
+export async function ensureDocker() {
+  if (!has('dockerd') || !existsSync('/usr/bin/docker')) aptInstall(['docker.io'], 'the Docker engine (docker.io)');
+  if (dockerAnswers()) return;
+  // A dockerd that is still starting or shutting down (after a restart test) holds the pid file: wait for it.
+  for (let waited = 0; waited < 30_000 && dockerdRunning(); waited += 500) {
     if (dockerAnswers()) return;
     await sleep(500);
   }
-  const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
-  throw new ProvisionError(`dockerd did not answer within 60 s. The end of ${logFile}:\n${tail}`);
+  if (dockerdRunning()) run('pkill', ['-9', '-x', 'dockerd']);
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = join(LOG_DIR, 'dockerd.log');
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    say(`starting dockerd (attempt ${attempt}; log: ${logFile})`);
+    if (await startDockerd(logFile, 90_000)) return;
+    // A stale pid file from an engine that did not shut down cleanly stops the next one from starting.
+    if (!dockerdRunning()) rmSync('/var/run/docker.pid', { force: true });
+  }
+  throw new ProvisionError(`dockerd did not start (two attempts, 90 s each). The end of ${logFile}:\n${logTail(logFile)}`);
 }
 
 /** A base image made from Debian's busybox-static: there is no registry to pull from. */
