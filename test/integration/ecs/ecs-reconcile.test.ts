@@ -108,8 +108,12 @@ describe('ECS start-up reconcile against moto_server', () => {
     const [arn] = await taskDefinitions(1);
     await createService('reconcile-deleted', arn!);
     const { deployment } = seed(engine, 'reconcile-deleted', { region: 'us-east-1', cluster: CLUSTER, service: 'reconcile-deleted' }, [arn!]);
+    // A first deploy that failed before any release: its service never existed, and it stays failed.
+    const { deployment: neverReleased } = seed(engine, 'reconcile-first-failed', { region: 'us-east-1', cluster: CLUSTER, service: 'reconcile-first-failed' }, [], { status: 'failed' });
 
     await restartBerth(() => aws.ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'reconcile-deleted', force: true })));
+    expect(engine.store.deployments.get(neverReleased.id)).toMatchObject({ status: 'failed' });
+    expect(systemLines(engine, neverReleased.id)).toEqual([]);
 
     expect(engine.store.deployments.get(deployment.id)).toMatchObject({ status: 'stopped', taskArn: null, health: 'unknown', currentReleaseId: deployment.currentReleaseId });
     expect(systemLines(engine, deployment.id)).toContain(`[RECONCILE] ECS service reconcile-deleted no longer exists in cluster ${CLUSTER}`);

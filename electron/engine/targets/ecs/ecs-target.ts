@@ -131,16 +131,19 @@ export class EcsTarget implements DeployTarget {
    * stops the others: projects may use different accounts and regions.
    */
   async reconcile(deployments: readonly Deployment[], system: (deploymentId: string, text: string) => void): Promise<void> {
-    for (const deployment of deployments) {
-      if (deployment.status === 'stopped') continue;
-      if (deployment.status === 'pending' && !deployment.currentReleaseId) continue;
-      const write = (text: string): void => system(deployment.id, text);
-      try {
-        await this.reconcileOne(deployment, write);
-      } catch (error) {
-        write(`[RECONCILE] could not check the ECS service: ${error instanceof StepFailure ? error.likelyCause : errorMessage(error)}`);
-      }
-    }
+    // Without a release, Berth never recorded anything running there (a first deploy that failed).
+    const checked = deployments.filter((deployment) => deployment.status !== 'stopped' && deployment.currentReleaseId);
+    // All at once: start-up waits for this, and each check may take the whole time limit when AWS is unreachable.
+    await Promise.all(
+      checked.map(async (deployment) => {
+        const write = (text: string): void => system(deployment.id, text);
+        try {
+          await this.reconcileOne(deployment, write);
+        } catch (error) {
+          write(`[RECONCILE] could not check the ECS service: ${error instanceof StepFailure ? error.likelyCause : errorMessage(error)}`);
+        }
+      }),
+    );
   }
 
   private async reconcileOne(deployment: Deployment, system: (text: string) => void): Promise<void> {
