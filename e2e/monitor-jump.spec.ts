@@ -9,15 +9,21 @@ test('clicking a point on the CPU chart moves the log viewer to that moment', as
   await monitor.openMetrics(page);
   await page.getByRole('button', { name: '3 d' }).click();
   await expect(page.locator('.metrics-summary')).toContainText(`${SAMPLES.toLocaleString('en-US')} samples`);
-  const plot = page.getByTestId('cpu-chart').locator('.recharts-cartesian-grid');
-  const box = (await plot.boundingBox())!;
-  // A third of the way along the time axis.
-  // Hover until the tooltip shows (the chart may still be settling), then click that point.
-  await expect(async () => {
-    await page.mouse.move(box.x + box.width / 3 - 5, box.y + box.height / 2);
-    await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
-    await expect(page.getByTestId('cpu-chart').locator('.recharts-tooltip-wrapper')).toBeVisible({ timeout: 1000 });
-  }).toPass();
+  const chart = page.getByTestId('cpu-chart');
+  const box = (await chart.locator('.chart-plot-area').boundingBox())!;
+  // A third of the way along the time axis: hovering shows the cursor and the tooltip for that moment.
+  const tooltip = chart.getByRole('tooltip');
+  await expect(tooltip).toHaveCount(0);
+  await page.mouse.move(box.x + box.width / 3 - 5, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip).toHaveClass(/chart-tooltip/);
+  await expect(tooltip).toContainText(/CPU: \d+\.\d %/);
+  await expect(chart.locator('.chart-cursor line')).toHaveCount(1);
+  // The tooltip names the sample nearest the pointer (one pixel is ~4 minutes over 3 days).
+  const hoveredAt = Number(await tooltip.getAttribute('data-t'));
+  const third = monitor.seeded.from + (monitor.seeded.to - monitor.seeded.from) / 3;
+  expect(Math.abs(hoveredAt - third)).toBeLessThan(30 * 60_000);
   await page.mouse.click(box.x + box.width / 3, box.y + box.height / 2);
 
   await expect(page.getByTestId('log-viewer')).toBeVisible();
@@ -25,8 +31,34 @@ test('clicking a point on the CPU chart moves the log viewer to that moment', as
   await expect(status).toContainText(/Showing line \d+ \(at /);
   const lineNo = Number(/Showing line (\d+)/.exec((await status.textContent()) ?? '')![1]);
   const landedAt = monitor.seeded.lineTimes.get(lineNo)!;
-  const expected = monitor.seeded.from + (monitor.seeded.to - monitor.seeded.from) / 3;
-  // One pixel is ~6 minutes over 3 days; lines are 10 minutes apart.
-  expect(Math.abs(landedAt - expected)).toBeLessThan(60 * 60_000);
+  // Lines are 10 minutes apart.
+  expect(Math.abs(landedAt - third)).toBeLessThan(60 * 60_000);
   await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: `runtime tick at ${new Date(landedAt).toISOString()}` })).toBeVisible();
+});
+
+test('the CPU chart works from the keyboard: arrows move the tooltip, Enter moves the log viewer', async ({ page }) => {
+  await monitor.openMetrics(page);
+  await page.getByRole('button', { name: '3 d' }).click();
+  await expect(page.locator('.metrics-summary')).toContainText(`${SAMPLES.toLocaleString('en-US')} samples`);
+  const chart = page.getByTestId('cpu-chart');
+  const plot = chart.getByRole('application', { name: /^CPU/ });
+  await plot.focus();
+  const tooltip = chart.getByRole('tooltip');
+  // End: the latest sample; ← then steps back one sample at a time.
+  await page.keyboard.press('End');
+  await expect(tooltip).toBeVisible();
+  const latest = Number(await tooltip.getAttribute('data-t'));
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(tooltip).not.toHaveAttribute('data-t', String(latest));
+  const chosen = Number(await tooltip.getAttribute('data-t'));
+  expect(chosen).toBeLessThan(latest);
+  expect(latest - chosen).toBeLessThan(20 * 60_000);
+  await page.keyboard.press('Enter');
+
+  const status = page.getByTestId('log-status');
+  await expect(status).toContainText(/Showing line \d+ \(at /);
+  const lineNo = Number(/Showing line (\d+)/.exec((await status.textContent()) ?? '')![1]);
+  // Lines are 10 minutes apart.
+  expect(Math.abs(monitor.seeded.lineTimes.get(lineNo)! - chosen)).toBeLessThan(10 * 60_000);
 });

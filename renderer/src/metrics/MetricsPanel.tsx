@@ -1,9 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ComposedChart, Bar, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Bar, Line, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
 import { bucketProbes, formatMoment, formatTick, markersFrom, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import { TimeSeriesChart, type ChartSeries } from './TimeSeriesChart';
 import './metrics.css';
 
 export interface MetricsPanelProps {
@@ -24,7 +25,19 @@ interface PanelData {
 
 const CHART_HEIGHT = 180;
 const REFRESH_MS = 30_000;
-const COLORS = { cpu: '#58a6ff', memory: '#a371f7', limit: '#6e7681', latency: '#3fb950', failure: '#f85149', deploy: '#58a6ff', crash: '#f85149', spell: '#d29922' };
+const COLORS = { cpu: '#58a6ff', memory: '#a371f7', limit: '#6e7681', latency: '#3fb950', failure: '#f85149', spell: '#d29922' };
+/** Marker lines carry their label only where there is room: ranges up to 6 h. */
+const MARKER_LABELS_UP_TO_MS = 6 * 3_600_000;
+// Module constants, so the charts' memoised drawing keeps them across renders.
+const CPU_SERIES: readonly ChartSeries<MetricPoint>[] = [{ key: 'cpuPct', name: 'CPU', color: COLORS.cpu, width: 1.5 }];
+// The limit first, so the usage line is drawn over it.
+const MEMORY_SERIES: readonly ChartSeries<MetricPoint>[] = [
+  { key: 'memLimitMb', name: 'Limit', color: COLORS.limit, dashed: true, step: true },
+  { key: 'memUsedMb', name: 'Used', color: COLORS.memory, width: 1.5 },
+];
+const formatPercent = (value: number) => `${value.toFixed(1)} %`;
+const formatMegabytes = (value: number) => `${value.toFixed(1)} MB`;
+const CHART_KEYS_HINT = 'Arrow keys move between samples; Enter shows the logs at that moment.';
 
 /** CPU, memory and health-probe charts over 1 h – 3 d, with deploy, crash and unhealthy markers. */
 export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) {
@@ -118,36 +131,29 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   // Chart elements are memoised: re-renders of the panel (timing, the probe chart arriving) leave them alone.
   const usageCharts = useMemo(() => {
     if (!data || width === 0 || data.points.length === 0) return null;
-    const onClick = pointClick(data.points, jumpTarget);
-    const xAxis = timeAxis(data, width, rangeMs);
+    const onPick = (t: number) => jumpTarget.current(new Date(t).toISOString());
+    const bothCharts = {
+      width,
+      height: CHART_HEIGHT,
+      from: data.from,
+      to: data.to,
+      points: data.points,
+      xTicks: timeTicks(data.from, data.to, width),
+      formatX: (t: number) => formatTick(t, rangeMs),
+      markers: data.markers,
+      labelMarkers: rangeMs <= MARKER_LABELS_UP_TO_MS,
+      spells: data.spells,
+      onPick,
+    };
     return (
       <>
         <ChartTitle title="CPU" hint="% of one core" />
-        <div className="metrics-chart-box" data-testid="cpu-chart">
-          <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={onClick} className="metrics-chart">
-            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-            {xAxis}
-            <YAxis stroke="#8b949e" width={48} unit="%" />
-            <Tooltip labelFormatter={(t) => formatMoment(Number(t))} formatter={(value) => [`${Number(value).toFixed(1)} %`, 'CPU']} contentStyle={TOOLTIP_STYLE} />
-            {overlays(data, rangeMs)}
-            <Line type="linear" dataKey="cpuPct" name="CPU" stroke={COLORS.cpu} dot={false} isAnimationActive={false} strokeWidth={1.5} />
-          </LineChart>
+        <div className="metrics-chart-box metrics-chart" data-testid="cpu-chart">
+          <TimeSeriesChart {...bothCharts} series={CPU_SERIES} unit="%" valueFormat={formatPercent} label={`CPU, % of one core. ${CHART_KEYS_HINT}`} />
         </div>
         <ChartTitle title="Memory" hint="MB used, and the limit" />
-        <div className="metrics-chart-box" data-testid="memory-chart">
-          <LineChart width={width} height={CHART_HEIGHT} data={data.points} onClick={onClick} className="metrics-chart">
-            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-            {xAxis}
-            <YAxis stroke="#8b949e" width={48} />
-            <Tooltip
-              labelFormatter={(t) => formatMoment(Number(t))}
-              formatter={(value, name) => [`${Number(value).toFixed(1)} MB`, name === 'memLimitMb' ? 'Limit' : 'Used']}
-              contentStyle={TOOLTIP_STYLE}
-            />
-            {overlays(data, rangeMs)}
-            <Line type="stepAfter" dataKey="memLimitMb" stroke={COLORS.limit} strokeDasharray="4 4" dot={false} isAnimationActive={false} />
-            <Line type="linear" dataKey="memUsedMb" stroke={COLORS.memory} dot={false} isAnimationActive={false} strokeWidth={1.5} />
-          </LineChart>
+        <div className="metrics-chart-box metrics-chart" data-testid="memory-chart">
+          <TimeSeriesChart {...bothCharts} series={MEMORY_SERIES} unit="" valueFormat={formatMegabytes} label={`Memory, MB used and the limit. ${CHART_KEYS_HINT}`} />
         </div>
       </>
     );
@@ -245,23 +251,6 @@ function savedRange(): RangeKey {
 }
 
 const TOOLTIP_STYLE = { background: '#161b22', border: '1px solid #2a313c', color: '#e6edf3' };
-
-function overlays(data: PanelData, rangeMs: number) {
-  return [
-    ...data.spells.map((spell) => <ReferenceArea key={`spell-${spell.from}`} x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} ifOverflow="hidden" />),
-    ...data.markers.map((marker) => (
-      <ReferenceLine
-        key={`${marker.kind}-${marker.t}`}
-        x={marker.t}
-        stroke={marker.kind === 'crash' ? COLORS.crash : COLORS.deploy}
-        strokeDasharray={marker.kind === 'deploy' ? '2 3' : undefined}
-        ifOverflow="hidden"
-        label={rangeMs <= 6 * 3_600_000 ? { value: marker.label, position: 'insideTopLeft', fill: marker.kind === 'crash' ? COLORS.crash : COLORS.deploy, fontSize: 10 } : undefined}
-        className={`marker-${marker.kind}`}
-      />
-    )),
-  ];
-}
 
 function ChartTitle({ title, hint }: { title: string; hint: string }) {
   return (
