@@ -479,11 +479,9 @@ export class DockerTarget implements DeployTarget {
       const condition = await containerCondition(this.docker, tracked.Id);
       if (condition.status === 'running') {
         if (['deploying', 'paused', 'failed', 'crashed', 'stopped', 'pending'].includes(deployment.status) && deployment.currentReleaseId) changes.status = 'running';
-      } else if (['running', 'degraded', 'unreachable', 'deploying', 'paused'].includes(deployment.status)) {
-        changes.status = 'crashed';
-        changes.lastExitCode = condition.exitCode;
-        system(`[RECONCILE] container ${tracked.Id.slice(0, 12)} is ${condition.status} (exit ${condition.exitCode ?? '-'})`);
       }
+      // A tracked container that died while Berth was down is the monitor's to report: its start-up
+      // reconcile writes the one [CRASH] line (exit code, OOM, last lines) and sends the notification.
     } else if (['running', 'degraded', 'unreachable', 'deploying', 'paused', 'crashed'].includes(deployment.status)) {
       changes.status = deployment.status === 'crashed' ? 'crashed' : 'stopped';
     }
