@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { RE2JS } from 're2js';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
 import { EngineError } from '../host/engine-error';
 import { isoTime } from '../store/log-lines';
@@ -26,12 +27,26 @@ interface HitRow {
   text: string;
 }
 
-function compile(options: SearchOptions): RegExp {
+interface LineMatcher {
+  test(text: string): boolean;
+}
+
+/**
+ * Literal queries use V8's RegExp on the escaped text (no backtracking possible). User regexes run on
+ * RE2 (re2js), which matches in linear time: a pattern like `(a+)+$` sent to the API cannot stall the
+ * engine, whose one thread also stores every incoming log line.
+ */
+function compile(options: SearchOptions): LineMatcher {
+  if (!options.regex) return new RegExp(escapeRegExp(options.query), options.caseSensitive ? '' : 'i');
   try {
-    const source = options.regex ? options.query : escapeRegExp(options.query);
-    return new RegExp(source, options.caseSensitive ? '' : 'i');
+    return RE2JS.compile(options.query, options.caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
   } catch (error) {
-    throw new EngineError('VALIDATION_FAILED', `q: not a valid regular expression (${(error as Error).message}).`, 'q');
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+    throw new EngineError(
+      'VALIDATION_FAILED',
+      `q: not a regular expression full-history search can run (${reason}). It uses RE2 syntax, which has no look-arounds or back-references.`,
+      'q',
+    );
   }
 }
 
