@@ -2,6 +2,7 @@
 // zod output schema. Electron IPC, the HTTP API and the renderer's client are all derived from it.
 import { z } from 'zod';
 import {
+  awsCredentialsInputSchema,
   deploymentSchema,
   engineStatusSchema,
   healthProbeSchema,
@@ -21,7 +22,12 @@ import {
 import type { LogSubscriptionHandlers, Unsubscribe } from './api';
 import type { Result } from './result';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Methods whose input (other than path parameters) travels as a JSON body, not a query string. */
+export function requestHasBody(method: HttpMethod): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH';
+}
 
 export interface RequestDefinition {
   readonly method: HttpMethod;
@@ -100,6 +106,21 @@ export const requests = {
     output: projectSchema,
   },
   deleteProject: { method: 'DELETE', path: '/api/projects/:id', summary: 'Remove a project and stop its deployments', input: byId, output: z.object({ deleted: z.boolean() }) },
+
+  setAwsCredentials: {
+    method: 'PUT',
+    path: '/api/projects/:id/aws-credentials',
+    summary: 'Store AWS keys for a project, sealed by the OS keychain (desktop app only; headless Berth refuses them). Returns a hint, never the secret.',
+    input: awsCredentialsInputSchema.extend({ id: idSchema }),
+    output: z.object({ stored: z.literal(true), accessKeyIdHint: z.string() }),
+  },
+  clearAwsCredentials: {
+    method: 'DELETE',
+    path: '/api/projects/:id/aws-credentials',
+    summary: "Forget a project's stored AWS keys; ECS goes back to the profile or the default credential chain",
+    input: byId,
+    output: z.object({ stored: z.literal(false) }),
+  },
 
   deploy: { method: 'POST', path: '/api/projects/:id/deploy', summary: 'Deploy (or redeploy) a project', input: byId, output: deployResultSchema },
   rollback: {

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'UNSUPPORTED',
   'DOCKER_ENGINE_UNREACHABLE',
   'AWS_NOT_CONFIGURED',
+  /** This Berth has no OS keychain to seal a secret with (headless, or Linux's plain-text backend). */
+  'SECRETS_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -40,6 +42,7 @@ export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
   UNSUPPORTED: 422,
   DOCKER_ENGINE_UNREACHABLE: 503,
   AWS_NOT_CONFIGURED: 422,
+  SECRETS_UNAVAILABLE: 422,
   INTERNAL: 500,
 };
 

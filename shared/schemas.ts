@@ -130,6 +130,28 @@ export const projectPatchSchema = z
   .strict();
 export type ProjectPatch = z.input<typeof projectPatchSchema>;
 
+/**
+ * AWS keys for one project (issue 6). The desktop app seals them with the OS keychain (Electron
+ * safeStorage); headless Berth refuses them. They are never echoed: reads show only the hint.
+ */
+export const awsCredentialsInputSchema = z
+  .object({
+    accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be an AWS access key id: 16 to 128 capital letters and digits (AKIA…)'),
+    secretAccessKey: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+    sessionToken: z.string().min(1, 'must not be empty when given').max(4096, 'must be at most 4096 characters').optional(),
+  })
+  .strict();
+export type AwsCredentialsInput = z.infer<typeof awsCredentialsInputSchema>;
+
+/** What a read shows of stored keys: enough to recognise them, never enough to use them. */
+export const awsCredentialsViewSchema = z.object({ accessKeyIdHint: z.string() });
+export type AwsCredentialsView = z.infer<typeof awsCredentialsViewSchema>;
+
+/** `AKIA…WXYZ`: the first and last four characters of an access key id. */
+export function accessKeyIdHint(accessKeyId: string): string {
+  return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
+}
+
 export const projectSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -137,6 +159,11 @@ export const projectSchema = z.object({
   sourceDir: z.string(),
   target: z.enum(TARGETS),
   settings: projectSettingsViewSchema,
+  /**
+   * AWS keys stored for this project (null: none; ECS uses the profile or the default chain). The
+   * engine always sets it; it is optional only so that Project values built elsewhere need not.
+   */
+  awsCredentials: awsCredentialsViewSchema.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

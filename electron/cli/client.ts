@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { requests, type RequestInput, type RequestName, type RequestOutput } from '../../shared';
+import { requestHasBody, requests, type RequestInput, type RequestName, type RequestOutput } from '../../shared';
 import { readApiFile } from '../engine/host/api-file';
 import { defaultDataDir } from '../engine/host/config';
 import { CliError } from './output';
@@ -38,7 +38,7 @@ export class ApiClient {
       delete rest[key];
       return encodeURIComponent(String(value));
     });
-    const hasBody = definition.method === 'POST' || definition.method === 'PATCH';
+    const hasBody = requestHasBody(definition.method);
     const query = hasBody ? '' : new URLSearchParams(Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString();
     let response: Response;
     try {

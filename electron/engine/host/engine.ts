@@ -9,6 +9,7 @@ import type { DeploymentController } from '../pipeline/deployment-controller';
 import { createDeploymentController, registerTarget } from '../pipeline/create-controller';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
 import { createDockerAndEcsMonitor } from '../monitor/ecs/combined-monitor';
+import { headlessVault, type SecretVault } from '../targets/ecs/aws-clients';
 import { createEcsTarget } from '../targets/ecs/ecs-target';
 import { Store } from '../store/store';
 import { configFromEnv, type EngineConfig } from './config';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   readonly controller?: (context: EngineContext) => DeploymentController;
   /** Builds runtime monitoring; the default is the real one. */
   readonly monitor?: (context: EngineContext) => DeploymentMonitor;
+  /** Seals secrets (AWS keys) with the OS keychain: the desktop app's safeStorage. Default: none (headless refuses secrets). */
+  readonly vault?: SecretVault;
 }
 
 /** What every engine service gets: the one store, writer, bus and clients of this process. */
@@ -40,6 +43,8 @@ export interface EngineContext {
   readonly events: EventBus;
   readonly docker: Dockerode;
   readonly monitor: DeploymentMonitor;
+  /** Absent: no vault, as headless. */
+  readonly vault?: SecretVault;
 }
 
 /** The one engine process (DESIGN §2): the desktop app and `berth serve` both run this. */
@@ -53,6 +58,7 @@ export class Engine implements EngineContext {
   readonly monitor: DeploymentMonitor;
   readonly controller: DeploymentController;
   readonly dispatch: Dispatch;
+  readonly vault: SecretVault;
   private readonly retention: RetentionJob;
 
   private constructor(options: EngineOptions) {
@@ -67,6 +73,7 @@ export class Engine implements EngineContext {
     this.logs = new LogWriter(this.store);
     this.hub = new LogHub(this.store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
+    this.vault = options.vault ?? headlessVault;
     this.monitor = (options.monitor ?? createDockerAndEcsMonitor)(this);
     this.controller = (options.controller ?? createDeploymentController)(this);
     this.dispatch = createDispatcher(createHandlers(this));

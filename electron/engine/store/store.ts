@@ -7,6 +7,7 @@ import { MetricRepository } from './metrics';
 import { ProjectRepository } from './projects';
 import { ReleaseRepository } from './releases';
 import { RunRepository } from './runs';
+import { SecretRepository } from './secrets';
 
 /** The engine's typed window onto its SQLite file. One per engine process. */
 export class Store {
@@ -17,6 +18,7 @@ export class Store {
   readonly logLines: LogLineRepository;
   readonly metrics: MetricRepository;
   readonly state: EngineStateRepository;
+  readonly secrets: SecretRepository;
 
   constructor(readonly db: Database) {
     this.projects = new ProjectRepository(db);
@@ -26,6 +28,7 @@ export class Store {
     this.logLines = new LogLineRepository(db);
     this.metrics = new MetricRepository(db);
     this.state = new EngineStateRepository(db);
+    this.secrets = new SecretRepository(db);
   }
 
   static open(file: string): Store {

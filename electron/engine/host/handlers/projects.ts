@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
-import { projectSettingsSchema, type ProjectSettings } from '../../../../shared';
+import { projectSettingsSchema, type Project, type ProjectSettings } from '../../../../shared';
 import { redact } from '../../logger';
 import { toProjectView, type ProjectRecord } from '../../store/projects';
+import { redactCredentials, refusedSecretMessage, sealCredentials } from '../../targets/ecs/aws-clients';
 import type { Engine } from '../engine';
 import { EngineError, notFound } from '../engine-error';
 import type { Handlers } from '../dispatcher';
 
-type ProjectHandlers = Pick<Handlers, 'listProjects' | 'getProject' | 'createProject' | 'updateProject' | 'deleteProject'>;
+type ProjectHandlers = Pick<Handlers, 'listProjects' | 'getProject' | 'createProject' | 'updateProject' | 'deleteProject' | 'setAwsCredentials' | 'clearAwsCredentials'>;
 
 export function requireProject(engine: Engine, reference: string): ProjectRecord {
   const project = engine.store.projects.find(reference);
@@ -43,15 +44,23 @@ function registerSecrets(settings: ProjectSettings): void {
 
 export function projectHandlers(engine: Engine): ProjectHandlers {
   const changed = (projectId: string | null) => engine.events.emit('projectsChanged', { projectId });
+  /** The transport view, with the hint of stored AWS keys (never the keys). */
+  const view = (project: ProjectRecord, hint = engine.store.secrets.awsCredentials(project.id)?.accessKeyIdHint): Project => ({
+    ...toProjectView(project),
+    awsCredentials: hint === undefined ? null : { accessKeyIdHint: hint },
+  });
   return {
-    listProjects: () => engine.store.projects.list().map(toProjectView),
-    getProject: ({ id }) => toProjectView(requireProject(engine, id)),
+    listProjects: () => {
+      const hints = engine.store.secrets.awsCredentialHints();
+      return engine.store.projects.list().map((project) => view(project, hints.get(project.id)));
+    },
+    getProject: ({ id }) => view(requireProject(engine, id)),
     createProject: (input) => {
       checkSourceDir(input.sourceDir);
       registerSecrets(input.settings);
       const project = engine.store.projects.create(input);
       changed(project.id);
-      return toProjectView(project);
+      return view(project);
     },
     updateProject: ({ id, ...patch }) => {
       const current = requireProject(engine, id);
@@ -67,7 +76,7 @@ export function projectHandlers(engine: Engine): ProjectHandlers {
         settings,
       })!;
       changed(updated.id);
-      return toProjectView(updated);
+      return view(updated);
     },
     deleteProject: async ({ id }) => {
       const project = requireProject(engine, id);
@@ -77,6 +86,21 @@ export function projectHandlers(engine: Engine): ProjectHandlers {
       const deleted = engine.store.projects.delete(project.id);
       changed(project.id);
       return { deleted };
+    },
+    setAwsCredentials: ({ id, ...credentials }) => {
+      const project = requireProject(engine, id);
+      // Registered before anything can fail, so no later log line or error can carry them.
+      redactCredentials(credentials);
+      if (!engine.vault.available) throw new EngineError('SECRETS_UNAVAILABLE', refusedSecretMessage(engine.vault.unavailableReason));
+      const { sealed, accessKeyIdHint } = sealCredentials(engine.vault, credentials);
+      engine.store.secrets.setAwsCredentials(project.id, sealed, accessKeyIdHint);
+      changed(project.id);
+      return { stored: true as const, accessKeyIdHint };
+    },
+    clearAwsCredentials: ({ id }) => {
+      const project = requireProject(engine, id);
+      if (engine.store.secrets.clearAwsCredentials(project.id)) changed(project.id);
+      return { stored: false as const };
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { HTTP_STATUS_FOR_ERROR, requests, type ErrorCode, type RequestName } from '../../../../shared';
+import { HTTP_STATUS_FOR_ERROR, requestHasBody, requests, type ErrorCode, type RequestName } from '../../../../shared';
 import type { Engine } from '../engine';
 import { berthVersion } from '../version';
 import { splitObjectSchema, toJsonSchema } from './json-schema';
@@ -98,7 +98,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   for (const [name, definition] of Object.entries(requests) as [RequestName, (typeof requests)[RequestName]][]) {
     const params = pathParams(definition.path);
     const input = splitObjectSchema(toJsonSchema(definition.input, 'input'), params);
-    const hasBody = definition.method === 'POST' || definition.method === 'PATCH';
+    const hasBody = requestHasBody(definition.method);
     app.route({
       method: definition.method,
       url: definition.path,

@@ -10,7 +10,7 @@ import { createLogger } from '../../logger';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
 import type { Store } from '../../store/store';
-import { clientsForProject, type AwsClients } from '../../targets/ecs/aws-clients';
+import { clientsForProject, headlessVault, storedCredentials, type AwsClients, type SecretVault } from '../../targets/ecs/aws-clients';
 import { errorMessage } from '../../targets/ecs/aws-errors';
 import { LOG_STREAM_PREFIX, probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../targets/ecs/ecs-settings';
 import { probe } from '../../targets/ecs/http-probe';
@@ -36,6 +36,8 @@ export interface EcsMonitorContext {
   readonly store: Store;
   readonly logs: LogWriter;
   readonly events: EventBus;
+  /** Unseals the project's stored AWS keys; absent: headless (stored keys cannot be used). */
+  readonly vault?: SecretVault;
   readonly config: { readonly awsEndpoint: string | null; readonly healthIntervalMs: number; readonly healthTimeoutMs: number; readonly metricsIntervalMs: number };
 }
 
@@ -86,7 +88,9 @@ export class EcsMonitor implements DeploymentMonitor {
     this.unwatch(deploymentId);
     let clients: AwsClients;
     try {
-      clients = this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.context.config.awsEndpoint);
+      clients =
+        this.options.clients?.(project) ??
+        clientsForProject(project, this.context.config.awsEndpoint, storedCredentials(this.context.store.secrets, this.context.vault ?? headlessVault));
     } catch (error) {
       this.context.logs.system(deploymentId, `[MONITOR] ECS monitoring cannot start: ${errorMessage(error)}`);
       return;

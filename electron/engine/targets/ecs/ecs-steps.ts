@@ -52,7 +52,7 @@ export interface CallerIdentity {
 
 export async function authenticate(step: StepCall): Promise<CallerIdentity> {
   const { clients, output } = step;
-  output.stdout(`Checking AWS credentials (region ${clients.region}${clients.profile ? `, profile ${clients.profile}` : ''}${clients.endpoint ? `, endpoint ${clients.endpoint}` : ''})`);
+  output.stdout(`Checking AWS credentials (region ${clients.region}${clients.storedKeyHint ? `, keys ${clients.storedKeyHint} stored in Berth` : ''}${clients.profile ? `, profile ${clients.profile}` : ''}${clients.endpoint ? `, endpoint ${clients.endpoint}` : ''})`);
   try {
     const identity = await withNetworkRetry(() => clients.sts.send(new GetCallerIdentityCommand({})), {
       what: 'STS GetCallerIdentity',
@@ -63,7 +63,11 @@ export async function authenticate(step: StepCall): Promise<CallerIdentity> {
     return { account: identity.Account ?? '', arn: identity.Arn ?? '' };
   } catch (error) {
     if (error instanceof StepFailure && error.code === 'INFRASTRUCTURE_NETWORK_FAILURE') throw error;
-    const source = clients.profile ? `profile "${clients.profile}" (settings.ecs.profile)` : 'the default credential chain';
+    const source = clients.storedKeyHint
+      ? `the keys ${clients.storedKeyHint} stored in Berth`
+      : clients.profile
+        ? `profile "${clients.profile}" (settings.ecs.profile)`
+        : 'the default credential chain';
     output.stderr(`Error: AWS authentication failed with ${source}: ${errorMessage(error)}`);
     const profileHint = clients.profile ? ` Check that profile "${clients.profile}" exists in ~/.aws/config or ~/.aws/credentials (aws configure --profile ${clients.profile}).` : '';
     throw new StepFailure('AUTHENTICATION_FAILED', `AWS rejected or could not find credentials from ${source} (${errorMessage(error)}).${profileHint} ${CREDENTIALS_HINT}`, { cause: error });

@@ -7,7 +7,7 @@ import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } 
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
 import { buildImage } from '../docker/build';
-import { clientsForProject, MissingRegionError, type AwsClients } from './aws-clients';
+import { clientsForProject, headlessVault, MissingRegionError, storedCredentials, StoredCredentialsError, type AwsClients, type CredentialsLookup } from './aws-clients';
 import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from './aws-errors';
 import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from './ecs-settings';
 import {
@@ -33,6 +33,8 @@ export interface EcsTargetOptions {
   readonly projectFor: (projectId: string) => ProjectRecord | undefined;
   /** Clients for a project; the default builds SDK clients from its ECS settings. */
   readonly clients?: (project: ProjectRecord) => AwsClients;
+  /** Unseals a project's stored AWS keys; createEcsTarget passes the store's. Without it, stored keys are not looked up. */
+  readonly credentialsFor?: CredentialsLookup;
   readonly rolloutPollIntervalMs?: number;
   readonly verifyIntervalMs?: number;
   readonly probeTimeoutMs?: number;
@@ -103,6 +105,7 @@ export class EcsTarget implements DeployTarget {
   classifyError(error: unknown, step: StepName): StepFailure | undefined {
     if (error instanceof StepFailure || isAbort(error)) return undefined;
     if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${CREDENTIALS_HINT}`);
+    if (error instanceof StoredCredentialsError) return new StepFailure('AUTHENTICATION_FAILED', error.message);
     return classifyAwsError(error, `The ${step} step`);
   }
 
@@ -115,7 +118,7 @@ export class EcsTarget implements DeployTarget {
     const output = { stdout: (text: string) => (log.system(text), 0), stderr: (text: string) => (log.system(text), 0), system: (text: string) => (log.system(text), 0) };
     let clients: AwsClients | undefined;
     try {
-      clients = this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+      clients = this.projectClients(project);
       await stopService({ clients, settings: resolveEcsSettings(project), output });
       log.system(`[STOP] ECS service ${resolveEcsSettings(project).service} scaled to 0`);
     } catch (error) {
@@ -157,7 +160,7 @@ export class EcsTarget implements DeployTarget {
     let clients: AwsClients | undefined;
     let service: Awaited<ReturnType<typeof describeService>>;
     try {
-      clients = this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+      clients = this.projectClients(project);
       // The SDK has no request timeout of its own; start-up must not hang on an AWS that never answers.
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -201,9 +204,13 @@ export class EcsTarget implements DeployTarget {
     if (Object.keys(changes).length > 0) this.options.updateDeployment(deployment.id, changes);
   }
 
+  private projectClients(project: ProjectRecord): AwsClients {
+    return this.options.clients?.(project) ?? clientsForProject(project, this.options.awsEndpoint, this.options.credentialsFor);
+  }
+
   private clientsFor(project: ProjectRecord, context: StepContext): AwsClients {
     try {
-      return this.options.clients?.(project) ?? clientsForProject(project.settings.ecs, this.options.awsEndpoint);
+      return this.projectClients(project);
     } catch (error) {
       context.stderr(`Error: ${errorMessage(error)}`);
       throw error;
@@ -311,6 +318,7 @@ export function createEcsTarget(engine: EngineContext): EcsTarget {
   return new EcsTarget({
     docker: engine.docker,
     awsEndpoint: engine.config.awsEndpoint,
+    credentialsFor: storedCredentials(engine.store.secrets, engine.vault ?? headlessVault),
     projectFor: (projectId) => engine.store.projects.get(projectId),
     releasesOf: (deploymentId) => engine.store.releases.listForDeployment(deploymentId),
     updateDeployment: (deploymentId, changes) => {
