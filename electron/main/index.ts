@@ -3,7 +3,7 @@
 // Node. The engine runs in this process, with its HTTP API, so the CLI works while the app is open.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, screen, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import type { StatusTone } from '../../shared/deployment-status';
 import type { Notification as BerthNotification } from '../../shared/contract';
 import { configFromEnv } from '../engine/host/config';
@@ -12,6 +12,7 @@ import { createLogger } from '../engine/logger';
 import { bindIpc, type IpcBinding } from './ipc-main';
 import { handleWillNavigate, handleWindowOpen, isWebLink } from './navigation';
 import { nativeNotificationOptions } from './notification-display';
+import { createSafeStorageVault } from './safe-storage-vault';
 import { isRendererUrl, rendererLocationFrom, routeUrl, type RendererLocation, type WindowRoute } from './renderer-location';
 import { buildTrayMenu, summarizeTray, trayIconFile } from './tray-menu';
 import { createWebPreferences, isPermissionAllowed, withContentSecurityPolicy } from './web-preferences';
@@ -219,9 +220,12 @@ async function start(): Promise<void> {
   defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
 
   const dataDir = process.env['BERTH_DATA_DIR'] || app.getPath('userData');
+  // AWS keys typed into the app are sealed by the OS keychain; without one they are refused, as headless.
+  const vault = createSafeStorageVault(safeStorage);
+  if (!vault.available) log.warn(`AWS keys cannot be stored in this session: ${vault.unavailableReason}.`);
   let host: RunningHost;
   try {
-    host = await startHost({ config: configFromEnv(process.env, dataDir), rendererDir: paths.rendererDir });
+    host = await startHost({ config: configFromEnv(process.env, dataDir), rendererDir: paths.rendererDir, vault });
   } catch (error) {
     dialog.showErrorBox('Berth could not start its engine', `${error instanceof Error ? error.message : String(error)}\n\nData directory: ${dataDir}`);
     app.exit(1);

@@ -137,6 +137,13 @@ const fake = vi.hoisted(() => {
     nativeImage: { createFromPath: (path: string) => path },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     shell: { openExternal: async (url: string) => void state.external.push(url) },
+    // A keychain stand-in whose sealing is visible: the bytes reversed.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(plain).reverse(),
+      decryptString: (sealed: Buffer) => Buffer.from(sealed).reverse().toString(),
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (hook: Listener) => void (state.headerHook = hook) },
@@ -218,6 +225,15 @@ describe('the Electron main process (electron/main/index.ts) with a stand-in ele
     // The engine's projectsChanged event reached the window, and the tray lists the project.
     expect(state.windows[0]!.webContents.sent.some((message) => message.channel === eventChannel('projectsChanged'))).toBe(true);
     await vi.waitFor(() => expect(state.trays[0]?.menu.some((item) => (item as { label?: string }).label === 'electron-main-demo — not deployed')).toBe(true));
+  });
+
+  it('gives the engine a vault backed by safeStorage: AWS keys sent over IPC are sealed by it', async () => {
+    const project = state.host!.engine.store.projects.list()[0]!;
+    const keys = { accessKeyId: 'AKIAMAINPROCESS0TEST', secretAccessKey: 'main-process-secret' };
+    const stored = await invoke(requestChannel('setAwsCredentials'), `${rendererIndex}#/`, { id: project.id, ...keys });
+    expect(stored).toEqual({ ok: true, value: { stored: true, accessKeyIdHint: 'AKIA…TEST' } });
+    const sealed = state.host!.engine.store.secrets.awsCredentials(project.id)!.sealed;
+    expect(JSON.parse(Buffer.from(sealed).reverse().toString())).toEqual(keys);
   });
 
   it('opens one window per project: window.open of a project route creates it once, then focuses it', async () => {
