@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { TARGETS, type EcsSettings, type Project, type Target } from '../../../shared';
 import { clientFor } from '../client';
 import { printJson, printTable } from '../output';
+import { registerCredentialsCommand } from './credentials';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -90,6 +91,8 @@ export function registerProjectCommands(program: Command): void {
       if (global.json) printJson(result);
       else process.stdout.write(`Removed ${reference}.\n`);
     });
+
+  registerCredentialsCommand(projects);
 
   program
     .command('ls')
