@@ -3,9 +3,11 @@
 // authentication, so only keys it issued get past STS GetCallerIdentity.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Project, RunDetail } from '../../../shared';
+import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
 import { refusedSecretMessage } from '../../../electron/engine/targets/ecs/aws-clients';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { startTestHost, type TestHost } from '../../support/host';
@@ -182,6 +184,41 @@ describe('AWS keys in the desktop app (a vault that encrypts) against moto enfor
     expect(text).toMatch(/AWS authentication failed with the keys AKIA…\w{4} stored in Berth/);
     expect(text).not.toContain(wrongSecret);
     expect(JSON.stringify(run)).not.toContain(wrongSecret);
+  });
+
+  it('the ECS monitor reads CloudWatch Logs with the stored keys too', async () => {
+    const monitored = await startTestHost({ vault, config: { awsEndpoint: moto.url }, monitor: (context) => new EcsMonitor(context, { timers: false }) });
+    const logs = new CloudWatchLogsClient({ region: EMULATOR_REGION, endpoint: moto.url, credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey } });
+    try {
+      const logGroupName = '/berth/credentials-monitor';
+      await logs.send(new CreateLogGroupCommand({ logGroupName }));
+      await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'berth/credentials-monitor/task-a' }));
+      await logs.send(
+        new PutLogEventsCommand({ logGroupName, logStreamName: 'berth/credentials-monitor/task-a', logEvents: [{ timestamp: Date.now() - 10_000, message: 'read with stored keys' }] }),
+      );
+      const created = await monitored.json<Project>('/api/projects', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'credentials-monitor',
+          sourceDir: emptySource.dir,
+          target: 'ecs',
+          settings: { ecs: { region: EMULATOR_REGION, cluster: 'credentials-cluster', service: 'credentials-monitor', logGroup: logGroupName } },
+        }),
+      });
+      expect((await monitored.api(`/api/projects/${created.body.id}/aws-credentials`, put(keys))).status).toBe(200);
+      const store = monitored.engine.store;
+      const deployment = store.deployments.create(created.body.id, 'ecs');
+      store.deployments.update(deployment.id, { status: 'running', startedAt: Date.now() - 60_000 });
+      const monitor = monitored.engine.monitor as EcsMonitor;
+      monitor.watch(deployment.id);
+      await monitor.tick(deployment.id, { logs: true });
+      const texts = store.logLines.since(deployment.id, 0, 1000).map((line) => line.text);
+      // The default chain holds keys moto refuses: this line can only have been read with the stored ones.
+      expect(texts).toContain('read with stored keys');
+    } finally {
+      logs.destroy();
+      await monitored.stop();
+    }
   });
 
   it('DELETE clears the keys (GET shows null, auth goes back to the default chain); deleting a project deletes its keys', async () => {
