@@ -116,6 +116,30 @@ test('an ECS project takes its ECS settings in the form and shows them in the in
   });
 });
 
+test('headless Berth refuses stored AWS keys in the form with what to do instead, and never shows the secret', async ({ page, berth }) => {
+  const created = await berth.api<{ id: string }>('POST', '/api/projects', { name: 'Keyless Cloud', sourceDir, target: 'ecs', settings: { ecs: { region: 'eu-west-1' } } });
+  expect(created.status).toBe(200);
+  await openApp(page, berth);
+  await page.getByRole('link', { name: 'Edit Keyless Cloud' }).click();
+  const keys = page.getByRole('group', { name: 'AWS keys' });
+  await expect(keys.getByTestId('aws-keys-status')).toContainText('No keys stored');
+  await keys.getByLabel('Access key ID').fill('AKIAIOSFODNN7EXAMPLE');
+  await keys.getByLabel('Secret access key').fill('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  const sent = page.waitForRequest((request) => request.url().includes('/aws-credentials'));
+  await keys.getByRole('button', { name: 'Store keys' }).click();
+  // The secret travels in the request body, never in the URL.
+  const request = await sent;
+  expect(request.method()).toBe('PUT');
+  expect(request.url()).not.toContain('wJalrXUtnFEMI');
+  expect(request.postDataJSON()).toMatchObject({ secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+  // `berth serve` has no OS keychain: the engine's refusal names the alternatives.
+  await expect(keys.getByRole('alert')).toContainText(/profile/i);
+  await expect(keys.getByTestId('aws-keys-status')).toContainText('No keys stored');
+  await expect(page.getByText('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toHaveCount(0);
+  const view = await berth.api<{ awsCredentials: unknown }>('GET', `/api/projects/${created.body.id}`);
+  expect(view.body.awsCredentials).toBeNull();
+});
+
 test('the project tabs work from the keyboard', async ({ page, berth }) => {
   const created = await berth.api<{ id: string }>('POST', '/api/projects', { name: 'Renderer Keys', sourceDir });
   await page.goto(berth.browserUrl);

@@ -1,4 +1,5 @@
 import {
+  requestHasBody,
   requests,
   type BerthApi,
   type EventName,
@@ -36,7 +37,8 @@ export class HttpApi implements BerthApi {
       delete rest[key];
       return encodeURIComponent(String(value ?? ''));
     });
-    const hasBody = definition.method === 'POST' || definition.method === 'PATCH';
+    // Inputs of POST, PUT and PATCH travel in the body, never the URL (a secret in a query string ends up in logs).
+    const hasBody = requestHasBody(definition.method);
     const query = hasBody
       ? ''
       : new URLSearchParams(

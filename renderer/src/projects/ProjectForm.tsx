@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type ProjectCreate, type RestartPolicy, type Target } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
+import { AwsKeys } from './AwsKeys';
 import { useGo } from '../routing/RouteLink';
 import { navigate, routeHref } from '../routing/use-hash-route';
 import { ECS_FIELDS, emptyForm, formFromProject, formToInput, newEnvRow, type EcsField, type FieldErrors, type ProjectFormState } from './project-form-model';
@@ -253,6 +254,11 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
                 }),
               )}
             </div>
+            {project ? (
+              <AwsKeys project={project} onChange={setProject} />
+            ) : (
+              <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
+            )}
           </fieldset>
         ) : null}
 

@@ -69,6 +69,16 @@ describe('engine HTTP API', () => {
     expect(body.error.message).toMatch(/settings\.port/);
   });
 
+  it('takes the inputs of POST/PUT/PATCH from the body only, never from the query string', async () => {
+    // A name in the URL of a create is ignored: the body has none, so the engine asks for one.
+    const created = await host.json<{ error: { code: string; field: string } }>('/api/projects?name=from-the-url', {
+      method: 'POST',
+      body: JSON.stringify({ sourceDir: '/tmp' }),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
+  });
+
   it('rejects a source dir that does not exist, naming sourceDir', async () => {
     const { status, body } = await host.json<{ error: { field: string; message: string } }>('/api/projects', {
       method: 'POST',

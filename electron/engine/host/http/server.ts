@@ -117,7 +117,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         if (hasBody && body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
           return sendError(reply, 'VALIDATION_FAILED', 'The request body must be a JSON object.');
         }
-        const raw = { ...(request.query as object), ...((body as object | undefined) ?? {}), ...(request.params as object) };
+        // Inputs of POST/PUT/PATCH come from the body only: a query string ends up in proxies' and shells' history.
+        const raw = { ...(hasBody ? {} : (request.query as object)), ...((body as object | undefined) ?? {}), ...(request.params as object) };
         const result = await options.engine.dispatch(name, raw);
         if (!result.ok) return sendError(reply, result.error.code, result.error.message, result.error.field);
         return reply.type('application/json; charset=utf-8').send(result.value);
