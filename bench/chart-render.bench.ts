@@ -6,11 +6,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { defaultRendererDir, startHost } from '../electron/engine/host/serve';
 import { seedThreeDays } from '../e2e/monitor-seed';
+import { median } from './support/stats';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 // 3d is the benchmark; other ranges (1h, 6h, 24h) help to see what the cost grows with.
 const RANGE = process.env['BENCH_RANGE'] ?? '3d';
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const rendererDir = defaultRendererDir();
 if (!rendererDir || !existsSync(rendererDir)) {

@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { projectSettingsSchema } from '../shared';
 import { Engine } from '../electron/engine/host/engine';
 import { makeTempDir } from '../test/support/temp-dir';
+import { median } from './support/stats';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/apps/healthy', import.meta.url));
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const docker = (...args: string[]) => run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
 
 async function untilHealthy(url: string): Promise<void> {

@@ -12,13 +12,13 @@ import { LogWriter } from '../electron/engine/logs/log-writer';
 import { Store } from '../electron/engine/store/store';
 import { makeTempDir } from '../test/support/temp-dir';
 import { createFloodContainer, removeTestContainers } from '../test/integration/logs/docker-flood';
+import { median } from './support/stats';
 
 const PER_STREAM = Number(process.env['BENCH_LINES'] ?? 50_000);
 const LINES = PER_STREAM * 2;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const docker = new Dockerode();
 const temp = makeTempDir('bench-ingest-docker-');
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function withCli(round: number): Promise<number> {
   const container = await createFloodContainer(docker, `logs-bench-cli-${round}`, 'bench', PER_STREAM);

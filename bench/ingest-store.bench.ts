@@ -6,6 +6,7 @@ import { LogWriter } from '../electron/engine/logs/log-writer';
 import { openDatabase } from '../electron/engine/store/database';
 import { Store } from '../electron/engine/store/store';
 import { makeTempDir } from '../test/support/temp-dir';
+import { median } from './support/stats';
 
 const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const BATCH = 1000;
@@ -40,7 +41,6 @@ function writer(file: string): number {
   return LINES / seconds;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const rates = { raw: [] as number[], writer: [] as number[] };
 const ratios: number[] = [];

@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { LogSearch } from '../electron/engine/logs/search';
 import { Store } from '../electron/engine/store/store';
 import { DEPLOYMENT_ID, NEEDLE, NEEDLE_LINES, TOTAL_LINES, tenMillionLines } from './support/ten-million-lines';
+import { median } from './support/stats';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const data = tenMillionLines();
 if (data.generatedSeconds !== null) process.stdout.write(`# generated ${TOTAL_LINES} lines in ${data.generatedSeconds.toFixed(1)} s\n`);
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function grep(pattern: string, flags: string[] = []): { ms: number; count: number } {
   const start = performance.now();

@@ -4,7 +4,9 @@
 // benches; never part of the app bundle.
 import { Terminal } from '@xterm/xterm';
 import type { BerthApi, LogLine, LogStream, LogSubscriptionHandlers, RequestInput, RequestName, RequestOutput, Result } from '../../../shared';
-import { SCROLLBACK_ROWS } from './log-terminal';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { FitAddon } from '@xterm/addon-fit';
+import { SCROLLBACK_ROWS, TERMINAL_FONT, type RendererKind } from './log-terminal';
 import { ViewerController } from './viewer-controller';
 
 const DEPLOYMENT = 'bench';
@@ -107,9 +109,25 @@ function newHost(): HTMLElement {
   return host;
 }
 
+/** Which xterm renderer both sides use (the bench picks; DOM unless told otherwise). */
+let rendererKind: RendererKind = 'dom';
+
+function useRenderer(kind: RendererKind): RendererKind {
+  rendererKind = kind === 'webgl' && document.createElement('canvas').getContext('webgl2') ? 'webgl' : 'dom';
+  return rendererKind;
+}
+
+/**
+ * A bare terminal with the viewer's geometry (font and size, so the same rows × columns: 46 × 151 in
+ * the 1200 × 700 host) and nothing else: no formatting, no addons but the renderer.
+ */
 function rawTerminal(host: HTMLElement): Terminal {
-  const terminal = new Terminal({ disableStdin: true, scrollback: SCROLLBACK_ROWS, cols: 150, rows: 40, allowProposedApi: true });
+  const terminal = new Terminal({ disableStdin: true, scrollback: SCROLLBACK_ROWS, allowProposedApi: true, fontFamily: TERMINAL_FONT.family, fontSize: TERMINAL_FONT.size });
   terminal.open(host);
+  const fit = new FitAddon();
+  terminal.loadAddon(fit);
+  fit.fit();
+  if (rendererKind === 'webgl') terminal.loadAddon(new WebglAddon());
   return terminal;
 }
 
@@ -122,7 +140,8 @@ function rawText(lines: readonly LogLine[]): string {
 async function startViewer(): Promise<{ api: BenchApi; controller: ViewerController; host: HTMLElement }> {
   const api = new BenchApi();
   const host = newHost();
-  const controller = new ViewerController(api, DEPLOYMENT, host, { preferDom: true });
+  const controller = new ViewerController(api, DEPLOYMENT, host, { preferDom: rendererKind === 'dom' });
+  if (controller.terminal.renderer !== rendererKind) throw new Error(`the viewer runs the ${controller.terminal.renderer} renderer, not ${rendererKind}`);
   controller.start();
   await sleep(50);
   return { api, controller, host };
@@ -151,15 +170,19 @@ async function viewerThroughput(total: number, batch: number): Promise<{ linesPe
   return { linesPerSecond: shown / seconds, shown };
 }
 
-/** The baseline: the same lines' text written straight to a bare terminal as each batch arrives. */
+/**
+ * The baseline: the same lines' text written straight to a bare terminal as each batch arrives. It gets
+ * the same input as the viewer (batches of LogLine objects, built before the clock starts and held the
+ * same way) and does the least any consumer must: join each batch's text and write it.
+ */
 async function rawThroughput(total: number, batch: number): Promise<{ linesPerSecond: number; shown: number }> {
-  const texts = batchesOf(total, batch).map(rawText);
+  const batches = batchesOf(total, batch);
   const host = newHost();
   const terminal = rawTerminal(host);
   await sleep(50);
   const started = performance.now();
-  for (const text of texts) {
-    terminal.write(text);
+  for (const lines of batches) {
+    terminal.write(rawText(lines));
     await yieldTask();
   }
   await new Promise<void>((resolve) => terminal.write('', resolve));
@@ -235,4 +258,4 @@ async function streamThrough(mode: 'viewer' | 'raw', total: number, batch: numbe
   return { linesWritten: total };
 }
 
-(window as unknown as { berthLogBench: unknown }).berthLogBench = { viewerThroughput, rawThroughput, longestTask, streamThrough };
+(window as unknown as { berthLogBench: unknown }).berthLogBench = { useRenderer, viewerThroughput, rawThroughput, longestTask, streamThrough };

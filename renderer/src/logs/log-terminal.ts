@@ -7,10 +7,12 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type IDecoration, type IDisposable } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 
-/** What one logical terminal line stands for. */
-export type RenderItem = { readonly kind: 'line'; readonly lineNo: number } | { readonly kind: 'header' } | { readonly kind: 'marker' };
+/** A written row that is not a log line (a step header, a gap marker). */
+export const NOT_A_LINE = -1;
 
 export type RendererKind = 'webgl' | 'dom';
+
+export const TERMINAL_FONT = { family: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', size: 13 } as const;
 
 /** Rows kept by xterm. Generous next to the viewer's line window, so wrapped lines rarely push loaded lines out. */
 export const SCROLLBACK_ROWS = 20_000;
@@ -20,9 +22,23 @@ const QUEUE_CHARACTER_LIMIT = 8_000_000;
 const IN_FLIGHT_CHARACTER_LIMIT = 2_000_000;
 /** Characters per xterm write call (about 5 ms of parsing). */
 const WRITE_CHUNK_CHARACTERS = 32_768;
-/** Items remembered for row lookups; older ones are long gone from the scrollback. */
+/** Written lines remembered for row lookups; older ones are long gone from the scrollback. */
 const ITEM_LIMIT = SCROLLBACK_ROWS + 1000;
 const ITEM_TRIM_STEP = 5000;
+
+/** The index of `value` in an ascending array, or -1. */
+function binarySearch(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const found = values[middle]!;
+    if (found === value) return middle;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
 
 // OSC commands that must never act: window titles (0, 1, 2), hyperlinks (8), clipboard (52), and
 // palette/colour changes (4, 10–12, 104, 110–112) that would restyle the viewer.
@@ -54,14 +70,19 @@ export class LogTerminal {
   private webgl: WebglAddon | undefined;
   private queue: string[] = [];
   private queuedCharacters = 0;
-  private queuedItems: RenderItem[] = [];
+  /** The lineNo of each queued row, or NOT_A_LINE. */
+  private queuedLineNos: number[] = [];
   private inFlightCharacters = 0;
   private frame = 0;
   private disposed = false;
-  /** Items written (in order); items[i] has sequence number firstSequence + i. */
-  private items: RenderItem[] = [];
-  private firstSequence = 0;
-  private readonly sequenceByLineNo = new Map<number, number>();
+  /** Rows written so far: the next row's sequence number. */
+  private nextSequence = 0;
+  /**
+   * The log lines written (ascending: the viewer writes lines in order between resets) and the
+   * sequence number of each one's row: a jump finds its row by binary search, with no per-line objects.
+   */
+  private lineNos: number[] = [];
+  private lineSequences: number[] = [];
   private decorations: IDecoration[] = [];
   private rulerShown = false;
   /** Log lines handed to xterm so far (benchmarks read it). */
@@ -79,8 +100,8 @@ export class LogTerminal {
       convertEol: false,
       scrollback: SCROLLBACK_ROWS,
       allowProposedApi: true,
-      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
-      fontSize: 13,
+      fontFamily: TERMINAL_FONT.family,
+      fontSize: TERMINAL_FONT.size,
       theme: {
         background: '#0f1115',
         foreground: '#d6dae3',
@@ -137,10 +158,10 @@ export class LogTerminal {
     return this.terminal.cols;
   }
 
-  /** Queues one logical line; all queued lines go to xterm in one write on the next animation frame. */
-  append(text: string, item: RenderItem): void {
+  /** Queues one logical line (a log line's lineNo, or NOT_A_LINE); all queued lines go to xterm on the next animation frame. */
+  append(text: string, lineNo: number): void {
     this.queue.push(text, '\r\n');
-    this.queuedItems.push(item);
+    this.queuedLineNos.push(lineNo);
     this.queuedCharacters += text.length + 2;
     if (this.queuedCharacters > QUEUE_CHARACTER_LIMIT) {
       this.dropQueue();
@@ -154,16 +175,16 @@ export class LogTerminal {
   reset(): void {
     this.dropQueue();
     this.clearDecorations();
-    this.items = [];
-    this.firstSequence = 0;
-    this.sequenceByLineNo.clear();
+    this.nextSequence = 0;
+    this.lineNos = [];
+    this.lineSequences = [];
     this.search.clearDecorations();
     this.terminal.write('\x1bc');
   }
 
   private dropQueue(): void {
     this.queue = [];
-    this.queuedItems = [];
+    this.queuedLineNos = [];
     this.queuedCharacters = 0;
   }
 
@@ -183,9 +204,9 @@ export class LogTerminal {
       return;
     }
     const queue = this.queue;
-    const items = this.queuedItems;
+    const lineNos = this.queuedLineNos;
     this.dropQueue();
-    this.remember(items);
+    this.remember(lineNos);
     // One flush per frame, cut into chunks: xterm yields to the event loop between chunks, so a
     // burst never becomes one long task.
     let chunk = '';
@@ -206,23 +227,23 @@ export class LogTerminal {
     });
   }
 
-  private remember(items: readonly RenderItem[]): void {
-    for (const item of items) {
-      if (item.kind === 'line') {
+  private remember(lineNos: readonly number[]): void {
+    for (const lineNo of lineNos) {
+      if (lineNo !== NOT_A_LINE) {
         this.linesWritten += 1;
-        this.sequenceByLineNo.set(item.lineNo, this.firstSequence + this.items.length);
+        // Only ascending lineNos can be found by binary search (the viewer never writes one out of order).
+        if (lineNo > (this.lineNos.at(-1) ?? -Infinity)) {
+          this.lineNos.push(lineNo);
+          this.lineSequences.push(this.nextSequence);
+        }
       }
-      this.items.push(item);
+      this.nextSequence += 1;
     }
     // Trimmed in steps, not per flush: copying the whole list every frame costs more than it saves.
-    const excess = this.items.length - ITEM_LIMIT;
+    const excess = this.lineNos.length - ITEM_LIMIT;
     if (excess > ITEM_TRIM_STEP) {
-      for (let index = 0; index < excess; index += 1) {
-        const item = this.items[index]!;
-        if (item.kind === 'line') this.sequenceByLineNo.delete(item.lineNo);
-      }
-      this.items = this.items.slice(excess);
-      this.firstSequence += excess;
+      this.lineNos = this.lineNos.slice(excess);
+      this.lineSequences = this.lineSequences.slice(excess);
     }
   }
 
@@ -233,7 +254,7 @@ export class LogTerminal {
   }
 
   hasLine(lineNo: number): boolean {
-    return this.sequenceByLineNo.has(lineNo);
+    return binarySearch(this.lineNos, lineNo) !== -1;
   }
 
   /**
@@ -242,10 +263,10 @@ export class LogTerminal {
    * right after reflow and after xterm trimmed its scrollback. Call after `whenWritten()`.
    */
   rowOfLine(lineNo: number): number {
-    const sequence = this.sequenceByLineNo.get(lineNo);
-    if (sequence === undefined) return -1;
+    const index = binarySearch(this.lineNos, lineNo);
+    if (index === -1) return -1;
     const buffer = this.terminal.buffer.active;
-    let remaining = this.firstSequence + this.items.length - 1 - sequence;
+    let remaining = this.nextSequence - 1 - this.lineSequences[index]!;
     for (let row = buffer.baseY + buffer.cursorY - 1; row >= 0; row -= 1) {
       const line = buffer.getLine(row);
       if (!line) return -1;

@@ -4,7 +4,7 @@
 import { isErrorLine } from '../../../shared/error-lines';
 import type { BerthApi, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, plainLine } from './line-format';
-import { LogTerminal, type RendererKind } from './log-terminal';
+import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
@@ -253,6 +253,10 @@ export class ViewerController {
     const rootCause = this.errors?.rootCause?.lineNo;
     const columns = this.terminal.columns;
     const run = this.run;
+    // Three shapes of options, built once per call rather than once per line.
+    const plain = { timestamps, wrap, columns, error: false, rootCause: false };
+    const errorLine = { ...plain, error: true };
+    const rootCauseLine = { ...plain, error: true, rootCause: true };
     for (const line of lines) {
       if (!streams[line.stream]) continue;
       const key = groupKey(line);
@@ -262,11 +266,11 @@ export class ViewerController {
         const sameRun = run !== null && line.runId === run.id;
         const step = sameRun ? run.steps.find((candidate) => candidate.name === line.step) : undefined;
         const label = line.runId && !sameRun ? `${name} · earlier run ${line.runId.slice(0, 8)}` : name;
-        this.terminal.append(formatStepHeader(label, step), { kind: 'header' });
+        this.terminal.append(formatStepHeader(label, step), NOT_A_LINE);
       }
       const error = looksLikeError(line.text);
       const isRootCause = error && line.lineNo === rootCause;
-      this.terminal.append(formatLine(line, { timestamps, wrap, columns, error, rootCause: isRootCause }), { kind: 'line', lineNo: line.lineNo });
+      this.terminal.append(formatLine(line, isRootCause ? rootCauseLine : error ? errorLine : plain), line.lineNo);
       if (line.lineNo === rootCause) marks.push({ lineNo: line.lineNo, rootCause: true });
       else if (error && markErrors && marks.length < RULER_MARK_LIMIT) marks.push({ lineNo: line.lineNo, rootCause: false });
     }
@@ -281,12 +285,12 @@ export class ViewerController {
     this.lastGroup = null;
     this.focusRow = -1;
     if (window.hasEarlier) {
-      terminal.append(formatGapMarker(`lines before ${window.first} are stored but not loaded: scroll up or press “Load earlier”`), { kind: 'marker' });
+      terminal.append(formatGapMarker(`lines before ${window.first} are stored but not loaded: scroll up or press “Load earlier”`), NOT_A_LINE);
     }
     const marks = this.writeLines(window.lines, true);
     this.writtenThrough = window.last;
     if (!window.atTail && window.missingAfter > 0) {
-      terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), { kind: 'marker' });
+      terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), NOT_A_LINE);
     }
     void this.decorateWritten(marks);
     this.emit();
