@@ -1,7 +1,7 @@
 // BENCH ingest_docker: lines/s persisted (socket stream → demuxer → writer → SQLite commit) from a
-// container flooding its output, vs the `docker logs -f` CLI following an identical container into
-// /dev/null. Each side follows from before the container starts until its last line, so both are
-// measured against the same live flood; rounds alternate so machine load falls on both alike.
+// container flooding its output, vs the `docker logs -f` CLI following the same container into
+// /dev/null at the same time. Both attach as it starts and are timed from its start to their own last
+// line, so both face the same live flood on the same machine at the same moment.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,43 +20,30 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const docker = new Dockerode();
 const temp = makeTempDir('bench-ingest-docker-');
 
-async function withCli(round: number): Promise<number> {
-  const container = await createFloodContainer(docker, `logs-bench-cli-${round}`, 'bench', PER_STREAM);
+/** `docker logs -f` following the container into /dev/null until its last line. */
+async function followWithCli(container: Dockerode.Container, started: number): Promise<number> {
   const devNull = openSync('/dev/null', 'w');
   try {
-    const start = performance.now();
-    await container.start();
     await new Promise<void>((resolve, reject) => {
       const child = spawn('docker', ['logs', '-f', container.id], { stdio: ['ignore', devNull, devNull] });
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker logs exited ${code}`))));
     });
-    return LINES / ((performance.now() - start) / 1000);
+    return LINES / ((performance.now() - started) / 1000);
   } finally {
     closeSync(devNull);
-    await container.remove({ force: true });
   }
 }
 
-async function withBerth(round: number): Promise<number> {
-  const container = await createFloodContainer(docker, `logs-bench-berth-${round}`, 'bench', PER_STREAM);
-  const store = Store.open(join(temp.dir, `round-${round}.db`));
-  const writer = new LogWriter(store);
-  try {
-    const start = performance.now();
-    await container.start();
-    const stream = await openDockerLogStream(docker, container.id, { follow: true });
-    await pumpDockerLogs(stream, { tty: false, onLines: writer.sink('bench', { source: 'runtime' }) });
-    writer.flush();
-    const seconds = (performance.now() - start) / 1000;
-    const stored = store.logLines.lastLineNo('bench');
-    if (stored !== LINES) throw new Error(`stored ${stored} of ${LINES} lines`);
-    return LINES / seconds;
-  } finally {
-    writer.close();
-    store.close();
-    await container.remove({ force: true });
-  }
+/** Berth's path, following the same container: socket stream → demuxer → line assembler → batched writer → SQLite commit. */
+async function followWithBerth(container: Dockerode.Container, started: number, writer: LogWriter, store: Store): Promise<number> {
+  const stream = await openDockerLogStream(docker, container.id, { follow: true });
+  await pumpDockerLogs(stream, { tty: false, onLines: writer.sink('bench', { source: 'runtime' }) });
+  writer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  const stored = store.logLines.lastLineNo('bench');
+  if (stored !== LINES) throw new Error(`stored ${stored} of ${LINES} lines`);
+  return LINES / seconds;
 }
 
 await removeTestContainers(docker);
@@ -64,9 +51,19 @@ try {
   const rates = { cli: [] as number[], berth: [] as number[] };
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const first = round % 2 === 0 ? await withCli(round) : await withBerth(round);
-    const second = round % 2 === 0 ? await withBerth(round) : await withCli(round);
-    const [cli, ours] = round % 2 === 0 ? [first, second] : [second, first];
+    // One flooding container per round, followed by both at once.
+    const container = await createFloodContainer(docker, `logs-bench-flood-${round}`, 'bench', PER_STREAM);
+    // Berth's store is open before the flood, as it is in the running app.
+    const store = Store.open(join(temp.dir, `round-${round}.db`));
+    const writer = new LogWriter(store);
+    const started = performance.now();
+    await container.start();
+    // Both attach at once right after the start; each reads the log from its first line.
+    const [cli, ours] = await Promise.all([followWithCli(container, started), followWithBerth(container, started, writer, store)]).finally(() => {
+      writer.close();
+      store.close();
+    });
+    await container.remove({ force: true });
     rates.cli.push(cli);
     rates.berth.push(ours);
     ratios.push(ours / cli);
