@@ -36,7 +36,8 @@ describe('docker pipeline: failures are classified with evidence', () => {
     expect(finished.failure!.evidence.line).toBe('Error: config file /app/config.json not found');
     test.engine.logs.flush();
     const verifyLines = test.engine.store.logLines.since(finished.deploymentId, 0, 5000).filter((line) => line.step === 'verify').map((line) => line.text);
-    expect(verifyLines.some((line) => line.startsWith('[DIAGNOSTICS]') && line.includes('exitCode=3'))).toBe(true);
+    // The candidate has no restart policy until verified, so it stays exited with its own exit code.
+    expect(verifyLines.some((line) => line.startsWith('[DIAGNOSTICS] container state=exited exitCode=3 restarts=0'))).toBe(true);
     expect(verifyLines).toContain('starting app');
     expect(await labelledContainers(finished.deploymentId)).toEqual([]);
   });

@@ -15,6 +15,21 @@ export interface ContainerSpec {
   readonly runId: string;
   readonly settings: ProjectSettings;
   readonly hostPort: number;
+  /**
+   * Create it with no restart policy; `applyRestartPolicy` sets the project's once it is verified. Until
+   * then a process that dies at start-up stays exited with its exit code, instead of Docker restarting
+   * it (which resets the exit code to 0) while verify is still looking.
+   */
+  readonly holdRestartPolicy?: boolean;
+}
+
+function restartPolicyOf(settings: ProjectSettings): { Name: string; MaximumRetryCount?: number } {
+  return { Name: settings.restartPolicy, ...(settings.restartPolicy === 'on-failure' ? { MaximumRetryCount: 5 } : {}) };
+}
+
+/** Gives a verified container the project's restart policy (it was created without one). */
+export async function applyRestartPolicy(docker: Dockerode, containerId: string, settings: ProjectSettings): Promise<void> {
+  await withTimeout(docker.getContainer(containerId).update({ RestartPolicy: restartPolicyOf(settings) }), DOCKER_CALL_TIMEOUT_MS, 'a container update');
 }
 
 const MEGABYTE = 1024 * 1024;
@@ -35,7 +50,7 @@ export async function createContainer(docker: Dockerode, spec: ContainerSpec): P
     HostConfig: {
       // Loopback only: a deployment is never reachable from the network by accident.
       PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] },
-      RestartPolicy: { Name: spec.settings.restartPolicy, ...(spec.settings.restartPolicy === 'on-failure' ? { MaximumRetryCount: 5 } : {}) },
+      RestartPolicy: spec.holdRestartPolicy ? { Name: 'no' } : restartPolicyOf(spec.settings),
       Memory: spec.settings.memoryLimitMb * MEGABYTE,
     },
   });

@@ -20,7 +20,7 @@ import type { EngineContext } from '../../host/engine';
 import { createLogger } from '../../logger';
 import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
 import { buildImage } from './build';
-import { DOCKER_CALL_TIMEOUT_MS, containersOf, createContainer, isMissing, lastLogLines, message, stopAndRemove, withTimeout } from './containers';
+import { DOCKER_CALL_TIMEOUT_MS, applyRestartPolicy, containersOf, createContainer, isMissing, lastLogLines, message, stopAndRemove, withTimeout } from './containers';
 import { containerNameFor } from './labels';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitForHealthy } from './verify';
@@ -204,7 +204,7 @@ export class DockerTarget implements DeployTarget {
     const name = candidateNameFor(deploymentId);
     const env = project.settings.env.map((variable) => `${variable.name}=${variable.secret ? '••••••' : variable.value}`);
     context.stdout(`creating container ${name} from ${context.state.imageRef ?? image}`);
-    context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy}, 127.0.0.1:${state.hostPort} → ${project.settings.port}/tcp`);
+    context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy} once verified, 127.0.0.1:${state.hostPort} → ${project.settings.port}/tcp`);
     if (env.length > 0) context.stdout(`  env: ${env.join(' ')}`);
     let container: Dockerode.Container;
     try {
@@ -216,6 +216,7 @@ export class DockerTarget implements DeployTarget {
         runId: context.run.id,
         settings: project.settings,
         hostPort: state.hostPort,
+        holdRestartPolicy: true,
       });
     } catch (error) {
       if (this.classifyError(error)) throw error;
@@ -290,6 +291,8 @@ export class DockerTarget implements DeployTarget {
     const deploymentId = context.deploymentAtStart.id;
     const current = context.deployment();
     const old = [current.containerId, state.handedOverId].filter((id): id is string => Boolean(id) && id !== state.candidateId);
+    // Verified: from now on the project's restart policy looks after the process.
+    await applyRestartPolicy(this.docker, state.candidateId, context.project.settings);
     this.engine.monitor.unwatch(deploymentId);
     const retired: string[] = [];
     for (const id of new Set(old)) {
