@@ -1,6 +1,7 @@
 // BENCH render: lines per second the log viewer shows in Chromium (stream colours, error
 // highlighting, step grouping, the bounded window, one xterm write per frame) against raw
-// `xterm.write` of the same lines in the same page and run. Also the longest main-thread task while
+// `xterm.write` of the same lines (same LogLine batches, a terminal of the same font and size, the same
+// xterm renderer) in the same run, fresh page per measurement, alternating pairs. Also the longest main-thread task while
 // 20,000 lines/s stream in, from PerformanceObserver longtask (which reports only tasks over 50 ms;
 // 0 means none was that long).
 import { loadavg } from 'node:os';

@@ -90,7 +90,10 @@ export async function ensureDocker() {
     if (dockerAnswers()) return;
     await sleep(500);
   }
-  if (dockerdRunning()) run('pkill', ['-9', '-x', 'dockerd']);
+  if (dockerdRunning()) {
+    say('a dockerd is running but has not answered for 30 s: killing it (SIGKILL) to start a fresh one');
+    run('pkill', ['-9', '-x', 'dockerd']);
+  }
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, 'dockerd.log');
   for (let attempt = 1; attempt <= 2; attempt += 1) {

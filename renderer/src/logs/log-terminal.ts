@@ -12,6 +12,7 @@ export const NOT_A_LINE = -1;
 
 export type RendererKind = 'webgl' | 'dom';
 
+/** The viewer's font (the render bench gives its bare terminal the same, so both have the same rows × columns). */
 export const TERMINAL_FONT = { family: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', size: 13 } as const;
 
 /** Rows kept by xterm. Generous next to the viewer's line window, so wrapped lines rarely push loaded lines out. */
