@@ -3,7 +3,7 @@
 // the busybox base image, docker-registry, and moto[server]. Fails naming whatever it could not provide.
 // Usage: node scripts/provision.js [chromium] [docker] [registry] [moto]   (no argument: all)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,8 +55,55 @@ function dockerAnswers() {
   return run('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 }).ok;
 }
 
+/**
+ * The pids of live dockerd processes. Read from /proc rather than pgrep, because pgrep also lists zombies:
+ * where PID 1 does not reap orphans (some CI containers), an engine that exited stays listed for ever.
+ */
+export function dockerdPids() {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ...", and comm may itself hold spaces or parentheses.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (comm === 'dockerd' && state !== 'Z' && state !== 'X') pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
 function dockerdRunning() {
-  return run('pgrep', ['-x', 'dockerd']).ok;
+  return dockerdPids().length > 0;
+}
+
+function signalDockerd(signal) {
+  for (const pid of dockerdPids()) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/**
+ * Stops the machine's dockerd (for the engine-restart fault test): SIGTERM, and SIGKILL if it has not exited
+ * after `graceMs`. Resolves once no live dockerd is left; throws with the end of its log otherwise.
+ */
+export async function stopDockerd(graceMs = 60_000) {
+  signalDockerd('SIGTERM');
+  for (let waited = 0; waited < graceMs && dockerdRunning(); waited += 250) await sleep(250);
+  if (!dockerdRunning()) return;
+  say(`dockerd did not exit within ${graceMs / 1000} s of SIGTERM: sending SIGKILL`);
+  signalDockerd('SIGKILL');
+  for (let waited = 0; waited < 15_000 && dockerdRunning(); waited += 250) await sleep(250);
+  if (dockerdRunning()) {
+    throw new ProvisionError(`dockerd (pid ${dockerdPids().join(', ')}) survived SIGTERM and SIGKILL. The end of its log:\n${logTail(join(LOG_DIR, 'dockerd.log'))}`);
+  }
 }
 
 function logTail(file, lines = 6) {
@@ -92,7 +139,7 @@ export async function ensureDocker() {
   }
   if (dockerdRunning()) {
     say('a dockerd is running but has not answered for 30 s: killing it (SIGKILL) to start a fresh one');
-    run('pkill', ['-9', '-x', 'dockerd']);
+    signalDockerd('SIGKILL');
   }
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, 'dockerd.log');

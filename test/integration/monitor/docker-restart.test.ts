@@ -1,17 +1,22 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMonitorHarness, waitFor, type MonitorHarness } from './monitor-fixture';
 
 // Restarts the shared dockerd (DESIGN §8 fault test): keep it short, other tests may hiccup meanwhile.
-async function provisionDocker(): Promise<void> {
+interface Provisioning {
+  provision: (parts: string[]) => Promise<void>;
+  stopDockerd: (graceMs?: number) => Promise<void>;
+}
+async function provisioning(): Promise<Provisioning> {
   // @ts-expect-error plain JS module without types
-  const { provision } = (await import('../../../scripts/provision.js')) as { provision: (parts: string[]) => Promise<void> };
-  await provision(['docker']);
+  return (await import('../../../scripts/provision.js')) as Provisioning;
+}
+
+async function provisionDocker(): Promise<void> {
+  await (await provisioning()).provision(['docker']);
 }
 
 async function restartDockerEngine(): Promise<void> {
-  spawnSync('pkill', ['-x', 'dockerd']);
-  await waitFor('dockerd to exit', () => spawnSync('pgrep', ['-x', 'dockerd']).status !== 0, 60_000);
+  await (await provisioning()).stopDockerd();
   await provisionDocker();
 }
 
