@@ -118,10 +118,30 @@ export async function startMonitorHarness(config: Partial<EngineConfig> = {}, da
     },
     async close() {
       await engine.close();
-      await Promise.all(containers.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(containers.map((id) => removeContainer(docker, id)));
       temp?.cleanup();
     },
   };
+}
+
+/**
+ * Removes a test container, retrying for a while: right after an engine restart dockerd may still be
+ * restoring it (a restart policy brings it back), and a silent failure left it looping on the machine.
+ */
+async function removeContainer(docker: Dockerode, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await docker.getContainer(id).remove({ force: true });
+      return;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return;
+      if (attempt === 5) {
+        process.stderr.write(`test container ${id.slice(0, 12)} could not be removed: ${(error as Error).message}\n`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /** Polls until `check` returns a truthy value (waiting on state, not on time). */
