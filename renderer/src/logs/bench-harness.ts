@@ -147,9 +147,18 @@ async function startViewer(): Promise<{ api: BenchApi; controller: ViewerControl
   return { api, controller, host };
 }
 
+/**
+ * Lines `from`..`from + count - 1` as the renderer receives them: through JSON (the SSE stream) or a
+ * structured clone (IPC), both of which give flat strings. Built straight from template literals, each
+ * text would be a V8 rope that the first regex or read of it flattens: a cost the app never pays.
+ */
+function deliveredLines(from: number, count: number): LogLine[] {
+  return JSON.parse(JSON.stringify(Array.from({ length: count }, (_, index) => makeLine(from + index)))) as LogLine[];
+}
+
 function batchesOf(total: number, batch: number): LogLine[][] {
   const batches: LogLine[][] = [];
-  for (let start = 1; start <= total; start += batch) batches.push(Array.from({ length: Math.min(batch, total - start + 1) }, (_, index) => makeLine(start + index)));
+  for (let start = 1; start <= total; start += batch) batches.push(deliveredLines(start, Math.min(batch, total - start + 1)));
   return batches;
 }
 
@@ -214,7 +223,7 @@ async function longestTask(mode: 'viewer' | 'raw', linesPerSecond: number, secon
   const started = performance.now();
   let next = 1;
   for (let tick = 0; tick < ticks; tick += 1) {
-    const lines = Array.from({ length: perTick }, (_, index) => makeLine(next + index));
+    const lines = deliveredLines(next, perTick);
     next += perTick;
     if (viewer) viewer.api.push(lines);
     else terminal!.write(rawText(lines));
@@ -237,7 +246,7 @@ async function streamThrough(mode: 'viewer' | 'raw', total: number, batch: numbe
   if (mode === 'viewer') {
     const { api, controller } = await startViewer();
     for (let start = 1; start <= total; start += batch) {
-      api.push(Array.from({ length: Math.min(batch, total - start + 1) }, (_, index) => makeLine(start + index)));
+      api.push(deliveredLines(start, Math.min(batch, total - start + 1)));
       // Roughly the engine's batch cadence; the viewer keeps up or redraws its bounded window.
       await yieldTask();
     }
@@ -250,7 +259,7 @@ async function streamThrough(mode: 'viewer' | 'raw', total: number, batch: numbe
   const terminal = rawTerminal(host);
   await sleep(50);
   for (let start = 1; start <= total; start += batch) {
-    terminal.write(rawText(Array.from({ length: Math.min(batch, total - start + 1) }, (_, index) => makeLine(start + index))));
+    terminal.write(rawText(deliveredLines(start, Math.min(batch, total - start + 1))));
     await yieldTask();
   }
   await new Promise<void>((resolve) => terminal.write('', resolve));
