@@ -110,7 +110,7 @@ export class DockerLogDemuxer extends Writable {
   private fromTty(chunk: Buffer): DemuxedLine[] {
     const lines: DemuxedLine[] = [];
     if (!this.timestamps) {
-      for (const line of this.states.stdout.assembler.push(chunk)) lines.push({ ...line, stream: 'stdout' });
+      for (const line of this.states.stdout.assembler.push(chunk)) lines.push(demuxed(line, 'stdout', undefined));
       return lines;
     }
     // Raw TTY bytes carry no frames: the best we can do is a stamp at the start of each line.
@@ -180,20 +180,23 @@ export class DockerLogDemuxer extends Writable {
       }
     }
     const assembled = state.assembler.push(body);
-    assembled.forEach((line, index) => {
+    for (let index = 0; index < assembled.length; index++) {
       const stamp = index === 0 ? state.lineStamp : (frameStamp ?? state.lineStamp);
-      lines.push(stamp === undefined ? { ...line, stream } : { ...line, stream, timestamp: stamp, ts: parseStamp(stamp) });
-    });
+      lines.push(demuxed(assembled[index]!, stream, stamp));
+    }
     // Whatever the assembler still holds began in this frame.
     if (assembled.length > 0 && frameStamp !== undefined) state.lineStamp = frameStamp;
   }
 
   private collect(stream: DemuxedStream, state: StreamState, assembled: AssembledLine[], lines: DemuxedLine[]): void {
-    for (const line of assembled) {
-      const stamp = state.lineStamp;
-      lines.push(stamp === undefined ? { ...line, stream } : { ...line, stream, timestamp: stamp, ts: parseStamp(stamp) });
-    }
+    for (const line of assembled) lines.push(demuxed(line, stream, state.lineStamp));
   }
+}
+
+/** A line with its stream (and stamp): built field by field, since an object spread per line costs on a flood. */
+function demuxed(line: AssembledLine, stream: DemuxedStream, stamp: string | undefined): DemuxedLine {
+  if (stamp === undefined) return line.raw ? { text: line.text, cut: line.cut, raw: line.raw, stream } : { text: line.text, cut: line.cut, stream };
+  return { text: line.text, cut: line.cut, ...(line.raw ? { raw: line.raw } : {}), stream, timestamp: stamp, ts: parseStamp(stamp) };
 }
 
 function stripStamp(line: AssembledLine, length: number): AssembledLine {

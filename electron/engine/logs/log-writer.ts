@@ -65,23 +65,7 @@ export class LogWriter {
   }
 
   append(deploymentId: string, entry: LogEntry): number {
-    if (this.closed) throw new Error('The log writer is closed.');
-    const lineNo = this.allocate(deploymentId);
-    this.pending.push({
-      deploymentId,
-      lineNo,
-      ts: entry.ts !== undefined && Number.isFinite(entry.ts) ? entry.ts : Date.now(),
-      stream: entry.stream,
-      source: entry.source,
-      runId: entry.runId ?? null,
-      step: entry.step ?? null,
-      text: entry.text,
-      cut: entry.cut ?? false,
-      raw: entry.raw ?? null,
-    });
-    if (this.pending.length >= this.maxBatchLines) this.flush();
-    else this.timer ??= setTimeout(() => this.flushFromTimer(), this.maxDelayMs);
-    return lineNo;
+    return this.enqueue(deploymentId, entry, entry.source, entry.runId ?? null, entry.step ?? null);
   }
 
   /**
@@ -91,10 +75,35 @@ export class LogWriter {
   sink(deploymentId: string, context: LogContext): DemuxedLinesHandler {
     const { source, runId = null, step = null } = context;
     return (lines) => {
-      for (const line of lines) {
-        this.append(deploymentId, { source, runId, step, stream: line.stream, text: line.text, cut: line.cut, raw: line.raw ?? null, ts: line.ts });
-      }
+      for (const line of lines) this.enqueue(deploymentId, line, source, runId, step);
     };
+  }
+
+  /** Gives a line its lineNo and queues it (the sink passes demuxed lines straight in: no copy per line). */
+  private enqueue(
+    deploymentId: string,
+    line: Pick<LogEntry, 'stream' | 'text' | 'cut' | 'raw' | 'ts'>,
+    source: LogSource,
+    runId: string | null,
+    step: StepName | null,
+  ): number {
+    if (this.closed) throw new Error('The log writer is closed.');
+    const lineNo = this.allocate(deploymentId);
+    this.pending.push({
+      deploymentId,
+      lineNo,
+      ts: line.ts !== undefined && Number.isFinite(line.ts) ? line.ts : Date.now(),
+      stream: line.stream,
+      source,
+      runId,
+      step,
+      text: line.text,
+      cut: line.cut ?? false,
+      raw: line.raw ?? null,
+    });
+    if (this.pending.length >= this.maxBatchLines) this.flush();
+    else this.timer ??= setTimeout(() => this.flushFromTimer(), this.maxDelayMs);
+    return lineNo;
   }
 
   /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once. */
