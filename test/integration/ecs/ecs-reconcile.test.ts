@@ -187,6 +187,16 @@ describe('ECS start-up reconcile against moto_server', () => {
     expect(line).toContain(`ECS service reconcile-foreign runs ${foreign}, a task definition Berth did not deploy`);
     expect(line).toContain(`release ${releases[0]!.id} expects ${deployed}`);
     expect(line).toContain('Redeploy or roll back from Berth');
+
+    // Said once: the next start finds the same foreign task definition and stays quiet about it…
+    const foreignLines = () => systemLines(engine, deployment.id).filter((text) => text.includes('a task definition Berth did not deploy'));
+    await restartBerth(async () => undefined);
+    expect(foreignLines()).toHaveLength(1);
+    // …and a different one is news again.
+    const [another] = await taskDefinitions(1);
+    await restartBerth(() => aws.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'reconcile-foreign', taskDefinition: another! })));
+    expect(foreignLines()).toHaveLength(2);
+    expect(foreignLines()[1]).toContain(`runs ${another}`);
   });
 
   it('credentials that cannot be found give a [RECONCILE] line for that deployment, no throw, and the next deployment is still reconciled', async () => {

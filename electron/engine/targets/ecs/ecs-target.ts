@@ -44,6 +44,11 @@ export interface EcsTargetOptions {
   readonly updateDeployment: (deploymentId: string, changes: DeploymentChanges) => void;
   /** How long the start-up reconcile waits on AWS for one deployment (default 20 s). */
   readonly reconcileTimeoutMs?: number;
+  /**
+   * Engine state that outlives restarts (`engine_state`): the reconcile says "a task definition Berth
+   * did not deploy" once per deployment and task definition, not on every start.
+   */
+  readonly state?: { get(key: string): string | undefined; set(key: string, value: string): void };
 }
 
 /** Statuses a run leaves behind when Berth stops mid-run; a live service makes them `running`. */
@@ -194,7 +199,7 @@ export class EcsTarget implements DeployTarget {
         changes.currentReleaseId = match.id;
         changes.imageRef = match.imageRef;
         system(`[RECONCILE] ECS service ${name} runs ${running}, release ${match.id}; Berth now shows it as current`);
-      } else {
+      } else if (this.firstSighting(deployment.id, running)) {
         system(
           `[RECONCILE] ECS service ${name} runs ${running}, a task definition Berth did not deploy (changed outside Berth, or by a run that was interrupted); ` +
             `release ${current?.id ?? '(none)'} expects ${current?.taskDefinitionArn ?? 'no task definition'}. Redeploy or roll back from Berth to put a known release live.`,
@@ -202,6 +207,14 @@ export class EcsTarget implements DeployTarget {
       }
     }
     if (Object.keys(changes).length > 0) this.options.updateDeployment(deployment.id, changes);
+  }
+
+  /** True the first time this deployment's service is seen running `taskDefinition` outside Berth's releases. */
+  private firstSighting(deploymentId: string, taskDefinition: string): boolean {
+    const key = `ecs.reconcile.foreignTaskDefinition.${deploymentId}`;
+    if (this.options.state?.get(key) === taskDefinition) return false;
+    this.options.state?.set(key, taskDefinition);
+    return true;
   }
 
   private projectClients(project: ProjectRecord): AwsClients {
@@ -321,6 +334,7 @@ export function createEcsTarget(engine: EngineContext): EcsTarget {
     credentialsFor: storedCredentials(engine.store.secrets, engine.vault ?? headlessVault),
     projectFor: (projectId) => engine.store.projects.get(projectId),
     releasesOf: (deploymentId) => engine.store.releases.listForDeployment(deploymentId),
+    state: engine.store.state,
     updateDeployment: (deploymentId, changes) => {
       const updated = engine.store.deployments.update(deploymentId, changes);
       if (updated) engine.events.emit('deploymentUpdated', updated);
