@@ -137,7 +137,9 @@ export type ProjectPatch = z.input<typeof projectPatchSchema>;
 export const awsCredentialsInputSchema = z
   .object({
     accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must be an AWS access key id: 16 to 128 capital letters and digits (AKIA…)'),
-    secretAccessKey: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+    // AWS secrets are 40 characters. A floor also keeps the logger's redaction (every stored secret is masked in
+    // every log line) from masking common short strings.
+    secretAccessKey: z.string().min(16, 'must be an AWS secret access key: at least 16 characters').max(256, 'must be at most 256 characters'),
     sessionToken: z.string().min(1, 'must not be empty when given').max(4096, 'must be at most 4096 characters').optional(),
   })
   .strict();

@@ -296,7 +296,7 @@ describe('AWS keys in headless Berth (no vault)', () => {
       const bad = await host.json<{ error: { code: string; field: string } }>(`/api/projects/${project.id}/aws-credentials`, put({ accessKeyId: 'short', secretAccessKey: 'x' }));
       expect(bad.status).toBe(400);
       expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'accessKeyId' });
-      const missing = await host.json<{ error: { code: string } }>('/api/projects/prj_missing/aws-credentials', put({ accessKeyId: 'AKIAHEADLESS00000000', secretAccessKey: 'x' }));
+      const missing = await host.json<{ error: { code: string } }>('/api/projects/prj_missing/aws-credentials', put({ accessKeyId: 'AKIAHEADLESS00000000', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }));
       expect(missing.status).toBe(404);
     } finally {
       source.cleanup();

@@ -34,6 +34,12 @@ describe('setAwsCredentials input', () => {
 
   it('refuses an empty or over-long secret and an over-long token without quoting them', () => {
     expect(refusal({ ...valid, secretAccessKey: '' })).toMatchObject({ field: 'secretAccessKey' });
+    // Shorter than any AWS secret: refused, so redacting stored secrets never masks short common strings.
+    const short = refusal({ ...valid, secretAccessKey: 'abc123def456ghi' });
+    expect(short).toMatchObject({ field: 'secretAccessKey' });
+    expect(short.message).toMatch(/at least 16 characters/);
+    expect(short.message).not.toContain('abc123def456ghi');
+    expect(input.safeParse({ ...valid, secretAccessKey: 'abc123def456ghi7' }).success).toBe(true);
     const long = `SECRET${'q'.repeat(300)}`;
     const tooLong = refusal({ ...valid, secretAccessKey: long });
     expect(tooLong.field).toBe('secretAccessKey');
