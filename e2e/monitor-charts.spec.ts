@@ -29,7 +29,23 @@ test('the charts render 3 days of samples, downsampled to about one point per pi
   const limit = page.getByTestId('memory-chart').locator('.chart-series-memLimitMb');
   expect(((await limit.getAttribute('d')) ?? '').split('L').length).toBe(2 * shown - 1);
   await expect(page.getByTestId('cpu-chart').getByRole('application', { name: /^CPU/ })).toBeVisible();
-  await expect(page.getByTestId('health-chart').locator('.recharts-bar-rectangle').first()).toBeAttached();
+  // The health-probe chart: the latency line, the failed probes as bars on their own axis, the spell.
+  const health = page.getByTestId('health-chart');
+  await expect(health.locator('.chart-series-latencyMs')).toHaveCount(1);
+  await expect(health.locator('.chart-series-latencyMs')).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  // 10 failed probes in a row, a day and a half in: one or two buckets.
+  const bars = health.locator('.chart-bar-failures');
+  expect(await bars.count()).toBeGreaterThanOrEqual(1);
+  expect(await bars.count()).toBeLessThanOrEqual(2);
+  expect(Number(await bars.first().getAttribute('height'))).toBeGreaterThan(0);
+  await expect(health.locator('.chart-axis-y2 text').first()).toHaveText('0');
+  await expect(health.locator('.chart-spell')).toHaveCount(1);
+  // It works from the keyboard like the CPU chart: End shows the latest bucket's tooltip.
+  await health.getByRole('application', { name: /^Health probes/ }).focus();
+  await page.keyboard.press('End');
+  await expect(health.getByRole('tooltip')).toContainText(/Latency: \d+\.\d ms/);
+  await expect(health.getByRole('tooltip')).toContainText('Failed probes: 0');
+  await page.keyboard.press('Escape');
   // The deploy a day in, and the unhealthy spell from the failing probes.
   await expect(page.getByTestId('metrics-legend')).toContainText('1 deploys');
   await expect(page.getByTestId('metrics-legend')).toContainText('1 unhealthy spells');

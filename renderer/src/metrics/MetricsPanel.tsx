@@ -1,10 +1,9 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ComposedChart, Bar, Line, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
-import { bucketProbes, formatMoment, formatTick, markersFrom, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
-import { TimeSeriesChart, type ChartSeries } from './TimeSeriesChart';
+import { bucketProbes, formatTick, markersFrom, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import { TimeSeriesChart, type ChartBars, type ChartSeries } from './TimeSeriesChart';
 import './metrics.css';
 
 export interface MetricsPanelProps {
@@ -25,7 +24,7 @@ interface PanelData {
 
 const CHART_HEIGHT = 180;
 const REFRESH_MS = 30_000;
-const COLORS = { cpu: '#58a6ff', memory: '#a371f7', limit: '#6e7681', latency: '#3fb950', failure: '#f85149', spell: '#d29922' };
+const COLORS = { cpu: '#58a6ff', memory: '#a371f7', limit: '#6e7681', latency: '#3fb950', failure: '#f85149' };
 /** Marker lines carry their label only where there is room: ranges up to 6 h. */
 const MARKER_LABELS_UP_TO_MS = 6 * 3_600_000;
 // Module constants, so the charts' memoised drawing keeps them across renders.
@@ -35,7 +34,13 @@ const MEMORY_SERIES: readonly ChartSeries<MetricPoint>[] = [
   { key: 'memLimitMb', name: 'Limit', color: COLORS.limit, dashed: true, step: true },
   { key: 'memUsedMb', name: 'Used', color: COLORS.memory, width: 1.5 },
 ];
+const LATENCY_SERIES: readonly ChartSeries<ProbePoint>[] = [{ key: 'latencyMs', name: 'Latency', color: COLORS.latency }];
+const FAILURE_BARS: ChartBars<ProbePoint> = { key: 'failures', name: 'Failed probes', color: COLORS.failure, valueFormat: String, wholeNumbers: true };
+/** The probe chart is shorter than the CPU and memory charts. */
+const HEALTH_CHART_HEIGHT = CHART_HEIGHT - 40;
+const NO_MARKERS: readonly Marker[] = [];
 const formatPercent = (value: number) => `${value.toFixed(1)} %`;
+const formatMilliseconds = (value: number) => `${value.toFixed(1)} ms`;
 const formatMegabytes = (value: number) => `${value.toFixed(1)} MB`;
 const CHART_KEYS_HINT = 'Arrow keys move between samples; Enter shows the logs at that moment.';
 
@@ -165,23 +170,25 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     return (
       <>
         <ChartTitle title="Health probes" hint="latency (ms) and failures" />
-        <div className="metrics-chart-box" data-testid="health-chart">
-          <ComposedChart width={width} height={CHART_HEIGHT - 40} data={data.probes} onClick={pointClick(data.probes, jumpTarget)} className="metrics-chart">
-            <CartesianGrid stroke="#2a313c" strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={NO_GRID_POINTS} />
-            {timeAxis(data, width, rangeMs)}
-            <YAxis yAxisId="latency" stroke="#8b949e" width={48} unit="ms" />
-            <YAxis yAxisId="failures" orientation="right" stroke="#8b949e" width={32} allowDecimals={false} />
-            <Tooltip
-              labelFormatter={(t) => formatMoment(Number(t))}
-              formatter={(value, name) => (name === 'failures' ? [String(value), 'Failed probes'] : [`${Number(value).toFixed(1)} ms`, 'Latency'])}
-              contentStyle={TOOLTIP_STYLE}
-            />
-            {data.spells.map((spell) => (
-              <ReferenceArea key={`spell-${spell.from}`} yAxisId="latency" x1={spell.from} x2={spell.to} fill={COLORS.spell} fillOpacity={0.15} />
-            ))}
-            <Bar yAxisId="failures" dataKey="failures" fill={COLORS.failure} isAnimationActive={false} />
-            <Line yAxisId="latency" type="linear" dataKey="latencyMs" stroke={COLORS.latency} dot={false} isAnimationActive={false} connectNulls={false} />
-          </ComposedChart>
+        <div className="metrics-chart-box metrics-chart" data-testid="health-chart">
+          <TimeSeriesChart
+            width={width}
+            height={HEALTH_CHART_HEIGHT}
+            from={data.from}
+            to={data.to}
+            points={data.probes}
+            series={LATENCY_SERIES}
+            bars={FAILURE_BARS}
+            unit="ms"
+            valueFormat={formatMilliseconds}
+            xTicks={timeTicks(data.from, data.to, width)}
+            formatX={(t: number) => formatTick(t, rangeMs)}
+            markers={NO_MARKERS}
+            labelMarkers={false}
+            spells={data.spells}
+            onPick={(t: number) => jumpTarget.current(new Date(t).toISOString())}
+            label={`Health probes, latency in ms and failed probes. ${CHART_KEYS_HINT}`}
+          />
         </div>
       </>
     );
@@ -210,34 +217,6 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   );
 }
 
-/** A chart click handler: the clicked sample's time goes to the (latest) jump callback. */
-function pointClick(points: readonly { t: number }[], target: { readonly current: (ts: string) => void }) {
-  return (state: { activeTooltipIndex?: number | string | null; activeLabel?: string | number }) => {
-    const index = Number(state.activeTooltipIndex);
-    const t = Number.isInteger(index) && points[index] ? points[index].t : typeof state.activeLabel === 'number' ? state.activeLabel : NaN;
-    if (Number.isFinite(t)) target.current(new Date(t).toISOString());
-  };
-}
-
-/** The shared time axis: our own round ticks, so nothing measures a label per point. */
-function timeAxis(data: PanelData, width: number, rangeMs: number) {
-  return (
-    <XAxis
-      dataKey="t"
-      type="number"
-      scale="time"
-      domain={[data.from, data.to]}
-      ticks={timeTicks(data.from, data.to, width)}
-      interval={0}
-      tickFormatter={(t: number) => formatTick(t, rangeMs)}
-      stroke="#8b949e"
-    />
-  );
-}
-
-/** Vertical grid lines are off; without this the grid still measures a label for every point. */
-const NO_GRID_POINTS = (): number[] => [];
-
 /** The last chosen range is remembered across windows and restarts. */
 const RANGE_KEY = 'berth.metrics.range';
 
@@ -249,8 +228,6 @@ function savedRange(): RangeKey {
     return '24h';
   }
 }
-
-const TOOLTIP_STYLE = { background: '#161b22', border: '1px solid #2a313c', color: '#e6edf3' };
 
 function ChartTitle({ title, hint }: { title: string; hint: string }) {
   return (

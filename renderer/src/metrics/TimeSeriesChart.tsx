@@ -1,9 +1,9 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatMoment, type Marker, type Spell } from './chart-data';
-import { linearScale, maxValue, nearestIndex, niceTicks, seriesPath } from './chart-geometry';
+import { barRects, linearScale, maxValue, nearestIndex, niceTicks, seriesPath } from './chart-geometry';
 
-/** The keys of `P` whose values are numbers. */
-export type NumericKey<P> = { [K in keyof P]-?: P[K] extends number ? K : never }[keyof P] & string;
+/** The keys of `P` whose values are numbers; null (no value) leaves a gap in the line. */
+export type NumericKey<P> = { [K in keyof P]-?: P[K] extends number | null ? K : never }[keyof P] & string;
 
 export interface ChartSeries<P> {
   readonly key: NumericKey<P>;
@@ -16,6 +16,18 @@ export interface ChartSeries<P> {
   readonly width?: number;
 }
 
+/** Bars on a secondary axis at the right, e.g. failures next to a latency line. */
+export interface ChartBars<P> {
+  readonly key: NumericKey<P>;
+  /** Shown in the tooltip. */
+  readonly name: string;
+  readonly color: string;
+  /** A value as the tooltip shows it. */
+  readonly valueFormat: (value: number) => string;
+  /** Integer ticks only, for counts. */
+  readonly wholeNumbers?: boolean;
+}
+
 export interface TimeSeriesChartProps<P extends { readonly t: number }> {
   readonly width: number;
   readonly height: number;
@@ -24,6 +36,8 @@ export interface TimeSeriesChartProps<P extends { readonly t: number }> {
   /** Sorted by `t`. */
   readonly points: readonly P[];
   readonly series: readonly ChartSeries<P>[];
+  /** Optional bars with their own axis at the right; drawn under the lines. */
+  readonly bars?: ChartBars<P>;
   /** Suffix of the y-axis labels, e.g. '%'. */
   readonly unit: string;
   /** A value as the tooltip shows it. */
@@ -42,6 +56,8 @@ export interface TimeSeriesChartProps<P extends { readonly t: number }> {
 
 const MARGIN = { top: 8, right: 8, bottom: 24 };
 const Y_AXIS_WIDTH = 48;
+/** The secondary (bars) axis: short labels such as counts. */
+const BAR_AXIS_WIDTH = 32;
 const Y_TICK_COUNT = 5;
 const COLORS = { grid: '#2a313c', axis: '#8b949e', deploy: '#58a6ff', crash: '#f85149', spell: '#d29922', cursor: '#8b949e' };
 /** The tooltip flips to the left of the cursor this close to the right edge (no measuring). */
@@ -64,33 +80,36 @@ interface Hover {
  * the cursor and the tooltip.
  */
 export function TimeSeriesChart<P extends { readonly t: number }>(props: TimeSeriesChartProps<P>) {
-  const { width, height, from, to, points, series, unit, xTicks, formatX, markers, labelMarkers, spells } = props;
+  const { width, height, from, to, points, series, bars, unit, xTicks, formatX, markers, labelMarkers, spells } = props;
   const [hover, setHover] = useState<Hover | null>(null);
   const plotRef = useRef<SVGSVGElement>(null);
   const tooltipId = useId();
 
   const plot = useMemo(() => {
     const left = Y_AXIS_WIDTH;
-    const right = Math.max(left + 1, width - MARGIN.right);
+    const right = Math.max(left + 1, width - (bars ? BAR_AXIS_WIDTH : MARGIN.right));
     const top = MARGIN.top;
     const bottom = Math.max(top + 1, height - MARGIN.bottom);
     const values = series.map((line) => (point: P) => valueOf(point, line.key));
     const yTicks = niceTicks(maxValue(points, values), Y_TICK_COUNT);
+    const barTicks = bars ? niceTicks(maxValue(points, [(point: P) => valueOf(point, bars.key)]), Y_TICK_COUNT, bars.wholeNumbers) : [];
     return {
       left,
       right,
       top,
       bottom,
       yTicks,
+      barTicks,
       x: linearScale(from, to, left, right),
       y: linearScale(0, yTicks[yTicks.length - 1]!, bottom, top),
+      barY: linearScale(0, barTicks[barTicks.length - 1] ?? 1, bottom, top),
       timeAt: linearScale(left, right, from, to),
     };
-  }, [width, height, from, to, points, series]);
+  }, [width, height, from, to, points, series, bars]);
 
   // Everything but the cursor: the expensive part, built once per data and size.
   const drawing = useMemo(() => {
-    const { left, right, top, bottom, yTicks, x, y } = plot;
+    const { left, right, top, bottom, yTicks, barTicks, x, y, barY } = plot;
     return (
       <>
         <g className="chart-grid">
@@ -106,6 +125,16 @@ export function TimeSeriesChart<P extends { readonly t: number }>(props: TimeSer
             </text>
           ))}
         </g>
+        {bars ? (
+          <g className="chart-axis chart-axis-y2">
+            <line x1={right} x2={right} y1={top} y2={bottom} stroke={COLORS.axis} />
+            {barTicks.map((tick) => (
+              <text key={tick} x={right + 6} y={barY(tick)} textAnchor="start" dominantBaseline="middle" fill={COLORS.axis}>
+                {tick}
+              </text>
+            ))}
+          </g>
+        ) : null}
         <g className="chart-axis chart-axis-x">
           <line x1={left} x2={right} y1={bottom} y2={bottom} stroke={COLORS.axis} />
           {xTicks
@@ -125,6 +154,13 @@ export function TimeSeriesChart<P extends { readonly t: number }>(props: TimeSer
             const x1 = x(Math.max(from, spell.from));
             return <rect key={`spell-${spell.from}`} className="chart-spell" x={x1} width={Math.max(1, x(Math.min(to, spell.to)) - x1)} y={top} height={bottom - top} fill={COLORS.spell} fillOpacity={0.15} />;
           })}
+        {bars ? (
+          <g className={`chart-bars chart-bars-${bars.key}`} fill={bars.color}>
+            {barRects(points, (point) => valueOf(point, bars.key), x, barY, left, right).map((bar, index) => (
+              <rect key={index} className={`chart-bar chart-bar-${bars.key}`} x={bar.x} y={bar.y} width={bar.width} height={bar.height} />
+            ))}
+          </g>
+        ) : null}
         {series.map((line) => (
           <path
             key={line.key}
@@ -153,7 +189,7 @@ export function TimeSeriesChart<P extends { readonly t: number }>(props: TimeSer
           })}
       </>
     );
-  }, [plot, points, series, unit, xTicks, formatX, markers, labelMarkers, spells, from, to]);
+  }, [plot, points, series, bars, unit, xTicks, formatX, markers, labelMarkers, spells, from, to]);
 
   const hoveredIndex = hover ? nearestIndex(points, hover.t) : -1;
   const hovered = hoveredIndex >= 0 ? points[hoveredIndex]! : null;
@@ -262,14 +298,23 @@ export function TimeSeriesChart<P extends { readonly t: number }>(props: TimeSer
           style={cursorX > width - TOOLTIP_FLIP_PX ? { right: width - cursorX + 12, top: plot.top } : { left: cursorX + 12, top: plot.top }}
         >
           <div className="chart-tooltip-time">{formatMoment(hovered.t)}</div>
-          {series.map((line) => (
-            <div key={line.key} className="chart-tooltip-row">
-              <span className="chart-tooltip-swatch" style={{ background: line.color }} />
-              {line.name}: {props.valueFormat(valueOf(hovered, line.key))}
-            </div>
-          ))}
+          {series.map((line) => {
+            const value = valueOf(hovered, line.key);
+            // A point without a value (e.g. no successful probe in the bucket) shows no row.
+            return Number.isFinite(value) ? <TooltipRow key={line.key} color={line.color} text={`${line.name}: ${props.valueFormat(value)}`} /> : null;
+          })}
+          {bars ? <TooltipRow color={bars.color} text={`${bars.name}: ${bars.valueFormat(valueOf(hovered, bars.key))}`} /> : null}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+function TooltipRow({ color, text }: { readonly color: string; readonly text: string }) {
+  return (
+    <div className="chart-tooltip-row">
+      <span className="chart-tooltip-swatch" style={{ background: color }} />
+      {text}
     </div>
   );
 }
@@ -281,6 +326,8 @@ function tickAnchor(x: number, left: number, right: number): 'start' | 'middle' 
   return 'middle';
 }
 
+/** The value at `key`, NaN where the point has none (null). */
 function valueOf<P>(point: P, key: NumericKey<P>): number {
-  return point[key] as number;
+  const value = point[key];
+  return typeof value === 'number' ? value : Number.NaN;
 }

@@ -11,12 +11,13 @@ export function linearScale(domainFrom: number, domainTo: number, rangeFrom: num
 
 /**
  * About `count` round ticks from 0 up to the first round value at or above `max` (steps of 1, 2, 2.5
- * or 5 times a power of ten). The last tick is the top of the axis.
+ * or 5 times a power of ten). The last tick is the top of the axis. `wholeNumbers` keeps every tick
+ * an integer (steps of at least 1, and 5 where 2.5 would be), for counts such as failed probes.
  */
-export function niceTicks(max: number, count: number): number[] {
+export function niceTicks(max: number, count: number, wholeNumbers = false): number[] {
   const intervals = Math.max(1, Math.round(count) - 1);
   const top = Number.isFinite(max) && max > 0 ? max : 1;
-  const step = roundStep(top / intervals);
+  const step = wholeNumbers ? wholeStep(top / intervals) : roundStep(top / intervals);
   // Decimals of the step, so ticks come out as 0.3 rather than 0.30000000000000004.
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
   const ticks: number[] = [];
@@ -32,6 +33,12 @@ function roundStep(raw: number): number {
   const fraction = raw / magnitude;
   const multiple = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
   return multiple * magnitude;
+}
+
+function wholeStep(raw: number): number {
+  if (raw <= 1) return 1;
+  const step = roundStep(raw);
+  return Number.isInteger(step) ? step : 5;
 }
 
 /** The index of the point whose `t` is nearest to `t` (points sorted by `t`), or -1 when there are none. */
@@ -89,4 +96,47 @@ export function seriesPath<P extends { readonly t: number }>(
     previousY = py;
   }
   return d;
+}
+
+export interface BarRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * One rectangle per point with a finite value above 0, centred on the point's time and standing on
+ * y(0). Every bar is `share` of the smallest gap between neighbouring points wide (at least 1 px), so
+ * bars of regular buckets never overlap; a lone point's bar is `share` of the plot. Bars are cut at
+ * the plot's edges [left, right], and a bar wholly outside is left out.
+ */
+export function barRects<P extends { readonly t: number }>(
+  points: readonly P[],
+  value: (point: P) => number,
+  x: (t: number) => number,
+  y: (value: number) => number,
+  left: number,
+  right: number,
+  share = 0.8,
+): BarRect[] {
+  let gap = right - left;
+  for (let index = 1; index < points.length; index += 1) {
+    const between = x(points[index]!.t) - x(points[index - 1]!.t);
+    if (between > 0 && between < gap) gap = between;
+  }
+  const half = Math.max(1, gap * share) / 2;
+  const base = y(0);
+  const rects: BarRect[] = [];
+  for (const point of points) {
+    const raw = value(point);
+    if (!Number.isFinite(raw) || raw <= 0) continue;
+    const centre = x(point.t);
+    const x1 = Math.max(left, centre - half);
+    const x2 = Math.min(right, centre + half);
+    if (x2 <= x1) continue;
+    const top = y(raw);
+    rects.push({ x: x1, y: top, width: x2 - x1, height: base - top });
+  }
+  return rects;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearScale, maxValue, nearestIndex, niceTicks, seriesPath } from '../../../renderer/src/metrics/chart-geometry';
+import { barRects, linearScale, maxValue, nearestIndex, niceTicks, seriesPath } from '../../../renderer/src/metrics/chart-geometry';
 
 describe('niceTicks', () => {
   it('runs from 0 in round steps to the first round value at or above the max', () => {
@@ -24,6 +24,20 @@ describe('niceTicks', () => {
         expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(max);
         expect(ticks.length).toBeLessThanOrEqual(count + 1);
       }
+    }
+  });
+
+  it('keeps every tick whole for counts', () => {
+    expect(niceTicks(2, 5, true)).toEqual([0, 1, 2]);
+    expect(niceTicks(3, 5, true)).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(0, 5, true)).toEqual([0, 1]);
+    // Where the round step would be 2.5, whole ticks step by 5.
+    expect(niceTicks(9, 5, true)).toEqual([0, 5, 10]);
+    expect(niceTicks(40, 5, true)).toEqual([0, 10, 20, 30, 40]);
+    for (let max = 0; max <= 60; max += 1) {
+      const ticks = niceTicks(max, 5, true);
+      expect(ticks.every(Number.isInteger)).toBe(true);
+      expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(max);
     }
   });
 
@@ -117,5 +131,76 @@ describe('scales and extent', () => {
     ];
     expect(maxValue(points, [(point) => point.a, (point) => point.b])).toBe(7);
     expect(maxValue([], [])).toBe(0);
+  });
+});
+
+describe('barRects', () => {
+  const identity = (value: number) => value;
+  // y grows downwards: 0 sits at 100, 10 at 0.
+  const y = linearScale(0, 10, 100, 0);
+
+  it('centres a bar on each point with a value, standing on y(0), 0.8 of the smallest gap wide', () => {
+    const points = [
+      { t: 100, failures: 5 },
+      { t: 110, failures: 0 },
+      { t: 120, failures: 10 },
+      { t: 150, failures: 2 },
+    ];
+    expect(barRects(points, (point) => point.failures, identity, y, 0, 200)).toEqual([
+      { x: 96, y: 50, width: 8, height: 50 },
+      { x: 116, y: 0, width: 8, height: 100 },
+      { x: 146, y: 80, width: 8, height: 20 },
+    ]);
+  });
+
+  it('leaves out zero, negative and missing values', () => {
+    const points = [
+      { t: 10, v: 0 },
+      { t: 20, v: Number.NaN },
+      { t: 30, v: -1 },
+      { t: 40, v: 1 },
+    ];
+    const rects = barRects(points, (point) => point.v, identity, y, 0, 100);
+    expect(rects).toHaveLength(1);
+    expect(rects[0]!.x + rects[0]!.width / 2).toBe(40);
+  });
+
+  it('cuts bars at the plot edges and drops a bar wholly outside', () => {
+    const points = [
+      { t: 0, v: 1 },
+      { t: 10, v: 1 },
+      { t: 100, v: 1 },
+      { t: 200, v: 1 },
+    ];
+    const rects = barRects(points, (point) => point.v, identity, y, 2, 100);
+    expect(rects.map((rect) => [rect.x, rect.width])).toEqual([
+      [2, 2],
+      [6, 8],
+      [96, 4],
+    ]);
+    for (const rect of rects) {
+      expect(rect.x).toBeGreaterThanOrEqual(2);
+      expect(rect.x + rect.width).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('never overlaps neighbours on a real scale and is at least 1 px wide', () => {
+    // 1,000 points about 0.3 px apart, clear of both edges: every bar gets the 1 px minimum.
+    const dense = Array.from({ length: 1_000 }, (_, index) => ({ t: index, v: 1 + (index % 3) }));
+    const denseRects = barRects(dense, (point) => point.v, linearScale(-10, 1_010, 48, 348), y, 48, 348);
+    expect(denseRects).toHaveLength(1_000);
+    for (const rect of denseRects) expect(rect.width).toBeCloseTo(1, 9);
+    // Uneven gaps: the smallest (100 units = 30 px) sets every width, so no bar reaches its neighbour.
+    const x = linearScale(0, 1_000, 48, 348);
+    const sparse = [0, 100, 250, 700].map((t) => ({ t, v: 1 }));
+    const rects = barRects(sparse, (point) => point.v, x, y, 48, 348);
+    expect(rects[1]!.width).toBeCloseTo(24, 9);
+    expect(rects[3]!.width).toBeCloseTo(24, 9);
+    for (let index = 1; index < rects.length; index += 1) expect(rects[index]!.x).toBeGreaterThan(rects[index - 1]!.x + rects[index - 1]!.width);
+  });
+
+  it('gives a lone point 0.8 of the plot and draws nothing without points', () => {
+    expect(barRects([{ t: 50, v: 1 }], (point) => point.v, identity, y, 0, 100)).toEqual([{ x: 10, y: 90, width: 80, height: 10 }]);
+    expect(barRects([], (point: { t: number }) => point.t, identity, y, 0, 100)).toEqual([]);
   });
 });
