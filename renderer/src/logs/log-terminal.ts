@@ -248,10 +248,16 @@ export class LogTerminal {
     }
   }
 
-  /** Resolves once everything queued so far has been parsed by xterm. */
-  whenWritten(): Promise<void> {
-    this.flush();
-    return new Promise((resolve) => this.terminal.write('', resolve));
+  /**
+   * Resolves once everything queued so far has been parsed by xterm. A flush may hold the queue back
+   * while xterm works through a large backlog, so this waits and flushes again until nothing is queued.
+   */
+  async whenWritten(): Promise<void> {
+    for (;;) {
+      this.flush();
+      await new Promise<void>((resolve) => this.terminal.write('', resolve));
+      if (this.queue.length === 0 || this.disposed) return;
+    }
   }
 
   hasLine(lineNo: number): boolean {
