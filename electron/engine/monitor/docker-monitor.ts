@@ -24,6 +24,8 @@ export interface DockerMonitorOptions {
 /** Statuses in which the app is expected to be up, so probes, samples and deaths matter. */
 const LIVE_STATUSES: readonly DeploymentStatus[] = ['running', 'unreachable', 'degraded'];
 const isLive = (status: DeploymentStatus): boolean => LIVE_STATUSES.includes(status);
+/** How long a dead `always`/`unless-stopped` container is given to turn out to be an engine shutdown. */
+const ENGINE_SHUTDOWN_GRACE_MS = 3000;
 
 export const UNHEALTHY_LINE = `[UNHEALTHY] health probe failed ${FAILURES_BEFORE_UNHEALTHY} times`;
 export const RECOVERED_LINE = '[HEALTHY] health probe answers again; status running';
@@ -276,8 +278,11 @@ export class DockerMonitor implements DeploymentMonitor {
     if (!deployment || !(isLive(deployment.status) || deployment.status === 'crashed')) return;
     const container = this.context.docker.getContainer(watch.containerId);
     let state: { ExitCode: number; OOMKilled: boolean; Running: boolean; Restarting: boolean; FinishedAt: string } | null = null;
+    let policy = '';
     try {
-      state = (await withDockerTimeout(container.inspect(), 'inspect')).State;
+      const info = await withDockerTimeout(container.inspect(), 'inspect');
+      state = info.State;
+      policy = info.HostConfig?.RestartPolicy?.Name ?? '';
     } catch (error) {
       // Docker is going away (an engine restart): the reconcile after reconnecting handles this death.
       if (!isNotFound(error)) {
@@ -301,7 +306,26 @@ export class DockerMonitor implements DeploymentMonitor {
     watch.health = new HealthRule();
     watch.cpu = null;
     const restarting = state !== null && (state.Restarting || state.Running);
-    if (state !== null && !restarting && crashed) await this.disposeDead(watch, crashed);
+    if (state === null || restarting || !crashed) return;
+    // `always`/`unless-stopped` restart a crash at once (Restarting). One that stays down was stopped by
+    // hand (docker kill/stop) or by the Docker engine shutting down, and then it comes back with the
+    // engine: only the first is disposed of. An engine going away stops answering within moments.
+    if ((policy === 'always' || policy === 'unless-stopped') && !(await this.staysDown(watch))) return;
+    await this.disposeDead(watch, crashed);
+  }
+
+  /** After a short wait: true when Docker still answers and the container is still down (or gone). */
+  private async staysDown(watch: Watch): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, ENGINE_SHUTDOWN_GRACE_MS).unref());
+    if (this.closed) return false;
+    try {
+      const { State: state } = await withDockerTimeout(this.context.docker.getContainer(watch.containerId).inspect(), 'inspect');
+      return !state.Running && !state.Restarting;
+    } catch (error) {
+      if (isNotFound(error)) return true;
+      log.debug(`Docker stopped answering after ${watch.deploymentId} died: an engine shutdown; left to the reconcile`, errorText(error));
+      return false;
+    }
   }
 
   /** The restart policy (or a user) started the container again after a crash. */
