@@ -1,14 +1,15 @@
-// BENCH ingest_docker: lines/s persisted (socket stream → demuxer → writer → SQLite commit) from a
+// BENCH ingest_docker: lines/s persisted by Berth's runtime log follower (the monitor's path: Docker
+// socket stream with timestamps → demuxer → replay check → batched writer → SQLite commit) from a
 // container flooding its output, vs the `docker logs -f` CLI following the same container into
 // /dev/null at the same time. Both attach as it starts and are timed from its start to their own last
-// line, so both face the same live flood on the same machine at the same moment.
+// line (for Berth: the commit that makes it durable), so both face the same live flood on the same
+// machine at the same moment.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { pumpDockerLogs } from '../electron/engine/logs/docker-demux';
-import { openDockerLogStream } from '../electron/engine/logs/docker-log-stream';
 import { LogWriter } from '../electron/engine/logs/log-writer';
+import { RuntimeLogFollower } from '../electron/engine/monitor/runtime-log-follower';
 import { Store } from '../electron/engine/store/store';
 import { makeTempDir } from '../test/support/temp-dir';
 import { createFloodContainer, removeTestContainers } from '../test/integration/logs/docker-flood';
@@ -16,7 +17,7 @@ import { median } from './support/stats';
 
 const PER_STREAM = Number(process.env['BENCH_LINES'] ?? 50_000);
 const LINES = PER_STREAM * 2;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9);
 const docker = new Dockerode();
 const temp = makeTempDir('bench-ingest-docker-');
 
@@ -35,15 +36,31 @@ async function followWithCli(container: Dockerode.Container, started: number): P
   }
 }
 
-/** Berth's path, following the same container: socket stream → demuxer → line assembler → batched writer → SQLite commit. */
+/**
+ * Berth's path: the runtime log follower the monitor runs for every container, timed until the commit
+ * that stores the container's last line. If Docker ends the follow early, the follower re-attaches
+ * from its last timestamp, as it does in the app.
+ */
 async function followWithBerth(container: Dockerode.Container, started: number, writer: LogWriter, store: Store): Promise<number> {
-  const stream = await openDockerLogStream(docker, container.id, { follow: true });
-  await pumpDockerLogs(stream, { tty: false, onLines: writer.sink('bench', { source: 'runtime' }) });
-  writer.flush();
-  const seconds = (performance.now() - started) / 1000;
+  let committed = 0;
+  const allStored = new Promise<number>((resolve) => {
+    writer.onCommit((deploymentId, lines) => {
+      if (deploymentId !== 'bench') return;
+      committed += lines.length;
+      if (committed >= LINES) resolve(performance.now());
+    });
+  });
+  const follower = new RuntimeLogFollower(docker, store, writer, 'bench', container.id);
+  follower.start();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`only ${committed} of ${LINES} lines were stored after 120 s`)), 120_000);
+  });
+  const finished = await Promise.race([allStored, timeout]).finally(() => clearTimeout(timer));
+  await follower.stop();
   const stored = store.logLines.lastLineNo('bench');
   if (stored !== LINES) throw new Error(`stored ${stored} of ${LINES} lines`);
-  return LINES / seconds;
+  return LINES / ((finished - started) / 1000);
 }
 
 await removeTestContainers(docker);

@@ -12,7 +12,7 @@ import { median } from './support/stats';
 const TOTAL = Number(process.env['BENCH_RENDER_LINES'] ?? 100_000);
 const BATCH = 1000;
 const RATE = 20_000;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
 // The DOM renderer in both. The viewer prefers WebGL, but headless Chromium here draws WebGL in software
 // (SwiftShader): about 24k lines/s for both sides, with 260–310 ms tasks, which says nothing about a real
 // GPU. BENCH_RENDERER=webgl measures it anyway.
