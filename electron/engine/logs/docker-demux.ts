@@ -35,9 +35,22 @@ interface StreamState {
   lineStamp: string | undefined;
 }
 
-function parseStamp(stamp: string): number {
-  // Date.parse takes at most milliseconds; drop the extra fraction digits first.
-  return Date.parse(stamp.replace(/(\.\d{3})\d+/, '$1'));
+/** The last whole second parsed, so a flood (thousands of lines a second) parses each second once. */
+let cachedSecond = '';
+let cachedSecondMs = Number.NaN;
+
+/** Docker's RFC 3339 stamp in ms, the fraction cut (not rounded) to milliseconds. */
+export function parseStamp(stamp: string): number {
+  // Docker sends UTC with up to 9 fraction digits: `2026-11-22T05:04:13.212345678Z`.
+  const fraction = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d+))?Z$/.exec(stamp);
+  if (!fraction) return Date.parse(stamp.replace(/(\.\d{3})\d+/, '$1'));
+  const second = stamp.slice(0, 19);
+  if (second !== cachedSecond) {
+    cachedSecondMs = Date.parse(`${second}Z`);
+    cachedSecond = second;
+  }
+  const digits = fraction[1];
+  return digits ? cachedSecondMs + Number(`${digits}00`.slice(0, 3)) : cachedSecondMs;
 }
 
 /**

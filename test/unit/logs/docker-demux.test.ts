@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DockerLogDemuxer, pumpDockerLogs, type DemuxedLine } from '../../../electron/engine/logs/docker-demux';
+import { DockerLogDemuxer, parseStamp, pumpDockerLogs, type DemuxedLine } from '../../../electron/engine/logs/docker-demux';
 
 function frame(type: number, payload: string | Buffer): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
@@ -103,5 +103,18 @@ describe('DockerLogDemuxer', () => {
     await pipeline(Readable.from(frames), demuxer);
     expect(maxInFlight).toBe(1);
     expect(seen).toEqual(frames.map((_, index) => `line ${index}`));
+  });
+});
+
+describe('parseStamp', () => {
+  it('reads Docker stamps to the millisecond, cutting extra digits, with or without a fraction, across seconds', () => {
+    expect(parseStamp('2026-11-22T05:04:13.212345678Z')).toBe(Date.parse('2026-11-22T05:04:13.212Z'));
+    expect(parseStamp('2026-11-22T05:04:13.999999999Z')).toBe(Date.parse('2026-11-22T05:04:13.999Z'));
+    expect(parseStamp('2026-11-22T05:04:14Z')).toBe(Date.parse('2026-11-22T05:04:14Z'));
+    expect(parseStamp('2026-11-22T05:04:14.5Z')).toBe(Date.parse('2026-11-22T05:04:14.500Z'));
+    expect(parseStamp('2026-11-22T05:04:14.05Z')).toBe(Date.parse('2026-11-22T05:04:14.050Z'));
+    expect(parseStamp('2026-11-22T05:04:13.001Z')).toBe(Date.parse('2026-11-22T05:04:13.001Z'));
+    // Offsets other than Z take the general path.
+    expect(parseStamp('2026-11-22T07:04:13.212345+02:00')).toBe(Date.parse('2026-11-22T05:04:13.212Z'));
   });
 });
