@@ -49,71 +49,43 @@ describe('the runtime log follower under a flood on both streams', () => {
     temp.cleanup();
   });
 
-  const expectEveryLineOnce = (fixture: Fixture, deploymentId: string): void => {
-    expect(storedTexts(fixture, deploymentId, 'stdout')).toEqual(Array.from({ length: COUNT }, (_, i) => `out ${i} é`));
-    expect(storedTexts(fixture, deploymentId, 'stderr')).toEqual(Array.from({ length: COUNT }, (_, i) => `err ${i}`));
-  };
-
-  it('stores every line exactly once, in each stream\'s order', async () => {
-    const fixture = logFixture({}, `${temp.dir}/once.db`);
-    const container = await createFloodContainer(docker, 'logs-follower-once', 'follower-once', COUNT);
-    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, 'follower-once', container.id);
+  /**
+   * Follows a fresh flooding container with a follower until all its lines are committed, running
+   * `midway` once 5,000 are; then checks each stream's lines were stored exactly once, in order.
+   */
+  async function followFlood(name: string, midway?: (follower: RuntimeLogFollower) => Promise<void>): Promise<void> {
+    const deploymentId = `follower-${name}`;
+    const fixture = logFixture({}, `${temp.dir}/${name}.db`);
+    const container = await createFloodContainer(docker, `logs-follower-${name}`, deploymentId, COUNT);
+    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, deploymentId, container.id, { retryMs: 50 });
     try {
-      const all = committed(fixture, 'follower-once', 2 * COUNT);
-      await container.start();
-      follower.start();
-      await all;
-      await container.wait();
-      await follower.stop();
-      expectEveryLineOnce(fixture, 'follower-once');
-    } finally {
-      await follower.stop();
-      fixture.close();
-    }
-  });
-
-  it('stopped and started again in the middle of the flood, it carries on from where it was, storing each line once', async () => {
-    const fixture = logFixture({}, `${temp.dir}/restart.db`);
-    const container = await createFloodContainer(docker, 'logs-follower-restart', 'follower-restart', COUNT);
-    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, 'follower-restart', container.id);
-    try {
-      const some = committed(fixture, 'follower-restart', 5_000);
-      const all = committed(fixture, 'follower-restart', 2 * COUNT);
+      const some = committed(fixture, deploymentId, 5_000);
+      const all = committed(fixture, deploymentId, 2 * COUNT);
       await container.start();
       follower.start();
       await some;
-      await follower.stop();
-      follower.start();
+      await midway?.(follower);
       await all;
       await container.wait();
       await follower.stop();
-      expectEveryLineOnce(fixture, 'follower-restart');
+      expect(storedTexts(fixture, deploymentId, 'stdout')).toEqual(Array.from({ length: COUNT }, (_, i) => `out ${i} é`));
+      expect(storedTexts(fixture, deploymentId, 'stderr')).toEqual(Array.from({ length: COUNT }, (_, i) => `err ${i}`));
     } finally {
       await follower.stop();
       fixture.close();
     }
-  });
+  }
 
-  it('re-attaching in the middle of the flood replays nothing and loses nothing', async () => {
-    const fixture = logFixture({}, `${temp.dir}/reattach.db`);
-    const container = await createFloodContainer(docker, 'logs-follower-reattach', 'follower-reattach', COUNT);
-    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, 'follower-reattach', container.id, { retryMs: 50 });
-    try {
-      const some = committed(fixture, 'follower-reattach', 5_000);
-      const all = committed(fixture, 'follower-reattach', 2 * COUNT);
-      await container.start();
+  it('stores every line exactly once, in each stream\'s order', () => followFlood('once'));
+
+  it('stopped and started again in the middle of the flood, it carries on from where it was, storing each line once', () =>
+    followFlood('restart', async (follower) => {
+      await follower.stop();
       follower.start();
-      await some;
-      // Cuts the live stream and reads what is there (catch-up, no tail limit), then the follow loop
-      // re-attaches: both passes ask Docker for everything since the second before the newest stored line.
-      await follower.catchUp(10 * COUNT);
-      await all;
-      await container.wait();
-      await follower.stop();
-      expectEveryLineOnce(fixture, 'follower-reattach');
-    } finally {
-      await follower.stop();
-      fixture.close();
-    }
-  });
+    }));
+
+  it('re-attaching in the middle of the flood replays nothing and loses nothing', () =>
+    // Cuts the live stream and reads what is there (catch-up, no tail limit), then the follow loop
+    // re-attaches: both passes ask Docker for everything since the second before the newest stored line.
+    followFlood('reattach', (follower) => follower.catchUp(10 * COUNT)));
 });
