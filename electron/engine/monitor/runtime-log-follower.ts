@@ -27,7 +27,10 @@ interface Cursor {
   lastMs: number;
 }
 
-/** What a re-attach asks Docker for: from one second before the cursor's second (see `replayFrom`). */
+/**
+ * What a re-attach asks Docker for: from one second before the cursor's second, because a line of the
+ * other stream stamped just before the cursor may not have been stored yet.
+ */
 const sinceSeconds = (cursor: Cursor): number => (cursor.lastMs > 0 ? Math.max(0, Math.floor(cursor.lastMs / 1000) - 1) : 0);
 
 const replayKey = (ts: number, stream: string, text: string): string => `${ts}\u0000${stream}\u0000${text}`;
