@@ -78,6 +78,8 @@ export class LogTerminal {
   private disposed = false;
   /** Rows written so far: the next row's sequence number. */
   private nextSequence = 0;
+  /** Counts `reset()` calls: a reset drops the queue, so `whenWritten()` stops waiting for it. */
+  private resets = 0;
   /**
    * The log lines written (ascending: the viewer writes lines in order between resets) and the
    * sequence number of each one's row: a jump finds its row by binary search, with no per-line objects.
@@ -174,6 +176,7 @@ export class LogTerminal {
 
   /** Clears the terminal (in write order, so it lands after anything already handed to xterm). */
   reset(): void {
+    this.resets += 1;
     this.dropQueue();
     this.clearDecorations();
     this.nextSequence = 0;
@@ -253,10 +256,13 @@ export class LogTerminal {
    * while xterm works through a large backlog, so this waits and flushes again until nothing is queued.
    */
   async whenWritten(): Promise<void> {
+    // Only the rows queued now: lines that keep streaming in meanwhile must not keep the caller waiting.
+    const target = this.nextSequence + this.queuedLineNos.length;
+    const resets = this.resets;
     for (;;) {
       this.flush();
       await new Promise<void>((resolve) => this.terminal.write('', resolve));
-      if (this.queue.length === 0 || this.disposed) return;
+      if (this.nextSequence >= target || this.resets !== resets || this.disposed) return;
     }
   }
 
