@@ -209,7 +209,8 @@ export class DockerLogDemuxer extends Writable {
 /** A line with its stream (and stamp): built field by field, since an object spread per line costs on a flood. */
 function demuxed(line: AssembledLine, stream: DemuxedStream, stamp: string | undefined): DemuxedLine {
   if (stamp === undefined) return line.raw ? { text: line.text, cut: line.cut, raw: line.raw, stream } : { text: line.text, cut: line.cut, stream };
-  return { text: line.text, cut: line.cut, ...(line.raw ? { raw: line.raw } : {}), stream, timestamp: stamp, ts: parseStamp(stamp) };
+  const ts = parseStamp(stamp);
+  return line.raw ? { text: line.text, cut: line.cut, raw: line.raw, stream, timestamp: stamp, ts } : { text: line.text, cut: line.cut, stream, timestamp: stamp, ts };
 }
 
 function stripStamp(line: AssembledLine, length: number): AssembledLine {

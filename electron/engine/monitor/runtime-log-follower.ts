@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { LOG_STREAMS } from '../../../shared';
 import { pumpDockerLogs } from '../logs/docker-demux';
 import { openDockerLogStream } from '../logs/docker-log-stream';
 import type { LogWriter } from '../logs/log-writer';
@@ -213,7 +214,7 @@ export class RuntimeLogFollower {
       .all(this.deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as [number, number, string][];
     const keys = new Map<string, number>();
     for (const [ts, stream, text] of rows) {
-      const key = replayKey(ts, stream === streamCode('stderr') ? 'stderr' : 'stdout', text);
+      const key = replayKey(ts, LOG_STREAMS[stream] ?? 'stdout', text);
       keys.set(key, (keys.get(key) ?? 0) + 1);
     }
     return keys;
