@@ -84,6 +84,16 @@ describe('DockerLogDemuxer', () => {
     }
   });
 
+  it('keeps the exact bytes of a stamped line that is not valid UTF-8 (the stamp stripped), and none for a valid one', async () => {
+    const stamp = '2026-01-02T03:04:05.123456789Z';
+    const chunks = Buffer.concat([frame(2, Buffer.concat([Buffer.from(`${stamp} a`), Buffer.from([0xff, 0xfe]), Buffer.from('b\n')])), frame(1, `${stamp} fine\n`)]);
+    const lines = await demux([chunks], { tty: false, timestamps: true });
+    expect(lines.map(({ stream, text, raw, ts }) => ({ stream, text, raw, ts }))).toEqual([
+      { stream: 'stderr', text: 'a\ufffd\ufffdb', raw: Buffer.from([0x61, 0xff, 0xfe, 0x62]), ts: Date.parse('2026-01-02T03:04:05.123Z') },
+      { stream: 'stdout', text: 'fine', raw: undefined, ts: Date.parse('2026-01-02T03:04:05.123Z') },
+    ]);
+  });
+
   it('holds the source while an async handler works (backpressure)', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
