@@ -1,6 +1,6 @@
-import { connect, type Socket } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { sharedSocketReader } from './socket-reader';
 
 export interface DockerLogStreamOptions {
   readonly follow?: boolean;
@@ -29,7 +29,7 @@ interface ModemConfig {
   version?: string;
 }
 
-const MAX_HEADER_BYTES = 65_536;
+const MAX_ERROR_BYTES = 65_536;
 
 function query(options: DockerLogStreamOptions): string {
   const params = new URLSearchParams();
@@ -46,8 +46,9 @@ function query(options: DockerLogStreamOptions): string {
  * A container's log stream (the bytes DockerLogDemuxer expects), read straight off the Docker
  * socket. Why not dockerode's `container.logs`: Docker sends each log line as its own HTTP chunk,
  * and Node's HTTP client turns every chunk into a stream event — about 3x slower than the
- * `docker` CLI under a flood. Asking with HTTP/1.0 makes Docker send the body unchunked, so reads
- * come in socket-sized pieces. TLS and SSH connections fall back to dockerode.
+ * `docker` CLI under a flood. Asking with HTTP/1.0 makes Docker send the body unchunked. The socket
+ * is read on the socket reader's thread (logs/socket-reader.ts), so Docker is never held up while the
+ * engine thread commits. TLS and SSH connections fall back to dockerode.
  * Destroying the returned stream closes the connection, which stops the follow.
  */
 export async function openDockerLogStream(docker: Dockerode, containerId: string, options: DockerLogStreamOptions = {}): Promise<Readable> {
@@ -66,56 +67,24 @@ export async function openDockerLogStream(docker: Dockerode, containerId: string
     return Readable.from([await container.logs({ ...common, follow: false })]);
   }
   const socketPath = typeof modem.socketPath === 'function' ? await modem.socketPath() : modem.socketPath;
-  const socket: Socket = socketPath !== undefined ? connect(socketPath) : connect(Number(modem.port ?? 2375), modem.host ?? '127.0.0.1');
+  const target = socketPath !== undefined ? { path: socketPath } : { host: modem.host ?? '127.0.0.1', port: Number(modem.port ?? 2375) };
   const prefix = modem.version ? `/${modem.version.startsWith('v') ? modem.version : `v${modem.version}`}` : '';
   const path = `${prefix}/containers/${encodeURIComponent(containerId)}/logs?${query(options)}`;
-  return new Promise<Readable>((resolve, reject) => {
-    let head: Buffer = Buffer.alloc(0);
-    const fail = (error: Error): void => {
-      socket.destroy();
-      reject(error);
-    };
-    const onData = (chunk: Buffer): void => {
-      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) {
-        if (head.length > MAX_HEADER_BYTES) fail(new Error('Docker sent an oversized response header.'));
-        return;
-      }
-      socket.removeListener('data', onData);
-      socket.removeListener('error', fail);
-      socket.pause();
-      const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head.toString('latin1', 0, Math.min(end, 64)))?.[1] ?? 0);
-      const body = head.subarray(end + 4);
-      if (status === 200) {
-        // A PassThrough, not the socket: a socket paused by hand would not flow for a later 'data' listener.
-        const out = new PassThrough({ highWaterMark: 65_536 });
-        if (body.length > 0) out.write(body);
-        socket.pipe(out);
-        socket.once('error', (error) => out.destroy(error));
-        out.once('close', () => socket.destroy());
-        socket.resume();
-        resolve(out);
-        return;
-      }
-      // An error body is a short JSON message; read it whole for the error text.
-      const parts: Buffer[] = [body];
-      socket.on('data', (part: Buffer) => parts.push(part));
-      socket.once('error', () => undefined);
-      socket.once('close', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        let message = text.trim();
-        try {
-          message = (JSON.parse(text) as { message?: string }).message ?? message;
-        } catch {
-          // not JSON: keep the text
-        }
-        reject(new DockerLogStreamError(status, `Docker could not stream the logs of ${containerId.slice(0, 12)} (HTTP ${status}): ${message}`));
-      });
-      socket.resume();
-    };
-    socket.on('data', onData);
-    socket.once('error', fail);
-    socket.once('connect', () => socket.write(`GET ${path} HTTP/1.0\r\nHost: docker\r\n\r\n`));
-  });
+  const { status, body } = await sharedSocketReader().open(target, `GET ${path} HTTP/1.0\r\nHost: docker\r\n\r\n`);
+  if (status === 200) return body;
+  // An error body is a short JSON message; read it whole for the error text.
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of body as AsyncIterable<Buffer>) {
+    if (size < MAX_ERROR_BYTES) parts.push(part);
+    size += part.length;
+  }
+  const text = Buffer.concat(parts).toString('utf8').slice(0, MAX_ERROR_BYTES);
+  let message = text.trim();
+  try {
+    message = (JSON.parse(text) as { message?: string }).message ?? message;
+  } catch {
+    // not JSON: keep the text
+  }
+  throw new DockerLogStreamError(status, `Docker could not stream the logs of ${containerId.slice(0, 12)} (HTTP ${status}): ${message}`);
 }
