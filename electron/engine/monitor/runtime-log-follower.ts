@@ -54,6 +54,8 @@ export class RuntimeLogFollower {
   private lock: Promise<void> = Promise.resolve();
   private loop: Promise<void> | undefined;
   private readonly pause = new WakeableSleep();
+  /** Lines this follower has handed to the writer. */
+  private appended = 0;
 
   constructor(
     private readonly docker: Dockerode,
@@ -119,10 +121,15 @@ export class RuntimeLogFollower {
     let wait = this.retryMs;
     while (!this.stopped) {
       try {
+        const before = this.appended;
         const running = await this.exclusive(() => this.followOnce());
         if (this.stopped) break;
+        // A pass that stored lines is followed at once by another: Docker 20.10 can end a follow before
+        // the last lines of a container that is exiting, and a crashed container's last lines matter most.
         // A running container whose stream ended (Docker restarted, stall): re-attach promptly.
-        wait = running ? this.retryMs : Math.min(this.maxRetryMs, wait * 2);
+        // Otherwise (a stopped container with nothing new): back off.
+        if (this.appended > before) wait = 0;
+        else wait = running ? this.retryMs : Math.min(this.maxRetryMs, Math.max(this.retryMs, wait * 2));
       } catch (error) {
         if (isNotFound(error)) {
           log.debug(`container ${this.containerId.slice(0, 12)} is gone; runtime log follower stops`);
@@ -131,7 +138,7 @@ export class RuntimeLogFollower {
         log.debug(`runtime logs of ${this.deploymentId} unavailable; retrying`, errorText(error));
         wait = Math.min(this.maxRetryMs, wait * 2);
       }
-      await this.pause.sleep(wait);
+      if (wait > 0) await this.pause.sleep(wait);
     }
     this.logs.flush();
   }
@@ -199,6 +206,7 @@ export class RuntimeLogFollower {
             }
           }
           if (ts > cursor.lastMs) cursor.lastMs = ts;
+          this.appended++;
           this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null });
         }
       },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeLogFollower } from '../../../electron/engine/monitor/runtime-log-follower';
 import { logFixture } from '../../unit/logs/fixture';
 import { makeTempDir } from '../../support/temp-dir';
-import { createFloodContainer, removeTestContainers } from './docker-flood';
+import { BASE_IMAGE, RUN_ID, createFloodContainer, removeTestContainers } from './docker-flood';
 
 const docker = new Dockerode();
 const COUNT = 30_000;
@@ -88,4 +88,30 @@ describe('the runtime log follower under a flood on both streams', () => {
     // Cuts the live stream and reads what is there (catch-up, no tail limit), then the follow loop
     // re-attaches: both passes ask Docker for everything since the second before the newest stored line.
     followFlood('reattach', (follower) => follower.catchUp(10 * COUNT)));
+
+  it('re-attaches at once, with no back-off, after a pass that stored lines', async () => {
+    // The first pass reads "first" and is cut by the stall timer while the container sleeps. A pass
+    // that stored lines is followed straight away by another (Docker 20.10 can end a follow before an
+    // exiting container's last lines), so the late lines are stored long before the 30 s back-off.
+    const deploymentId = 'follower-prompt';
+    const fixture = logFixture({}, `${temp.dir}/prompt.db`);
+    const container = await docker.createContainer({
+      name: `logs-follower-prompt-${RUN_ID}`,
+      Image: BASE_IMAGE,
+      Labels: { 'berth.test': 'logs', 'berth.test.run': RUN_ID },
+      Cmd: ['sh', '-c', 'echo first; usleep 800000; i=0; while [ $i -lt 1000 ]; do echo "late $i"; i=$((i+1)); done'],
+      HostConfig: { LogConfig: { Type: 'json-file', Config: {} } },
+    });
+    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, deploymentId, container.id, { stallMs: 600, retryMs: 30_000, maxRetryMs: 30_000 });
+    try {
+      const all = committed(fixture, deploymentId, 1001, 12_000);
+      await container.start();
+      follower.start();
+      await all;
+      expect(storedTexts(fixture, deploymentId, 'stdout')).toEqual(['first', ...Array.from({ length: 1000 }, (_, i) => `late ${i}`)]);
+    } finally {
+      await follower.stop();
+      fixture.close();
+    }
+  });
 });
