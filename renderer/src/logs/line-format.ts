@@ -55,6 +55,7 @@ export function sanitize(text: string, base = ''): string {
     if (match.charCodeAt(0) !== 0x1b || match[1] !== '[') return '';
     // Only plain SGR (no private marker, no intermediates) is kept.
     if (final !== 'm' || intermediates || /[<=>?]/.test(parameters ?? '')) return '';
+    if (!base) return match;
     const codes = (parameters ?? '').split(/[;:]/);
     const resets = codes.some((code) => code === '' || code === '0' || code === '39' || code === '49');
     return resets && base ? `${match}${ESC}[${base}m` : match;
