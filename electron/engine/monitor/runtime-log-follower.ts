@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { LOG_STREAMS } from '../../../shared';
 import { pumpDockerLogs } from '../logs/docker-demux';
@@ -95,8 +94,9 @@ export class RuntimeLogFollower {
   }
 
   /**
-   * Makes sure everything the container printed up to now is stored (at least its last `tail`
-   * lines, seed 003's "last 100 lines"), e.g. before a dead container is removed.
+   * Makes sure everything the container printed up to now is stored, e.g. before a dead container is
+   * removed: every line since the stored ones, read as a stream (a flood that outran the follower can be
+   * large). A container with nothing stored yet gets its last `tail` lines (seed 003's "last 100 lines").
    */
   async catchUp(tail = 100): Promise<void> {
     this.abortCurrent();
@@ -104,15 +104,12 @@ export class RuntimeLogFollower {
       const container = this.docker.getContainer(this.containerId);
       const info = await withDockerTimeout(container.inspect(), 'inspect');
       const cursor = this.cursorFor(info.Created);
-      const buffer = (await withDockerTimeout(container.logs({
-        follow: false,
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        since: sinceSeconds(cursor),
-        tail,
-      }), 'logs')) as unknown as Buffer;
-      await this.pump(Readable.from([buffer]), info.Config.Tty, cursor);
+      const stream = await withDockerTimeout(
+        openDockerLogStream(this.docker, this.containerId, { follow: false, timestamps: true, since: sinceSeconds(cursor), ...(cursor.lastMs === 0 ? { tail } : {}) }),
+        'logs',
+        (late) => destroy(late),
+      );
+      await this.pump(stream, info.Config.Tty, cursor);
     });
     this.logs.flush();
   }

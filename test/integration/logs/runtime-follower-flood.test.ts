@@ -89,6 +89,15 @@ describe('the runtime log follower under a flood on both streams', () => {
     // re-attaches: both passes ask Docker for everything since the second before the newest stored line.
     followFlood('reattach', (follower) => follower.catchUp(10 * COUNT)));
 
+  it('a catch-up after the follower fell behind stores every line since the stored ones, not only the last 100', () =>
+    // Stopped after 5,000 lines, the follower misses the rest of the flood; the crash path's catchUp(100)
+    // must then store all of it (a tail of 100 would leave a hole between the stored lines and the tail).
+    followFlood('behind', async (follower) => {
+      await follower.stop();
+      await docker.getContainer(`logs-follower-behind-${RUN_ID}`).wait();
+      await follower.catchUp(100);
+    }));
+
   it('re-attaches at once, with no back-off, after a pass that stored lines', async () => {
     // The first pass reads "first" and is cut by the stall timer while the container sleeps. A pass
     // that stored lines is followed straight away by another (Docker 20.10 can end a follow before an
