@@ -35,6 +35,21 @@ const sinceSeconds = (cursor: Cursor): number => (cursor.lastMs > 0 ? Math.max(0
 
 const replayKey = (ts: number, stream: string, text: string): string => `${ts}\u0000${stream}\u0000${text}`;
 
+/** How a follow pass ended: it stored lines; stored none while the container runs; stored none and it is stopped; failed. */
+export type FollowPassEnd = 'stored' | 'running' | 'idle' | 'failed';
+
+/**
+ * The wait before the next follow pass. A pass that stored lines is followed at once: Docker 20.10 can end
+ * a follow before the last lines of a container that is exiting, and a crashed container's last lines
+ * matter most. A running container whose stream ended (Docker restarted, a stall) is re-attached
+ * promptly. A stopped container with nothing new, or a failure, backs off, doubling up to `maxRetryMs`.
+ */
+export function nextFollowWait(previous: number, end: FollowPassEnd, retryMs: number, maxRetryMs: number): number {
+  if (end === 'stored') return 0;
+  if (end === 'running') return retryMs;
+  return Math.min(maxRetryMs, Math.max(retryMs, previous * 2));
+}
+
 /**
  * Follows one container's output (`docker logs -f` with timestamps) into the log writer as
  * `source=runtime`. When the stream ends, stalls or Docker goes away (an engine restart), it
@@ -121,19 +136,14 @@ export class RuntimeLogFollower {
         const before = this.appended;
         const running = await this.exclusive(() => this.followOnce());
         if (this.stopped) break;
-        // A pass that stored lines is followed at once by another: Docker 20.10 can end a follow before
-        // the last lines of a container that is exiting, and a crashed container's last lines matter most.
-        // A running container whose stream ended (Docker restarted, stall): re-attach promptly.
-        // Otherwise (a stopped container with nothing new): back off.
-        if (this.appended > before) wait = 0;
-        else wait = running ? this.retryMs : Math.min(this.maxRetryMs, Math.max(this.retryMs, wait * 2));
+        wait = nextFollowWait(wait, this.appended > before ? 'stored' : running ? 'running' : 'idle', this.retryMs, this.maxRetryMs);
       } catch (error) {
         if (isNotFound(error)) {
           log.debug(`container ${this.containerId.slice(0, 12)} is gone; runtime log follower stops`);
           break;
         }
         log.debug(`runtime logs of ${this.deploymentId} unavailable; retrying`, errorText(error));
-        wait = Math.min(this.maxRetryMs, wait * 2);
+        wait = nextFollowWait(wait, 'failed', this.retryMs, this.maxRetryMs);
       }
       if (wait > 0) await this.pause.sleep(wait);
     }

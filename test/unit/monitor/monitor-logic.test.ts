@@ -5,6 +5,7 @@ import { cpuPercent, cpuReading, memoryMb } from '../../../electron/engine/monit
 import { downsampleMetrics } from '../../../electron/engine/monitor/downsample';
 import { HealthRule } from '../../../electron/engine/monitor/health-rule';
 import { Notifier } from '../../../electron/engine/monitor/notifier';
+import { nextFollowWait } from '../../../electron/engine/monitor/runtime-log-follower';
 import { EventBus } from '../../../electron/engine/host/event-bus';
 import { Store } from '../../../electron/engine/store/store';
 
@@ -117,5 +118,22 @@ describe('Notifier', () => {
     notifier.unhealthy(deployment, 3);
     notifier.recovered(deployment);
     expect(sent).toEqual([]);
+  });
+});
+
+describe('nextFollowWait (the runtime log follower between passes)', () => {
+  it('re-attaches at once after a pass that stored lines, promptly to a running container, and backs off otherwise', () => {
+    expect(nextFollowWait(4000, 'stored', 250, 5000)).toBe(0);
+    expect(nextFollowWait(4000, 'running', 250, 5000)).toBe(250);
+    expect(nextFollowWait(250, 'idle', 250, 5000)).toBe(500);
+    expect(nextFollowWait(4000, 'idle', 250, 5000)).toBe(5000);
+  });
+
+  it('never retries a failure at once, even right after a pass that stored lines (wait 0)', () => {
+    // Docker going away just after a busy pass must not turn into a loop that hammers the socket.
+    const waits: number[] = [];
+    let wait = nextFollowWait(250, 'stored', 250, 5000);
+    for (let attempt = 0; attempt < 6; attempt += 1) waits.push((wait = nextFollowWait(wait, 'failed', 250, 5000)));
+    expect(waits).toEqual([250, 500, 1000, 2000, 4000, 5000]);
   });
 });
