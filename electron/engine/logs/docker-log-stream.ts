@@ -76,10 +76,11 @@ export async function openDockerLogStream(docker: Dockerode, containerId: string
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of body as AsyncIterable<Buffer>) {
-    if (size < MAX_ERROR_BYTES) parts.push(part);
+    if (size >= MAX_ERROR_BYTES) continue;
+    parts.push(part);
     size += part.length;
   }
-  const text = Buffer.concat(parts).toString('utf8').slice(0, MAX_ERROR_BYTES);
+  const text = Buffer.concat(parts).toString('utf8');
   let message = text.trim();
   try {
     message = (JSON.parse(text) as { message?: string }).message ?? message;

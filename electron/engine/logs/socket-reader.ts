@@ -21,8 +21,7 @@ const BODY_HIGH_WATER = 65_536;
 interface Pending {
   readonly body: Readable;
   /** Settles the `open` promise; undefined once the response header came. */
-  answer: ((status: number) => void) | undefined;
-  fail: ((error: Error) => void) | undefined;
+  opening: { readonly resolve: (status: number) => void; readonly reject: (error: Error) => void } | undefined;
   /** Bytes pushed into `body` while it was full: acknowledged once it is read again. */
   owed: number;
 }
@@ -63,8 +62,7 @@ export class SocketReader {
             callback(error);
           },
         }),
-        answer: (status) => resolve({ status, body: entry.body }),
-        fail: reject,
+        opening: { resolve: (status) => resolve({ status, body: entry.body }), reject },
         owed: 0,
       };
       this.pending.set(id, entry);
@@ -109,9 +107,8 @@ export class SocketReader {
     const entry = this.pending.get(event.id);
     if (!entry) return;
     if (event.type === 'head') {
-      entry.answer?.(event.status);
-      entry.answer = undefined;
-      entry.fail = undefined;
+      entry.opening?.resolve(event.status);
+      entry.opening = undefined;
       return;
     }
     if (event.type === 'data') {
@@ -126,10 +123,9 @@ export class SocketReader {
   private finish(id: number, entry: Pending, error: Error | undefined): void {
     this.pending.delete(id);
     this.updateRef();
-    if (entry.fail) {
-      entry.fail(error ?? new Error('The connection closed before a response header.'));
-      entry.answer = undefined;
-      entry.fail = undefined;
+    if (entry.opening) {
+      entry.opening.reject(error ?? new Error('The connection closed before a response header.'));
+      entry.opening = undefined;
       return;
     }
     if (error) entry.body.destroy(error);
