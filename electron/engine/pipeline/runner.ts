@@ -5,13 +5,14 @@
 import type { Deployment, DeployResult, Failure, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
 import { createLogger, redact, redactText } from '../logger';
 import type { EngineContext } from '../host/engine';
-import { EngineError, notFound } from '../host/engine-error';
+import { EngineError, errorText, notFound } from '../engine-error';
 import type { DeploymentChanges } from '../store/deployments';
 import { newId } from '../store/ids';
 import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
-import { StepAborted, StepFailure, type DeployTarget, type RunState, type StepContext } from './target';
+import { StepAborted, StepFailure } from '../step-failure';
+import type { DeployTarget, RunState, StepContext } from '../targets/target';
 import { splitLines } from '../logs/line-assembler';
 
 const log = createLogger('pipeline/runner');
@@ -575,8 +576,4 @@ export class PipelineController implements DeploymentController {
 function codeInfo(code: 'MANUAL_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_NO_CANDIDATE'): Pick<Failure, 'category' | 'retryable' | 'summary'> {
   const failure = classifyFailure({ step: null, code, likelyCause: '', lines: [] });
   return { category: failure.category, retryable: failure.retryable, summary: failure.summary };
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

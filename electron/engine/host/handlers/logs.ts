@@ -1,6 +1,6 @@
 import type { Handlers } from '../dispatcher';
 import type { Engine } from '../engine';
-import { EngineError } from '../engine-error';
+import { EngineError } from '../../engine-error';
 import { requireDeployment } from './deployments';
 
 type LogHandlers = Pick<Handlers, 'getLogsAround'>;

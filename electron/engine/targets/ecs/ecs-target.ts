@@ -3,13 +3,16 @@
 import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
 import type { EngineContext } from '../../host/engine';
-import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
+import { StepFailure } from '../../step-failure';
+import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
-import { buildImage } from '../docker/build';
-import { clientsForProject, headlessVault, MissingRegionError, storedCredentials, StoredCredentialsError, type AwsClients, type CredentialsLookup } from './aws-clients';
-import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from './aws-errors';
-import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from './ecs-settings';
+import { buildImage } from '../../docker/build';
+import { clientsForProject, MissingRegionError, type AwsClients } from '../../aws/aws-clients';
+import { storedCredentials, StoredCredentialsError, type CredentialsLookup } from '../../secrets/aws-credentials';
+import { headlessVault } from '../../secrets/secret-vault';
+import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from '../../aws/aws-errors';
+import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import {
   appendDiagnostics,
   authenticate,

@@ -1,7 +1,8 @@
 // The per-target step interface. The runner (pipeline/runner.ts) is target-neutral: it creates the
 // Run and its Steps, runs them in order with pause/stop, writes logs and events, and classifies
 // failures. A target (targets/docker, targets/ecs) only says which steps it has and runs one.
-import type { Deployment, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { Deployment, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { StepFailure } from '../step-failure';
 import type { DeploymentChanges } from '../store/deployments';
 import type { ProjectRecord } from '../store/projects';
 
@@ -43,37 +44,6 @@ export interface StepContext {
   stderr(text: string): number;
   /** Berth's own line about this step (stream `system`). */
   system(text: string): number;
-}
-
-/**
- * A step failure the target understands. Throw it from `runStep`; the classifier turns it into the
- * run's Failure (stage = the step, category/summary/retryable from FAILURE_CODE_INFO, evidence =
- * the first error line of the step unless `evidenceLineNo` points elsewhere).
- */
-export class StepFailure extends Error {
-  constructor(
-    readonly code: FailureCode,
-    /** One sentence: what most likely went wrong, and what to do. */
-    readonly likelyCause: string,
-    readonly options: {
-      /** Use this line as evidence. */
-      readonly evidenceLineNo?: number;
-      /** Use this line only when no line of the step reads as an error. */
-      readonly fallbackEvidenceLineNo?: number;
-      readonly cause?: unknown;
-    } = {},
-  ) {
-    super(likelyCause);
-    this.name = 'StepFailure';
-  }
-}
-
-/** A stop request reached the step: the runner marks the run `stopped`, not `failed`. */
-export class StepAborted extends Error {
-  constructor(message = 'The run was stopped.') {
-    super(message);
-    this.name = 'StepAborted';
-  }
 }
 
 export interface TargetStopLog {
