@@ -73,7 +73,7 @@ export interface DeployTarget {
    */
   cleanupRun?(context: StepContext): Promise<void>;
   /** Seed 003's stop sequence for the deployment's live instance. Must not throw. */
-  stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void>;
+  stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;
 }

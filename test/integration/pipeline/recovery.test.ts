@@ -102,6 +102,7 @@ describe('docker pipeline: labelled containers the engine does not track', () =>
     } finally {
       // The second engine did not create the project, so stop its deployment and images here.
       await test.engine.controller.stopDeployment(deployment.id);
+      await test.engine.controller.whenStopped(deployment.id);
       await test.close();
       await removeProjectImages([project.slug]);
       data.cleanup();

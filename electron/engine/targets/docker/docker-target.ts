@@ -18,6 +18,7 @@ import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
 import type { EngineContext } from '../../host/engine';
 import { createLogger } from '../../logger';
+import type { ProjectRecord } from '../../store/projects';
 import { StepFailure } from '../../step-failure';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import { buildImage } from '../../docker/build';
@@ -408,7 +409,7 @@ export class DockerTarget implements DeployTarget {
     }
   }
 
-  async stopDeployment(deployment: Deployment, stopLog: TargetStopLog): Promise<void> {
+  async stopDeployment(deployment: Deployment, _project: ProjectRecord, stopLog: TargetStopLog): Promise<void> {
     const grace = this.engine.config.stopGraceMs;
     if (deployment.containerId) await stopAndRemove(this.docker, deployment.containerId, grace, stopLog.system);
     else stopLog.system('[STOP] no container is recorded for this deployment');

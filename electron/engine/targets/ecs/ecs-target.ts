@@ -117,12 +117,7 @@ export class EcsTarget implements DeployTarget {
     return classifyAwsError(error, `The ${step} step`);
   }
 
-  async stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void> {
-    const project = this.options.projectFor(deployment.projectId);
-    if (!project) {
-      log.system(`[STOP] the project of ${deployment.id} no longer exists; nothing to scale down on ECS`);
-      return;
-    }
+  async stopDeployment(_deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void> {
     const output = { stdout: (text: string) => (log.system(text), 0), stderr: (text: string) => (log.system(text), 0), system: (text: string) => (log.system(text), 0) };
     let clients: AwsClients | undefined;
     try {
