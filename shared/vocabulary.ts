@@ -17,6 +17,11 @@ export const DEPLOYMENT_STATUSES = [
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
+/** The app is expected to be up in these: health probes, metric samples and deaths count. */
+export const LIVE_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['running', 'unreachable', 'degraded'];
+
+export const isLiveDeployment = (status: DeploymentStatus): boolean => LIVE_DEPLOYMENT_STATUSES.includes(status);
+
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unreachable', 'unknown'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
@@ -28,6 +33,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Runs in these statuses still own their deployment: a second deploy is a conflict. */
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['started', 'in_progress', 'paused'];
+
+/** A run in one of these is over: it will not change again. */
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
+
+export const isFinishedRun = (status: RunStatus): boolean => FINISHED_RUN_STATUSES.includes(status);
 
 export const STEP_STATUSES = ['pending', 'running', 'success', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiError, Deployment, Project, Release, Run, RunDetail } from '../../../shared';
+import { isFinishedRun, type ApiError, type Deployment, type Project, type Release, type Run, type RunDetail } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
 import { newestFirst } from '../history/run-history';
@@ -18,7 +18,6 @@ export interface ProjectState {
   readonly loading: boolean;
 }
 
-const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'stopped']);
 
 function pickDeployment(deployments: readonly Deployment[], project: Project): Deployment | null {
   const mine = deployments.filter((deployment) => deployment.projectId === project.id);
@@ -99,7 +98,7 @@ export function useProjectState(projectId: string) {
         const isLatest = runs[0]?.id === run.id;
         return { ...current, runs, latestRun: isLatest ? run : current.latestRun };
       });
-      if (TERMINAL_RUN_STATUSES.has(run.status)) void loadReleases();
+      if (isFinishedRun(run.status)) void loadReleases();
     },
     [loadReleases],
   );

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type Deployment, type DeploymentStatus, type EcsSettings, type Release } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
-import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
+import { clientsForProject, createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { EcsTarget } from '../../../electron/engine/targets/ecs/ecs-target';
 import { freePort, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { makeTempDir } from '../../support/temp-dir';
@@ -287,10 +287,10 @@ describe('ECS start-up reconcile when AWS cannot be reached', () => {
     const started = engine;
     const target = new EcsTarget({
       docker: started.docker,
-      awsEndpoint: `http://127.0.0.1:${port}`,
-      projectFor: (projectId) => started.store.projects.get(projectId),
+      projects: started.store.projects,
+      awsClients: (project) => clientsForProject(project, `http://127.0.0.1:${port}`, undefined),
       releasesOf: (deploymentId) => started.store.releases.listForDeployment(deploymentId),
-      updateDeployment: (deploymentId, changes) => void started.store.deployments.update(deploymentId, changes),
+      deployments: started.deployments,
       reconcileTimeoutMs: 1000,
     });
     const lines: string[] = [];

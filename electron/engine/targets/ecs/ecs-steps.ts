@@ -16,7 +16,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type Dockerode from 'dockerode';
 import { StepFailure } from '../../step-failure';
 import type { AwsClients } from '../../aws/aws-clients';
-import { abortableDelay, classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
+import { abortableDelay } from '../../abortable-delay';
+import { classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
 import { LOG_STREAM_PREFIX, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import { describeStoppedTask, listStoppedTasks } from '../../aws/stopped-tasks';
 
