@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { isFinishedRun, type ApiError, type Deployment, type Project, type Release, type Run, type RunDetail } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
+import { useLoadAndRefreshOnFocus } from '../common/use-load';
 import { newestFirst } from '../history/run-history';
 import { isFresherDeployment, isFresherRun } from './freshness';
 
@@ -67,13 +68,7 @@ export function useProjectState(projectId: string) {
     }));
   }, [api, projectId]);
 
-  useEffect(() => void load(), [load]);
-  // Events missed while the window was in the background or the event stream reconnected.
-  useEffect(() => {
-    const onFocus = () => void load();
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
-  }, [load]);
+  useLoadAndRefreshOnFocus(load);
 
   useEngineEvent('projectsChanged', ({ projectId: changed }) => {
     if (changed === null || changed === projectId || changed === state.project?.id) void load();
