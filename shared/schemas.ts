@@ -57,7 +57,7 @@ export const ecsSettingsSchema = z.object({
   rolloutTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
   /** Stop also deletes the service (after scaling it to 0). */
   deleteServiceOnStop: z.boolean().optional(),
-  // Keys are refused, not silently dropped: Berth stores profile names only (DESIGN §5).
+  // Keys are refused, not silently dropped: Berth stores profile names only.
   accessKeyId: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
   secretAccessKey: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
   sessionToken: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),

@@ -1,4 +1,4 @@
-// Sorting AWS and network errors into seed 001's codes, and the visible retry for the one retryable code.
+// Sorting AWS and network errors into the failure codes (docs/product-rules.md, "Failures"), and the visible retry for the one retryable code.
 import { abortableDelay } from '../abortable-delay';
 import { StepAborted, StepFailure } from '../step-failure';
 
@@ -75,7 +75,7 @@ export interface RetryOptions {
   readonly signal?: AbortSignal;
   readonly attempts?: number;
   readonly baseDelayMs?: number;
-  /** Writes the visible retry line (seed 001: each retry is shown in the log). */
+  /** Writes the visible retry line: each retry is shown in the log. */
   readonly log: (text: string) => void;
 }
 

@@ -1,5 +1,5 @@
 // Container plumbing for the Docker target: create a release's container, read its last log lines,
-// and seed 003's stop sequence.
+// and the stop sequence.
 import type Dockerode from 'dockerode';
 import type { ProjectSettings } from '../../../shared';
 import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } from './call';
@@ -81,7 +81,7 @@ export async function lastLogLines(docker: Dockerode, containerId: string, count
 const sleep = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 /**
- * Seed 003's stop sequence for one container: SIGTERM → wait `graceMs` → SIGKILL → remove. Each
+ * The stop sequence for one container: SIGTERM → wait `graceMs` → SIGKILL → remove. Each
  * failure is reported through `system` and the sequence carries on; it never throws.
  */
 export async function stopAndRemove(docker: Dockerode, containerId: string, graceMs: number, system: (text: string) => void): Promise<void> {

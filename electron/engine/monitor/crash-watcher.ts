@@ -147,7 +147,7 @@ export class CrashWatcher {
     }
   }
 
-  /** Seed 003's crash sequence: inspect, keep the last lines, `[CRASH]`, `crashed`, notify, then clean up. */
+  /** The crash sequence (docs/product-rules.md, "Monitoring"): inspect, keep the last lines, `[CRASH]`, `crashed`, notify, then clean up. */
   private async handleDeath(watched: WatchedContainer, eventExitCode: number | null): Promise<void> {
     if (!this.isCurrent(watched)) return;
     const deployment = this.options.deployments.get(watched.deploymentId);

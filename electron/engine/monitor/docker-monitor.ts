@@ -1,4 +1,4 @@
-// Runtime monitoring of Docker deployments (seed 003): for each watched container, its runtime logs
+// Runtime monitoring of Docker deployments (docs/product-rules.md, "Monitoring"): for each watched container, its runtime logs
 // (RuntimeLogFollower), metric samples (MetricsSampler), the health rule (HealthPoller) and crash
 // detection (CrashWatcher). This class only keeps the list of watched containers and wires the four.
 import type Dockerode from 'dockerode';

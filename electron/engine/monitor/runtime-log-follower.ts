@@ -120,7 +120,7 @@ export class RuntimeLogFollower {
   /**
    * Makes sure everything the container printed up to now is stored, e.g. before a dead container is
    * removed: every line since the stored ones, read as a stream (a flood that outran the follower can be
-   * large). A container with nothing stored yet gets its last `tail` lines (seed 003's "last 100 lines").
+   * large). A container with nothing stored yet gets its last `tail` lines (the crash sequence's "last 100 lines").
    */
   async catchUp(tail = 100): Promise<void> {
     this.abortCurrent();

@@ -1,4 +1,4 @@
-// The target-neutral pipeline runner (DESIGN §3 "A deploy", seed 002). It owns Runs and Steps:
+// The target-neutral pipeline runner (docs/architecture.md, "How data flows"). It owns Runs and Steps:
 // creates them, runs the target's steps in order, honours pause/resume/stop between and during
 // steps, writes step output to the deployment's log, stamps step times and line ranges, emits
 // `runUpdated`/`deploymentUpdated` on every change, classifies failures and rolls back.
@@ -149,7 +149,7 @@ export class PipelineController implements DeploymentController {
   }
 
   /**
-   * Seed 003's stop: the deployment reads `stopped` at once (so monitoring ignores the dying container)
+   * The stop (docs/product-rules.md, "Stopping"): the deployment reads `stopped` at once (so monitoring ignores the dying container)
    * and the answer returns; the run (if any) is stopped and the target's SIGTERM → grace → SIGKILL → rm
    * goes on in the background, each step written as a system line. `whenStopped` waits for it.
    */
@@ -167,7 +167,7 @@ export class PipelineController implements DeploymentController {
     } catch (error) {
       log.warn('monitor.unwatch failed', error);
     }
-    // Seed 003: status first, so everyone sees `stopped` while the container is torn down.
+    // Status first, so everyone sees `stopped` while the container is torn down.
     const stopped = this.updateDeployment(deploymentId, { status: 'stopped' });
     this.stopLine(deploymentId, '[STOP] stopping the deployment');
     const teardown = this.tearDown(deployment, project, runs)

@@ -51,7 +51,7 @@ export interface StepContext<State extends object = NoState> {
 }
 
 export interface TargetStopLog {
-  /** Writes a `system` line for the deployment (seed 003: each failure of the stop sequence). */
+  /** Writes a `system` line for the deployment (each failure of the stop sequence is one). */
   system(text: string): void;
 }
 
@@ -78,7 +78,7 @@ export interface DeployTarget<State extends object = NoState> {
    * temporary tag). Never touches the release that is serving.
    */
   cleanupRun?(context: StepContext<State>): Promise<void>;
-  /** Seed 003's stop sequence for the deployment's live instance. Must not throw. */
+  /** The stop sequence for the deployment's live instance (docs/product-rules.md, "Stopping"). Must not throw. */
   stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;

@@ -270,7 +270,7 @@ describe('ECS start-up reconcile when AWS cannot be reached', () => {
       const lines = systemLines(engine, seeded.deployment.id);
       expect(lines.filter((text) => text.startsWith('[RECONCILE] could not check the ECS service:'))).toHaveLength(1);
       expect(lines.find((text) => text.startsWith('[RECONCILE]'))).toMatch(/could not reach AWS|network error/);
-      // The visible retries (seed 001) are in the deployment's log too.
+      // The visible retries are in the deployment's log too.
       expect(lines.some((text) => text.startsWith('ECS DescribeServices failed with a network error'))).toBe(true);
       expect(engine.store.deployments.get(seeded.deployment.id)).toMatchObject({ status: 'running', currentReleaseId: seeded.deployment.currentReleaseId });
     }

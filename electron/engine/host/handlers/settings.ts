@@ -4,7 +4,7 @@ import { loadRetentionSettings, saveRetentionSettings } from '../retention-job';
 
 type SettingsHandlers = Pick<Handlers, 'getEngineSettings' | 'updateEngineSettings'>;
 
-/** Engine-wide settings (today: retention, DESIGN §4). Per-project settings live on the project. */
+/** Engine-wide settings (today: retention). Per-project settings live on the project. */
 export function settingsHandlers(engine: HandlerContext): SettingsHandlers {
   return {
     getEngineSettings: () => ({ retention: loadRetentionSettings(engine.store) }),

@@ -46,7 +46,7 @@ function pathParams(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
 }
 
-/** The engine's HTTP + SSE API (DESIGN §5): loopback only, bearer token, Host checked. */
+/** The engine's HTTP + SSE API (docs/architecture.md, "The contract and its transports"): loopback only, bearer token, Host checked. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const app = Fastify({

@@ -219,7 +219,7 @@ export class EcsMonitor implements DeploymentMonitor {
   private async reportCrash(watch: Watch, task: StoppedTask): Promise<void> {
     const deploymentId = watch.deployment.id;
     const crash = crashOf(task, watch.settings.containerName);
-    // Seed 003: make sure the lines before the crash are stored before saying it crashed.
+    // Make sure the lines before the crash are stored before saying it crashed.
     await watch.follower.poll().catch((error: unknown) => log.warn(`CloudWatch Logs before a crash of ${deploymentId}: ${errorMessage(error)}`));
     this.context.logs.system(deploymentId, crashLine(crash));
     this.context.logs.system(deploymentId, `[CRASH] ${describeStoppedTask(task)}`);

@@ -226,7 +226,7 @@ export async function verify({ docker, context }: DockerStepCall): Promise<void>
     context.stdout(`healthy: ${url} answered ${outcome.result.description} after ${(outcome.afterMs / 1000).toFixed(1)} s`);
     return;
   }
-  // Seed 000's "diagnostics appended after probe timeout", for Docker.
+  // Diagnostics appended after the probes, for Docker.
   context.system(`[DIAGNOSTICS] last ${DIAGNOSTIC_LOG_LINES} lines of the container log:`);
   try {
     for (const line of await lastLogLines(docker, state.candidateId, DIAGNOSTIC_LOG_LINES)) context.stdout(line);

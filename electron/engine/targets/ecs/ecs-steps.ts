@@ -188,7 +188,7 @@ export async function ensureLogGroup(step: StepCall): Promise<void> {
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceAlreadyExistsException') throw error;
   }
-  // Seed 003 keeps runtime lines 7 days locally; CloudWatch keeps them a little longer for the tail.
+  // Berth keeps runtime lines 7 days locally; CloudWatch keeps them a little longer for the tail.
   await call('CloudWatch Logs PutRetentionPolicy', step, () =>
     clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: settings.logGroup, retentionInDays: 14 })),
   );
@@ -370,7 +370,7 @@ export async function waitForRollout(step: StepCall, options: RolloutOptions): P
 
 // ---- verify diagnostics -------------------------------------------------------------------------
 
-/** Seed 000: "for verify failures, scroll to ECS diagnostics appended after probe timeout". */
+/** Diagnostics appended after a failed verify (docs/product-rules.md, "Failures"). */
 export async function appendDiagnostics(step: StepCall): Promise<void> {
   const { settings, output } = step;
   output.system('ECS diagnostics:');
@@ -402,7 +402,7 @@ export async function firstRunningTask(step: StepCall): Promise<string | null> {
 
 // ---- stop ---------------------------------------------------------------------------------------
 
-/** Seed 003's stop for ECS: desired count 0, and the service deleted when the settings ask for it. */
+/** The stop for ECS: desired count 0, and the service deleted when the settings ask for it. */
 export async function stopService(step: StepCall): Promise<void> {
   const { clients, settings, output } = step;
   output.system(`[STOP] scaling ECS service ${settings.service} to 0`);

@@ -1,5 +1,5 @@
 // The ECS target for the pipeline runner: auth → build → publish → setup → deploy → rollout → verify → done,
-// plus rollback to an earlier task definition and seed 003's stop (desired count 0).
+// plus rollback to an earlier task definition and the stop (desired count 0).
 import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
 import { StepFailure } from '../../step-failure';
