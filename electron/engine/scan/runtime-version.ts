@@ -99,24 +99,39 @@ function comparatorInterval(comparator: string): Interval | null {
   }
 }
 
+interface Range {
+  readonly intervals: readonly Interval[];
+  /** `!=3.13.*` (PEP 440): versions the range leaves out. */
+  readonly excluded: readonly Interval[];
+}
+
 /** A range as a union of intervals: `||` between alternatives, spaces or commas between comparators, `a - b`. */
-function rangeIntervals(range: string): Interval[] | null {
-  const alternatives: Interval[] = [];
+function parseRange(range: string): Range | null {
+  const intervals: Interval[] = [];
+  const excluded: Interval[] = [];
   for (const alternative of range.split('||')) {
     let interval = EVERYTHING;
     const hyphen = /^\s*(\S+)\s+-\s+(\S+)\s*$/.exec(alternative);
-    const comparators = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alternative.replace(/(>=|<=|>|<|\^|~=|~|==|=)\s+/g, '$1').split(/[\s,]+/).filter((part) => part !== '' && !part.startsWith('!='));
+    const comparators = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alternative.replace(/(>=|<=|!=|>|<|\^|~=|~|==|=)\s+/g, '$1').split(/[\s,]+/).filter((part) => part !== '');
     for (const comparator of comparators) {
+      if (comparator.startsWith('!=')) {
+        const version = parsePartial(comparator.slice(2).replace(/\.\*$/, ''));
+        if (version === null) return null;
+        excluded.push(covered(version));
+        continue;
+      }
       const next = comparatorInterval(comparator);
       if (next === null) return null;
       interval = intersect(interval, next);
     }
-    if (!isEmpty(interval)) alternatives.push(interval);
+    if (!isEmpty(interval)) intervals.push(interval);
   }
-  return alternatives;
+  return { intervals, excluded };
 }
 
-const allows = (intervals: readonly Interval[], line: Interval): boolean => intervals.some((interval) => !isEmpty(intersect(interval, line)));
+/** Whether some version of a release line is in the range (a line wholly excluded is not). */
+const allows = (range: Range, line: Interval): boolean =>
+  range.intervals.some((interval) => !isEmpty(intersect(interval, line))) && !range.excluded.some((out) => out.low <= line.low && out.high >= line.high);
 
 /** `.nvmrc` / `.node-version`: `v20.11.1` → `20`, `lts/iron` → `20`, `lts/*` → `lts`; null when unreadable. */
 export function nodeVersionFromFile(text: string): string | null {
@@ -134,8 +149,9 @@ export function nodeVersionFromFile(text: string): string | null {
 
 /** `engines.node` → the Node major to build with: the newest LTS (even) line the range allows, `lts` when unbounded. */
 export function nodeVersionForRange(range: string): string | null {
-  const intervals = rangeIntervals(range);
-  if (intervals === null || intervals.length === 0) return null;
+  const parsed = parseRange(range);
+  if (parsed === null || parsed.intervals.length === 0) return null;
+  const { intervals } = parsed;
   if (intervals.some((interval) => interval.high === Number.POSITIVE_INFINITY)) {
     const floor = Math.min(...intervals.map((interval) => Math.floor(interval.low / 1_000_000)));
     return floor > NEWEST_KNOWN_NODE_LTS ? String(floor) : NODE_LTS;
@@ -143,7 +159,7 @@ export function nodeVersionForRange(range: string): string | null {
   const highest = Math.floor((Math.max(...intervals.map((interval) => interval.high)) - 1) / 1_000_000);
   let oddFallback: number | null = null;
   for (let major = highest; major >= 0; major -= 1) {
-    if (!allows(intervals, { low: at(major), high: at(major + 1) })) continue;
+    if (!allows(parsed, { low: at(major), high: at(major + 1) })) continue;
     if (major % 2 === 0) return String(major);
     oddFallback ??= major;
   }
@@ -158,9 +174,9 @@ export function pythonVersionFromText(text: string): string | null {
 
 /** `requires-python` → the Python minor to build with: Berth's default when allowed, else the newest allowed below it, else the oldest above. */
 export function pythonVersionForRange(range: string): string | null {
-  const intervals = rangeIntervals(range);
-  if (intervals === null || intervals.length === 0) return null;
-  const allowed = KNOWN_PYTHON_MINORS.filter((minor) => allows(intervals, { low: at(3, minor), high: at(3, minor + 1) }));
+  const parsed = parseRange(range);
+  if (parsed === null || parsed.intervals.length === 0) return null;
+  const allowed = KNOWN_PYTHON_MINORS.filter((minor) => allows(parsed, { low: at(3, minor), high: at(3, minor + 1) }));
   const defaultMinor = Number(DEFAULT_PYTHON_VERSION.split('.')[1]);
   const below = allowed.filter((minor) => minor <= defaultMinor);
   const chosen = below.length > 0 ? below.at(-1) : allowed[0];
