@@ -1,5 +1,6 @@
 // What the scan decides from: the folder's listing and the texts it read (manifests, configs and a bounded
 // set of source files). Built by readProjectFacts at the edge, or directly by a test.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listProject, type ProjectListing } from './project-listing';
@@ -62,8 +63,11 @@ export function projectFacts(sourceDir: string, listing: ProjectListing, texts: 
 async function readText(path: string): Promise<string | null> {
   let handle;
   try {
-    handle = await open(path, 'r');
-    const { size } = await handle.stat();
+    // Non-blocking, so a symlink to a FIFO cannot hang the scan; only regular files are read.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (!stats.isFile()) return null;
+    const size = stats.size;
     const buffer = Buffer.alloc(Math.min(size, MAX_TEXT_BYTES));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.toString('utf8', 0, bytesRead);

@@ -1,6 +1,7 @@
 // scanProject over the fixture folders (real reads): shape, runtime, commands, port, health route and the
 // evidence behind each, and the refusals that name what was found and what to add.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -183,6 +184,16 @@ describe('scanProject: refusals (PROJECT_SHAPE_UNSUPPORTED) name what was found 
     expect(record.refusal).toMatchObject({ found: ['2 .rs files'], add: 'a Dockerfile' });
     expect(record.refusal!.message).toContain('2 .rs files (Rust)');
   });
+
+  it('a FIFO behind a source file name is not read (it would block the scan)', async () => {
+    const temp = makeTempDir('berth-scan-fifo-');
+    cleanups.push(temp.cleanup);
+    execFileSync('mkfifo', [join(temp.dir, 'pipe')]);
+    symlinkSync(join(temp.dir, 'pipe'), join(temp.dir, 'app.py'));
+    writeFileSync(join(temp.dir, 'requirements.txt'), 'flask\ngunicorn\n');
+    const record = await scanProject(temp.dir);
+    expect(record.refusal?.found).toEqual(['requirements.txt lists flask', 'no `app = Flask(__name__)` or create_app() in the Python files read']);
+  }, 5_000);
 
   it('a folder that does not exist', async () => {
     const record = await scanProject(join(FIXTURES, 'no-such-folder'));
