@@ -14,6 +14,7 @@ import { makeTempDir } from '../../support/temp-dir';
 
 export const docker = new Dockerode();
 const FIXTURES = fileURLToPath(new URL('../../fixtures/zero-config/', import.meta.url));
+export const fixtureDir = (name: string): string => join(FIXTURES, name);
 const LABEL = 'berth.test.zero-config';
 
 interface Provisioning {
