@@ -10,7 +10,7 @@ export type ScanRuntimeName = (typeof SCAN_RUNTIMES)[number];
 export const PACKAGE_MANAGERS = ['npm', 'yarn', 'pnpm', 'pip', 'pipenv', 'poetry', 'go'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
-/** Scan build status (seed 001): whether a build of the scanned project was verified. */
+/** Scan build status: whether a build of the scanned project was verified. */
 export const SCAN_BUILD_STATUSES = ['passed', 'failed', 'skipped'] as const;
 export type ScanBuildStatus = (typeof SCAN_BUILD_STATUSES)[number];
 
@@ -82,7 +82,7 @@ export const scanRefusalSchema = z.object({
 });
 export type ScanRefusal = z.infer<typeof scanRefusalSchema>;
 
-/** Seed 000's `build_verification`: filled in by the build step; a fresh scan is `skipped`. */
+/** `build_verification` with its log excerpt: filled in by the build step; a fresh scan is `skipped`. */
 export const scanBuildVerificationSchema = z.object({
   status: z.enum(SCAN_BUILD_STATUSES),
   logExcerpt: z.string().max(16_384).optional(),

@@ -1,4 +1,4 @@
-// The scan record's build verification (seed 000's build_verification.log_excerpt): after the build step,
+// The scan record's build verification (`build_verification.log_excerpt` in the product's words): after the build step,
 // passed, or failed with an excerpt around the first failing install line (npm, pip, go), else around
 // the first error line. Pure: the build's output lines in, the record's field out.
 import { firstErrorLineIndex, stripAnsi } from '../../../shared/error-lines';
