@@ -3,6 +3,8 @@
 import type { ProjectListing } from './project-listing';
 
 export const MAX_SOURCE_FILES = 60;
+/** Go commands (cmd/<name>/main.go) read on top of the sources, however deep the tree. */
+const MAX_COMMAND_FILES = 20;
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|py|go)$/;
 // Tests, type declarations, bundles and tool configs say nothing about how the app serves.
@@ -62,7 +64,8 @@ export function selectFilesToRead(listing: ProjectListing, texts: ReadonlyMap<st
     if (!sources.includes(path)) sources.push(path);
   }
   // Go's commands live in cmd/<name>/: make sure each one's main file is read, however deep the tree.
-  for (const path of listing.files) if (/^cmd\/[^/]+\/main\.go$/.test(path) && !sources.includes(path)) sources.push(path);
+  const commands = listing.files.filter((path) => /^cmd\/[^/]+\/main\.go$/.test(path) && !sources.includes(path));
+  sources.push(...commands.slice(0, MAX_COMMAND_FILES));
   for (const path of sources) chosen.add(path);
   return [...chosen];
 }
