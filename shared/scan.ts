@@ -47,8 +47,10 @@ const relativePathSchema = z
   .string()
   .min(1)
   .max(1024)
+  .regex(/^[\w./@+-]+$/, 'may hold only letters, digits and . / @ + - _')
   .refine((path) => !path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path) && !path.split(/[\\/]/).includes('..'), 'must be a path inside the project folder');
-const commandSchema = z.string().trim().min(1, 'must not be empty').max(4096);
+// Commands and paths become Dockerfile lines: one line each, and paths in plain characters.
+const commandSchema = z.string().trim().min(1, 'must not be empty').max(4096).regex(/^[^\r\n]*$/, 'must be one line');
 // Image references and version words end up in FROM lines: keep them to what a reference can hold.
 const imageReferenceSchema = z.string().min(1).max(512).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/, 'must be an image reference such as node:22-slim');
 const runtimeVersionSchema = z.string().min(1).max(32).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a version such as 20, 3.12 or 1.22');

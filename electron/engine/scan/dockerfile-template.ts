@@ -180,6 +180,9 @@ function goServer(scan: ScanRecord, [go, runtime]: readonly BaseImageChoice[]): 
 export function generateDockerfile(scan: ScanRecord, options: DockerfileOptions = {}): GeneratedDockerfile {
   if (scan.refusal !== null) throw new Error(`no Dockerfile for a refused scan: ${scan.refusal.message}`);
   const images = resolveBaseImages(scan, options.env ?? {}, options.baseImages);
+  // Every value below becomes part of one Dockerfile line: a line break would add instructions.
+  const interpolated = [scan.installCommand, scan.buildCommand, scan.startCommand, scan.outputDir, ...scan.dependencyFiles, ...images.map((choice) => choice.image)];
+  if (interpolated.some((value) => value !== null && /[\r\n]/.test(value))) throw new Error('a command, path or image for the Dockerfile holds a line break');
   let body: string[];
   switch (scan.shape) {
     case 'static':

@@ -17,7 +17,7 @@ function mainPackages(facts: ProjectFacts): string[] {
   for (const [file, text] of facts.texts) {
     if (!file.endsWith('.go') || file.endsWith('_test.go') || !isMainPackage(text)) continue;
     const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
-    if (dir === '' || /^cmd\/[^/]+$/.test(dir)) packages.add(dir === '' ? '.' : `./${dir}`);
+    if (dir === '' || /^cmd\/[\w.-]+$/.test(dir)) packages.add(dir === '' ? '.' : `./${dir}`);
   }
   return [...packages].sort();
 }

@@ -92,7 +92,8 @@ function dependencyFiles(facts: ProjectFacts, manifest: PackageManifest, manager
   if (manager.lockfile) files.push(manager.lockfile);
   for (const file of ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs']) if (facts.files.has(file)) files.push(file);
   const yarnPath = /^yarnPath:\s*['"]?([^'"\s]+)/m.exec(facts.texts.get('.yarnrc.yml') ?? '');
-  if (yarnPath && facts.files.has(yarnPath[1]!.replace(/^\.\//, ''))) files.push(yarnPath[1]!.replace(/^\.\//, ''));
+  const release = yarnPath?.[1]!.replace(/^\.\//, '');
+  if (release !== undefined && SAFE_PATH.test(release) && facts.files.has(release)) files.push(release);
   return { files, evidence: null };
 }
 
@@ -100,9 +101,12 @@ function dependencyFiles(facts: ProjectFacts, manifest: PackageManifest, manager
 function usableMain(facts: ProjectFacts, main: unknown, hasBuild: boolean): string | null {
   if (typeof main !== 'string' || main.trim() === '') return null;
   const path = main.replace(/^\.\//, '');
+  if (!SAFE_PATH.test(path)) return null; // it becomes part of a command line
   if (facts.files.has(path) || hasBuild || facts.rootDirectories.has(path.split('/')[0]!)) return path;
   return null;
 }
+
+const SAFE_PATH = /^[\w./@+-]+$/;
 
 const SUGGESTED_ENTRIES = ['index.js', 'app.js', 'main.js', 'src/index.js', 'src/server.js', 'src/app.js', 'src/main.js', 'index.mjs', 'app.mjs'];
 

@@ -159,12 +159,14 @@ interface AppObject {
 }
 
 const moduleOf = (file: string): string => file.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
+/** Only a path of Python identifiers can be imported by gunicorn or uvicorn (and it goes into a command line). */
+const isImportable = (file: string): boolean => /^(?:[A-Za-z_]\w*\/)*[A-Za-z_]\w*\.py$/.test(file);
 
 /** The first `name = Framework(...)` (or an app factory) in the files read, entry files first. */
 function findAppObject(facts: ProjectFacts, constructors: readonly string[], factories: boolean): AppObject | null {
   const assignment = new RegExp(String.raw`^(\w+)\s*(?::[^=\n]+)?=\s*(?:${constructors.join('|')})\(`, 'm');
   for (const [file, text] of facts.texts) {
-    if (!file.endsWith('.py') || /(^|\/)[^/]*-[^/]*\//.test(file)) continue; // a folder with `-` is no importable module
+    if (!isImportable(file)) continue;
     const found = assignment.exec(text) ?? (factories && /^\s*(?:from|import)\s+flask\b/m.test(text) ? /^def\s+(create_app|make_app)\s*\(/m.exec(text) : null);
     if (!found) continue;
     const line = text.slice(0, found.index).split('\n').length;

@@ -97,6 +97,10 @@ describe('Node', () => {
     expect(evidence(record, 'install')[0]).toContain('workspaces');
   });
 
+  it('a main that is no plain path is not put on a command line', () => {
+    expect(scan({ 'package.json': pkg({ main: 'index.js\nRUN id' }), 'index.js\nRUN id': '' }).refusal?.found).toContain('no main field');
+  });
+
   it('invalid package.json is refused with the parse error', () => {
     expect(scan({ 'package.json': '{ "name": ' }).refusal?.found[0]).toMatch(/^package\.json that is not valid JSON/);
   });
@@ -150,6 +154,10 @@ describe('Python', () => {
   it('a plain script runs as one, and its own port counts', () => {
     const record = scan({ 'requirements.txt': '', 'main.py': 'import http.server\nPORT = 8000\nif __name__ == "__main__":\n    serve()\n' });
     expect(record).toMatchObject({ startCommand: 'python main.py', port: 8000 });
+  });
+
+  it('only importable modules are named to gunicorn (no spaces, dashes or line breaks in the path)', () => {
+    expect(scan({ 'requirements.txt': 'flask\ngunicorn\n', 'my app/web.py': 'app = Flask(__name__)\n', 'site-tools/web.py': 'app = Flask(__name__)\n' }).refusal?.found).toEqual(['requirements.txt lists flask', 'no `app = Flask(__name__)` or create_app() in the Python files read']);
   });
 
   it('nothing to start is refused', () => {

@@ -95,6 +95,11 @@ describe('generateDockerfile', () => {
     expect(at(all, 'COPY . .')).toBeLessThan(at(all, 'RUN pip install'));
   });
 
+  it('refuses a command, path or image with a line break (it would add instructions)', () => {
+    expect(() => generateDockerfile({ ...scanOf('express'), startCommand: 'npm start\nRUN id' })).toThrow(/line break/);
+    expect(() => generateDockerfile(scanOf('express'), { env: { BERTH_BASE_IMAGE_NODE: 'node:20\nRUN id' } })).toThrow(/line break/);
+  });
+
   it('refuses to generate for scans that build no Dockerfile of Berth', () => {
     expect(() => generateDockerfile(decideScan(factsFromFiles({ Dockerfile: 'FROM x' })))).toThrow(/existing_docker/);
     expect(() => generateDockerfile(decideScan(factsFromFiles({ 'app.rb': '' })))).toThrow(/refused scan/);

@@ -36,5 +36,7 @@ describe('scan schemas', () => {
     expect(scanOverridesSchema.safeParse({ baseImages: { node: 'node:20 AS x\nRUN id' } }).success).toBe(false);
     expect(scanOverridesSchema.safeParse({ baseImages: { ruby: 'ruby:3' } }).success).toBe(false);
     expect(scanOverridesSchema.safeParse({ startCommand: '   ' }).success).toBe(false);
+    expect(scanOverridesSchema.safeParse({ startCommand: 'npm start\nRUN id' }).success).toBe(false);
+    expect(scanOverridesSchema.safeParse({ outputDir: 'my site' }).success).toBe(false);
   });
 });
