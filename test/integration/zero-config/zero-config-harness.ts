@@ -52,6 +52,7 @@ export class ZeroConfigHarness {
   private readonly tags: string[] = [];
   private readonly temps: Array<() => void> = [];
 
+  /** `env`: BERTH_BASE_IMAGE_* for the runtime images, which only these tests build FROM. */
   constructor(private readonly env: Record<string, string>) {}
 
   /** A private copy of a fixture, so a test may change its source. */
@@ -120,6 +121,30 @@ export class ZeroConfigHarness {
     const containers = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
     for (const info of containers) await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
     for (const tag of this.tags.splice(0)) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    await this.removeBuildStages();
     for (const cleanup of this.temps.splice(0)) cleanup();
+  }
+
+  /**
+   * A multi-stage build leaves its build stage's layers as untagged images. Those that descend from the
+   * runtime images are ours (nothing else builds FROM them): remove them, leaves first, so the next run
+   * installs and compiles for real again.
+   */
+  private async removeBuildStages(): Promise<void> {
+    const roots = new Set<string>();
+    for (const image of Object.values(this.env)) roots.add((await docker.getImage(image).inspect().catch(() => null))?.Id ?? '');
+    for (let pass = 0; pass < 50; pass += 1) {
+      const all = await docker.listImages({ all: true });
+      const parentOf = new Map(all.map((image) => [image.Id, image.ParentId]));
+      const descends = (id: string): boolean => {
+        for (let parent = parentOf.get(id), hops = 0; parent && hops < 200; parent = parentOf.get(parent), hops += 1) if (roots.has(parent)) return true;
+        return false;
+      };
+      const untagged = all.filter((image) => (image.RepoTags ?? []).every((tag) => tag === '<none>:<none>') && descends(image.Id));
+      const parents = new Set(all.map((image) => image.ParentId));
+      const leaves = untagged.filter((image) => !parents.has(image.Id));
+      if (leaves.length === 0) return;
+      for (const leaf of leaves) await docker.getImage(leaf.Id).remove().catch(() => undefined);
+    }
   }
 }
