@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          // CLI tests spawn bin/berth.js, which runs the build: make it when sources are newer.
+          globalSetup: ['test/support/cli-build.ts'],
         },
       },
       {
@@ -20,7 +22,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          globalSetup: ['test/support/integration-setup.ts'],
+          globalSetup: ['test/support/cli-build.ts', 'test/support/integration-setup.ts'],
           // Docker-heavy files share one engine and two cores: run files one at a time.
           fileParallelism: false,
         },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -9,7 +9,8 @@ import type { ReaderEvent, ReaderRequest } from '../../../electron/engine/docker
 import { makeTempDir } from '../../support/temp-dir';
 
 // Builds the desktop app with the repository's electron.vite.config.ts into a temp dir, and checks
-// the shape Electron needs: a sandbox-safe preload, a main with native packages left external.
+// the shape Electron needs: a sandbox-safe preload, a main with native packages left external, the
+// `berth` CLI beside it, and the socket reader's worker that runs from its bundled text.
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const temp = makeTempDir('berth-electron-build-');
 let build: ReturnType<typeof spawnSync>;
@@ -19,6 +20,11 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(() => temp.cleanup());
+
+/** The JavaScript files under a build directory. */
+function builtFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js')).map((name) => join(dir, name));
+}
 
 describe('electron-vite build', () => {
   it('succeeds', () => {
@@ -35,15 +41,30 @@ describe('electron-vite build', () => {
   });
 
   it('leaves native and Node-only packages external in main', () => {
+    // The engine sits in a chunk shared by the desktop app (index.js) and `berth serve` (cli.js).
     const main = readFileSync(join(temp.dir, 'main/index.js'), 'utf8');
+    const engine = builtFiles(join(temp.dir, 'main/chunks')).map((path) => readFileSync(path, 'utf8')).join('\n');
     expect(main).toMatch(/from ["']electron["']/);
-    expect(main).toMatch(/from ["']better-sqlite3["']/);
-    expect(main).toMatch(/from ["']dockerode["']/);
+    expect(engine).toMatch(/from ["']better-sqlite3["']/);
+    expect(engine).toMatch(/from ["']dockerode["']/);
+  });
+
+  it('makes the CLI a second entry of main that reaches the engine only through the lazily loaded serve command', () => {
+    const cli = readFileSync(join(temp.dir, 'main/cli.js'), 'utf8');
+    const staticImports = [...cli.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((match) => match[1]);
+    expect(staticImports).toContain('commander');
+    expect(staticImports.filter((name) => /^(electron|dockerode|better-sqlite3|fastify|@aws-sdk\/)/.test(name!))).toEqual([]);
+    // `berth serve` runs the very chunk the desktop app runs its engine from.
+    const serveChunk = /import\(["']\.\/(chunks\/headless-engine-[^"']+)["']\)/.exec(cli)?.[1];
+    expect(serveChunk).toBeDefined();
+    const engineImport = /from ["']\.\/([^"']+)["']/.exec(readFileSync(join(temp.dir, 'main', serveChunk!), 'utf8'))?.[1];
+    expect(engineImport).toBeDefined();
+    expect(readFileSync(join(temp.dir, 'main/index.js'), 'utf8')).toContain(`from "./chunks/${engineImport}"`);
   });
 
   it('keeps the log socket reader\'s worker function self-contained, so it runs from its source text', async () => {
     // SocketReader starts its worker from socketReaderWorker.toString(); run the bundled text the same way.
-    const main = readFileSync(join(temp.dir, 'main/index.js'), 'utf8');
+    const main = builtFiles(join(temp.dir, 'main')).map((path) => readFileSync(path, 'utf8')).find((text) => text.includes('function socketReaderWorker('))!;
     const start = main.indexOf('function socketReaderWorker(');
     expect(start).toBeGreaterThan(-1);
     const text = main.slice(start, main.indexOf('\n}\n', start) + 2);
