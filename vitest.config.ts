@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { nodeWorkerFromSource } from './test/support/source-workers/vite-plugin.js';
 
 // Two projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker
 // engine, the moto emulator and a local registry (provisioned by scripts/provision.js).
 export default defineConfig({
+  // The engine starts its log socket reader with electron-vite's `?nodeWorker` import; tests run it from source.
+  plugins: [nodeWorkerFromSource()],
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
@@ -16,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
