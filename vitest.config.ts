@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+// With its extension: vite's config loader asks for one on the files the config itself imports.
 import { nodeWorkerFromSource } from './test/support/source-workers/vite-plugin.js';
 
 // Two projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 // electron-vite emits the worker as a file of its own and gives back a function that starts it. Run
-// from source (vitest, benches), scripts/node-worker/ stands in for it.
+// from source (vitest, benches), test/support/source-workers/ stands in for it.
 import createSocketReaderWorker from './socket-reader-worker?nodeWorker';
 import type { ReaderEvent, ReaderLimits, ReaderRequest } from './socket-reader-worker';
 

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
+// With its extension: vitest.config.ts imports this file, and vite's config loader asks for one.
 import { NODE_WORKER_QUERY, workerModuleSource } from './worker-module.js';
 
 const VIRTUAL = '\0source-worker:';
