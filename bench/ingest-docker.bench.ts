@@ -9,6 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { LogWriter } from '../electron/engine/logs/log-writer';
+import { SocketReader } from '../electron/engine/docker/socket-reader';
 import { RuntimeLogFollower } from '../electron/engine/monitor/runtime-log-follower';
 import { Store } from '../electron/engine/store/store';
 import { makeTempDir } from '../test/support/temp-dir';
@@ -20,6 +21,7 @@ const LINES = PER_STREAM * 2;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9);
 const docker = new Dockerode();
 const temp = makeTempDir('bench-ingest-docker-');
+const reader = new SocketReader();
 
 /** `docker logs -f` following the container into /dev/null until its last line. */
 async function followWithCli(container: Dockerode.Container, started: number): Promise<number> {
@@ -50,7 +52,7 @@ async function followWithBerth(container: Dockerode.Container, started: number, 
       if (committed >= LINES) resolve(performance.now());
     });
   });
-  const follower = new RuntimeLogFollower(docker, { logs: writer, stored: store.logLines, state: store.state }, 'bench', container.id);
+  const follower = new RuntimeLogFollower(docker, { logs: writer, stored: store.logLines, state: store.state, reader }, 'bench', container.id);
   follower.start();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -89,5 +91,6 @@ try {
   process.stdout.write(`BENCH ingest_docker ${Math.round(median(rates.berth))} lines/s ratio=${median(ratios).toFixed(2)}\n`);
 } finally {
   await removeTestContainers(docker);
+  await reader.close();
   temp.cleanup();
 }

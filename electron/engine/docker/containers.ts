@@ -6,6 +6,7 @@ import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } fr
 import { BERTH_LABEL, berthLabels } from './labels';
 import { pumpDockerLogs } from './log-demux';
 import { openDockerLogStream } from './log-stream';
+import type { SocketReader } from './socket-reader';
 
 /** The run that created the container. */
 export const RUN_LABEL = 'berth.run';
@@ -63,8 +64,8 @@ export async function containersOf(docker: Dockerode, deploymentId: string): Pro
 }
 
 /** The container's last `count` lines (stdout and stderr, non-empty), through the same demuxer as the runtime logs. */
-export async function lastLogLines(docker: Dockerode, containerId: string, count: number): Promise<string[]> {
-  const stream = await withDockerTimeout(openDockerLogStream(docker, containerId, { follow: false, tail: count }), 'a log read', { onLate: (late) => late.destroy() });
+export async function lastLogLines(docker: Dockerode, reader: SocketReader, containerId: string, count: number): Promise<string[]> {
+  const stream = await withDockerTimeout(openDockerLogStream(docker, reader, containerId, { follow: false, tail: count }), 'a log read', { onLate: (late) => late.destroy() });
   const lines: string[] = [];
   const onLines = (batch: readonly { text: string }[]): void => {
     for (const line of batch) if (line.text !== '') lines.push(line.text);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { sharedSocketReader } from './socket-reader';
+import type { SocketReader } from './socket-reader';
 
 export interface DockerLogStreamOptions {
   readonly follow?: boolean;
@@ -51,7 +51,7 @@ function query(options: DockerLogStreamOptions): string {
  * engine thread commits. TLS and SSH connections fall back to dockerode.
  * Destroying the returned stream closes the connection, which stops the follow.
  */
-export async function openDockerLogStream(docker: Dockerode, containerId: string, options: DockerLogStreamOptions = {}): Promise<Readable> {
+export async function openDockerLogStream(docker: Dockerode, reader: SocketReader, containerId: string, options: DockerLogStreamOptions = {}): Promise<Readable> {
   const modem = (docker as unknown as { modem: ModemConfig }).modem;
   const plain = modem.socketPath !== undefined || modem.protocol === 'http';
   if (!plain) {
@@ -70,7 +70,7 @@ export async function openDockerLogStream(docker: Dockerode, containerId: string
   const target = socketPath !== undefined ? { path: socketPath } : { host: modem.host ?? '127.0.0.1', port: Number(modem.port ?? 2375) };
   const prefix = modem.version ? `/${modem.version.startsWith('v') ? modem.version : `v${modem.version}`}` : '';
   const path = `${prefix}/containers/${encodeURIComponent(containerId)}/logs?${query(options)}`;
-  const { status, body } = await sharedSocketReader().open(target, `GET ${path} HTTP/1.0\r\nHost: docker\r\n\r\n`);
+  const { status, body } = await reader.open(target, `GET ${path} HTTP/1.0\r\nHost: docker\r\n\r\n`);
   if (status === 200) return body;
   // An error body is a short JSON message; read it whole for the error text.
   const parts: Buffer[] = [];

@@ -143,11 +143,3 @@ export class SocketReader {
     else this.worker?.unref();
   }
 }
-
-let shared: SocketReader | undefined;
-
-/** The process's one socket reader. */
-export function sharedSocketReader(): SocketReader {
-  shared ??= new SocketReader();
-  return shared;
-}

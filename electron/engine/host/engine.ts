@@ -5,6 +5,7 @@ import type { RunDetail } from '../../../shared';
 import { clientsForProject, type AwsClients } from '../aws/aws-clients';
 import { configFromEnv, type EngineConfig } from '../config';
 import { Deployments } from '../deployments';
+import { SocketReader } from '../docker/socket-reader';
 import { EventBus } from '../event-bus';
 import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
@@ -49,6 +50,8 @@ export class Engine {
   readonly deployments: Deployments;
   readonly notifier: Notifier;
   readonly docker: Dockerode;
+  /** The one worker thread that reads Docker log sockets; the engine closes it last. */
+  readonly socketReader = new SocketReader();
   readonly monitor: DeploymentMonitor;
   readonly targets: TargetSet;
   readonly controller: DeploymentController;
@@ -74,7 +77,7 @@ export class Engine {
     this.notifier = new Notifier(store.projects, events);
     const credentials = storedCredentials(store.secrets, this.vault);
     const awsClients = (project: ProjectRecord): AwsClients => clientsForProject(project, config.awsEndpoint, credentials);
-    const { docker, deployments, logs, notifier } = this;
+    const { docker, deployments, logs, notifier, socketReader } = this;
     this.monitor = (options.monitor ?? createMonitors)({
       docker,
       deployments,
@@ -84,12 +87,13 @@ export class Engine {
       state: store.state,
       logs,
       notifier,
+      socketReader,
       awsClients,
       config,
     });
     const monitor = this.monitor;
     this.targets = {
-      docker: new DockerTarget({ docker, deployments, releases: store.releases, logs, monitor, config }),
+      docker: new DockerTarget({ docker, socketReader, deployments, releases: store.releases, logs, monitor, config }),
       ecs: new EcsTarget({
         docker,
         projects: store.projects,
@@ -124,6 +128,8 @@ export class Engine {
     this.retention.stop();
     await this.monitor.close();
     await this.controller.close();
+    // After the monitor and the pipeline: their followers and diagnostics read through it.
+    await this.socketReader.close();
     this.hub.close();
     this.logs.close();
     this.store.close();

@@ -4,6 +4,7 @@
 import type Dockerode from 'dockerode';
 import { isLiveDeployment } from '../../../shared';
 import type { DeploymentsPort, LogLinesPort, ProjectsPort, StatePort } from '../context';
+import type { SocketReader } from '../docker/socket-reader';
 import { createLogger } from '../logger';
 import type { LogLineRepository } from '../store/log-lines';
 import type { MetricRepository } from '../store/metrics';
@@ -26,6 +27,8 @@ export interface DockerMonitorContext {
   readonly state: StatePort;
   readonly logs: LogLinesPort;
   readonly notifier: Notifier;
+  /** The engine's one reader of Docker log sockets (a worker thread). */
+  readonly socketReader: SocketReader;
   readonly config: { readonly healthIntervalMs: number; readonly healthTimeoutMs: number; readonly metricsIntervalMs: number };
 }
 
@@ -81,7 +84,7 @@ export class DockerMonitor implements DeploymentMonitor {
     if (existing) this.drop(existing);
     const follower = new RuntimeLogFollower(
       this.context.docker,
-      { logs: this.context.logs, stored: this.context.storedLines, state: this.context.state },
+      { logs: this.context.logs, stored: this.context.storedLines, state: this.context.state, reader: this.context.socketReader },
       deploymentId,
       deployment.containerId,
       this.options.follower,

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { pumpDockerLogs } from '../docker/log-demux';
 import { openDockerLogStream } from '../docker/log-stream';
+import type { SocketReader } from '../docker/socket-reader';
 import { createLogger } from '../logger';
 import { isDockerNotFound, withDockerTimeout } from '../docker/call';
 import { errorText } from '../engine-error';
@@ -23,6 +24,8 @@ export interface RuntimeLogFollowerPorts {
   readonly logs: Pick<LogLinesPort, 'append' | 'flush'>;
   readonly stored: Pick<LogLineRepository, 'runtimeOutputSince' | 'lastRuntimeOutputTs'>;
   readonly state: StatePort;
+  /** The engine's one reader of Docker log sockets. */
+  readonly reader: SocketReader;
 }
 
 /**
@@ -65,6 +68,7 @@ export class RuntimeLogFollower {
   private readonly logs: RuntimeLogFollowerPorts['logs'];
   private readonly stored: RuntimeLogFollowerPorts['stored'];
   private readonly state: StatePort;
+  private readonly reader: SocketReader;
   private readonly stallMs: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
@@ -87,7 +91,7 @@ export class RuntimeLogFollower {
     readonly containerId: string,
     options: RuntimeLogFollowerOptions = {},
   ) {
-    ({ logs: this.logs, stored: this.stored, state: this.state } = ports);
+    ({ logs: this.logs, stored: this.stored, state: this.state, reader: this.reader } = ports);
     this.stallMs = options.stallMs ?? 120_000;
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 5_000;
@@ -129,7 +133,7 @@ export class RuntimeLogFollower {
       const info = await withDockerTimeout(container.inspect(), 'inspect');
       const cursor = this.cursorFor(info.Created);
       const stream = await withDockerTimeout(
-        openDockerLogStream(this.docker, this.containerId, { follow: false, timestamps: true, since: sinceSeconds(cursor), ...(cursor.lastMs === 0 ? { tail } : {}) }),
+        openDockerLogStream(this.docker, this.reader, this.containerId, { follow: false, timestamps: true, since: sinceSeconds(cursor), ...(cursor.lastMs === 0 ? { tail } : {}) }),
         'logs',
         { onLate: (late) => destroy(late) },
       );
@@ -167,7 +171,7 @@ export class RuntimeLogFollower {
     if (this.stopped) return false;
     // Straight off the Docker socket (logs/docker-log-stream.ts): dockerode's chunked stream is about 3x slower under a flood.
     const stream: NodeJS.ReadableStream = await withDockerTimeout(
-      openDockerLogStream(this.docker, this.containerId, { follow: true, timestamps: true, since: sinceSeconds(cursor) }),
+      openDockerLogStream(this.docker, this.reader, this.containerId, { follow: true, timestamps: true, since: sinceSeconds(cursor) }),
       'logs -f',
       { onLate: (late) => destroy(late) },
     );

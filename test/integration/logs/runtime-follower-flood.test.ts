@@ -4,6 +4,7 @@
 // skips "older than the newest stored line" loses lines here.
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SocketReader } from '../../../electron/engine/docker/socket-reader';
 import { RuntimeLogFollower } from '../../../electron/engine/monitor/runtime-log-follower';
 import { logFixture } from '../../unit/logs/fixture';
 import { makeTempDir } from '../../support/temp-dir';
@@ -43,9 +44,11 @@ function committed(fixture: Fixture, deploymentId: string, count: number, ms = 3
 
 describe('the runtime log follower under a flood on both streams', () => {
   const temp = makeTempDir('logs-follower-flood-');
+  const reader = new SocketReader();
   beforeAll(() => removeTestContainers(docker));
   afterAll(async () => {
     await removeTestContainers(docker);
+    await reader.close();
     temp.cleanup();
   });
 
@@ -53,7 +56,7 @@ describe('the runtime log follower under a flood on both streams', () => {
    * Follows a fresh flooding container with a follower until all its lines are committed, running
    * `midway` once 5,000 are; then checks each stream's lines were stored exactly once, in order.
    */
-  const followerPorts = (fixture: ReturnType<typeof logFixture>) => ({ logs: fixture.writer, stored: fixture.store.logLines, state: fixture.store.state });
+  const followerPorts = (fixture: ReturnType<typeof logFixture>) => ({ logs: fixture.writer, stored: fixture.store.logLines, state: fixture.store.state, reader });
 
   async function followFlood(name: string, midway?: (follower: RuntimeLogFollower) => Promise<void>): Promise<void> {
     const deploymentId = `follower-${name}`;

@@ -146,10 +146,10 @@ describe('SocketReader (a worker thread reading HTTP/1.0 responses)', () => {
   it('does not keep the process alive once its connections are done', () => {
     const script = `
       import { createServer } from 'node:net';
-      import { sharedSocketReader } from './electron/engine/docker/socket-reader.ts';
+      import { SocketReader } from './electron/engine/docker/socket-reader.ts';
       const server = createServer((socket) => socket.once('data', () => socket.end('HTTP/1.0 200 OK\\r\\n\\r\\nbye')));
       server.listen(0, '127.0.0.1', async () => {
-        const { body } = await sharedSocketReader().open({ host: '127.0.0.1', port: server.address().port }, ${JSON.stringify(REQUEST)});
+        const { body } = await new SocketReader().open({ host: '127.0.0.1', port: server.address().port }, ${JSON.stringify(REQUEST)});
         let text = '';
         for await (const part of body) text += part;
         server.close();

@@ -20,6 +20,7 @@ import { buildImage } from '../../docker/build';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
 import { containerNameFor } from '../../docker/labels';
+import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
 import type { StepContext } from '../target';
@@ -45,6 +46,8 @@ export interface DockerRunState {
 /** What every Docker step works with. */
 export interface DockerStepCall {
   readonly docker: Dockerode;
+  /** The engine's one reader of Docker log sockets (for the diagnostics' last lines). */
+  readonly socketReader: SocketReader;
   readonly context: StepContext<DockerRunState>;
   readonly monitor: MonitorPort;
   readonly stopGraceMs: number;
@@ -208,7 +211,7 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
 // ---- verify ---------------------------------------------------------------------------------------
 
 /** Probes the candidate until it serves; otherwise appends diagnostics and says why it failed. */
-export async function verify({ docker, context }: DockerStepCall): Promise<void> {
+export async function verify({ docker, socketReader, context }: DockerStepCall): Promise<void> {
   const { state } = context;
   if (!state.candidateId || state.hostPort === undefined) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The verify step ran without a container; deploy again.');
   const { healthPath, verifyTimeoutMs } = context.project.settings;
@@ -229,7 +232,7 @@ export async function verify({ docker, context }: DockerStepCall): Promise<void>
   // Diagnostics appended after the probes, for Docker.
   context.system(`[DIAGNOSTICS] last ${DIAGNOSTIC_LOG_LINES} lines of the container log:`);
   try {
-    for (const line of await lastLogLines(docker, state.candidateId, DIAGNOSTIC_LOG_LINES)) context.stdout(line);
+    for (const line of await lastLogLines(docker, socketReader, state.candidateId, DIAGNOSTIC_LOG_LINES)) context.stdout(line);
   } catch (error) {
     context.system(`[DIAGNOSTICS] could not read the container log: ${dockerErrorText(error)}`);
   }

@@ -6,6 +6,7 @@ import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../
 import type { DeploymentsPort, LogLinesPort, MonitorPort } from '../../context';
 import { dockerEndpoint, dockerErrorText, isDockerUnreachable } from '../../docker/call';
 import { containersOf, stopAndRemove } from '../../docker/containers';
+import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
@@ -18,6 +19,7 @@ const log = createLogger('targets/docker');
 
 export interface DockerTargetOptions {
   readonly docker: Dockerode;
+  readonly socketReader: SocketReader;
   readonly deployments: Pick<DeploymentsPort, 'update'>;
   readonly releases: Pick<ReleaseRepository, 'get'>;
   readonly logs: Pick<LogLinesPort, 'system'>;
@@ -103,10 +105,11 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
   }
 
   private call(context: StepContext<DockerRunState>): DockerStepCall {
-    const { docker, monitor, config, logs } = this.options;
+    const { docker, socketReader, monitor, config, logs } = this.options;
     const deploymentId = context.deploymentAtStart.id;
     return {
       docker,
+      socketReader,
       context,
       monitor,
       stopGraceMs: config.stopGraceMs,
