@@ -52,7 +52,6 @@ export class SseDecoder {
 
   private line(line: string): SseMessage | undefined {
     if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return undefined;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
@@ -60,7 +59,8 @@ export class SseDecoder {
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.eventType = value;
     else if (field === 'id' && !value.includes('\0')) this.lastEventId = value;
-    // `retry` and unknown fields are ignored: the callers reconnect on their own schedule.
+    // A comment (`: keep-alive`) has an empty field name, so it is ignored like `retry` and unknown
+    // fields (the callers reconnect on their own schedule).
     return undefined;
   }
 
