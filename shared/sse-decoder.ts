@@ -74,8 +74,38 @@ export class SseDecoder {
   }
 }
 
-/** Reads a stream of text chunks as events. An event cut off by the end of the stream is dropped, as the rules say. */
-export async function* decodeSse(chunks: AsyncIterable<string>): AsyncGenerator<SseMessage, void, undefined> {
+/**
+ * The part of a `ReadableStream<string>` (a response body piped through `TextDecoderStream`) that
+ * decodeSse reads. Spelled out so shared/ needs neither the DOM's nor Node's stream types.
+ */
+export interface TextStream {
+  getReader(): {
+    read(): Promise<{ readonly done: boolean; readonly value?: string | undefined }>;
+    cancel(reason?: unknown): Promise<void>;
+    releaseLock(): void;
+  };
+}
+
+/**
+ * Reads a text stream as events, no further than the consumer asks, so a slow consumer holds the
+ * sender back. Stopping early cancels the stream, which closes its connection. An event cut off by
+ * the end of the stream is dropped, as the rules say.
+ */
+export async function* decodeSse(text: TextStream): AsyncGenerator<SseMessage, void, undefined> {
+  const reader = text.getReader();
   const decoder = new SseDecoder();
-  for await (const chunk of chunks) yield* decoder.push(chunk);
+  let ended = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        ended = true;
+        return;
+      }
+      if (value) yield* decoder.push(value);
+    }
+  } finally {
+    if (ended) reader.releaseLock();
+    else await reader.cancel().catch(() => undefined);
+  }
 }

@@ -118,20 +118,29 @@ describe('decodeSse', () => {
         controller.close();
       },
     });
-    expect(await collect(decodeSse(body.pipeThrough(new TextDecoderStream())))).toEqual(EXPECTED);
+    expect(await collect(decodeSse(new Response(body).body!.pipeThrough(new TextDecoderStream())))).toEqual(EXPECTED);
   });
 
-  it('reads no further than its consumer asks', async () => {
+  it('reads no further than its consumer asks, and cancels the stream when the consumer stops', async () => {
     let pulled = 0;
-    async function* chunks(): AsyncGenerator<string> {
-      for (let index = 1; index <= 100; index++) {
-        pulled = index;
-        yield `data: ${index}\n\n`;
-      }
-    }
-    const messages = decodeSse(chunks());
+    let cancelled = false;
+    const text = new ReadableStream<string>(
+      {
+        pull(controller) {
+          pulled++;
+          controller.enqueue(`data: ${pulled}\n\n`);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const messages = decodeSse(text);
     expect((await messages.next()).value).toEqual({ event: 'message', id: undefined, data: '1' });
-    expect(pulled).toBe(1);
+    expect((await messages.next()).value).toEqual({ event: 'message', id: undefined, data: '2' });
+    expect(pulled).toBe(2);
     await messages.return();
+    expect(cancelled).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogBatch, LogSnapshot, Project, Result } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import { bindIpc, type IpcBinding, type IpcEvent, type IpcMainPort, type IpcSender } from '../../../electron/main/ipc-main';
-import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../electron/preload/ipc-channels';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../shared/ipc-channels';
 import { makeTempDir } from '../../support/temp-dir';
 
 const RENDERER = 'file:///opt/berth/out/renderer/index.html';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BerthBridge, LogBatch, LogSnapshot, Result } from '../../../shared';
-import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../electron/preload/ipc-channels';
+import { EVENT_NAMES } from '../../../shared/contract';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../shared/ipc-channels';
 
 // A stand-in for Electron's preload-side modules: records what the preload exposes and sends.
 const electron = vi.hoisted(() => {
