@@ -280,6 +280,8 @@ export interface StreamDefinition {
   /** Fastify-style path of the SSE route. */
   readonly path: string;
   readonly summary: string;
+  /** What a subscriber sends: path parameters, query and Last-Event-ID over HTTP; the invoke's argument over IPC. */
+  readonly input: z.ZodType;
   /** SSE event name → payload (the event's `data`, as JSON). */
   readonly events: Readonly<Record<string, z.ZodType>>;
 }
@@ -288,11 +290,13 @@ export const streams = {
   events: {
     path: '/api/events',
     summary: `Engine-wide events (SSE): ${EVENT_NAMES.join(', ')}`,
+    input: z.object({}),
     events,
   },
   logs: {
     path: '/api/deployments/:id/logs/stream',
     summary: 'Live log lines (SSE); each `line` event id is its lineNo, so Last-Event-ID (or ?since=) resumes; ?tail= sets the snapshot size',
+    input: logSubscribeSchema,
     events: logStreamEvents,
   },
 } as const satisfies Record<string, StreamDefinition>;

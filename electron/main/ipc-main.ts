@@ -4,7 +4,7 @@
 // answers with a Result: thrown errors never cross the process boundary.
 import { z } from 'zod';
 import { err, describeIssues, ok, type Result } from '../../shared/result';
-import { EVENT_NAMES, logSubscribeSchema, type EventName, type EventPayload, type LogSnapshot, type RequestName, type RequestOutput } from '../../shared/contract';
+import { EVENT_NAMES, streams, type EventName, type EventPayload, type LogSnapshot, type RequestName, type RequestOutput } from '../../shared/contract';
 import type { Deployment } from '../../shared/schemas';
 import { assertNever } from '../../shared/vocabulary';
 import { IpcLogBatcher } from '../engine/logs/ipc-batcher';
@@ -93,7 +93,7 @@ export class IpcLogSubscriptions {
     if (!isTrustedSender(event, this.isTrustedUrl)) return forbidden();
     const id = subscriptionIdSchema.safeParse(rawId);
     if (!id.success) return err('VALIDATION_FAILED', 'Invalid log subscription id.', 'subscriptionId');
-    const input = logSubscribeSchema.safeParse(rawInput ?? {});
+    const input = streams.logs.input.safeParse(rawInput ?? {});
     if (!input.success) {
       const { message, field } = describeIssues(input.error.issues);
       return err('VALIDATION_FAILED', `Invalid input for subscribeLogs: ${message}`, field);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { idSchema, logSubscribeSchema, streams, type LogLine, type StreamEventName, type StreamName, type StreamPayload } from '../../../../shared';
+import { idSchema, streams, type LogLine, type StreamEventName, type StreamName, type StreamPayload } from '../../../../shared';
 import { GapNotices } from '../../logs/gap-notices';
 import type { LogSink } from '../../logs/log-hub';
 import type { Engine } from '../engine';
@@ -38,7 +38,7 @@ function parseResumePoint(header: string | string[] | undefined, query: unknown)
     ...(lastEventId !== undefined ? { since: Number(lastEventId) } : q['since'] !== undefined ? { since: Number(q['since']) } : {}),
     ...(q['tail'] !== undefined ? { tail: Number(q['tail']) } : {}),
   };
-  const parsed = logSubscribeSchema.omit({ deploymentId: true }).safeParse(raw);
+  const parsed = streams.logs.input.omit({ deploymentId: true }).safeParse(raw);
   if (!parsed.success) return 'since / Last-Event-ID must be a whole lineNo ≥ 0, and tail a count from 0 to 10000.';
   return parsed.data;
 }
