@@ -5,10 +5,10 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { requestHasBody, requests, type RequestName } from '../../../../shared';
 import type { Engine } from '../engine';
+import { sendError } from './send-error';
 import { berthVersion } from '../version';
 import { splitObjectSchema, toJsonSchema } from './json-schema';
 import { registerEventStreams } from './event-streams';
-import { sendError } from './send-error';
 
 export interface HttpServerOptions {
   readonly engine: Engine;
