@@ -19,8 +19,7 @@ import {
   searchQuerySchema,
   timeRangeQuerySchema,
 } from './schemas';
-import type { LogSubscriptionHandlers, Unsubscribe } from './api';
-import type { Result } from './result';
+import type { SseMessage } from './sse-decoder';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -192,7 +191,10 @@ export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
 export type RequestParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.output<Requests[N]['output']>;
 
-// ---- Event streams ----
+// ---- Streams ----
+// Besides requests, the engine pushes two streams: engine-wide events, and one deployment's log lines.
+// `streams` declares each one's SSE route and the name and payload of every event it sends. Over
+// Electron IPC the same payloads travel on the channels of ipc-channels.ts.
 
 export const NOTIFICATION_KINDS = ['crash', 'crash_loop', 'oom', 'unhealthy', 'recovered', 'deploy_failed', 'deploy_succeeded'] as const;
 
@@ -215,6 +217,10 @@ export const logSnapshotSchema = z.object({
 });
 export type LogSnapshot = z.infer<typeof logSnapshotSchema>;
 
+/** A snapshot as SSE sends it: its lines follow as `line` events, so each carries its lineNo as the event id. */
+export const logSnapshotHeadSchema = logSnapshotSchema.omit({ lines: true });
+export type LogSnapshotHead = z.infer<typeof logSnapshotHeadSchema>;
+
 export const logBatchSchema = z.object({
   deploymentId: z.string(),
   lines: z.array(logLineSchema),
@@ -229,6 +235,13 @@ export const logGapSchema = z.object({
 });
 export type LogGap = z.infer<typeof logGapSchema>;
 
+/** Pushes resumed after a gap: every line up to `lineNo` has been sent, in order, before this. */
+export const logCaughtUpSchema = z.object({
+  deploymentId: z.string(),
+  lineNo: z.number().int(),
+});
+export type LogCaughtUp = z.infer<typeof logCaughtUpSchema>;
+
 /** Events that every window hears about (not per subscription). */
 export const events = {
   deploymentUpdated: deploymentSchema,
@@ -239,6 +252,8 @@ export const events = {
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<N extends EventName> = z.infer<Events[N]>;
+/** Every engine event, so a transport that forwards them all cannot miss a new one. */
+export const EVENT_NAMES = Object.keys(events) as readonly EventName[];
 
 export const logSubscribeSchema = z.object({
   deploymentId: idSchema,
@@ -247,16 +262,66 @@ export const logSubscribeSchema = z.object({
 });
 export type LogSubscribeInput = z.infer<typeof logSubscribeSchema>;
 
-// ---- The desktop bridge ----
+/**
+ * One deployment's log, in order: `snapshot`, its lines, then live lines. A consumer too slow for
+ * the live lines gets `behind` (pushes stop; the missing lines follow from SQLite) and later
+ * `caught-up` (live pushes resume). `deployment` and `run` carry that deployment's changes.
+ */
+export const logStreamEvents = {
+  snapshot: logSnapshotHeadSchema,
+  line: logLineSchema,
+  behind: logGapSchema,
+  'caught-up': logCaughtUpSchema,
+  deployment: deploymentSchema,
+  run: runDetailSchema,
+} as const;
+
+export interface StreamDefinition {
+  /** Fastify-style path of the SSE route. */
+  readonly path: string;
+  readonly summary: string;
+  /** What a subscriber sends: path parameters, query and Last-Event-ID over HTTP; the invoke's argument over IPC. */
+  readonly input: z.ZodType;
+  /** SSE event name → payload (the event's `data`, as JSON). */
+  readonly events: Readonly<Record<string, z.ZodType>>;
+}
+
+export const streams = {
+  events: {
+    path: '/api/events',
+    summary: `Engine-wide events (SSE): ${EVENT_NAMES.join(', ')}`,
+    input: z.object({}),
+    events,
+  },
+  logs: {
+    path: '/api/deployments/:id/logs/stream',
+    summary: 'Live log lines (SSE); each `line` event id is its lineNo, so Last-Event-ID (or ?since=) resumes; ?tail= sets the snapshot size',
+    input: logSubscribeSchema,
+    events: logStreamEvents,
+  },
+} as const satisfies Record<string, StreamDefinition>;
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamEventName<S extends StreamName> = keyof Streams[S]['events'] & string;
+export type StreamPayload<S extends StreamName, E extends StreamEventName<S>> = z.infer<Streams[S]['events'][E]>;
+
+/** An event read off a stream, its payload typed by the contract. */
+export type StreamMessage<S extends StreamName> = {
+  [E in StreamEventName<S>]: { readonly event: E; readonly id: string | undefined; readonly payload: StreamPayload<S, E> };
+}[StreamEventName<S>];
+
+/** The route of a stream with its path parameters filled in. */
+export function streamPath(stream: StreamName, params: Readonly<Record<string, string>> = {}): string {
+  return streams[stream].path.replace(/:([A-Za-z]+)/g, (_match, key: string) => encodeURIComponent(params[key] ?? ''));
+}
 
 /**
- * What the preload exposes as `window.berth`: one function per request of the contract, plus
- * engine events and log subscriptions. Listeners never see the Electron event; both return an
- * unsubscribe. The renderer adapts it to BerthApi (renderer/src/api/ipc-api.ts).
+ * Reads one decoded SSE event of a stream; null for an event the contract does not name (a newer
+ * engine's), so clients skip it. The payload is not validated: it comes from the engine, and
+ * parsing every log line with zod would cost on the viewer's hot path.
  */
-export type BerthBridge = {
-  readonly [N in RequestName]: (input: RequestInput<N>) => Promise<Result<RequestOutput<N>>>;
-} & {
-  readonly on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => Unsubscribe;
-  readonly subscribeLogs: (input: LogSubscribeInput, handlers: LogSubscriptionHandlers) => Unsubscribe;
-};
+export function readStreamMessage<S extends StreamName>(stream: S, message: SseMessage): StreamMessage<S> | null {
+  if (!Object.hasOwn(streams[stream].events, message.event)) return null;
+  return { event: message.event, id: message.id, payload: JSON.parse(message.data) as unknown } as StreamMessage<S>;
+}

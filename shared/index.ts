@@ -1,5 +1,6 @@
 export * from './vocabulary';
 export * from './schemas';
+export * from './sse-decoder';
 export * from './result';
 export * from './contract';
 export type * from './api';

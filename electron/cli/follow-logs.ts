@@ -1,6 +1,6 @@
-import type { LogLine } from '../../shared';
+import { decodeSse, readStreamMessage, streamPath } from '../../shared';
 import type { ApiClient } from './client';
-import { formatLine } from './commands/deployments';
+import { formatLine } from './format-line';
 
 /** Follows the SSE log stream, resuming with Last-Event-ID whenever the connection drops. */
 export async function followLogs(client: ApiClient, deploymentId: string, since: number, json: boolean): Promise<void> {
@@ -8,26 +8,14 @@ export async function followLogs(client: ApiClient, deploymentId: string, since:
   const color = Boolean(process.stdout.isTTY);
   for (;;) {
     try {
-      const response = await client.stream(`/api/deployments/${encodeURIComponent(deploymentId)}/logs/stream`, { 'last-event-id': String(last) });
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event !== 'line' || data === undefined) continue;
-          const line = JSON.parse(data) as LogLine;
-          if (line.lineNo <= last) continue;
-          last = line.lineNo;
-          process.stdout.write(json ? `${data}\n` : `${formatLine(line, color)}\n`);
-        }
+      const response = await client.stream(streamPath('logs', { id: deploymentId }), { 'last-event-id': String(last) });
+      for await (const message of decodeSse(response.body!.pipeThrough(new TextDecoderStream()))) {
+        const read = readStreamMessage('logs', message);
+        if (read?.event !== 'line') continue;
+        const line = read.payload;
+        if (line.lineNo <= last) continue;
+        last = line.lineNo;
+        process.stdout.write(json ? `${message.data}\n` : `${formatLine(line, color)}\n`);
       }
     } catch (error) {
       if ((error as { exitCode?: number }).exitCode !== undefined) throw error;

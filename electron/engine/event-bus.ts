@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../shared';
+import { EVENT_NAMES, type EventName, type EventPayload } from '../../shared';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 
@@ -23,10 +23,9 @@ export class EventBus {
     return () => set.delete(listener as Listener<EventName>);
   }
 
-  /** Listens to every event; used by transports that forward all of them. */
+  /** Listens to every event of the contract; used by transports that forward all of them. */
   onAny(listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void {
-    const names: EventName[] = ['deploymentUpdated', 'runUpdated', 'projectsChanged', 'notification'];
-    const offs = names.map((name) => this.on(name, (payload) => listener(name, payload)));
+    const offs = EVENT_NAMES.map((name) => this.on(name, (payload) => listener(name, payload)));
     return () => offs.forEach((off) => off());
   }
 }

@@ -4,11 +4,12 @@
 // answers with a Result: thrown errors never cross the process boundary.
 import { z } from 'zod';
 import { err, describeIssues, ok, type Result } from '../../shared/result';
-import { logSubscribeSchema, type EventName, type EventPayload, type LogSnapshot, type RequestName, type RequestOutput } from '../../shared/contract';
+import { EVENT_NAMES, streams, type EventName, type EventPayload, type LogSnapshot, type RequestName, type RequestOutput } from '../../shared/contract';
 import type { Deployment } from '../../shared/schemas';
+import { assertNever } from '../../shared/vocabulary';
 import { IpcLogBatcher } from '../engine/logs/ipc-batcher';
 import type { LogHub } from '../engine/logs/log-hub';
-import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../preload/ipc-channels';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../shared/ipc-channels';
 
 /** The parts of a WebContents the wrapper uses. */
 export interface IpcSender {
@@ -92,7 +93,7 @@ export class IpcLogSubscriptions {
     if (!isTrustedSender(event, this.isTrustedUrl)) return forbidden();
     const id = subscriptionIdSchema.safeParse(rawId);
     if (!id.success) return err('VALIDATION_FAILED', 'Invalid log subscription id.', 'subscriptionId');
-    const input = logSubscribeSchema.safeParse(rawInput ?? {});
+    const input = streams.logs.input.safeParse(rawInput ?? {});
     if (!input.success) {
       const { message, field } = describeIssues(input.error.issues);
       return err('VALIDATION_FAILED', `Invalid input for subscribeLogs: ${message}`, field);
@@ -113,15 +114,24 @@ export class IpcLogSubscriptions {
       maxUnacknowledged: MAX_UNACKNOWLEDGED_BATCHES,
       emit: (message) => {
         if (sender.isDestroyed()) return;
-        if (message.kind === 'batch') sender.send(LOG_CHANNELS.batch, subscriptionId, message.batch);
-        else sender.send(LOG_CHANNELS.gap, subscriptionId, message.gap);
+        switch (message.kind) {
+          case 'batch':
+            return sender.send(LOG_CHANNELS.batch, subscriptionId, message.batch);
+          case 'gap':
+            return sender.send(LOG_CHANNELS.gap, subscriptionId, message.gap);
+          case 'caught-up':
+            return sender.send(LOG_CHANNELS.caughtUp, subscriptionId, message.caughtUp);
+          default:
+            return assertNever(message);
+        }
       },
     });
     const options = {
       ...(input.data.since !== undefined ? { since: input.data.since } : {}),
       ...(input.data.tail !== undefined ? { tail: input.data.tail } : {}),
     };
-    const { snapshot, unsubscribe } = this.hub.subscribe(deployment.value as Deployment, options, batcher);
+    const { snapshot, lastDelivered, unsubscribe } = this.hub.subscribe(deployment.value as Deployment, options, batcher);
+    batcher.continueAfter(lastDelivered);
     if (!subscriptions) {
       this.bySender.set(sender.id, (subscriptions = new Map()));
       sender.once('destroyed', () => this.release(sender.id));

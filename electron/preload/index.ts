@@ -1,12 +1,12 @@
-// The preload: exposes `window.berth` (shared/contract.ts BerthBridge) and nothing else. One function
+// The preload: exposes `window.berth` (BerthBridge in shared/api.ts) and nothing else. One function
 // per request of the contract, `on` for engine events and `subscribeLogs`. Listeners never see the
 // Electron event, everything returns an unsubscribe, and ipcRenderer itself is never exposed.
 // Built as one CommonJS bundle, so it runs with `sandbox: true`.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { BerthBridge, EventName, EventPayload, LogBatch, LogGap, LogSnapshot, LogSubscribeInput } from '../../shared/contract';
-import type { LogSubscriptionHandlers, Unsubscribe } from '../../shared/api';
+import { EVENT_NAMES, type EventName, type EventPayload, type LogBatch, type LogCaughtUp, type LogGap, type LogSnapshot, type LogSubscribeInput } from '../../shared/contract';
+import type { BerthBridge, LogSubscriptionHandlers, Unsubscribe } from '../../shared/api';
 import type { Result } from '../../shared/result';
-import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from './ipc-channels';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../shared/ipc-channels';
 
 function unreachable(error: unknown): Result<never> {
   return { ok: false, error: { code: 'INTERNAL', message: `The Berth engine did not answer (${error instanceof Error ? error.message : String(error)}).` } };
@@ -30,14 +30,23 @@ function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) 
   return () => void ipcRenderer.removeListener(channel, wrapped);
 }
 
-// One listener for every subscription's batches (and gaps), routed by subscription id.
-const batchRoutes = new Map<string, (batch: LogBatch) => void>();
-const gapRoutes = new Map<string, (gap: LogGap) => void>();
+/** Where one subscription's pushed messages go. */
+interface LogRoute {
+  batch(batch: LogBatch): void;
+  gap(gap: LogGap): void;
+  caughtUp(caughtUp: LogCaughtUp): void;
+}
+
+// One listener per log channel for every subscription, routed by subscription id.
+const logRoutes = new Map<string, LogRoute>();
 ipcRenderer.on(LOG_CHANNELS.batch, (_event: IpcRendererEvent, subscriptionId: unknown, batch: LogBatch) => {
-  if (typeof subscriptionId === 'string') batchRoutes.get(subscriptionId)?.(batch);
+  if (typeof subscriptionId === 'string') logRoutes.get(subscriptionId)?.batch(batch);
 });
 ipcRenderer.on(LOG_CHANNELS.gap, (_event: IpcRendererEvent, subscriptionId: unknown, gap: LogGap) => {
-  if (typeof subscriptionId === 'string') gapRoutes.get(subscriptionId)?.(gap);
+  if (typeof subscriptionId === 'string') logRoutes.get(subscriptionId)?.gap(gap);
+});
+ipcRenderer.on(LOG_CHANNELS.caughtUp, (_event: IpcRendererEvent, subscriptionId: unknown, caughtUp: LogCaughtUp) => {
+  if (typeof subscriptionId === 'string') logRoutes.get(subscriptionId)?.caughtUp(caughtUp);
 });
 
 let subscriptionCount = 0;
@@ -46,8 +55,14 @@ function subscribeLogs(input: LogSubscribeInput, handlers: LogSubscriptionHandle
   const subscriptionId = `s${++subscriptionCount}-${Math.random().toString(36).slice(2, 10)}`;
   let closed = false;
   let snapshotDelivered = false;
-  const early: LogBatch[] = [];
-  const deliver = (batch: LogBatch) => {
+  // Messages that raced the snapshot wait for it, in the order they came.
+  const early: (() => void)[] = [];
+  const inOrder = (deliver: () => void) => {
+    if (closed) return;
+    if (snapshotDelivered) deliver();
+    else early.push(deliver);
+  };
+  const deliverBatch = (batch: LogBatch) => {
     try {
       handlers.onBatch(batch);
     } catch (error) {
@@ -57,31 +72,26 @@ function subscribeLogs(input: LogSubscribeInput, handlers: LogSubscriptionHandle
       ipcRenderer.send(LOG_CHANNELS.acknowledge, subscriptionId);
     }
   };
-  batchRoutes.set(subscriptionId, (batch) => {
-    if (closed) return;
-    if (snapshotDelivered) deliver(batch);
-    else early.push(batch);
-  });
-  gapRoutes.set(subscriptionId, (gap) => {
-    if (!closed) handlers.onGap?.(gap);
+  logRoutes.set(subscriptionId, {
+    batch: (batch) => inOrder(() => deliverBatch(batch)),
+    gap: (gap) => inOrder(() => handlers.onGap?.(gap)),
+    caughtUp: (caughtUp) => inOrder(() => handlers.onCaughtUp?.(caughtUp)),
   });
   void invoke(LOG_CHANNELS.subscribe, subscriptionId, input).then((result: Result<LogSnapshot>) => {
     if (closed) return;
     if (!result.ok) {
-      batchRoutes.delete(subscriptionId);
-      gapRoutes.delete(subscriptionId);
+      logRoutes.delete(subscriptionId);
       handlers.onError?.(result.error.message);
       return;
     }
     handlers.onSnapshot(result.value);
     snapshotDelivered = true;
-    for (const batch of early.splice(0)) deliver(batch);
+    for (const deliver of early.splice(0)) deliver();
   });
   return () => {
     if (closed) return;
     closed = true;
-    batchRoutes.delete(subscriptionId);
-    gapRoutes.delete(subscriptionId);
+    logRoutes.delete(subscriptionId);
     ipcRenderer.send(LOG_CHANNELS.unsubscribe, subscriptionId);
   };
 }

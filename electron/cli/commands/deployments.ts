@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Deployment, LogLine } from '../../../shared';
+import type { Deployment } from '../../../shared';
 import { clientFor } from '../client';
 import { printJson } from '../output';
 import { followLogs } from '../follow-logs';
+import { formatLine } from '../format-line';
 
 function parseCount(name: string, max: number) {
   return (value: string): number => {
@@ -10,14 +11,6 @@ function parseCount(name: string, max: number) {
     if (!Number.isInteger(count) || count < 0 || count > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max} (got "${value}").`);
     return count;
   };
-}
-
-const STREAM_PREFIX: Record<LogLine['stream'], string> = { stdout: '', stderr: '\u001b[31m', system: '\u001b[34m' };
-
-export function formatLine(line: LogLine, color: boolean): string {
-  const prefix = color ? STREAM_PREFIX[line.stream] : '';
-  const reset = color && prefix ? '\u001b[0m' : '';
-  return `${prefix}${line.text}${reset}`;
 }
 
 export function describeDeployment(deployment: Deployment): string {

@@ -1,7 +1,11 @@
-import type { LogBatch, LogGap, LogLine } from '../../../shared';
+import type { LogBatch, LogCaughtUp, LogGap, LogLine } from '../../../shared';
+import { GapNotices } from './gap-notices';
 import type { LogSink } from './log-hub';
 
-export type IpcLogMessage = { readonly kind: 'batch'; readonly batch: LogBatch } | { readonly kind: 'gap'; readonly gap: LogGap };
+export type IpcLogMessage =
+  | { readonly kind: 'batch'; readonly batch: LogBatch }
+  | { readonly kind: 'gap'; readonly gap: LogGap }
+  | { readonly kind: 'caught-up'; readonly caughtUp: LogCaughtUp };
 
 export interface IpcLogBatcherOptions {
   readonly deploymentId: string;
@@ -21,7 +25,8 @@ export interface IpcLogBatcherOptions {
  * A LogSink for Electron IPC: gathers lines for ~16 ms and sends them as one batch. It never grows
  * past `maxLines`; when full (or when the window has not acknowledged recent batches) it reports
  * not-ready, the hub stops pushing, and the window is told of the gap it may page in with
- * `getLogs since`. The hub catches the sink up from SQLite once it is ready again.
+ * `getLogs since`. The hub catches the sink up from SQLite once it is ready again, and the window is
+ * told when it has.
  */
 export class IpcLogBatcher implements LogSink {
   private readonly intervalMs: number;
@@ -32,12 +37,14 @@ export class IpcLogBatcher implements LogSink {
   private unacknowledged = 0;
   private lastSent = 0;
   private readonly readyCallbacks: (() => void)[] = [];
+  private readonly notices: GapNotices;
   private closed = false;
 
   constructor(private readonly options: IpcLogBatcherOptions) {
     this.intervalMs = options.intervalMs ?? 16;
     this.maxLines = options.maxLines ?? 2000;
     this.maxUnacknowledged = options.maxUnacknowledged ?? Number.POSITIVE_INFINITY;
+    this.notices = new GapNotices(options.deploymentId, options.lastLineNo);
   }
 
   send(lines: readonly LogLine[]): void {
@@ -55,12 +62,21 @@ export class IpcLogBatcher implements LogSink {
   }
 
   behind(isBehind: boolean): void {
-    if (!isBehind || this.closed) return;
+    if (this.closed) return;
+    // Lines the hub handed over go first, so the window hears of the gap or the catch-up in stream order.
     this.flush();
-    const lastLineNo = this.options.lastLineNo();
-    if (lastLineNo > this.lastSent) {
-      this.options.emit({ kind: 'gap', gap: { deploymentId: this.options.deploymentId, fromLineNo: this.lastSent + 1, toLineNo: lastLineNo } });
+    if (isBehind) {
+      const gap = this.notices.stopped(this.lastSent);
+      if (gap) this.options.emit({ kind: 'gap', gap });
+    } else {
+      const caughtUp = this.notices.resumed(this.lastSent);
+      if (caughtUp) this.options.emit({ kind: 'caught-up', caughtUp });
     }
+  }
+
+  /** The lineNo the window already has (the snapshot's end), so a first gap starts right after it. */
+  continueAfter(lineNo: number): void {
+    this.lastSent = lineNo;
   }
 
   /** The window processed a batch. */

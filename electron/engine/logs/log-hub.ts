@@ -48,8 +48,11 @@ export class LogHub {
     this.offCommit = writer.onCommit((deploymentId, lines) => this.deliver(deploymentId, lines));
   }
 
-  /** Returns the snapshot (already sent to nobody: the caller sends it first) and starts live delivery. */
-  subscribe(deployment: Deployment, options: LogSubscribeOptions, sink: LogSink): { snapshot: LogSnapshot; unsubscribe: () => void } {
+  /**
+   * Returns the snapshot (already sent to nobody: the caller sends it first) and starts live delivery.
+   * `lastDelivered` is the lineNo the sink's first lines continue from (the snapshot's end).
+   */
+  subscribe(deployment: Deployment, options: LogSubscribeOptions, sink: LogSink): { snapshot: LogSnapshot; lastDelivered: number; unsubscribe: () => void } {
     const lastLineNo = this.store.logLines.lastLineNo(deployment.id);
     const since = options.since !== undefined ? Math.min(options.since, lastLineNo) : undefined;
     const lines =
@@ -73,6 +76,7 @@ export class LogHub {
     if (delivered < lastLineNo) queueMicrotask(() => this.startCatchUp(subscription));
     return {
       snapshot,
+      lastDelivered: delivered,
       unsubscribe: () => {
         subscription.closed = true;
         set.delete(subscription);

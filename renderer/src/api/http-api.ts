@@ -1,20 +1,24 @@
 import {
+  assertNever,
+  decodeSse,
+  readStreamMessage,
   requestHasBody,
   requests,
+  streamPath,
   type BerthApi,
   type EventName,
   type EventPayload,
-  type LogBatch,
   type LogLine,
-  type LogSnapshot,
+  type LogSnapshotHead,
   type LogSubscribeInput,
   type LogSubscriptionHandlers,
   type RequestInput,
   type RequestName,
   type RequestOutput,
   type Result,
+  type SseMessage,
+  type StreamName,
 } from '../../../shared';
-import { readSse } from './sse-reader';
 
 const RECONNECT_MS = 1000;
 
@@ -77,57 +81,68 @@ export class HttpApi implements BerthApi {
         try {
           const query = new URLSearchParams();
           if (input.tail !== undefined) query.set('tail', String(input.tail));
-          const response = await fetch(`${this.baseUrl}/api/deployments/${encodeURIComponent(input.deploymentId)}/logs/stream?${query}`, {
-            headers: { authorization: `Bearer ${this.token}`, ...(lastLineNo !== undefined ? { 'last-event-id': String(lastLineNo) } : {}) },
-            signal: abort.signal,
-          });
-          if (!response.ok || !response.body) {
-            handlers.onError?.(`The log stream answered HTTP ${response.status}.`);
+          // Last-Event-ID resumes after the last line this subscription received, across reconnects.
+          const messages = await this.openStream('logs', `${streamPath('logs', { id: input.deploymentId })}?${query}`, abort.signal, lastLineNo !== undefined ? { 'last-event-id': String(lastLineNo) } : {});
+          if (typeof messages === 'string') {
+            handlers.onError?.(messages);
           } else {
+            // Lines gather for ~16 ms and go to the viewer as one batch (the snapshot's lines with the snapshot).
             let pending: LogLine[] = [];
-            let snapshot: Omit<LogSnapshot, 'lines'> | undefined;
-            let flushScheduled = false;
+            let snapshot: LogSnapshotHead | undefined;
+            let timer: ReturnType<typeof setTimeout> | undefined;
             const flush = () => {
-              flushScheduled = false;
-              if (pending.length === 0) return;
+              clearTimeout(timer);
+              timer = undefined;
               const lines = pending;
               pending = [];
               if (snapshot) {
                 handlers.onSnapshot({ ...snapshot, lines });
                 snapshot = undefined;
-              } else {
-                const batch: LogBatch = { deploymentId: input.deploymentId, lines };
-                handlers.onBatch(batch);
+              } else if (lines.length > 0) {
+                handlers.onBatch({ deploymentId: input.deploymentId, lines });
               }
             };
-            await readSse(
-              response.body,
-              (event) => {
-                if (event.event === 'snapshot') {
-                  snapshot = JSON.parse(event.data) as Omit<LogSnapshot, 'lines'>;
-                  queueMicrotask(() => {
-                    if (snapshot && pending.length === 0) {
-                      handlers.onSnapshot({ ...snapshot, lines: [] });
-                      snapshot = undefined;
-                    }
-                  });
-                } else if (event.event === 'line') {
-                  const line = JSON.parse(event.data) as LogLine;
-                  lastLineNo = line.lineNo;
-                  pending.push(line);
-                  if (!flushScheduled) {
-                    flushScheduled = true;
-                    setTimeout(flush, 16);
-                  }
-                } else if (event.event === 'deployment') {
-                  this.emitLocal('deploymentUpdated', JSON.parse(event.data));
-                } else if (event.event === 'run') {
-                  this.emitLocal('runUpdated', JSON.parse(event.data));
+            const flushSoon = () => (timer ??= setTimeout(flush, 16));
+            try {
+              for await (const message of messages) {
+                const read = readStreamMessage('logs', message);
+                if (!read) continue;
+                switch (read.event) {
+                  case 'line':
+                    lastLineNo = read.payload.lineNo;
+                    pending.push(read.payload);
+                    flushSoon();
+                    break;
+                  case 'snapshot':
+                    flush();
+                    snapshot = read.payload;
+                    flushSoon();
+                    break;
+                  // The rest go out in stream order: lines received before them first.
+                  case 'behind':
+                    flush();
+                    handlers.onGap?.(read.payload);
+                    break;
+                  case 'caught-up':
+                    flush();
+                    handlers.onCaughtUp?.(read.payload);
+                    break;
+                  case 'deployment':
+                    flush();
+                    this.emitLocal('deploymentUpdated', read.payload);
+                    break;
+                  case 'run':
+                    flush();
+                    this.emitLocal('runUpdated', read.payload);
+                    break;
+                  default:
+                    assertNever(read);
                 }
-              },
-              abort.signal,
-            );
-            flush();
+              }
+            } finally {
+              if (!abort.signal.aborted) flush();
+              clearTimeout(timer);
+            }
           }
         } catch (error) {
           if (abort.signal.aborted) return;
@@ -140,8 +155,18 @@ export class HttpApi implements BerthApi {
     return () => abort.abort();
   }
 
-  private emitLocal(event: EventName, payload: unknown): void {
+  private emitLocal<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const listener of this.listeners.get(event) ?? []) listener(payload);
+  }
+
+  /** Opens an SSE route with the token: its events, or what went wrong. */
+  private async openStream(stream: StreamName, path: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<AsyncGenerator<SseMessage, void, undefined> | string> {
+    const response = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.token}`, ...headers }, signal });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      return `The ${stream} stream answered HTTP ${response.status}.`;
+    }
+    return decodeSse(response.body.pipeThrough(new TextDecoderStream()));
   }
 
   private ensureEventStream(): void {
@@ -150,9 +175,12 @@ export class HttpApi implements BerthApi {
     const connect = async (): Promise<void> => {
       while (!abort.signal.aborted) {
         try {
-          const response = await fetch(`${this.baseUrl}/api/events`, { headers: { authorization: `Bearer ${this.token}` }, signal: abort.signal });
-          if (response.ok && response.body) {
-            await readSse(response.body, (event) => this.emitLocal(event.event as EventName, JSON.parse(event.data)), abort.signal);
+          const messages = await this.openStream('events', streamPath('events'), abort.signal);
+          if (typeof messages !== 'string') {
+            for await (const message of messages) {
+              const read = readStreamMessage('events', message);
+              if (read) this.emitLocal(read.event, read.payload);
+            }
           }
         } catch {
           if (abort.signal.aborted) return;

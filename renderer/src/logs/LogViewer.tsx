@@ -223,6 +223,13 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
 
       <div className="log-terminal" ref={hostRef} />
 
+      {state?.behind && (
+        <p className="log-gap-banner" data-testid="log-behind-marker">
+          The view fell behind the live log at line {state.behind.fromLineNo.toLocaleString()}: catching up from stored lines
+          {state.behind.notLoaded > 0 ? ` (${state.behind.notLoaded.toLocaleString()} still to load)` : ''}…
+        </p>
+      )}
+
       {state && state.notShown > 0 && (
         <p className="log-gap-banner" data-testid="log-later-marker">
           {state.atTail

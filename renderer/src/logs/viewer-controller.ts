@@ -2,10 +2,11 @@
 // written to the terminal, jumps, errors across the run, copy and download. React renders the
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
 import { isErrorLine } from '../../../shared/error-lines';
-import type { BerthApi, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
+import type { BerthApi, LogGap, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
+import { StreamGap } from './stream-gap';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
 /** Lines the viewer holds in memory (and writes to the terminal). Older ones are paged in on demand. */
@@ -44,6 +45,11 @@ export interface ViewerState {
   readonly atTail: boolean;
   /** Lines after the window (not at tail) or held back while paused. */
   readonly notShown: number;
+  /**
+   * The stream fell behind the live end (a gap): pushes stopped and the missing lines are being
+   * loaded from storage. Null once the stream has caught up and the window holds what it sent.
+   */
+  readonly behind: { readonly fromLineNo: number; readonly notLoaded: number } | null;
   readonly errors: { readonly count: number; readonly complete: boolean; readonly rootCause: RunErrors['rootCause'] } | null;
   readonly focus: { readonly lineNo: number; readonly label: string } | null;
   readonly renderer: RendererKind;
@@ -86,6 +92,7 @@ export class ViewerController {
   private writtenThrough = 0;
   private lastGroup: string | null = null;
   private filling = false;
+  private readonly streamGap = new StreamGap();
   private disposed = false;
   private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<() => void>();
@@ -109,9 +116,10 @@ export class ViewerController {
       {
         onSnapshot: (snapshot) => this.onSnapshot(snapshot),
         onBatch: (batch) => this.ingest(batch.lines),
-        onGap: (gap) => {
-          this.window.noteKnown(gap.toLineNo);
-          void this.fillGap();
+        onGap: (gap) => this.onGap(gap),
+        onCaughtUp: (caughtUp) => {
+          this.streamGap.caughtUp(caughtUp.lineNo);
+          this.emit();
         },
         onError: (message) => {
           this.connected = false;
@@ -161,6 +169,7 @@ export class ViewerController {
 
   private snapshotState(): ViewerState {
     const window = this.window;
+    const gap = this.streamGap.current(window.last);
     return {
       connected: this.connected,
       message: this.message,
@@ -174,6 +183,7 @@ export class ViewerController {
       hasEarlier: window.hasEarlier,
       atTail: window.atTail,
       notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter,
+      behind: gap && window.atTail ? { fromLineNo: gap.fromLineNo, notLoaded: window.missingAfter } : null,
       errors: this.errors ? { count: this.errors.lineNos.length, complete: this.errors.complete, rootCause: this.errors.rootCause } : null,
       focus: this.focus,
       renderer: this.terminal.renderer,
@@ -185,11 +195,20 @@ export class ViewerController {
   private onSnapshot(snapshot: LogSnapshot): void {
     this.connected = true;
     this.message = null;
+    this.streamGap.restarted(snapshot.lastLineNo);
     if (!this.runFromProps && snapshot.activeRun) this.updateRun(snapshot.activeRun, false);
     this.window.noteKnown(snapshot.lastLineNo);
     this.ingest(snapshot.lines);
     if (this.window.atTail && this.window.last < this.window.knownLast) void this.fillGap();
     this.emit();
+  }
+
+  private onGap(gap: LogGap): void {
+    this.streamGap.opened(gap);
+    this.window.noteKnown(gap.toLineNo);
+    void this.fillGap();
+    // Show the marker at once: catching up can take less than a frame.
+    this.emitNow();
   }
 
   private ingest(lines: readonly LogLine[]): void {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogBatch, LogSnapshot, Project, Result } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import { bindIpc, type IpcBinding, type IpcEvent, type IpcMainPort, type IpcSender } from '../../../electron/main/ipc-main';
-import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../electron/preload/ipc-channels';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../shared/ipc-channels';
 import { makeTempDir } from '../../support/temp-dir';
 
 const RENDERER = 'file:///opt/berth/out/renderer/index.html';
@@ -179,11 +179,38 @@ describe('IPC binding (electron/main/ipc-main.ts)', () => {
     await vi.waitFor(() => expect(batches()).toHaveLength(5));
     const delivered = batches().flatMap((message) => (message.args[1] as LogBatch).lines.map((line) => line.lineNo));
     expect(delivered).toEqual([1, 2, 3, 4, 5]);
+    // Then it hears that it caught up, after the lines the catch-up sent.
+    await vi.waitFor(() => expect(sender.sent.at(-1)).toEqual({ channel: LOG_CHANNELS.caughtUp, args: ['sub-slow', { deploymentId: deployment.id, lineNo: 5 }] }));
+    expect(sender.sent.filter((message) => message.channel === LOG_CHANNELS.caughtUp)).toHaveLength(1);
     // An unsubscribe from a foreign frame is ignored.
     fakeIpc.send(LOG_CHANNELS.unsubscribe, eventFrom(sender, 'https://evil.example/'), 'sub-slow');
     expect(binding.logs.count(sender.id)).toBe(1);
     fakeIpc.send(LOG_CHANNELS.unsubscribe, eventFrom(sender), 'sub-slow');
     expect(binding.logs.count(sender.id)).toBe(0);
+  });
+
+  it('a window resuming far back gets the snapshot page, the gap right after it, the rest, then caught-up', async () => {
+    const sender = new FakeSender(8);
+    const project = await createProject(sender);
+    const deployment = engine.store.deployments.create(project.id, 'docker');
+    for (let index = 1; index <= 2500; index++) engine.logs.append(deployment.id, { stream: 'stdout', source: 'runtime', text: `stored ${index}` });
+    engine.logs.flush();
+    const subscribed = (await fakeIpc.invoke(LOG_CHANNELS.subscribe, eventFrom(sender), 'sub-far', { deploymentId: deployment.id, since: 0 })) as Result<LogSnapshot>;
+    expect(subscribed.ok && subscribed.value.lines.at(-1)?.lineNo).toBe(1000);
+    const acknowledgeEach = setInterval(() => fakeIpc.send(LOG_CHANNELS.acknowledge, eventFrom(sender), 'sub-far'), 5);
+    try {
+      await vi.waitFor(() => expect(sender.sent.some((message) => message.channel === LOG_CHANNELS.caughtUp)).toBe(true));
+    } finally {
+      clearInterval(acknowledgeEach);
+    }
+    const kinds = sender.sent.map((message) => message.channel);
+    expect(kinds[0]).toBe(LOG_CHANNELS.gap);
+    expect(sender.sent[0]!.args[1]).toEqual({ deploymentId: deployment.id, fromLineNo: 1001, toLineNo: 2500 });
+    expect(kinds.at(-1)).toBe(LOG_CHANNELS.caughtUp);
+    expect(sender.sent.at(-1)!.args[1]).toEqual({ deploymentId: deployment.id, lineNo: 2500 });
+    const delivered = sender.sent.filter((message) => message.channel === LOG_CHANNELS.batch).flatMap((message) => (message.args[1] as LogBatch).lines.map((line) => line.lineNo));
+    expect(delivered).toEqual(Array.from({ length: 1500 }, (_, index) => 1001 + index));
+    fakeIpc.send(LOG_CHANNELS.unsubscribe, eventFrom(sender), 'sub-far');
   });
 
   it('forwards engine events only to windows that still show our renderer', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Notification as BerthNotification, Project, Result } from '../../../shared';
 import type { RunningHost } from '../../../electron/engine/host/serve';
 import { createWebPreferences } from '../../../electron/main/web-preferences';
-import { requestChannel, eventChannel } from '../../../electron/preload/ipc-channels';
+import { requestChannel, eventChannel } from '../../../shared/ipc-channels';
 import { makeTempDir } from '../../support/temp-dir';
 
 const fake = vi.hoisted(() => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BerthBridge, LogBatch, LogSnapshot, Result } from '../../../shared';
-import { EVENT_NAMES, LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../electron/preload/ipc-channels';
+import { EVENT_NAMES } from '../../../shared/contract';
+import { LOG_CHANNELS, REQUEST_NAMES, eventChannel, requestChannel } from '../../../shared/ipc-channels';
 
 // A stand-in for Electron's preload-side modules: records what the preload exposes and sends.
 const electron = vi.hoisted(() => {
@@ -80,7 +81,8 @@ describe('preload (window.berth)', () => {
     const onSnapshot = vi.fn();
     const onBatch = vi.fn();
     const onGap = vi.fn();
-    const off = berth.subscribeLogs({ deploymentId: 'dep_1', tail: 10 }, { onSnapshot, onBatch, onGap });
+    const onCaughtUp = vi.fn();
+    const off = berth.subscribeLogs({ deploymentId: 'dep_1', tail: 10 }, { onSnapshot, onBatch, onGap, onCaughtUp });
     const call = electron.pendingInvokes.pop()!;
     expect(call.channel).toBe(LOG_CHANNELS.subscribe);
     const [subscriptionId, input] = call.args as [string, unknown];
@@ -98,10 +100,36 @@ describe('preload (window.berth)', () => {
 
     electron.emit(LOG_CHANNELS.gap, subscriptionId, { deploymentId: 'dep_1', fromLineNo: 3, toLineNo: 9 });
     expect(onGap).toHaveBeenCalledWith({ deploymentId: 'dep_1', fromLineNo: 3, toLineNo: 9 });
+    electron.emit(LOG_CHANNELS.caughtUp, subscriptionId, { deploymentId: 'dep_1', lineNo: 9 });
+    expect(onCaughtUp).toHaveBeenCalledWith({ deploymentId: 'dep_1', lineNo: 9 });
+    electron.emit(LOG_CHANNELS.caughtUp, 'someone-else', { deploymentId: 'dep_1', lineNo: 10 });
+    expect(onCaughtUp).toHaveBeenCalledTimes(1);
 
     off();
     expect(electron.sent).toContainEqual({ channel: LOG_CHANNELS.unsubscribe, args: [subscriptionId] });
     electron.emit(LOG_CHANNELS.batch, subscriptionId, batch);
     expect(onBatch).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds a gap and a catch-up that race the snapshot, and delivers them after it in the order they came', async () => {
+    const calls: string[] = [];
+    berth.subscribeLogs(
+      { deploymentId: 'dep_2' },
+      {
+        onSnapshot: () => calls.push('snapshot'),
+        onBatch: (batch) => calls.push(`batch ${batch.lines.map((line) => line.lineNo).join(',')}`),
+        onGap: (gap) => calls.push(`gap ${gap.fromLineNo}-${gap.toLineNo}`),
+        onCaughtUp: (caughtUp) => calls.push(`caught-up ${caughtUp.lineNo}`),
+      },
+    );
+    const call = electron.pendingInvokes.pop()!;
+    const [subscriptionId] = call.args as [string];
+    electron.emit(LOG_CHANNELS.gap, subscriptionId, { deploymentId: 'dep_2', fromLineNo: 2, toLineNo: 3 });
+    electron.emit(LOG_CHANNELS.batch, subscriptionId, { deploymentId: 'dep_2', lines: [{ lineNo: 2 }, { lineNo: 3 }] });
+    electron.emit(LOG_CHANNELS.caughtUp, subscriptionId, { deploymentId: 'dep_2', lineNo: 3 });
+    expect(calls).toEqual([]);
+    call.resolve({ ok: true, value: { lines: [{ lineNo: 1 }], lastLineNo: 1 } });
+    await vi.waitFor(() => expect(calls).toHaveLength(4));
+    expect(calls).toEqual(['snapshot', 'gap 2-3', 'batch 2,3', 'caught-up 3']);
   });
 });

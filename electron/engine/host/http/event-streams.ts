@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { idSchema, logSubscribeSchema, type EventName, type LogLine } from '../../../../shared';
+import { idSchema, streams, type LogLine, type StreamEventName, type StreamName, type StreamPayload } from '../../../../shared';
+import { GapNotices } from '../../logs/gap-notices';
 import type { LogSink } from '../../logs/log-hub';
 import type { Engine } from '../engine';
-import { sendError } from './server';
+import { sendError } from './send-error';
 
 /** Past this many buffered bytes a stream stops getting pushes and catches up from SQLite later. */
 export const SSE_HIGH_WATERMARK_BYTES = 1_048_576;
@@ -19,13 +20,14 @@ function openStream(raw: ServerResponse): void {
   raw.write(': berth\n\n');
 }
 
-export function formatEvent(event: string, data: unknown, id?: number): string {
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** One SSE event of a stream, named and typed by the contract. JSON has no raw newline, so `data` is one line. */
+export function formatEvent<S extends StreamName, E extends StreamEventName<S>>(_stream: S, event: E, payload: StreamPayload<S, E>, id?: number): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 function formatLines(lines: readonly LogLine[]): string {
   let out = '';
-  for (const line of lines) out += formatEvent('line', line, line.lineNo);
+  for (const line of lines) out += formatEvent('logs', 'line', line, line.lineNo);
   return out;
 }
 
@@ -36,13 +38,14 @@ function parseResumePoint(header: string | string[] | undefined, query: unknown)
     ...(lastEventId !== undefined ? { since: Number(lastEventId) } : q['since'] !== undefined ? { since: Number(q['since']) } : {}),
     ...(q['tail'] !== undefined ? { tail: Number(q['tail']) } : {}),
   };
-  const parsed = logSubscribeSchema.omit({ deploymentId: true }).safeParse(raw);
+  const parsed = streams.logs.input.omit({ deploymentId: true }).safeParse(raw);
   if (!parsed.success) return 'since / Last-Event-ID must be a whole lineNo ≥ 0, and tail a count from 0 to 10000.';
   return parsed.data;
 }
 
+/** The contract's two streams as SSE routes. */
 export function registerEventStreams(app: FastifyInstance, engine: Engine): void {
-  app.get('/api/deployments/:id/logs/stream', { schema: { summary: 'Live log lines (SSE); each event id is its lineNo, so Last-Event-ID resumes' } }, async (request, reply) => {
+  app.get(streams.logs.path, { schema: { summary: streams.logs.summary } }, async (request, reply) => {
     const id = idSchema.safeParse((request.params as { id?: string }).id);
     const deployment = id.success ? engine.store.deployments.get(id.data) : undefined;
     if (!deployment) return sendError(reply, 'NOT_FOUND', `No deployment "${String((request.params as { id?: string }).id)}". List them with GET /api/deployments.`);
@@ -54,6 +57,7 @@ export function registerEventStreams(app: FastifyInstance, engine: Engine): void
     openStream(raw);
     const drainCallbacks: (() => void)[] = [];
     raw.on('drain', () => drainCallbacks.forEach((callback) => callback()));
+    const notices = new GapNotices(deployment.id, () => engine.store.logLines.lastLineNo(deployment.id));
     let lastSent = 0;
     const sink: LogSink = {
       send: (lines) => {
@@ -62,24 +66,26 @@ export function registerEventStreams(app: FastifyInstance, engine: Engine): void
       },
       ready: () => !raw.destroyed && raw.writableLength < SSE_HIGH_WATERMARK_BYTES,
       onReady: (callback) => drainCallbacks.push(callback),
-      // `behind` is a LogGap: the lines the client is known to be missing until the stream catches up.
-      behind: (isBehind) =>
-        void raw.write(
-          isBehind
-            ? formatEvent('behind', { deploymentId: deployment.id, fromLineNo: lastSent + 1, toLineNo: engine.store.logLines.lastLineNo(deployment.id) })
-            : formatEvent('caught-up', { deploymentId: deployment.id, lineNo: lastSent }),
-        ),
+      behind: (isBehind) => {
+        if (isBehind) {
+          const gap = notices.stopped(lastSent);
+          if (gap) raw.write(formatEvent('logs', 'behind', gap));
+        } else {
+          const caughtUp = notices.resumed(lastSent);
+          if (caughtUp) raw.write(formatEvent('logs', 'caught-up', caughtUp));
+        }
+      },
     };
-    const { snapshot, unsubscribe } = engine.hub.subscribe(deployment, resume, sink);
-    lastSent = snapshot.lines.at(-1)?.lineNo ?? Math.min(resume.since ?? snapshot.lastLineNo, snapshot.lastLineNo);
-    raw.write(formatEvent('snapshot', { deployment: snapshot.deployment, activeRun: snapshot.activeRun, lastLineNo: snapshot.lastLineNo }));
+    const { snapshot, lastDelivered, unsubscribe } = engine.hub.subscribe(deployment, resume, sink);
+    lastSent = lastDelivered;
+    raw.write(formatEvent('logs', 'snapshot', { deployment: snapshot.deployment, activeRun: snapshot.activeRun, lastLineNo: snapshot.lastLineNo }));
     raw.write(formatLines(snapshot.lines));
 
     const offDeployment = engine.events.on('deploymentUpdated', (payload) => {
-      if (payload.id === deployment.id) raw.write(formatEvent('deployment', payload));
+      if (payload.id === deployment.id) raw.write(formatEvent('logs', 'deployment', payload));
     });
     const offRun = engine.events.on('runUpdated', (payload) => {
-      if (payload.deploymentId === deployment.id) raw.write(formatEvent('run', payload));
+      if (payload.deploymentId === deployment.id) raw.write(formatEvent('logs', 'run', payload));
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     raw.on('close', () => {
@@ -90,13 +96,13 @@ export function registerEventStreams(app: FastifyInstance, engine: Engine): void
     });
   });
 
-  app.get('/api/events', { schema: { summary: 'Engine-wide events (SSE): deploymentUpdated, runUpdated, projectsChanged, notification' } }, async (_request, reply) => {
+  app.get(streams.events.path, { schema: { summary: streams.events.summary } }, async (_request, reply) => {
     reply.hijack();
     const raw = reply.raw;
     openStream(raw);
-    const off = engine.events.onAny((event: EventName, payload) => {
+    const off = engine.events.onAny((event, payload) => {
       // State events are idempotent snapshots; a stream that is far behind may skip them safely.
-      if (raw.writableLength < SSE_HIGH_WATERMARK_BYTES) raw.write(formatEvent(event, payload));
+      if (raw.writableLength < SSE_HIGH_WATERMARK_BYTES) raw.write(formatEvent('events', event, payload));
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     raw.on('close', () => {

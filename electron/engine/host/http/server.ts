@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { HTTP_STATUS_FOR_ERROR, requestHasBody, requests, type ErrorCode, type RequestName } from '../../../../shared';
+import { requestHasBody, requests, type RequestName } from '../../../../shared';
 import type { Engine } from '../engine';
+import { sendError } from './send-error';
 import { berthVersion } from '../version';
 import { splitObjectSchema, toJsonSchema } from './json-schema';
 import { registerEventStreams } from './event-streams';
@@ -26,13 +27,6 @@ export interface HttpServer {
 }
 
 const MAX_BODY_BYTES = 1_048_576;
-
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, field?: string): FastifyReply {
-  return reply
-    .code(HTTP_STATUS_FOR_ERROR[code])
-    .type('application/json; charset=utf-8')
-    .send({ error: field === undefined ? { code, message } : { code, message, field } });
-}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (.+)$/.exec(header ?? '');

@@ -1,0 +1,10 @@
+import type { LogLine } from '../../shared';
+
+const STREAM_PREFIX: Record<LogLine['stream'], string> = { stdout: '', stderr: '\u001b[31m', system: '\u001b[34m' };
+
+/** One log line as the CLI prints it: stderr red and system blue on a terminal, plain otherwise. */
+export function formatLine(line: LogLine, color: boolean): string {
+  const prefix = color ? STREAM_PREFIX[line.stream] : '';
+  const reset = color && prefix ? '\u001b[0m' : '';
+  return `${prefix}${line.text}${reset}`;
+}
