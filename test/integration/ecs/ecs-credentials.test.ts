@@ -274,7 +274,7 @@ describe('AWS keys in headless Berth (no vault)', () => {
         `/api/projects/${project.id}/aws-credentials`,
         put({ accessKeyId: 'AKIAHEADLESS00000000', secretAccessKey: 'headless-secret-value' }),
       );
-      expect(refused.status).toBe(422);
+      expect(refused.status).toBe(403);
       expect(refused.body.error).toEqual({ code: 'SECRETS_UNAVAILABLE', message: refusedSecretMessage() });
       expect(refused.body.error.message).toMatch(/aws configure --profile/);
       expect(refused.body.error.message).toMatch(/AWS_ACCESS_KEY_ID/);

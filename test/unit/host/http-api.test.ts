@@ -79,13 +79,13 @@ describe('engine HTTP API', () => {
     expect(created.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
   });
 
-  it('rejects a source dir that does not exist, naming sourceDir', async () => {
-    const { status, body } = await host.json<{ error: { field: string; message: string } }>('/api/projects', {
+  it('answers a source dir that does not exist with 409 (a conflict with this machine), naming sourceDir', async () => {
+    const { status, body } = await host.json<{ error: { code: string; field: string; message: string } }>('/api/projects', {
       method: 'POST',
       body: JSON.stringify({ name: 'ghost', sourceDir: '/definitely/not/here' }),
     });
-    expect(status).toBe(400);
-    expect(body.error.field).toBe('sourceDir');
+    expect(status).toBe(409);
+    expect(body.error).toMatchObject({ code: 'CONFLICT', field: 'sourceDir', message: expect.stringMatching(/not a directory on this machine/) });
   });
 
   it('answers bad JSON, wrong body types, unknown routes and unknown ids with 4xx JSON, never 5xx', async () => {

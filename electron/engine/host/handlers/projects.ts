@@ -15,9 +15,13 @@ export function requireProject(engine: Engine, reference: string): ProjectRecord
   return project;
 }
 
+/**
+ * A well-formed path that names no folder here is a conflict with the machine's state (409), not bad input:
+ * the same request succeeds once the folder exists. The field still names sourceDir for the form.
+ */
 function checkSourceDir(sourceDir: string): void {
   if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
-    throw new EngineError('VALIDATION_FAILED', `sourceDir: "${sourceDir}" is not a directory on this machine. Give the absolute path of the project folder.`, 'sourceDir');
+    throw new EngineError('CONFLICT', `sourceDir: "${sourceDir}" is not a directory on this machine. Give the absolute path of the project folder.`, 'sourceDir');
   }
 }
 
