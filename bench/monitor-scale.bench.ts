@@ -5,7 +5,7 @@
 import Dockerode from 'dockerode';
 import { Engine } from '../electron/engine/host/engine';
 import { DockerMonitor } from '../electron/engine/monitor/docker-monitor';
-import { berthLabels } from '../electron/engine/targets/docker/labels';
+import { berthLabels } from '../electron/engine/docker/labels';
 import { projectSettingsSchema } from '../shared';
 import { makeTempDir } from '../test/support/temp-dir';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { Store } from '../electron/engine/store/store';
-import { berthLabels, PROJECT_LABEL } from '../electron/engine/targets/docker/labels';
+import { berthLabels, PROJECT_LABEL } from '../electron/engine/docker/labels';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { Store } from '../electron/engine/store/store';
-import { berthLabels } from '../electron/engine/targets/docker/labels';
+import { berthLabels } from '../electron/engine/docker/labels';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
 

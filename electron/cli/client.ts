@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { requestHasBody, requests, type RequestInput, type RequestName, type RequestOutput } from '../../shared';
-import { readApiFile } from '../engine/host/api-file';
-import { defaultDataDir } from '../engine/host/config';
+import { readApiFile } from '../common/api-file';
+import { defaultDataDir } from '../common/data-dir';
 import { CliError } from './output';
 
 export interface GlobalOptions {

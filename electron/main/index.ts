@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import type { StatusTone } from '../../shared/deployment-status';
 import type { Notification as BerthNotification } from '../../shared/contract';
-import { configFromEnv } from '../engine/host/config';
+import { configFromEnv } from '../engine/config';
 import { startHost, type RunningHost } from '../engine/host/serve';
 import { createLogger } from '../engine/logger';
 import { bindIpc, type IpcBinding } from './ipc-main';

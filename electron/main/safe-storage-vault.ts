@@ -1,6 +1,6 @@
 // The desktop app's SecretVault: Electron safeStorage, which seals with the OS keychain (Keychain on
 // macOS, DPAPI on Windows, libsecret/KWallet on Linux). Typed structurally so it is tested under Node.
-import type { SecretVault } from '../engine/targets/ecs/aws-clients';
+import type { SecretVault } from '../engine/secrets/secret-vault';
 
 /** The part of Electron's `safeStorage` this uses. */
 export interface SafeStorageLike {

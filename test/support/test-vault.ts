@@ -1,7 +1,7 @@
 // A SecretVault that really encrypts, standing in for the OS keychain (Electron safeStorage) in tests:
 // AES-256-GCM under a random key that lives only in this process. Sealed: iv (12) | tag (16) | data.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretVault } from '../../electron/engine/targets/ecs/aws-clients';
+import type { SecretVault } from '../../electron/engine/secrets/secret-vault';
 
 export interface TestVault extends SecretVault {
   /** How many times each side was used, so a test can see the vault was really asked. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startHost } from '../../engine/host/serve';
-import { configFromEnv } from '../../engine/host/config';
+import { configFromEnv } from '../../engine/config';
 import { globalOptions } from '../client';
 import { CliError, printJson } from '../output';
 

@@ -1,6 +1,6 @@
 import { describeIssues, err, ok, requests, type RequestName, type RequestOutput, type RequestParsedInput, type Result } from '../../../shared';
 import { createLogger } from '../logger';
-import { EngineError } from './engine-error';
+import { EngineError } from '../engine-error';
 
 export type Handlers = { readonly [N in RequestName]: (input: RequestParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
 

@@ -9,12 +9,12 @@ import type { DeploymentController } from '../pipeline/deployment-controller';
 import { createDeploymentController, registerTarget } from '../pipeline/create-controller';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
 import { createDockerAndEcsMonitor } from '../monitor/ecs/combined-monitor';
-import { headlessVault, type SecretVault } from '../targets/ecs/aws-clients';
+import { headlessVault, type SecretVault } from '../secrets/secret-vault';
 import { createEcsTarget } from '../targets/ecs/ecs-target';
 import { Store } from '../store/store';
-import { configFromEnv, type EngineConfig } from './config';
+import { configFromEnv, type EngineConfig } from '../config';
 import { createDispatcher, type Dispatch } from './dispatcher';
-import { EventBus } from './event-bus';
+import { EventBus } from '../event-bus';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Engine, type EngineOptions } from './engine';
-import { removeApiFile, writeApiFile } from './api-file';
+import { removeApiFile, writeApiFile } from '../../common/api-file';
 import { startHttpServer, type HttpServer } from './http/server';
 
 export interface RunningHost {

@@ -11,6 +11,18 @@ export interface AssembledLine {
   readonly raw?: Buffer;
 }
 
+/** A line of a source that separates stdout from stderr (Docker's log stream), as the log writer takes it. */
+export interface DemuxedLine extends AssembledLine {
+  readonly stream: 'stdout' | 'stderr';
+  /** With `timestamps`: the line's time in ms since the epoch, from Docker's prefix. */
+  readonly ts?: number;
+  /** With `timestamps`: Docker's RFC 3339 (nanosecond) stamp as sent, for resuming and de-duplicating. */
+  readonly timestamp?: string;
+}
+
+/** Receives each chunk's complete lines. Return a promise to hold the source until it settles. */
+export type DemuxedLinesHandler = (lines: DemuxedLine[]) => void | Promise<void>;
+
 export interface LineAssemblerOptions {
   /** Longest line kept, in bytes; longer ones are cut to this and marked. Default 64 KiB. */
   readonly maxLineBytes?: number;

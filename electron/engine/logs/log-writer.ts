@@ -2,8 +2,8 @@ import type { LogLine, LogSource, LogStream, StepName } from '../../../shared';
 import type { Store } from '../store/store';
 import { fromStored } from './stored-line';
 import type { SearchBlock, StoredLine } from '../store/log-lines';
-import type { DemuxedLinesHandler } from './docker-demux';
-import { blockOfLine, indexText, SEARCH_BLOCK_BYTES } from './search-index';
+import type { DemuxedLinesHandler } from './line-assembler';
+import { blockOfLine, indexText, SEARCH_BLOCK_BYTES } from '../store/search-index';
 import { createLogger } from '../logger';
 
 const log = createLogger('logs/writer');

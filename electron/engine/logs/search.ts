@@ -1,9 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { RE2JS } from 're2js';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
-import { EngineError } from '../host/engine-error';
+import { EngineError } from '../engine-error';
 import { isoTime } from '../store/log-lines';
-import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from './search-index';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
 
 export interface SearchOptions {
   readonly query: string;

@@ -5,12 +5,13 @@ import type { NewMetricSample } from '../store/metrics';
 import type { DeploymentChanges } from '../store/deployments';
 import { cpuPercent, cpuReading, memoryMb, type ContainerStats, type CpuReading } from './cpu';
 import type { DeploymentMonitor } from './deployment-monitor';
-import { DockerEventWatcher, type ContainerEvent } from './docker-events';
-import { withDockerTimeout } from './docker-timeout';
-import { probeHealth } from './health-probe';
-import { FAILURES_BEFORE_UNHEALTHY, HealthRule } from './health-rule';
+import { DockerEventWatcher, type ContainerEvent } from '../docker/events';
+import { isDockerNotFound, withDockerTimeout } from '../docker/call';
+import { errorText } from '../engine-error';
+import { probeHealth } from '../health/probe';
+import { FAILURES_BEFORE_UNHEALTHY, HealthRule } from '../health/health-rule';
 import { Notifier } from './notifier';
-import { errorText, isNotFound, RuntimeLogFollower, type RuntimeLogFollowerOptions } from './runtime-log-follower';
+import { RuntimeLogFollower, type RuntimeLogFollowerOptions } from './runtime-log-follower';
 
 const log = createLogger('monitor');
 
@@ -233,7 +234,7 @@ export class DockerMonitor implements DeploymentMonitor {
     try {
       info = await withDockerTimeout(this.context.docker.getContainer(watch.containerId).inspect(), 'inspect');
     } catch (error) {
-      if (!isNotFound(error)) return; // Docker unreachable: the next reconnect reconciles.
+      if (!isDockerNotFound(error)) return; // Docker unreachable: the next reconnect reconciles.
       if (isLive(deployment.status)) {
         this.context.logs.system(deployment.id, '[CRASH] exit=unknown oom=false (the container is gone)');
         const updated = this.setDeployment(deployment.id, { status: 'crashed', health: 'unknown', containerId: null, hostPort: null });
@@ -285,7 +286,7 @@ export class DockerMonitor implements DeploymentMonitor {
       policy = info.HostConfig?.RestartPolicy?.Name ?? '';
     } catch (error) {
       // Docker is going away (an engine restart): the reconcile after reconnecting handles this death.
-      if (!isNotFound(error)) {
+      if (!isDockerNotFound(error)) {
         log.debug(`inspect after die failed for ${watch.deploymentId}; left to the reconcile`, errorText(error));
         return;
       }
@@ -322,7 +323,7 @@ export class DockerMonitor implements DeploymentMonitor {
       const { State: state } = await withDockerTimeout(this.context.docker.getContainer(watch.containerId).inspect(), 'inspect');
       return !state.Running && !state.Restarting;
     } catch (error) {
-      if (isNotFound(error)) return true;
+      if (isDockerNotFound(error)) return true;
       log.debug(`Docker stopped answering after ${watch.deploymentId} died: an engine shutdown; left to the reconcile`, errorText(error));
       return false;
     }
@@ -358,7 +359,7 @@ export class DockerMonitor implements DeploymentMonitor {
       await withDockerTimeout(this.context.docker.getContainer(watch.containerId).remove({ force: true }), 'rm');
       this.context.logs.system(deployment.id, `[CRASH] container ${watch.containerId.slice(0, 12)} removed (set keepCrashedContainers to keep it for debugging)`);
     } catch (error) {
-      if (!isNotFound(error)) {
+      if (!isDockerNotFound(error)) {
         this.context.logs.system(deployment.id, `[CRASH] could not remove container ${watch.containerId.slice(0, 12)}: ${errorText(error)}`);
         // Keep watching: the next reconcile tries again.
         watch.follower.start();

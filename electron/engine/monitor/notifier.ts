@@ -1,7 +1,7 @@
 import type { Deployment, Notification } from '../../../shared';
 import { newId } from '../store/ids';
 import type { Store } from '../store/store';
-import type { EventBus } from '../host/event-bus';
+import type { EventBus } from '../event-bus';
 
 export type NotificationKind = Notification['kind'];
 

@@ -1,13 +1,14 @@
 import type Dockerode from 'dockerode';
 import { LOG_STREAMS } from '../../../shared';
-import { pumpDockerLogs } from '../logs/docker-demux';
-import { openDockerLogStream } from '../logs/docker-log-stream';
+import { pumpDockerLogs } from '../docker/log-demux';
+import { openDockerLogStream } from '../docker/log-stream';
 import type { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
-import { withDockerTimeout } from './docker-timeout';
+import { isDockerNotFound, withDockerTimeout } from '../docker/call';
+import { errorText } from '../engine-error';
 import { sourceCode, streamCode } from '../store/log-lines';
 import type { Store } from '../store/store';
-import { WakeableSleep } from './wakeable-sleep';
+import { WakeableSleep } from '../wakeable-sleep';
 
 const log = createLogger('monitor/runtime-logs');
 
@@ -122,7 +123,7 @@ export class RuntimeLogFollower {
       const stream = await withDockerTimeout(
         openDockerLogStream(this.docker, this.containerId, { follow: false, timestamps: true, since: sinceSeconds(cursor), ...(cursor.lastMs === 0 ? { tail } : {}) }),
         'logs',
-        (late) => destroy(late),
+        { onLate: (late) => destroy(late) },
       );
       await this.pump(stream, info.Config.Tty, cursor);
     });
@@ -138,7 +139,7 @@ export class RuntimeLogFollower {
         if (this.stopped) break;
         wait = nextFollowWait(wait, this.appended > before ? 'stored' : running ? 'running' : 'idle', this.retryMs, this.maxRetryMs);
       } catch (error) {
-        if (isNotFound(error)) {
+        if (isDockerNotFound(error)) {
           log.debug(`container ${this.containerId.slice(0, 12)} is gone; runtime log follower stops`);
           break;
         }
@@ -160,7 +161,7 @@ export class RuntimeLogFollower {
     const stream: NodeJS.ReadableStream = await withDockerTimeout(
       openDockerLogStream(this.docker, this.containerId, { follow: true, timestamps: true, since: sinceSeconds(cursor) }),
       'logs -f',
-      (late) => destroy(late),
+      { onLate: (late) => destroy(late) },
     );
     this.current = stream;
     log.debug(`following the runtime logs of ${this.deploymentId} since ${sinceSeconds(cursor)}`);
@@ -273,12 +274,4 @@ export class RuntimeLogFollower {
 
 function destroy(stream: NodeJS.ReadableStream): void {
   (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-}
-
-export function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@ import type { EngineContext } from '../host/engine';
 import { DockerTarget } from '../targets/docker/docker-target';
 import type { DeploymentController } from './deployment-controller';
 import { PipelineController, type TargetFactories } from './runner';
-import type { DeployTarget } from './target';
+import type { DeployTarget } from '../targets/target';
 
 const factories: Partial<Record<Target, (context: EngineContext) => DeployTarget>> = {
   docker: (context) => new DockerTarget(context),

@@ -13,8 +13,13 @@ export interface DeploymentController {
   pause(runId: string): Promise<RunDetail>;
   resume(runId: string): Promise<RunDetail>;
   stop(runId: string): Promise<RunDetail>;
-  /** Seed 003's stop sequence for a deployment. */
+  /**
+   * Seed 003's stop sequence for a deployment. Answers as soon as the deployment reads `stopped`; the
+   * sequence itself (SIGTERM, grace, SIGKILL, removal) goes on in the background.
+   */
   stopDeployment(deploymentId: string): Promise<Deployment>;
+  /** Resolves once a stop's background sequence has finished, with the deployment as it then is. */
+  whenStopped(deploymentId: string): Promise<Deployment | undefined>;
   /** Called once at start-up: closes interrupted runs, reconciles with the target. */
   recover(): Promise<void>;
   close(): Promise<void>;

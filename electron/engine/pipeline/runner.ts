@@ -5,13 +5,14 @@
 import type { Deployment, DeployResult, Failure, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
 import { createLogger, redact, redactText } from '../logger';
 import type { EngineContext } from '../host/engine';
-import { EngineError, notFound } from '../host/engine-error';
+import { EngineError, errorText, notFound } from '../engine-error';
 import type { DeploymentChanges } from '../store/deployments';
 import { newId } from '../store/ids';
 import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
-import { StepAborted, StepFailure, type DeployTarget, type RunState, type StepContext } from './target';
+import { StepAborted, StepFailure } from '../step-failure';
+import type { DeployTarget, RunState, StepContext } from '../targets/target';
 import { splitLines } from '../logs/line-assembler';
 
 const log = createLogger('pipeline/runner');
@@ -47,6 +48,8 @@ export type TargetFactories = Partial<Record<Target, (context: EngineContext) =>
 export class PipelineController implements DeploymentController {
   private readonly active = new Map<string, ActiveRun>();
   private readonly targets = new Map<Target, DeployTarget>();
+  /** Deployments whose stop sequence is still running in the background. */
+  private readonly teardowns = new Map<string, Promise<void>>();
   private closing = false;
 
   constructor(
@@ -115,50 +118,88 @@ export class PipelineController implements DeploymentController {
       if (!run) throw notFound('run', runId);
       return run; // already finished: stopping is a no-op
     }
-    if (!active.stopRequested) {
-      active.stopRequested = true;
-      this.log(active, '[STOP] run stop requested: the current step is aborted and the remaining steps are skipped.');
-      active.abort.abort(new StepAborted());
-      const wake = active.wake;
-      active.wake = null;
-      wake?.();
-    }
+    this.requestStop(active);
     await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
     return this.engine.store.runs.getDetail(runId)!;
   }
 
+  private requestStop(active: ActiveRun): void {
+    if (active.stopRequested) return;
+    active.stopRequested = true;
+    this.log(active, '[STOP] run stop requested: the current step is aborted and the remaining steps are skipped.');
+    active.abort.abort(new StepAborted());
+    const wake = active.wake;
+    active.wake = null;
+    wake?.();
+  }
+
+  /**
+   * Seed 003's stop: the deployment reads `stopped` at once (so monitoring ignores the dying container)
+   * and the answer returns; the run (if any) is stopped and the target's SIGTERM → grace → SIGKILL → rm
+   * goes on in the background, each step written as a system line. `whenStopped` waits for it.
+   */
   async stopDeployment(deploymentId: string): Promise<Deployment> {
-    const { store, logs, monitor } = this.engine;
+    const { store, monitor } = this.engine;
     const deployment = store.deployments.get(deploymentId);
     if (!deployment) throw notFound('deployment', deploymentId);
-    for (const active of this.active.values()) if (active.deploymentId === deploymentId) await this.stop(active.runId);
-    const target = this.targets.get(deployment.target);
+    if (this.teardowns.has(deploymentId)) return deployment;
+    // The project as it is now: a teardown may outlive it (deleting a project stops its deployments).
+    const project = store.projects.get(deployment.projectId);
+    const runs = [...this.active.values()].filter((active) => active.deploymentId === deploymentId);
+    for (const active of runs) this.requestStop(active);
     try {
       monitor.unwatch(deploymentId);
     } catch (error) {
       log.warn('monitor.unwatch failed', error);
     }
     // Seed 003: status first, so everyone sees `stopped` while the container is torn down.
-    this.updateDeployment(deploymentId, { status: 'stopped' });
-    const system = (text: string): void => {
+    const stopped = this.updateDeployment(deploymentId, { status: 'stopped' });
+    this.stopLine(deploymentId, '[STOP] stopping the deployment');
+    const teardown = this.tearDown(deployment, project, runs)
+      .catch((error: unknown) => log.error(`stopping ${deploymentId} hit an error`, error))
+      .finally(() => this.teardowns.delete(deploymentId));
+    this.teardowns.set(deploymentId, teardown);
+    return stopped;
+  }
+
+  async whenStopped(deploymentId: string): Promise<Deployment | undefined> {
+    await this.teardowns.get(deploymentId);
+    return this.engine.store.deployments.get(deploymentId);
+  }
+
+  private async tearDown(requested: Deployment, project: ProjectRecord | undefined, runs: readonly ActiveRun[]): Promise<void> {
+    const deploymentId = requested.id;
+    await Promise.race([Promise.allSettled(runs.map((active) => active.done)), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
+    const deployment = this.engine.store.deployments.get(deploymentId) ?? requested;
+    const target = this.targets.get(deployment.target);
+    const system = (text: string): void => this.stopLine(deploymentId, text);
+    if (!target) system(`[STOP] no ${deployment.target} target in this build of Berth; only the record was cleared`);
+    else if (!project) system('[STOP] the project no longer exists, so its instance cannot be found; only the record was cleared');
+    else {
       try {
-        logs.system(deploymentId, text, { source: 'runtime' });
+        await target.stopDeployment(deployment, project, { system });
       } catch (error) {
-        log.warn('could not write a stop line', error);
+        system(`[STOP] ${errorText(error)}`);
       }
-    };
-    system('[STOP] stopping the deployment');
-    if (target) {
-      try {
-        await target.stopDeployment(store.deployments.get(deploymentId)!, { system });
-      } catch (error) {
-        system(`[STOP] ${error instanceof Error ? error.message : String(error)}`);
-      }
-    } else {
-      system(`[STOP] no ${deployment.target} target in this build of Berth; only the record was cleared`);
     }
     // Whatever failed above, the row never stays stuck with a container it no longer has.
-    return this.updateDeployment(deploymentId, { status: 'stopped', containerId: null, taskArn: null, hostPort: null, health: 'unknown' });
+    const current = this.engine.store.deployments.get(deploymentId);
+    if (!current) return;
+    // A deploy asked for meanwhile waits for this teardown and owns the status from then on.
+    this.updateDeployment(deploymentId, { ...(current.status === 'stopped' ? { status: 'stopped' as const } : {}), containerId: null, taskArn: null, hostPort: null, health: 'unknown' });
+  }
+
+  /** A `[STOP]` line; once the deployment's row is gone (its project was deleted) the engine log gets it. */
+  private stopLine(deploymentId: string, text: string): void {
+    if (!this.engine.store.deployments.get(deploymentId)) {
+      log.info(`${deploymentId}: ${text}`);
+      return;
+    }
+    try {
+      this.engine.logs.system(deploymentId, text, { source: 'runtime' });
+    } catch (error) {
+      log.warn('could not write a stop line', error);
+    }
   }
 
   async recover(): Promise<void> {
@@ -207,6 +248,8 @@ export class PipelineController implements DeploymentController {
       active.wake?.();
     }
     await Promise.race([Promise.allSettled(running.map((active) => active.done)), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    // A stop sequence that was answered already finishes; each of its Docker calls is bounded.
+    await Promise.allSettled([...this.teardowns.values()]);
   }
 
   /** The target for `name`; ECS registers itself through the same factories. */
@@ -253,6 +296,8 @@ export class PipelineController implements DeploymentController {
   // sees the final status can start the next run of the deployment at once.
   private async execute(active: ActiveRun): Promise<void> {
     const { store } = this.engine;
+    // A stop of this deployment that is still tearing down finishes first.
+    await this.teardowns.get(active.deploymentId);
     store.runs.update(active.runId, { status: 'in_progress', startedAt: Date.now() });
     this.log(active, `[RUN] ${active.kind} run ${active.runId} started for ${active.project.name} (${active.target.target})${active.state.rollbackTo ? ` to release ${active.state.rollbackTo.id}` : ''}`);
     this.emitRun(active.runId);
@@ -489,6 +534,11 @@ export class PipelineController implements DeploymentController {
   private settleDeployment(active: ActiveRun, otherwise: 'failed' | 'stopped'): void {
     const deployment = this.engine.store.deployments.get(active.deploymentId);
     if (!deployment) return;
+    // The deployment is being stopped: it stays `stopped`, whatever the run leaves behind.
+    if (this.teardowns.has(active.deploymentId)) {
+      this.updateDeployment(active.deploymentId, { status: 'stopped' });
+      return;
+    }
     // Docker serves from a container; ECS from its service (task ARN). Stop clears both.
     const serving = deployment.currentReleaseId !== null && (deployment.containerId !== null || deployment.taskArn !== null);
     this.updateDeployment(active.deploymentId, { status: serving ? 'running' : otherwise });
@@ -575,8 +625,4 @@ export class PipelineController implements DeploymentController {
 function codeInfo(code: 'MANUAL_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_NO_CANDIDATE'): Pick<Failure, 'category' | 'retryable' | 'summary'> {
   const failure = classifyFailure({ step: null, code, likelyCause: '', lines: [] });
   return { category: failure.category, retryable: failure.retryable, summary: failure.summary };
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

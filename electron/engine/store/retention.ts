@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SEARCH_BLOCK_LINES } from '../logs/search-index';
+import { SEARCH_BLOCK_LINES } from './search-index';
 import { sourceCode, streamCode } from './log-lines';
 
 const DAY_MS = 86_400_000;

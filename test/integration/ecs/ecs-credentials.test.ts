@@ -8,7 +8,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyComm
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Project, RunDetail } from '../../../shared';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
-import { refusedSecretMessage } from '../../../electron/engine/targets/ecs/aws-clients';
+import { refusedSecretMessage } from '../../../electron/engine/secrets/secret-vault';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { startTestHost, type TestHost } from '../../support/host';
 import { makeTempDir } from '../../support/temp-dir';

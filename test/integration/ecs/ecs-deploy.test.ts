@@ -164,8 +164,9 @@ describe('ECS deploy against moto_server and a local registry', () => {
   it('stop scales the service to 0 and marks the deployment stopped', async () => {
     const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-deploy-service')!;
     const deployment = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!;
-    const stopped = await harness.engine.controller.stopDeployment(deployment.id);
-    expect(stopped.status).toBe('stopped');
+    expect((await harness.engine.controller.stopDeployment(deployment.id)).status).toBe('stopped');
+    const stopped = await harness.engine.controller.whenStopped(deployment.id);
+    expect(stopped?.status).toBe('stopped');
     const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['ecs-deploy-service'] }))).services![0]!;
     expect(service.desiredCount).toBe(0);
     expect(service.status).toBe('ACTIVE');

@@ -190,7 +190,8 @@ describe('ECS run controls', () => {
     const project = harness.engine.store.projects.list().find((candidate) => candidate.settings.ecs?.service === 'ecs-controls-service')!;
     harness.engine.store.projects.update(project.id, { settings: { ...project.settings, ecs: { ...project.settings.ecs, deleteServiceOnStop: true } } });
     const deployment = harness.engine.store.deployments.forProjectTarget(project.id, 'ecs')!;
-    const stopped = await harness.engine.controller.stopDeployment(deployment.id);
+    expect(await harness.engine.controller.stopDeployment(deployment.id)).toMatchObject({ status: 'stopped' });
+    const stopped = await harness.engine.controller.whenStopped(deployment.id);
     expect(stopped).toMatchObject({ status: 'stopped', taskArn: null });
     const service = (await harness.aws.ecs.send(new DescribeServicesCommand({ cluster: 'ecs-controls-cluster', services: ['ecs-controls-service'] }))).services![0]!;
     expect(service).toMatchObject({ status: 'INACTIVE', desiredCount: 0 });

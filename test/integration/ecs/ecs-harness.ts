@@ -6,7 +6,7 @@ import Dockerode from 'dockerode';
 import { projectSettingsSchema, type EcsSettings, type ProjectSettingsInput, type RunDetail } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
-import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
+import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { makeTempDir } from '../../support/temp-dir';
 import type { RunningServer } from '../../support/aws-emulator';
 import { finished, waitForRun } from '../../support/wait-for-run';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, LogLine, MetricSample, Project } from '../../../shared';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
-import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
+import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { freePort, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { startTestHost, type TestHost } from '../../support/host';
 

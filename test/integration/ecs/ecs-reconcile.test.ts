@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type Deployment, type DeploymentStatus, type EcsSettings, type Release } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
-import { createAwsClients, type AwsClients } from '../../../electron/engine/targets/ecs/aws-clients';
+import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { EcsTarget } from '../../../electron/engine/targets/ecs/ecs-target';
 import { freePort, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { makeTempDir } from '../../support/temp-dir';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
-import { berthLabels } from '../../../electron/engine/targets/docker/labels';
+import { berthLabels } from '../../../electron/engine/docker/labels';
 
 export const BASE_IMAGE = 'berth-test/busybox:1';
 /** This test process's mark: parallel runs (another checkout running the suite) never touch each other's containers. */

@@ -1,7 +1,8 @@
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pumpDockerLogs, type DemuxedLine } from '../../../electron/engine/logs/docker-demux';
-import { DockerLogStreamError, openDockerLogStream } from '../../../electron/engine/logs/docker-log-stream';
+import { pumpDockerLogs } from '../../../electron/engine/docker/log-demux';
+import type { DemuxedLine } from '../../../electron/engine/logs/line-assembler';
+import { DockerLogStreamError, openDockerLogStream } from '../../../electron/engine/docker/log-stream';
 import { createFloodContainer, removeTestContainers } from './docker-flood';
 
 const docker = new Dockerode();

@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../shared';
-import { pumpDockerLogs } from '../../../electron/engine/logs/docker-demux';
+import { pumpDockerLogs } from '../../../electron/engine/docker/log-demux';
 import type { LogSink } from '../../../electron/engine/logs/log-hub';
 import { fakeDeployment, logFixture } from '../../unit/logs/fixture';
 import { makeTempDir } from '../../support/temp-dir';

@@ -1,8 +1,8 @@
 import Dockerode from 'dockerode';
 import { Engine } from '../../../electron/engine/host/engine';
 import { DockerMonitor } from '../../../electron/engine/monitor/docker-monitor';
-import type { EngineConfig } from '../../../electron/engine/host/config';
-import { berthLabels, containerNameFor } from '../../../electron/engine/targets/docker/labels';
+import type { EngineConfig } from '../../../electron/engine/config';
+import { berthLabels, containerNameFor } from '../../../electron/engine/docker/labels';
 import type { Deployment, Notification, ProjectSettings } from '../../../shared';
 import { makeTempDir } from '../../support/temp-dir';
 

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DeployResult, Deployment, RunDetail } from '../../../shared';
-import { berthLabels } from '../../../electron/engine/targets/docker/labels';
+import { berthLabels } from '../../../electron/engine/docker/labels';
 import { makeTempDir } from '../../support/temp-dir';
 import { docker, fixtureDir, httpStatus, killHard, labelledContainers, removeProjectImages, serve, startTestEngine, until, writeApp } from './support';
 
@@ -102,6 +102,7 @@ describe('docker pipeline: labelled containers the engine does not track', () =>
     } finally {
       // The second engine did not create the project, so stop its deployment and images here.
       await test.engine.controller.stopDeployment(deployment.id);
+      await test.engine.controller.whenStopped(deployment.id);
       await test.close();
       await removeProjectImages([project.slug]);
       data.cleanup();

@@ -33,7 +33,8 @@ describe("docker pipeline: seed 003's stop sequence", () => {
 
   it('a process that honours SIGTERM: stopped, container removed, port released, row cleared', async () => {
     const deployment = await deployed();
-    const stopped = await test.engine.controller.stopDeployment(deployment.id);
+    expect(await test.engine.controller.stopDeployment(deployment.id)).toMatchObject({ status: 'stopped' });
+    const stopped = await test.engine.controller.whenStopped(deployment.id);
     expect(stopped).toMatchObject({ status: 'stopped', containerId: null, hostPort: null });
     expect(await labelledContainers(deployment.id)).toEqual([]);
     const lines = stopLines(test, deployment.id);
@@ -54,7 +55,8 @@ describe("docker pipeline: seed 003's stop sequence", () => {
       `FROM berth-test/busybox:1\nRUN mkdir -p /www && echo ok > /www/health && echo ${randomBytes(4).toString('hex')} > /www/version\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
     );
     const deployment = await deployed(temp.dir);
-    const stopped = await test.engine.controller.stopDeployment(deployment.id);
+    expect(await test.engine.controller.stopDeployment(deployment.id)).toMatchObject({ status: 'stopped' });
+    const stopped = await test.engine.controller.whenStopped(deployment.id);
     expect(stopped).toMatchObject({ status: 'stopped', containerId: null, hostPort: null });
     expect(await labelledContainers(deployment.id)).toEqual([]);
     const lines = stopLines(test, deployment.id);
@@ -65,7 +67,8 @@ describe("docker pipeline: seed 003's stop sequence", () => {
     const deployment = await deployed();
     test.engine.monitor.unwatch(deployment.id);
     await docker.getContainer(deployment.containerId!).remove({ force: true });
-    const stopped = await test.engine.controller.stopDeployment(deployment.id);
+    expect(await test.engine.controller.stopDeployment(deployment.id)).toMatchObject({ status: 'stopped' });
+    const stopped = await test.engine.controller.whenStopped(deployment.id);
     expect(stopped).toMatchObject({ status: 'stopped', containerId: null, hostPort: null });
     expect(stopLines(test, deployment.id).some((line) => line.includes('already gone'))).toBe(true);
   });
@@ -74,8 +77,9 @@ describe("docker pipeline: seed 003's stop sequence", () => {
     const project = test.project('slow-start');
     const { run } = await test.engine.controller.deploy(project);
     await test.waitForRun(run.id, (current) => current.steps.some((step) => step.name === 'verify' && step.status === 'running'));
-    const stopped = await test.engine.controller.stopDeployment(run.deploymentId);
-    expect(stopped.status).toBe('stopped');
+    expect((await test.engine.controller.stopDeployment(run.deploymentId)).status).toBe('stopped');
+    const stopped = await test.engine.controller.whenStopped(run.deploymentId);
+    expect(stopped?.status).toBe('stopped');
     expect(test.engine.store.runs.get(run.id)!.status).toBe('stopped');
     expect(await labelledContainers(run.deploymentId)).toEqual([]);
   });

@@ -50,6 +50,7 @@ export async function startTestEngine(options: EngineOptions & { dataDir?: strin
       for (const project of projects) {
         for (const deployment of engine.store.deployments.listForProject(project.id)) {
           await engine.controller.stopDeployment(deployment.id).catch(() => undefined);
+          await engine.controller.whenStopped(deployment.id);
         }
       }
       await engine.close();

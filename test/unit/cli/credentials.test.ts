@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusedSecretMessage } from '../../../electron/engine/targets/ecs/aws-clients';
+import { refusedSecretMessage } from '../../../electron/engine/secrets/secret-vault';
 import { secretsFromStdin } from '../../../electron/cli/commands/credentials';
 import { BERTH_BIN, runBerth, startServeProcess, type ServeProcess } from '../../support/berth-process';
 import { startTestHost, type TestHost } from '../../support/host';

@@ -4,10 +4,10 @@ import type { Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { isCrash, splitMessage } from '../../../electron/engine/monitor/ecs/ecs-monitor';
 import { toSamples } from '../../../electron/engine/monitor/ecs/cloudwatch-metrics';
-import { StepFailure } from '../../../electron/engine/pipeline/target';
-import { classifyAwsError, isAuthError, isNetworkError, withNetworkRetry } from '../../../electron/engine/targets/ecs/aws-errors';
+import { StepFailure } from '../../../electron/engine/step-failure';
+import { classifyAwsError, isAuthError, isNetworkError, withNetworkRetry } from '../../../electron/engine/aws/aws-errors';
 import { deploymentFor } from '../../../electron/engine/targets/ecs/ecs-steps';
-import { crashLine, crashOf, describeStoppedTask, toStoppedTask } from '../../../electron/engine/targets/ecs/stopped-tasks';
+import { crashLine, crashOf, describeStoppedTask, toStoppedTask } from '../../../electron/engine/aws/stopped-tasks';
 
 // What DescribeTasks returns on real ECS for an OOM-killed essential container.
 const oomTask: Task = {

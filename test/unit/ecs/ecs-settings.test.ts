@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { projectCreateSchema, projectSettingsSchema } from '../../../shared';
 import { CloudWatchLogFollower } from '../../../electron/engine/monitor/ecs/cloudwatch-log-follower';
-import { headlessVault, refusedSecretMessage } from '../../../electron/engine/targets/ecs/aws-clients';
-import { probeUrl, resolveEcsSettings } from '../../../electron/engine/targets/ecs/ecs-settings';
+import { headlessVault, refusedSecretMessage } from '../../../electron/engine/secrets/secret-vault';
+import { probeUrl, resolveEcsSettings } from '../../../electron/engine/aws/ecs-settings';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
 
 const project = (ecs: Record<string, unknown>): ProjectRecord => ({

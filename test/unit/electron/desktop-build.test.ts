@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReaderEvent, ReaderRequest } from '../../../electron/engine/logs/socket-reader-worker';
+import type { ReaderEvent, ReaderRequest } from '../../../electron/engine/docker/socket-reader-worker';
 import { makeTempDir } from '../../support/temp-dir';
 
 // Builds the desktop app with the repository's electron.vite.config.ts into a temp dir, and checks

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readApiFile, writeApiFile } from '../../../electron/engine/host/api-file';
-import { configFromEnv, defaultDataDir } from '../../../electron/engine/host/config';
+import { readApiFile, writeApiFile } from '../../../electron/common/api-file';
+import { defaultDataDir } from '../../../electron/common/data-dir';
+import { configFromEnv } from '../../../electron/engine/config';
 import { makeTempDir } from '../../support/temp-dir';
 
 describe('engine configuration', () => {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pumpDockerLogs } from '../../../electron/engine/logs/docker-demux';
+import { pumpDockerLogs } from '../../../electron/engine/docker/log-demux';
 import { logFixture } from './fixture';
 
 describe('LogWriter', () => {

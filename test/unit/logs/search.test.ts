@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogSearch, requiredLiteral } from '../../../electron/engine/logs/search';
-import { SEARCH_BLOCK_LINES } from '../../../electron/engine/logs/search-index';
+import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
 import { logFixture } from './fixture';
 
 describe('requiredLiteral', () => {

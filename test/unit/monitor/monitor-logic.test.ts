@@ -3,10 +3,10 @@ import type { Deployment, MetricSample, Notification } from '../../../shared';
 import { statusTone, worstStatus } from '../../../shared/deployment-status';
 import { cpuPercent, cpuReading, memoryMb } from '../../../electron/engine/monitor/cpu';
 import { downsampleMetrics } from '../../../electron/engine/monitor/downsample';
-import { HealthRule } from '../../../electron/engine/monitor/health-rule';
+import { HealthRule } from '../../../electron/engine/health/health-rule';
 import { Notifier } from '../../../electron/engine/monitor/notifier';
 import { nextFollowWait } from '../../../electron/engine/monitor/runtime-log-follower';
-import { EventBus } from '../../../electron/engine/host/event-bus';
+import { EventBus } from '../../../electron/engine/event-bus';
 import { Store } from '../../../electron/engine/store/store';
 
 describe('cpuPercent', () => {

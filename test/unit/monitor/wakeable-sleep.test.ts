@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WakeableSleep } from '../../../electron/engine/monitor/wakeable-sleep';
+import { WakeableSleep } from '../../../electron/engine/wakeable-sleep';
 
 describe('WakeableSleep', () => {
   it('resolves after its delay, or at once when woken', async () => {

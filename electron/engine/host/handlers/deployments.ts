@@ -1,6 +1,6 @@
 import type { Deployment } from '../../../../shared';
 import type { Engine } from '../engine';
-import { notFound } from '../engine-error';
+import { notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 import { searchLines } from '../../logs/search';
 import { DEFAULT_METRIC_POINTS, downsampleMetrics } from '../../monitor/downsample';

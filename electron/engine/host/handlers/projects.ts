@@ -2,9 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { projectSettingsSchema, type Project, type ProjectSettings } from '../../../../shared';
 import { redact } from '../../logger';
 import { toProjectView, type ProjectRecord } from '../../store/projects';
-import { redactCredentials, refusedSecretMessage, sealCredentials } from '../../targets/ecs/aws-clients';
+import { redactCredentials, sealCredentials } from '../../secrets/aws-credentials';
+import { refusedSecretMessage } from '../../secrets/secret-vault';
 import type { Engine } from '../engine';
-import { EngineError, notFound } from '../engine-error';
+import { EngineError, notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 
 type ProjectHandlers = Pick<Handlers, 'listProjects' | 'getProject' | 'createProject' | 'updateProject' | 'deleteProject' | 'setAwsCredentials' | 'clearAwsCredentials'>;

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine';
-import { notFound } from '../engine-error';
+import { notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 import { requireProject } from './projects';
 

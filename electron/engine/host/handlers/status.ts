@@ -1,11 +1,12 @@
 import type { EngineStatus } from '../../../../shared';
 import type { Engine } from '../engine';
 import type { Handlers } from '../dispatcher';
+import { withDockerTimeout } from '../../docker/call';
 import { berthVersion } from '../version';
 
 async function dockerStatus(engine: Engine): Promise<EngineStatus['docker']> {
   try {
-    const version = await withTimeout(engine.docker.version(), 3000);
+    const version = await withDockerTimeout(engine.docker.version(), 'a version request', { ms: 3000 });
     return { reachable: true, version: version.Version, error: null };
   } catch (error) {
     return {
@@ -14,16 +15,6 @@ async function dockerStatus(engine: Engine): Promise<EngineStatus['docker']> {
       error: `The Docker engine is not reachable (${error instanceof Error ? error.message : String(error)}). Start Docker, or set DOCKER_HOST.`,
     };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error instanceof Error ? error : new Error(String(error)))),
-    );
-  });
 }
 
 export function statusHandlers(engine: Engine): Pick<Handlers, 'getStatus'> {

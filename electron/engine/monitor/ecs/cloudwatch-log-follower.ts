@@ -3,7 +3,7 @@
 // backing off while CloudWatch throttles.
 import { FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { isThrottling } from '../../targets/ecs/aws-errors';
+import { isThrottling } from '../../aws/aws-errors';
 
 export interface CloudWatchEvent {
   /** `<stream>/<eventId>`: unique even where an emulator numbers events per stream. */

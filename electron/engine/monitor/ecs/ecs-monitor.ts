@@ -4,17 +4,19 @@
 // only, so the engine's monitor can hand `watch` calls for target `ecs` to it.
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { Deployment, DeploymentStatus } from '../../../../shared';
-import type { EventBus } from '../../host/event-bus';
+import type { EventBus } from '../../event-bus';
 import type { LogWriter } from '../../logs/log-writer';
 import { createLogger } from '../../logger';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
 import type { Store } from '../../store/store';
-import { clientsForProject, headlessVault, storedCredentials, type AwsClients, type SecretVault } from '../../targets/ecs/aws-clients';
-import { errorMessage } from '../../targets/ecs/aws-errors';
-import { LOG_STREAM_PREFIX, probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../targets/ecs/ecs-settings';
+import { clientsForProject, type AwsClients } from '../../aws/aws-clients';
+import { storedCredentials } from '../../secrets/aws-credentials';
+import { headlessVault, type SecretVault } from '../../secrets/secret-vault';
+import { errorMessage } from '../../aws/aws-errors';
+import { LOG_STREAM_PREFIX, probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import { probe } from '../../targets/ecs/http-probe';
-import { crashLine, crashOf, describeStoppedTask, listStoppedTasks, type StoppedTask } from '../../targets/ecs/stopped-tasks';
+import { crashLine, crashOf, describeStoppedTask, listStoppedTasks, type StoppedTask } from '../../aws/stopped-tasks';
 import type { DeploymentMonitor } from '../deployment-monitor';
 import { CloudWatchLogFollower, type LogFollowerCursor } from './cloudwatch-log-follower';
 import { readServiceMetrics } from './cloudwatch-metrics';

@@ -18,17 +18,19 @@ import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
 import type { EngineContext } from '../../host/engine';
 import { createLogger } from '../../logger';
-import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
-import { buildImage } from './build';
-import { DOCKER_CALL_TIMEOUT_MS, applyRestartPolicy, containersOf, createContainer, isMissing, lastLogLines, message, stopAndRemove, withTimeout } from './containers';
-import { containerNameFor } from './labels';
+import type { ProjectRecord } from '../../store/projects';
+import { StepFailure } from '../../step-failure';
+import type { DeployTarget, StepContext, TargetStopLog } from '../target';
+import { buildImage } from '../../docker/build';
+import { dockerEndpoint, dockerErrorText, isAlreadyInState, isDockerNotFound, isDockerUnreachable, withDockerTimeout } from '../../docker/call';
+import { applyRestartPolicy, containersOf, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
+import { containerNameFor } from '../../docker/labels';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitForHealthy } from './verify';
 
 const log = createLogger('targets/docker');
 
 const DIAGNOSTIC_LOG_LINES = 30;
-const UNREACHABLE_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 export const candidateNameFor = (deploymentId: string): string => `${containerNameFor(deploymentId)}-next`;
 
@@ -80,31 +82,25 @@ export class DockerTarget implements DeployTarget {
   }
 
   classifyError(error: unknown): StepFailure | undefined {
-    const code = (error as { code?: string } | null)?.code;
-    if (code && UNREACHABLE_CODES.has(code)) {
-      const modem = this.docker.modem as { socketPath?: unknown; host?: unknown };
-      // dockerode may hold a resolver function instead of a path until its first request.
-      const endpoint = typeof modem.socketPath === 'string' ? modem.socketPath : typeof modem.host === 'string' ? modem.host : (process.env['DOCKER_HOST'] ?? 'the default socket');
-      const where = `at ${endpoint}`;
-      return new StepFailure(
-        'DOCKER_ENGINE_UNREACHABLE',
-        `Berth could not reach the Docker engine ${where} (${code}). Start Docker (\`sudo systemctl start docker\`, or run dockerd) or point DOCKER_HOST at it, then deploy again.`,
-        { cause: error },
-      );
-    }
-    return undefined;
+    if (!isDockerUnreachable(error)) return undefined;
+    const code = (error as { code: string }).code;
+    return new StepFailure(
+      'DOCKER_ENGINE_UNREACHABLE',
+      `Berth could not reach the Docker engine at ${dockerEndpoint(this.docker)} (${code}). Start Docker (\`sudo systemctl start docker\`, or run dockerd) or point DOCKER_HOST at it, then deploy again.`,
+      { cause: error },
+    );
   }
 
   // ---- steps ----
 
   private async detect(context: StepContext): Promise<void> {
     try {
-      const version = await withTimeout(this.docker.version(), DOCKER_CALL_TIMEOUT_MS, 'a version request');
+      const version = await withDockerTimeout(this.docker.version(), 'a version request');
       context.stdout(`Docker engine ${version.Version} (API ${version.ApiVersion}) on ${version.Os}/${version.Arch}`);
     } catch (error) {
       const unreachable = this.classifyError(error);
       if (unreachable) {
-        context.stderr(`error: cannot connect to the Docker engine: ${message(error)}`);
+        context.stderr(`error: cannot connect to the Docker engine: ${dockerErrorText(error)}`);
         throw unreachable;
       }
       throw error;
@@ -143,7 +139,7 @@ export class DockerTarget implements DeployTarget {
         context.state.imageId = image.Id;
         return;
       } catch (error) {
-        if (!isMissing(error)) throw error;
+        if (!isDockerNotFound(error)) throw error;
         const line = context.stderr(`error: image ${reference} is not on the Docker engine`);
         throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The image ${reference} is not on this Docker engine and Berth does not pull images. Load or build it (docker load / docker build -t ${reference}) and deploy again.`, {
           evidenceLineNo: line,
@@ -197,7 +193,7 @@ export class DockerTarget implements DeployTarget {
       this.engine.monitor.unwatch(deploymentId);
       state.handedOverId = current.containerId;
       await this.docker.getContainer(current.containerId).stop({ t: Math.ceil(this.engine.config.stopGraceMs / 1000) }).catch((error: unknown) => {
-        if (!isMissing(error) && (error as { statusCode?: number }).statusCode !== 304) throw error;
+        if (!isDockerNotFound(error) && !isAlreadyInState(error)) throw error;
       });
     }
 
@@ -220,15 +216,15 @@ export class DockerTarget implements DeployTarget {
       });
     } catch (error) {
       if (this.classifyError(error)) throw error;
-      const line = context.stderr(`error: could not create the container: ${message(error)}`);
-      throw new StepFailure('CONTAINER_START_FAILED', `Docker refused to create the container: ${message(error)}`, { evidenceLineNo: line });
+      const line = context.stderr(`error: could not create the container: ${dockerErrorText(error)}`);
+      throw new StepFailure('CONTAINER_START_FAILED', `Docker refused to create the container: ${dockerErrorText(error)}`, { evidenceLineNo: line });
     }
     state.candidateId = container.id;
     try {
       await container.start();
     } catch (error) {
       if (this.classifyError(error)) throw error;
-      const text = message(error);
+      const text = dockerErrorText(error);
       const line = context.stderr(`error: could not start the container: ${text}`);
       if (/port is already allocated|address already in use/i.test(text)) {
         throw new StepFailure('PORT_ALLOCATION_FAILED', `Port ${state.hostPort} on 127.0.0.1 was taken before the container could bind it. Free it or pick another hostPort, then deploy again.`, { evidenceLineNo: line });
@@ -262,7 +258,7 @@ export class DockerTarget implements DeployTarget {
     try {
       for (const line of await lastLogLines(container, DIAGNOSTIC_LOG_LINES)) context.stdout(line);
     } catch (error) {
-      context.system(`[DIAGNOSTICS] could not read the container log: ${message(error)}`);
+      context.system(`[DIAGNOSTICS] could not read the container log: ${dockerErrorText(error)}`);
     }
     const condition = await containerCondition(this.docker, state.candidateId);
     const stateLine = `[DIAGNOSTICS] container state=${condition.status} exitCode=${condition.exitCode ?? '-'} restarts=${condition.restartCount} oomKilled=${condition.oomKilled}`;
@@ -300,7 +296,7 @@ export class DockerTarget implements DeployTarget {
         await this.docker.getContainer(id).rename({ name: `${containerNameFor(deploymentId)}-old-${context.run.id}` });
         retired.push(id);
       } catch (error) {
-        if (!isMissing(error)) throw error;
+        if (!isDockerNotFound(error)) throw error;
       }
     }
     // Anything else still holding the name (e.g. an adopted container) is retired the same way.
@@ -325,7 +321,7 @@ export class DockerTarget implements DeployTarget {
     try {
       await this.docker.getImage(image).inspect();
     } catch (error) {
-      if (!isMissing(error)) throw error;
+      if (!isDockerNotFound(error)) throw error;
       const line = context.stderr(`error: the image of release ${release.id} (${release.imageRef}) is no longer on the Docker engine`);
       throw new StepFailure('MANUAL_ROLLBACK_FAILED', `Release ${release.id}'s image ${release.imageRef} was removed from the engine, so it cannot be restored. Pick another release or redeploy.`, {
         evidenceLineNo: line,
@@ -353,7 +349,7 @@ export class DockerTarget implements DeployTarget {
     if (state.handedOverId) {
       context.stdout(`starting the previous container ${state.handedOverId.slice(0, 12)} again`);
       await this.docker.getContainer(state.handedOverId).start().catch((error: unknown) => {
-        if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+        if (!isAlreadyInState(error)) throw error;
       });
       state.handedOverId = undefined;
     } else if (!containerId || !(await this.isRunning(containerId))) {
@@ -407,13 +403,13 @@ export class DockerTarget implements DeployTarget {
         await this.docker.getContainer(state.handedOverId).start();
         context.system(`[CLEANUP] the previous container ${state.handedOverId.slice(0, 12)} serves again`);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 304) context.system(`[CLEANUP] could not restart the previous container: ${message(error)}`);
+        if (!isAlreadyInState(error)) context.system(`[CLEANUP] could not restart the previous container: ${dockerErrorText(error)}`);
       }
       state.handedOverId = undefined;
     }
   }
 
-  async stopDeployment(deployment: Deployment, stopLog: TargetStopLog): Promise<void> {
+  async stopDeployment(deployment: Deployment, _project: ProjectRecord, stopLog: TargetStopLog): Promise<void> {
     const grace = this.engine.config.stopGraceMs;
     if (deployment.containerId) await stopAndRemove(this.docker, deployment.containerId, grace, stopLog.system);
     else stopLog.system('[STOP] no container is recorded for this deployment');
@@ -423,7 +419,7 @@ export class DockerTarget implements DeployTarget {
         if (info.Id !== deployment.containerId) await stopAndRemove(this.docker, info.Id, 0, stopLog.system);
       }
     } catch (error) {
-      stopLog.system(`[STOP] could not list the deployment's containers: ${message(error)}`);
+      stopLog.system(`[STOP] could not list the deployment's containers: ${dockerErrorText(error)}`);
     }
   }
 
@@ -433,7 +429,7 @@ export class DockerTarget implements DeployTarget {
         await this.reconcileOne(deployment, (text) => system(deployment.id, text));
       } catch (error) {
         const unreachable = this.classifyError(error);
-        system(deployment.id, `[RECONCILE] could not check the container with Docker: ${message(error)}`);
+        system(deployment.id, `[RECONCILE] could not check the container with Docker: ${dockerErrorText(error)}`);
         if (unreachable) return; // the engine is down: every other deployment would fail the same way
       }
     }
@@ -496,23 +492,23 @@ export class DockerTarget implements DeployTarget {
 
   private async isRunning(containerId: string): Promise<boolean> {
     try {
-      return (await withTimeout(this.docker.getContainer(containerId).inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect')).State.Running;
+      return (await withDockerTimeout(this.docker.getContainer(containerId).inspect(), 'a container inspect')).State.Running;
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isDockerNotFound(error)) return false;
       throw error;
     }
   }
 
   private async removeContainer(containerId: string, context: StepContext): Promise<void> {
     try {
-      await withTimeout(this.docker.getContainer(containerId).remove({ force: true, v: true }), DOCKER_CALL_TIMEOUT_MS, 'a container removal');
+      await withDockerTimeout(this.docker.getContainer(containerId).remove({ force: true, v: true }), 'a container removal');
     } catch (error) {
-      if (!isMissing(error)) context.system(`could not remove container ${containerId.slice(0, 12)}: ${message(error)}`);
+      if (!isDockerNotFound(error)) context.system(`could not remove container ${containerId.slice(0, 12)}: ${dockerErrorText(error)}`);
     }
   }
 
   private async removeByName(name: string, context: StepContext): Promise<void> {
-    const found = await withTimeout(this.docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } }), DOCKER_CALL_TIMEOUT_MS, 'a container listing');
+    const found = await withDockerTimeout(this.docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } }), 'a container listing');
     for (const info of found) {
       if (info.Id === context.deployment().containerId) continue;
       await this.removeContainer(info.Id, context);

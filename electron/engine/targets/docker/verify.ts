@@ -1,8 +1,8 @@
 // The verify step's probe: GET http://127.0.0.1:<port><healthPath> until a 2xx answer, the
 // container exits, or the timeout passes.
 import type Dockerode from 'dockerode';
-import { StepAborted } from '../../pipeline/target';
-import { DOCKER_CALL_TIMEOUT_MS, isMissing, withTimeout } from './containers';
+import { StepAborted } from '../../step-failure';
+import { isDockerNotFound, withDockerTimeout } from '../../docker/call';
 
 export interface ProbeAnswer {
   readonly ok: boolean;
@@ -39,11 +39,11 @@ export interface ContainerCondition {
 
 export async function containerCondition(docker: Dockerode, containerId: string): Promise<ContainerCondition> {
   try {
-    const { State, RestartCount } = await withTimeout(docker.getContainer(containerId).inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect');
+    const { State, RestartCount } = await withDockerTimeout(docker.getContainer(containerId).inspect(), 'a container inspect');
     const exited = State.Status === 'exited' || State.Status === 'dead' || State.Restarting || RestartCount > 0;
     return { status: State.Status, exitCode: exited ? State.ExitCode : null, restartCount: RestartCount, oomKilled: State.OOMKilled, exited };
   } catch (error) {
-    if (isMissing(error)) return { status: 'removed', exitCode: null, restartCount: 0, oomKilled: false, exited: true };
+    if (isDockerNotFound(error)) return { status: 'removed', exitCode: null, restartCount: 0, oomKilled: false, exited: true };
     throw error;
   }
 }

@@ -14,11 +14,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type Dockerode from 'dockerode';
-import { StepFailure } from '../../pipeline/target';
-import type { AwsClients } from './aws-clients';
-import { abortableDelay, classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from './aws-errors';
-import { LOG_STREAM_PREFIX, type ResolvedEcsSettings } from './ecs-settings';
-import { describeStoppedTask, listStoppedTasks } from './stopped-tasks';
+import { StepFailure } from '../../step-failure';
+import type { AwsClients } from '../../aws/aws-clients';
+import { abortableDelay, classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
+import { LOG_STREAM_PREFIX, type ResolvedEcsSettings } from '../../aws/ecs-settings';
+import { describeStoppedTask, listStoppedTasks } from '../../aws/stopped-tasks';
 
 /** Where a step writes (the runner's StepContext satisfies it). */
 export interface StepOutput {

@@ -3,13 +3,16 @@
 import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
 import type { EngineContext } from '../../host/engine';
-import { StepFailure, type DeployTarget, type StepContext, type TargetStopLog } from '../../pipeline/target';
+import { StepFailure } from '../../step-failure';
+import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
-import { buildImage } from '../docker/build';
-import { clientsForProject, headlessVault, MissingRegionError, storedCredentials, StoredCredentialsError, type AwsClients, type CredentialsLookup } from './aws-clients';
-import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from './aws-errors';
-import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from './ecs-settings';
+import { buildImage } from '../../docker/build';
+import { clientsForProject, MissingRegionError, type AwsClients } from '../../aws/aws-clients';
+import { storedCredentials, StoredCredentialsError, type CredentialsLookup } from '../../secrets/aws-credentials';
+import { headlessVault } from '../../secrets/secret-vault';
+import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from '../../aws/aws-errors';
+import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import {
   appendDiagnostics,
   authenticate,
@@ -114,12 +117,7 @@ export class EcsTarget implements DeployTarget {
     return classifyAwsError(error, `The ${step} step`);
   }
 
-  async stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void> {
-    const project = this.options.projectFor(deployment.projectId);
-    if (!project) {
-      log.system(`[STOP] the project of ${deployment.id} no longer exists; nothing to scale down on ECS`);
-      return;
-    }
+  async stopDeployment(_deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void> {
     const output = { stdout: (text: string) => (log.system(text), 0), stderr: (text: string) => (log.system(text), 0), system: (text: string) => (log.system(text), 0) };
     let clients: AwsClients | undefined;
     try {

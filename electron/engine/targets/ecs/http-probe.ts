@@ -1,5 +1,5 @@
 // One HTTP probe of the service URL, used by verify and by the ECS health poller.
-import { abortableDelay, errorMessage } from './aws-errors';
+import { abortableDelay, errorMessage } from '../../aws/aws-errors';
 import type { StepOutput } from './ecs-steps';
 
 export interface ProbeResult {

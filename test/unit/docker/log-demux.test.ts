@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DockerLogDemuxer, parseStamp, pumpDockerLogs, type DemuxedLine } from '../../../electron/engine/logs/docker-demux';
+import { DockerLogDemuxer, parseStamp, pumpDockerLogs } from '../../../electron/engine/docker/log-demux';
+import type { DemuxedLine } from '../../../electron/engine/logs/line-assembler';
 
 function frame(type: number, payload: string | Buffer): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { defaultDataDir } from '../common/data-dir';
 
 /** Process-wide intervals (DESIGN §5). Tests shorten them through the environment. */
 export interface EngineConfig {
@@ -20,13 +19,6 @@ function intervalFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): n
     throw new Error(`${name} must be a number of milliseconds (got "${raw}"). Unset it to use the default of ${fallback}.`);
   }
   return value;
-}
-
-/** BERTH_DATA_DIR, else the XDG config dir (~/.config/berth). The desktop app passes Electron's userData. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['BERTH_DATA_DIR']) return env['BERTH_DATA_DIR'];
-  const configHome = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
-  return join(configHome, 'berth');
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = defaultDataDir(env)): EngineConfig {

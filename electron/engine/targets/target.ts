@@ -1,7 +1,8 @@
 // The per-target step interface. The runner (pipeline/runner.ts) is target-neutral: it creates the
 // Run and its Steps, runs them in order with pause/stop, writes logs and events, and classifies
 // failures. A target (targets/docker, targets/ecs) only says which steps it has and runs one.
-import type { Deployment, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { Deployment, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { StepFailure } from '../step-failure';
 import type { DeploymentChanges } from '../store/deployments';
 import type { ProjectRecord } from '../store/projects';
 
@@ -45,37 +46,6 @@ export interface StepContext {
   system(text: string): number;
 }
 
-/**
- * A step failure the target understands. Throw it from `runStep`; the classifier turns it into the
- * run's Failure (stage = the step, category/summary/retryable from FAILURE_CODE_INFO, evidence =
- * the first error line of the step unless `evidenceLineNo` points elsewhere).
- */
-export class StepFailure extends Error {
-  constructor(
-    readonly code: FailureCode,
-    /** One sentence: what most likely went wrong, and what to do. */
-    readonly likelyCause: string,
-    readonly options: {
-      /** Use this line as evidence. */
-      readonly evidenceLineNo?: number;
-      /** Use this line only when no line of the step reads as an error. */
-      readonly fallbackEvidenceLineNo?: number;
-      readonly cause?: unknown;
-    } = {},
-  ) {
-    super(likelyCause);
-    this.name = 'StepFailure';
-  }
-}
-
-/** A stop request reached the step: the runner marks the run `stopped`, not `failed`. */
-export class StepAborted extends Error {
-  constructor(message = 'The run was stopped.') {
-    super(message);
-    this.name = 'StepAborted';
-  }
-}
-
 export interface TargetStopLog {
   /** Writes a `system` line for the deployment (seed 003: each failure of the stop sequence). */
   system(text: string): void;
@@ -103,7 +73,7 @@ export interface DeployTarget {
    */
   cleanupRun?(context: StepContext): Promise<void>;
   /** Seed 003's stop sequence for the deployment's live instance. Must not throw. */
-  stopDeployment(deployment: Deployment, log: TargetStopLog): Promise<void>;
+  stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../../shared';
+import type { EventName, EventPayload } from '../../shared';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 

@@ -1,10 +1,10 @@
 import type Dockerode from 'dockerode';
 import { createLogger } from '../logger';
 import type { Store } from '../store/store';
-import { BERTH_LABEL, DEPLOYMENT_LABEL } from '../targets/docker/labels';
-import { withDockerTimeout } from './docker-timeout';
-import { errorText } from './runtime-log-follower';
-import { WakeableSleep } from './wakeable-sleep';
+import { BERTH_LABEL, DEPLOYMENT_LABEL } from './labels';
+import { withDockerTimeout } from './call';
+import { errorText } from '../engine-error';
+import { WakeableSleep } from '../wakeable-sleep';
 
 const log = createLogger('monitor/docker-events');
 
@@ -85,7 +85,7 @@ export class DockerEventWatcher {
             filters: { type: ['container'], label: [`${BERTH_LABEL}=true`], event: [...ACTIONS] },
           }),
           'events',
-          (late) => destroy(late as NodeJS.ReadableStream),
+          { onLate: (late) => destroy(late as NodeJS.ReadableStream) },
         )) as NodeJS.ReadableStream;
         if (this.stopped) {
           destroy(stream);

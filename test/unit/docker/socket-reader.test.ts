@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SocketReader } from '../../../electron/engine/logs/socket-reader';
+import { SocketReader } from '../../../electron/engine/docker/socket-reader';
 import { makeTempDir } from '../../support/temp-dir';
 
 const REQUEST = 'GET /logs HTTP/1.0\r\nHost: docker\r\n\r\n';
@@ -146,7 +146,7 @@ describe('SocketReader (a worker thread reading HTTP/1.0 responses)', () => {
   it('does not keep the process alive once its connections are done', () => {
     const script = `
       import { createServer } from 'node:net';
-      import { sharedSocketReader } from './electron/engine/logs/socket-reader.ts';
+      import { sharedSocketReader } from './electron/engine/docker/socket-reader.ts';
       const server = createServer((socket) => socket.once('data', () => socket.end('HTTP/1.0 200 OK\\r\\n\\r\\nbye')));
       server.listen(0, '127.0.0.1', async () => {
         const { body } = await sharedSocketReader().open({ host: '127.0.0.1', port: server.address().port }, ${JSON.stringify(REQUEST)});

@@ -3,8 +3,8 @@
 // makes redeploys fast), and every output line goes to the run log as it arrives.
 import { readdirSync } from 'node:fs';
 import type Dockerode from 'dockerode';
-import { LineAssembler, type AssembledLine } from '../../logs/line-assembler';
-import { StepAborted, StepFailure } from '../../pipeline/target';
+import { LineAssembler, type AssembledLine } from '../logs/line-assembler';
+import { StepAborted, StepFailure } from '../step-failure';
 
 export interface BuildLog {
   stdout(text: string): number;

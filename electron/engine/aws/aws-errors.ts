@@ -1,5 +1,5 @@
 // Sorting AWS and network errors into seed 001's codes, and the visible retry for the one retryable code.
-import { StepAborted, StepFailure } from '../../pipeline/target';
+import { StepAborted, StepFailure } from '../step-failure';
 
 const AUTH_ERROR_NAMES = new Set([
   'CredentialsProviderError',

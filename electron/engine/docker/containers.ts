@@ -1,7 +1,8 @@
 // Container plumbing for the Docker target: create a release's container, read its last log lines,
 // and seed 003's stop sequence.
 import type Dockerode from 'dockerode';
-import type { ProjectSettings } from '../../../../shared';
+import type { ProjectSettings } from '../../../shared';
+import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } from './call';
 import { BERTH_LABEL, berthLabels } from './labels';
 
 /** The run that created the container. */
@@ -29,12 +30,10 @@ function restartPolicyOf(settings: ProjectSettings): { Name: string; MaximumRetr
 
 /** Gives a verified container the project's restart policy (it was created without one). */
 export async function applyRestartPolicy(docker: Dockerode, containerId: string, settings: ProjectSettings): Promise<void> {
-  await withTimeout(docker.getContainer(containerId).update({ RestartPolicy: restartPolicyOf(settings) }), DOCKER_CALL_TIMEOUT_MS, 'a container update');
+  await withDockerTimeout(docker.getContainer(containerId).update({ RestartPolicy: restartPolicyOf(settings) }), 'a container update');
 }
 
 const MEGABYTE = 1024 * 1024;
-/** Longest Berth waits for one Docker API answer before it calls the engine unreachable. */
-export const DOCKER_CALL_TIMEOUT_MS = 15_000;
 
 export async function createContainer(docker: Dockerode, spec: ContainerSpec): Promise<Dockerode.Container> {
   const port = `${spec.settings.port}/tcp`;
@@ -58,7 +57,7 @@ export async function createContainer(docker: Dockerode, spec: ContainerSpec): P
 
 /** Every container Berth labelled for `deploymentId` (running or not). */
 export async function containersOf(docker: Dockerode, deploymentId: string): Promise<Dockerode.ContainerInfo[]> {
-  return withTimeout(docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } }), DOCKER_CALL_TIMEOUT_MS, 'a container listing');
+  return withDockerTimeout(docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } }), 'a container listing');
 }
 
 /** Splits Docker's multiplexed log stream (8-byte frame headers) into text; TTY output passes through. */
@@ -78,14 +77,12 @@ export function demuxLogs(buffer: Buffer): string {
 }
 
 export async function lastLogLines(container: Dockerode.Container, count: number): Promise<string[]> {
-  const raw = (await withTimeout(container.logs({ stdout: true, stderr: true, tail: count, follow: false }), DOCKER_CALL_TIMEOUT_MS, 'a log read')) as unknown as Buffer;
+  const raw = (await withDockerTimeout(container.logs({ stdout: true, stderr: true, tail: count, follow: false }), 'a log read')) as unknown as Buffer;
   return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
     .split('\n')
     .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
     .filter((line) => line !== '');
 }
-
-export const isMissing = (error: unknown): boolean => (error as { statusCode?: number } | null)?.statusCode === 404;
 
 const sleep = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
@@ -97,60 +94,35 @@ export async function stopAndRemove(docker: Dockerode, containerId: string, grac
   const container = docker.getContainer(containerId);
   let running = false;
   try {
-    running = (await withTimeout(container.inspect(), DOCKER_CALL_TIMEOUT_MS, 'a container inspect')).State.Running;
+    running = (await withDockerTimeout(container.inspect(), 'a container inspect')).State.Running;
   } catch (error) {
-    if (isMissing(error)) {
+    if (isDockerNotFound(error)) {
       system(`[STOP] container ${containerId.slice(0, 12)} is already gone`);
       return;
     }
-    system(`[STOP] could not inspect container ${containerId.slice(0, 12)}: ${message(error)}`);
+    system(`[STOP] could not inspect container ${containerId.slice(0, 12)}: ${dockerErrorText(error)}`);
   }
   if (running) {
     try {
-      await withTimeout(container.kill({ signal: 'SIGTERM' }), DOCKER_CALL_TIMEOUT_MS, 'SIGTERM');
+      await withDockerTimeout(container.kill({ signal: 'SIGTERM' }), 'SIGTERM');
       system(`[STOP] SIGTERM sent to ${containerId.slice(0, 12)}; waiting up to ${Math.round(graceMs / 1000)} s`);
       const outcome = await Promise.race([container.wait().then(() => 'exited' as const), sleep(graceMs)]);
       if (outcome === 'timeout') {
         system(`[STOP] still running after ${Math.round(graceMs / 1000)} s: SIGKILL`);
         try {
-          await withTimeout(container.kill({ signal: 'SIGKILL' }), DOCKER_CALL_TIMEOUT_MS, 'SIGKILL');
+          await withDockerTimeout(container.kill({ signal: 'SIGKILL' }), 'SIGKILL');
         } catch (error) {
-          if (!isNotRunning(error)) system(`[STOP] SIGKILL failed: ${message(error)}`);
+          if (!isNotRunning(error)) system(`[STOP] SIGKILL failed: ${dockerErrorText(error)}`);
         }
       }
     } catch (error) {
-      if (!isNotRunning(error)) system(`[STOP] SIGTERM failed: ${message(error)}`);
+      if (!isNotRunning(error)) system(`[STOP] SIGTERM failed: ${dockerErrorText(error)}`);
     }
   }
   try {
-    await withTimeout(container.remove({ force: true, v: true }), DOCKER_CALL_TIMEOUT_MS, 'a container removal');
+    await withDockerTimeout(container.remove({ force: true, v: true }), 'a container removal');
     system(`[STOP] container ${containerId.slice(0, 12)} removed; its port is released`);
   } catch (error) {
-    if (!isMissing(error)) system(`[STOP] could not remove container ${containerId.slice(0, 12)}: ${message(error)}`);
+    if (!isDockerNotFound(error)) system(`[STOP] could not remove container ${containerId.slice(0, 12)}: ${dockerErrorText(error)}`);
   }
 }
-
-const isNotRunning = (error: unknown): boolean => (error as { statusCode?: number } | null)?.statusCode === 409 || isMissing(error);
-
-export function message(error: unknown): string {
-  if (error && typeof error === 'object' && 'json' in error) {
-    const json = (error as { json?: { message?: string } }).json;
-    if (json?.message) return json.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Bounds a Docker call: a dockerd that is shutting down (or a DOCKER_HOST that blackholes) can
- * accept a request and never answer. The error carries code ETIMEDOUT, which the target classifies
- * as DOCKER_ENGINE_UNREACHABLE.
- */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`The Docker engine did not answer ${what} within ${Math.round(ms / 1000)} s.`), { code: 'ETIMEDOUT' })), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-

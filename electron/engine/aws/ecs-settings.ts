@@ -1,7 +1,7 @@
 // A project's ECS block with Berth's defaults filled in, and the names Berth derives from the slug.
-import type { EnvVar } from '../../../../shared';
-import type { ProjectRecord } from '../../store/projects';
-import { StepFailure } from '../../pipeline/target';
+import type { EnvVar } from '../../../shared';
+import type { ProjectRecord } from '../store/projects';
+import { StepFailure } from '../step-failure';
 
 export interface ResolvedEcsSettings {
   readonly cluster: string;

@@ -1,19 +1,8 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LineAssembler, type AssembledLine } from './line-assembler';
+import { LineAssembler, type AssembledLine, type DemuxedLine, type DemuxedLinesHandler } from '../logs/line-assembler';
 
-export type DemuxedStream = 'stdout' | 'stderr';
-
-export interface DemuxedLine extends AssembledLine {
-  readonly stream: DemuxedStream;
-  /** With `timestamps`: the line's time in ms since the epoch, from Docker's prefix. */
-  readonly ts?: number;
-  /** With `timestamps`: Docker's RFC 3339 (nanosecond) stamp as sent, for resuming and de-duplicating. */
-  readonly timestamp?: string;
-}
-
-/** Receives each chunk's complete lines. Return a promise to hold the source until it settles. */
-export type DemuxedLinesHandler = (lines: DemuxedLine[]) => void | Promise<void>;
+type DemuxedStream = DemuxedLine['stream'];
 
 export interface DockerLogDemuxerOptions {
   /** The container runs with a TTY: the stream is raw bytes (all stdout), not 8-byte-framed. */
