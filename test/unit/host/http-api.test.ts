@@ -294,6 +294,19 @@ describe('engine HTTP API', () => {
       expect(bad).toMatchObject({ status: 400, body: { error: { field: 'lineNo' } } });
     });
 
+    it('links the ids in answers to the operations that take them (OpenAPI links)', async () => {
+      const deploy = operation('/api/projects/{id}/deploy', 'post').responses['200'] as { links: Record<string, { operationId: string; parameters: { id: string } }> };
+      expect(deploy.links['pauseRun']).toEqual({ operationId: 'pauseRun', parameters: { id: '$response.body#/run/id' } });
+      expect(deploy.links['stopDeployment']).toEqual({ operationId: 'stopDeployment', parameters: { id: '$response.body#/deployment/id' } });
+      const created = operation('/api/projects', 'post').responses['200'] as { links: Record<string, unknown> };
+      expect(Object.keys(created.links).sort()).toEqual(
+        (Object.keys(requests) as (keyof typeof requests)[]).filter((name) => requests[name].path.startsWith('/api/projects/:id')).sort(),
+      );
+      // A link sits on the success answer, whatever its status.
+      const listed = operation('/api/deployments', 'get').responses['200'] as { links: Record<string, { parameters: { id: string } }> };
+      expect(listed.links['stopDeployment']?.parameters.id).toBe('$response.body#/0/id');
+    });
+
     it('answers a stop with 202, as the document says, and documents the error envelope on every route', async () => {
       const project = host.engine.store.projects.create({ name: 'stop-202', sourceDir: '/tmp', target: 'docker', settings: projectSettingsSchema.parse({}) });
       const deploymentId = host.engine.store.deployments.create(project.id, 'docker').id;

@@ -9,6 +9,7 @@ import type { Engine } from '../engine';
 import { berthVersion } from '../version';
 import { splitObjectSchema, toJsonSchema } from './json-schema';
 import { registerEventStreams } from './event-streams';
+import { openApiLinks } from './openapi-links';
 import { trackDeclaredMethods } from './undeclared-methods';
 
 export interface HttpServerOptions {
@@ -46,6 +47,12 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 function pathParams(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
+}
+
+interface DocumentedOperation {
+  operationId?: string;
+  requestBody?: { required?: boolean };
+  responses?: Record<string, { links?: object }>;
 }
 
 /** What every failure answers, whatever the route: `{error:{code,message,field?}}`. */
@@ -120,14 +127,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    // @fastify/swagger marks every request body required; a POST whose fields are all optional takes none.
+    // What @fastify/swagger cannot say from a route's schema: a POST whose fields are all optional takes no
+    // body (it marks every body required), and the links from answers that carry ids.
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject;
       const { openapiObject } = document;
       for (const operations of Object.values(openapiObject.paths ?? {})) {
-        for (const operation of Object.values(operations as Record<string, { operationId?: string; requestBody?: { required?: boolean } }>)) {
+        for (const operation of Object.values(operations as Record<string, DocumentedOperation>)) {
           const name = operation.operationId as RequestName | undefined;
-          if (name && operation.requestBody && name in bodiesRequired) operation.requestBody.required = bodiesRequired[name];
+          if (!name || !(name in requests)) continue;
+          if (operation.requestBody) operation.requestBody.required = bodiesRequired[name] ?? true;
+          const linked = links.get(name);
+          const answer = linked && operation.responses?.[linked.status];
+          if (linked && answer) answer.links = linked.links;
         }
       }
       return openapiObject;
@@ -135,6 +147,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
 
   const bodiesRequired: Partial<Record<RequestName, boolean>> = {};
+  const links = openApiLinks();
   for (const [name, definition] of Object.entries(requests) as [RequestName, (typeof requests)[RequestName]][]) {
     const params = pathParams(definition.path);
     const input = splitObjectSchema(toJsonSchema(definition.input, 'input'), params);
