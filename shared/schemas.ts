@@ -67,12 +67,10 @@ export const ecsSettingsSchema = z.object({
 });
 export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 
-const AWS_SECRET_KEYS: readonly string[] = ['accessKeyId', 'secretAccessKey', 'sessionToken'];
-
-// Keys are refused with a message that says where they belong instead: settings store profile names only.
-const ecsSettingsInputSchema = z.strictObject(ecsSettingsSchema.shape, {
-  error: (issue) => (issue.code === 'unrecognized_keys' && issue.keys.some((key) => AWS_SECRET_KEYS.includes(key)) ? AWS_SECRET_REFUSED : undefined),
-});
+// AWS keys are refused by name, with a message that says what to use instead: settings store profile names
+// only. `never` puts them in the OpenAPI document as keys no value satisfies (`not: {}`).
+const refusedAwsKey = z.never({ error: AWS_SECRET_REFUSED }).optional();
+const ecsSettingsInputSchema = ecsSettingsSchema.extend({ accessKeyId: refusedAwsKey, secretAccessKey: refusedAwsKey, sessionToken: refusedAwsKey }).strict();
 
 const portSchema = z.number().int().min(1).max(65_535);
 const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2048);

@@ -243,7 +243,7 @@ describe('engine HTTP API', () => {
       await refused({ name: 'typo', sourceDir: '/tmp', sourcedir: '/tmp' }, undefined, /Unrecognized key: "sourcedir"/);
       await refused({ name: 'typo', sourceDir: '/tmp', settings: { hostport: 8080 } }, 'settings', /Unrecognized key: "hostport"/);
       await refused({ name: 'typo', sourceDir: '/tmp', settings: { env: [{ name: 'A', value: 'b', secrett: true }] } }, 'settings.env.0', /"secrett"/);
-      await refused({ name: 'keys', sourceDir: '/tmp', settings: { ecs: { accessKeyId: 'AKIAXXXXXXXXXXXXXXXX' } } }, 'settings.ecs', /does not store AWS keys.*settings\.ecs\.profile/);
+      await refused({ name: 'keys', sourceDir: '/tmp', settings: { ecs: { accessKeyId: 'AKIAXXXXXXXXXXXXXXXX' } } }, 'settings.ecs.accessKeyId', /does not store AWS keys.*settings\.ecs\.profile/);
       // A path parameter in the body would be overwritten by the path's: it is refused instead.
       const project = await host.json<{ id: string }>('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'Id In Body', sourceDir: '/tmp' }) });
       const moved = await host.json<{ error: { field: string; message: string } }>(`/api/projects/${project.body.id}`, { method: 'PATCH', body: JSON.stringify({ id: 'other', name: 'x' }) });
