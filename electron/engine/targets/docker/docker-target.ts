@@ -24,6 +24,7 @@ import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import { buildImage } from '../../docker/build';
 import { dockerEndpoint, dockerErrorText, isAlreadyInState, isDockerNotFound, isDockerUnreachable, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, containersOf, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
+import { imageMatchesReference, SHORT_IMAGE_ID_LENGTH } from '../../docker/image-reference';
 import { containerNameFor } from '../../docker/labels';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitForHealthy } from './verify';
@@ -134,6 +135,14 @@ export class DockerTarget implements DeployTarget {
       const reference = project.settings.image;
       try {
         const image = await this.docker.getImage(reference).inspect();
+        if (!imageMatchesReference(reference, image)) {
+          const line = context.stderr(`error: no image is named ${reference}; Docker matched it to the start of the ID of ${image.Id}`);
+          throw new StepFailure(
+            'DOCKER_IMAGE_BUILD_FAILED',
+            `No image on this Docker engine is named ${reference}: Docker would take it as the start of an unrelated image's ID. Set the image setting to a name (name:tag) or an ID of at least ${SHORT_IMAGE_ID_LENGTH} characters, as \`docker images\` prints it.`,
+            { evidenceLineNo: line },
+          );
+        }
         context.stdout(`using prebuilt image ${reference} (${image.Id})`);
         context.state.imageRef = reference;
         context.state.imageId = image.Id;
