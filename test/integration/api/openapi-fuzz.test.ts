@@ -62,9 +62,14 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
   const source = makeTempDir('berth-fuzz-source-');
   const work = makeTempDir('berth-fuzz-work-');
   let serve: ServeProcess;
+  let serveStderr = '';
   let token: string;
   const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    const response = await fetch(`${serve.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const headers = { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const response = await fetch(`${serve.url}${path}`, { ...init, headers }).catch((error: unknown) => {
+      const exit = serve.child.exitCode ?? serve.child.signalCode;
+      throw new Error(`${init.method ?? 'GET'} ${path} failed (${String(error)}); berth serve ${exit === null ? 'is running' : `exited (${exit})`}.\n${serveStderr.slice(-4000)}`);
+    });
     const body = (await response.json()) as T;
     if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${JSON.stringify(body)}`);
     return body;
@@ -87,6 +92,7 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
     });
+    serve.child.stderr!.on('data', (chunk: Buffer) => (serveStderr += chunk.toString()));
     token = (JSON.parse(readFileSync(join(data.dir, 'api.json'), 'utf8')) as { token: string }).token;
     // The stateful phase starts from what exists: a project, its deployment and a finished run.
     const project = await api<Project>('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'fuzz-seed', sourceDir: source.dir }) });
@@ -143,10 +149,16 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
     // The fuzzer deploys whatever projects it manages to create (sourceDir "/" exists). None may have built
     // from a Dockerfile it found; a fuzzed `image` setting names no image here, so its build step only
     // looks it up and fails. Every run has ended, quickly.
+    const active = async () => (await runs()).filter((run) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status)).map((run) => run.id);
+    for (let waited = 0; waited < 20_000 && (await active()).length > 0; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await active()).toEqual([]);
     const all = await runs();
-    expect(all.filter((run) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status)).map((run) => run.id)).toEqual([]);
     expect(all.filter((run) => (run.durationMs ?? 0) > 20_000).map((run) => `${run.id}: ${run.durationMs} ms`)).toEqual([]);
+    // Nothing was started: a fuzzed `image` that Docker would resolve as the prefix of some image's ID is refused.
     const deployments = await api<Deployment[]>('/api/deployments');
+    expect(deployments.filter((deployment) => deployment.containerId || deployment.taskArn)).toEqual([]);
+    // And the engine is still there once every run has ended (deleting a deploying project used to end it).
+    expect(serve.child.exitCode ?? serve.child.signalCode, serveStderr.slice(-4000)).toBeNull();
     const dockerfileBuilds = await Promise.all(
       deployments.map(async (deployment) => (await api<{ hits: unknown[] }>(`/api/deployments/${deployment.id}/search?q=${encodeURIComponent('shape: existing_docker')}`)).hits.length),
     );
