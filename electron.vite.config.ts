@@ -4,7 +4,7 @@ import { defineConfig } from 'electron-vite';
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// The desktop build (DESIGN §2, §7): main and preload from electron/, the renderer from renderer/,
+// The desktop build (docs/architecture.md, "Layers"): main and preload from electron/, the renderer from renderer/,
 // each from its own root through rollupOptions.input. Output goes to out/{main,preload,renderer}
 // (electron-vite's defaults, so `electron-vite build --outDir <dir>` can redirect all three).
 export default defineConfig({

@@ -1,17 +1,19 @@
-// Lint: the recommended rules plus the layering of DESIGN §2, enforced per folder.
+// Lint: the recommended rules plus the layering of docs/architecture.md, enforced per folder, and the
+// engine's internal order (scripts/eslint/engine-layers.js).
 // Note: a later config object that sets `no-restricted-imports` replaces an earlier one for the
 // same file, so every folder below states its whole import policy in one place.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { engineLayersRule } from './scripts/eslint/engine-layers.js';
 
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_'));
 
 /** `node:*` and the bare names of Node's builtin modules (`fs`, `path`, `fs/promises`, …). */
 const noNodeBuiltins = {
-  paths: nodeBuiltins.map((name) => ({ name, message: 'This layer may not use Node builtins (DESIGN §2).' })),
-  patterns: [{ group: ['node:*'], message: 'This layer may not use Node builtins (DESIGN §2).' }],
+  paths: nodeBuiltins.map((name) => ({ name, message: 'This layer may not use Node builtins (docs/architecture.md, "Layers").' })),
+  patterns: [{ group: ['node:*'], message: 'This layer may not use Node builtins (docs/architecture.md, "Layers").' }],
 };
 
 const onlyTheTypedIpcWrappers = 'Use the typed IPC wrappers (electron/main/ipc-main.ts, electron/preload/index.ts); raw ipcMain/ipcRenderer are banned elsewhere.';
@@ -48,7 +50,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 
-  // ---- Layering (DESIGN §2) ----
+  // ---- Layering (docs/architecture.md, "Layers") ----
   {
     // shared/: zod and its own files only. No Node, no DOM, no Electron, no other package.
     files: ['shared/**/*.ts'],
@@ -60,9 +62,9 @@ export default tseslint.config(
           ...noNodeBuiltins,
           patterns: [
             ...noNodeBuiltins.patterns,
-            { regex: '^(?!\\.{1,2}/|zod(?:/|$))', message: 'shared/ may import only zod and other shared/ files (DESIGN §2).' },
+            { regex: '^(?!\\.{1,2}/|zod(?:/|$))', message: 'shared/ may import only zod and other shared/ files (docs/architecture.md, "Layers").' },
             // shared/ is flat, so any `../` (other than back into shared/) leaves it.
-            { regex: '^\\.\\./(?!shared/)', message: 'shared/ may not import files outside shared/ (DESIGN §2).' },
+            { regex: '^\\.\\./(?!shared/)', message: 'shared/ may not import files outside shared/ (docs/architecture.md, "Layers").' },
           ],
         },
       ],
@@ -79,9 +81,30 @@ export default tseslint.config(
           ...noNodeBuiltins,
           patterns: [
             ...noNodeBuiltins.patterns,
-            { regex: '^electron(?:/|$)', message: 'The renderer may not import electron; use the BerthApi from renderer/src/api (DESIGN §2).' },
-            { group: ['better-sqlite3', 'dockerode', '@aws-sdk/*', 'fastify', '@fastify/*', 'commander'], message: 'The renderer may not import engine-side packages (DESIGN §2).' },
-            { regex: '(?:^|/)electron/', message: 'The renderer may not import electron/** code; talk to the engine through BerthApi (DESIGN §2).' },
+            { regex: '^electron(?:/|$)', message: 'The renderer may not import electron; use the BerthApi from renderer/src/api (docs/architecture.md, "Layers").' },
+            { group: ['better-sqlite3', 'dockerode', '@aws-sdk/*', 'fastify', '@fastify/*', 'commander'], message: 'The renderer may not import engine-side packages (docs/architecture.md, "Layers").' },
+            { regex: '(?:^|/)electron/', message: 'The renderer may not import electron/** code; talk to the engine through BerthApi (docs/architecture.md, "Layers").' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Inside the engine: no file imports a layer above its own (store → logs → … → host).
+    files: ['electron/engine/**/*.ts'],
+    plugins: { berth: { rules: { 'engine-layers': engineLayersRule } } },
+    rules: { 'berth/engine-layers': 'error' },
+  },
+  {
+    // Small Node helpers the engine and the CLI share (the data dir, api.json): no engine, no Electron.
+    files: ['electron/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^electron(?:/|$)', message: 'electron/common never imports electron.' },
+            { regex: '(?:^|/)(?:engine|cli|main|preload)/', message: 'electron/common is below the engine and the CLI: it may import only shared/, Node and packages.' },
           ],
         },
       ],
@@ -95,7 +118,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^electron(?:/|$)', message: 'electron/engine and electron/cli never import electron; only electron/main and electron/preload may (DESIGN §2).' },
+            { regex: '^electron(?:/|$)', message: 'electron/engine and electron/cli never import electron; only electron/main and electron/preload may (docs/architecture.md, "Layers").' },
             { regex: '(?:^|/)(?:main|preload)/', message: 'The engine may not depend on the Electron shell (electron/main, electron/preload).' },
           ],
         },

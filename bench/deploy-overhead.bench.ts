@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { projectSettingsSchema } from '../shared';
+import { isFinishedRun, projectSettingsSchema } from '../shared';
 import { Engine } from '../electron/engine/host/engine';
 import { makeTempDir } from '../test/support/temp-dir';
 import { median } from './support/stats';
@@ -49,7 +49,7 @@ async function berth(engine: Engine, round: number): Promise<number> {
   const { run: started } = await engine.controller.deploy(project);
   const finished = await new Promise<string>((resolve) => {
     const off = engine.events.on('runUpdated', (detail) => {
-      if (detail.id === started.id && ['completed', 'failed', 'stopped'].includes(detail.status)) {
+      if (detail.id === started.id && isFinishedRun(detail.status)) {
         off();
         resolve(detail.status);
       }

@@ -50,7 +50,7 @@ async function followWithBerth(container: Dockerode.Container, started: number, 
       if (committed >= LINES) resolve(performance.now());
     });
   });
-  const follower = new RuntimeLogFollower(docker, store, writer, 'bench', container.id);
+  const follower = new RuntimeLogFollower(docker, { logs: writer, stored: store.logLines, state: store.state }, 'bench', container.id);
   follower.start();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

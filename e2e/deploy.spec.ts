@@ -69,13 +69,13 @@ test('deploys the healthy fixture from the UI and watches every step go green', 
 
   await page.screenshot({ path: testInfo.outputPath('project-view-deployed.png'), fullPage: true });
 
-  // Clicking a step shows its logs (seed 002): the Logs tab moves to the step's first line.
+  // Clicking a step shows its logs: the Logs tab moves to the step's first line.
   await page.getByRole('tab', { name: 'History' }).click();
   await step(page, 'build').click();
   await expect(page.getByRole('tab', { name: 'Logs' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('log-status')).toContainText(/Showing line \d+/);
 
-  // Seed 003's Stop: the deployment goes to stopped and the container is gone.
+  // Stop: the deployment goes to stopped and the container is gone.
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(page.getByLabel('Deployment status')).toHaveText('Stopped');
   await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeDisabled();

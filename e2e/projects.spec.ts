@@ -16,7 +16,7 @@ test('adds a project through the form, opens its view, and finds it again after 
   await page.getByLabel('Health path').fill('/healthz');
   await page.getByRole('button', { name: 'Add project' }).click();
 
-  // Saving opens the project view with seed 003's header.
+  // Saving opens the project view with its header.
   await expect(page.getByRole('heading', { level: 2, name: 'Renderer Demo' })).toBeVisible();
   await expect(page.getByLabel('Slug')).toHaveText('renderer-demo');
   await expect(page.getByText('Not deployed')).toBeVisible();

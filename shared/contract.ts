@@ -1,4 +1,4 @@
-// The one contract (DESIGN §2). Every request has a name, an HTTP route, a zod input schema and a
+// The one contract (docs/architecture.md, "The contract and its transports"). Every request has a name, an HTTP route, a zod input schema and a
 // zod output schema. Electron IPC, the HTTP API and the renderer's client are all derived from it.
 import { z } from 'zod';
 import {
@@ -95,7 +95,7 @@ export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
 const retentionDaysSchema = z.number().min(1).max(3650);
 
-/** DESIGN §4 retention, as settings: lines per kind, metrics (never under 3 days: the charts need them). */
+/** Retention, as settings: lines per kind, metrics (never under 3 days: the charts need them). */
 export const retentionSettingsSchema = z.object({
   runtimeLineDays: retentionDaysSchema,
   systemLineDays: retentionDaysSchema,

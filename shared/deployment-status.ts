@@ -30,7 +30,7 @@ export function worstStatus(statuses: Iterable<DeploymentStatus>): DeploymentSta
   return worst;
 }
 
-/** Badge colour: green when running, yellow when unhealthy (seed 003), red when crashed or failed. */
+/** Badge colour: green when running, yellow when unhealthy, red when crashed or failed. */
 export function statusTone(status: DeploymentStatus | null): StatusTone {
   switch (status) {
     case null:

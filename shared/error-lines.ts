@@ -1,5 +1,5 @@
 // Error-line detection shared by the failure classifier (engine) and the log viewer (renderer).
-// Pure: no Node, no DOM. "Fix the earliest failure" (seed 000) needs one idea of what a failure
+// Pure: no Node, no DOM. "Fix the earliest failure" needs one idea of what a failure
 // line looks like on both sides.
 
 // Case-sensitive words: `error` in lower case is common in harmless text ("0 errors"), so each

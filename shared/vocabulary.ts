@@ -1,4 +1,4 @@
-// The words of the product (seeds 001–003, DESIGN §1), as values and types.
+// The words of the product (docs/product-rules.md), as values and types.
 // Every list is a readonly tuple so zod enums and TypeScript unions come from one place.
 
 export const TARGETS = ['docker', 'ecs'] as const;
@@ -17,6 +17,11 @@ export const DEPLOYMENT_STATUSES = [
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
+/** The app is expected to be up in these: health probes, metric samples and deaths count. */
+export const LIVE_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['running', 'unreachable', 'degraded'];
+
+export const isLiveDeployment = (status: DeploymentStatus): boolean => LIVE_DEPLOYMENT_STATUSES.includes(status);
+
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unreachable', 'unknown'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
@@ -28,6 +33,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Runs in these statuses still own their deployment: a second deploy is a conflict. */
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['started', 'in_progress', 'paused'];
+
+/** A run in one of these is over: it will not change again. */
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
+
+export const isFinishedRun = (status: RunStatus): boolean => FINISHED_RUN_STATUSES.includes(status);
 
 export const STEP_STATUSES = ['pending', 'running', 'success', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -46,7 +56,7 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-/** The order of steps for each target (seed 000, DESIGN §1). `rollback` is added when needed. */
+/** The order of steps for each target. `rollback` is added when needed. */
 export const STEP_ORDER: Readonly<Record<Target, readonly StepName[]>> = {
   docker: ['detect', 'build', 'setup', 'deploy', 'verify', 'done'],
   ecs: ['auth', 'build', 'publish', 'setup', 'deploy', 'rollout', 'verify', 'done'],
@@ -84,7 +94,7 @@ interface FailureCodeInfo {
   readonly category: FailureCategory;
 }
 
-/** Seed 001's codes exactly, then the Docker equivalents in the same style (DESIGN §1). */
+/** The product's failure codes, then Berth's own in the same style (docs/product-rules.md, "Failures"). */
 export const FAILURE_CODE_INFO = {
   AUTHENTICATION_FAILED: { summary: 'GitHub, cloud, or registry auth failed', retryable: false, category: 'auth_failure' },
   CODEBUILD_DOCKER_IMAGE_BUILD_FAILED: { summary: 'CodeBuild image build failed', retryable: false, category: 'build_failure' },

@@ -1,6 +1,6 @@
 import { defaultDataDir } from '../common/data-dir';
 
-/** Process-wide intervals (DESIGN §5). Tests shorten them through the environment. */
+/** Process-wide intervals (docs/architecture.md, "Configuration"). Tests shorten them through the environment. */
 export interface EngineConfig {
   readonly dataDir: string;
   readonly healthIntervalMs: number;

@@ -1,4 +1,4 @@
-// The Electron shell (DESIGN §2): app lifecycle, one window per project, tray, notifications and the
+// The Electron shell (docs/architecture.md, "Layers"): app lifecycle, one window per project, tray, notifications and the
 // IPC binding. It stays thin: every decision lives in a module next to this one that is tested under
 // Node. The engine runs in this process, with its HTTP API, so the CLI works while the app is open.
 import { dirname, join } from 'node:path';

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { chooseApi } from './api/choose-api';
 import { App } from './App';
+import './common/visually-hidden.css';
 import './app.css';
 
 const api = chooseApi();

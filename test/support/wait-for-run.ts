@@ -1,8 +1,7 @@
-import type { RunDetail } from '../../shared';
+import { isFinishedRun, type RunDetail } from '../../shared';
 import type { Engine } from '../../electron/engine/host/engine';
 
-const FINISHED = new Set(['completed', 'failed', 'stopped']);
-export const finished = (run: RunDetail): boolean => FINISHED.has(run.status);
+export const finished = (run: RunDetail): boolean => isFinishedRun(run.status);
 
 /** Resolves with the run once `done` holds for it (by default: it finished), driven by runUpdated events. */
 export function waitForRun(engine: Engine, runId: string, done: (run: RunDetail) => boolean = finished, timeoutMs = 120_000): Promise<RunDetail> {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import type { RunDetail } from '../../../shared';
+import { isFinishedRun, type RunDetail } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
 import { CliError, printJson, printTable } from '../output';
 
-const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 
 function seconds(ms: number | null): string {
   return ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`;
@@ -34,7 +33,7 @@ async function watchRun(client: ApiClient, runId: string, json: boolean): Promis
         if (step.status !== 'pending') process.stdout.write(`${step.name.padEnd(9)} ${step.status}${step.durationMs !== null ? ` (${seconds(step.durationMs)})` : ''}\n`);
       }
     }
-    if (TERMINAL.has(run.status)) {
+    if (isFinishedRun(run.status)) {
       if (json) printJson(run);
       else {
         process.stdout.write(`${describeRun(run)}\n`);

@@ -57,7 +57,7 @@ export function createAwsClients(access: AwsAccess): AwsClients {
     ...(stored ? { credentials: { ...stored } } : {}),
     ...(profile ? { profile } : {}),
     ...(access.endpoint ? { endpoint: access.endpoint } : {}),
-    // Berth retries network failures itself, visibly in the log (seed 001): keep the SDK's quiet retries short.
+    // Berth retries network failures itself, visibly in the log: keep the SDK's quiet retries short.
     maxAttempts: 2,
   };
   const ecs = new ECSClient(config);

@@ -1,4 +1,5 @@
-// Sorting AWS and network errors into seed 001's codes, and the visible retry for the one retryable code.
+// Sorting AWS and network errors into the failure codes (docs/product-rules.md, "Failures"), and the visible retry for the one retryable code.
+import { abortableDelay } from '../abortable-delay';
 import { StepAborted, StepFailure } from '../step-failure';
 
 const AUTH_ERROR_NAMES = new Set([
@@ -74,23 +75,8 @@ export interface RetryOptions {
   readonly signal?: AbortSignal;
   readonly attempts?: number;
   readonly baseDelayMs?: number;
-  /** Writes the visible retry line (seed 001: each retry is shown in the log). */
+  /** Writes the visible retry line: each retry is shown in the log. */
   readonly log: (text: string) => void;
-}
-
-export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new StepAborted());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new StepAborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

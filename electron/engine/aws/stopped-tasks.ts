@@ -49,7 +49,7 @@ export function crashOf(task: StoppedTask, containerName?: string): Crash {
   return { exitCode: container?.exitCode ?? null, oom };
 }
 
-/** `[CRASH] exit=<code> oom=<bool>` (seed 003), the same line the Docker watcher writes. */
+/** `[CRASH] exit=<code> oom=<bool>`, the same line the Docker watcher writes. */
 export function crashLine(crash: Crash): string {
   return `[CRASH] exit=${crash.exitCode ?? 'unknown'} oom=${crash.oom}`;
 }

@@ -1,9 +1,11 @@
 // Container plumbing for the Docker target: create a release's container, read its last log lines,
-// and seed 003's stop sequence.
+// and the stop sequence.
 import type Dockerode from 'dockerode';
 import type { ProjectSettings } from '../../../shared';
 import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } from './call';
 import { BERTH_LABEL, berthLabels } from './labels';
+import { pumpDockerLogs } from './log-demux';
+import { openDockerLogStream } from './log-stream';
 
 /** The run that created the container. */
 export const RUN_LABEL = 'berth.run';
@@ -60,34 +62,26 @@ export async function containersOf(docker: Dockerode, deploymentId: string): Pro
   return withDockerTimeout(docker.listContainers({ all: true, filters: { label: [`${BERTH_LABEL}=true`, `berth.deployment=${deploymentId}`] } }), 'a container listing');
 }
 
-/** Splits Docker's multiplexed log stream (8-byte frame headers) into text; TTY output passes through. */
-export function demuxLogs(buffer: Buffer): string {
-  let out = '';
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const kind = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    if ((kind !== 0 && kind !== 1 && kind !== 2) || buffer[offset + 1] !== 0 || offset + 8 + size > buffer.length) {
-      return out + buffer.subarray(offset).toString('utf8');
-    }
-    out += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
+/** The container's last `count` lines (stdout and stderr, non-empty), through the same demuxer as the runtime logs. */
+export async function lastLogLines(docker: Dockerode, containerId: string, count: number): Promise<string[]> {
+  const stream = await withDockerTimeout(openDockerLogStream(docker, containerId, { follow: false, tail: count }), 'a log read', { onLate: (late) => late.destroy() });
+  const lines: string[] = [];
+  const onLines = (batch: readonly { text: string }[]): void => {
+    for (const line of batch) if (line.text !== '') lines.push(line.text);
+  };
+  try {
+    // Berth creates its containers without a TTY, so the stream is framed.
+    await withDockerTimeout(pumpDockerLogs(stream, { tty: false, onLines }), 'a log read');
+  } finally {
+    stream.destroy();
   }
-  return out + buffer.subarray(offset).toString('utf8');
-}
-
-export async function lastLogLines(container: Dockerode.Container, count: number): Promise<string[]> {
-  const raw = (await withDockerTimeout(container.logs({ stdout: true, stderr: true, tail: count, follow: false }), 'a log read')) as unknown as Buffer;
-  return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
-    .split('\n')
-    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
-    .filter((line) => line !== '');
+  return lines;
 }
 
 const sleep = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 /**
- * Seed 003's stop sequence for one container: SIGTERM → wait `graceMs` → SIGKILL → remove. Each
+ * The stop sequence for one container: SIGTERM → wait `graceMs` → SIGKILL → remove. Each
  * failure is reported through `system` and the sequence carries on; it never throws.
  */
 export async function stopAndRemove(docker: Dockerode, containerId: string, graceMs: number, system: (text: string) => void): Promise<void> {

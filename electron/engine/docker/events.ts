@@ -1,6 +1,7 @@
+import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { createLogger } from '../logger';
-import type { Store } from '../store/store';
+import type { StatePort } from '../context';
 import { BERTH_LABEL, DEPLOYMENT_LABEL } from './labels';
 import { withDockerTimeout } from './call';
 import { errorText } from '../engine-error';
@@ -52,11 +53,11 @@ export class DockerEventWatcher {
 
   constructor(
     private readonly docker: Dockerode,
-    private readonly store: Store,
+    private readonly state: StatePort,
     private readonly handlers: DockerEventHandlers,
     private readonly options: { retryMs?: number; maxRetryMs?: number } = {},
   ) {
-    const saved = store.state.get(EVENTS_SINCE_KEY);
+    const saved = state.get(EVENTS_SINCE_KEY);
     this.sinceNano = saved && /^\d+$/.test(saved) ? BigInt(saved) : BigInt(Date.now()) * 1_000_000n;
   }
 
@@ -108,9 +109,11 @@ export class DockerEventWatcher {
 
   private consume(stream: NodeJS.ReadableStream): Promise<void> {
     return new Promise((resolve) => {
+      // Docker may cut a chunk inside a multi-byte character: decode across chunk boundaries.
+      const decoder = new StringDecoder('utf8');
       let buffered = '';
       stream.on('data', (chunk: Buffer | string) => {
-        buffered += chunk.toString();
+        buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
         let newline: number;
         while ((newline = buffered.indexOf('\n')) !== -1) {
           const text = buffered.slice(0, newline).trim();
@@ -138,7 +141,7 @@ export class DockerEventWatcher {
     const timeNano = raw.timeNano !== undefined ? BigInt(raw.timeNano) : BigInt(raw.time ?? 0) * 1_000_000_000n;
     if (timeNano > this.sinceNano) {
       this.sinceNano = timeNano;
-      this.store.state.set(EVENTS_SINCE_KEY, String(timeNano));
+      this.state.set(EVENTS_SINCE_KEY, String(timeNano));
     }
     if (!ACTIONS.has(action) || !containerId || !deploymentId) return;
     const exit = attributes['exitCode'];
@@ -150,7 +153,6 @@ export class DockerEventWatcher {
       timeNano,
     });
   }
-
 }
 
 function destroy(stream: NodeJS.ReadableStream | undefined): void {

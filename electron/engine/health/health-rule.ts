@@ -1,4 +1,4 @@
-/** Seed 003: three consecutive failed probes make a deployment unhealthy. */
+/** Three consecutive failed probes make a deployment unhealthy (docs/product-rules.md, "Monitoring"). */
 export const FAILURES_BEFORE_UNHEALTHY = 3;
 
 export type HealthTransition = 'none' | 'healthy' | 'unhealthy' | 'recovered';

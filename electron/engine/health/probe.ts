@@ -1,23 +1,91 @@
+// The one health probe and its one success rule, used by Docker verify, ECS verify and the monitors.
+import { abortableDelay } from '../abortable-delay';
+import { StepAborted } from '../step-failure';
+
+/**
+ * A health check passes on any 2xx or 3xx answer, as Kubernetes' HTTP probes count it and `curl -f`
+ * does (redirects are not followed: a login redirect still proves the app answers).
+ */
+export const isHealthyStatus = (status: number): boolean => status >= 200 && status < 400;
+
 export interface ProbeResult {
   readonly ok: boolean;
   readonly statusCode: number | null;
+  /** Time to the response headers, to 0.1 ms; null when nothing answered. */
   readonly latencyMs: number | null;
+  /** Why it failed (`HTTP 503`, `connection refused`, `no answer within 2 s`); null when it passed. */
   readonly error: string | null;
+  /** What came back, for a log line: `HTTP 302 Found`, `connection refused`, … */
+  readonly description: string;
 }
 
-/** One GET of the app's health endpoint on loopback; 2xx/3xx within the timeout is a success. */
-export async function probeHealth(url: string, timeoutMs: number): Promise<ProbeResult> {
+export interface ProbeOptions {
+  readonly timeoutMs: number;
+  /** A stopped run: the probe rejects with StepAborted instead of reporting a failure. */
+  readonly signal?: AbortSignal;
+}
+
+/** One GET of `url`. Never throws for an unhealthy app; only a stop (the signal) rejects it. */
+export async function probeHttp(url: string, options: ProbeOptions): Promise<ProbeResult> {
   const started = performance.now();
+  const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', headers: { 'user-agent': 'berth-health' } });
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers: { 'user-agent': 'berth-health' },
+      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+    });
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    // Read (and drop) the body so the connection is released.
-    await response.arrayBuffer().catch(() => undefined);
-    const ok = response.status >= 200 && response.status < 400;
-    return { ok, statusCode: response.status, latencyMs, error: ok ? null : `HTTP ${response.status}` };
+    // Drop the body so the connection is released.
+    await response.body?.cancel().catch(() => undefined);
+    const ok = isHealthyStatus(response.status);
+    const description = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    return { ok, statusCode: response.status, latencyMs, error: ok ? null : `HTTP ${response.status}`, description };
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-    return { ok: false, statusCode: null, latencyMs: null, error: timedOut ? `no answer within ${timeoutMs} ms` : cause };
+    if (options.signal?.aborted) throw new StepAborted();
+    const reason = timeout.aborted ? `no answer within ${formatSeconds(options.timeoutMs)}` : failureReason(error);
+    return { ok: false, statusCode: null, latencyMs: null, error: reason, description: reason };
+  }
+}
+
+function failureReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return 'connection reset';
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+const formatSeconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+export type VerifyOutcome =
+  | { readonly kind: 'healthy'; readonly afterMs: number; readonly result: ProbeResult }
+  | { readonly kind: 'gave-up'; readonly last: ProbeResult }
+  | { readonly kind: 'timeout'; readonly last: ProbeResult };
+
+export interface VerifyOptions {
+  readonly url: string;
+  /** How long the app has to answer. */
+  readonly timeoutMs: number;
+  /** The pause between probes. */
+  readonly intervalMs: number;
+  readonly probeTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Hears every result with its attempt number; the caller decides what to log. */
+  readonly onResult?: (result: ProbeResult, attempt: number) => void;
+  /** Asked after each failed probe: true stops waiting (the container exited, say). */
+  readonly giveUp?: () => Promise<boolean>;
+}
+
+/** Verify's loop: probe until one passes, `giveUp` says so, or the time is up. */
+export async function probeUntilHealthy(options: VerifyOptions): Promise<VerifyOutcome> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw new StepAborted();
+    const result = await probeHttp(options.url, { timeoutMs: options.probeTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    options.onResult?.(result, attempt);
+    if (result.ok) return { kind: 'healthy', afterMs: Date.now() - started, result };
+    if (await options.giveUp?.()) return { kind: 'gave-up', last: result };
+    if (Date.now() - started + options.intervalMs >= options.timeoutMs) return { kind: 'timeout', last: result };
+    await abortableDelay(options.intervalMs, options.signal);
   }
 }

@@ -2,60 +2,55 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { RunDetail } from '../../../shared';
+import { clientsForProject, type AwsClients } from '../aws/aws-clients';
+import { configFromEnv, type EngineConfig } from '../config';
+import { Deployments } from '../deployments';
+import { EventBus } from '../event-bus';
 import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
-import type { DeploymentController } from '../pipeline/deployment-controller';
-import { createDeploymentController, registerTarget } from '../pipeline/create-controller';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
-import { createDockerAndEcsMonitor } from '../monitor/ecs/combined-monitor';
+import { createMonitors, type MonitorContext } from '../monitor/monitors';
+import { Notifier } from '../monitor/notifier';
+import type { DeploymentController } from '../pipeline/deployment-controller';
+import { PipelineController, type TargetSet } from '../pipeline/runner';
+import { storedCredentials } from '../secrets/aws-credentials';
 import { headlessVault, type SecretVault } from '../secrets/secret-vault';
-import { createEcsTarget } from '../targets/ecs/ecs-target';
+import type { ProjectRecord } from '../store/projects';
 import { Store } from '../store/store';
-import { configFromEnv, type EngineConfig } from '../config';
+import { DockerTarget } from '../targets/docker/docker-target';
+import { EcsTarget } from '../targets/ecs/ecs-target';
 import { createDispatcher, type Dispatch } from './dispatcher';
-import { EventBus } from '../event-bus';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
 
 const log = createLogger('host/engine');
 
-registerTarget('ecs', createEcsTarget);
-
 export interface EngineOptions {
   readonly config?: Partial<EngineConfig>;
   /** Inject a Docker client (tests point it at the local engine); default follows DOCKER_HOST. */
   readonly docker?: Dockerode;
-  /** Builds the deploy pipeline; the default is the real one. */
-  readonly controller?: (context: EngineContext) => DeploymentController;
-  /** Builds runtime monitoring; the default is the real one. */
-  readonly monitor?: (context: EngineContext) => DeploymentMonitor;
+  /** Builds runtime monitoring from the engine's ports; the default watches Docker and ECS deployments. */
+  readonly monitor?: (context: MonitorContext) => DeploymentMonitor;
   /** Seals secrets (AWS keys) with the OS keychain: the desktop app's safeStorage. Default: none (headless refuses secrets). */
   readonly vault?: SecretVault;
 }
 
-/** What every engine service gets: the one store, writer, bus and clients of this process. */
-export interface EngineContext {
-  readonly config: EngineConfig;
-  readonly store: Store;
-  readonly logs: LogWriter;
-  readonly hub: LogHub;
-  readonly events: EventBus;
-  readonly docker: Dockerode;
-  readonly monitor: DeploymentMonitor;
-  /** Absent: no vault, as headless. */
-  readonly vault?: SecretVault;
-}
-
-/** The one engine process (DESIGN §2): the desktop app and `berth serve` both run this. */
-export class Engine implements EngineContext {
+/**
+ * The one engine process: the desktop app and `berth serve` both run this. It is the one place that
+ * builds the engine's services and wires each the narrow ports it needs (see context.ts).
+ */
+export class Engine {
   readonly config: EngineConfig;
   readonly store: Store;
   readonly logs: LogWriter;
   readonly hub: LogHub;
   readonly events = new EventBus();
+  readonly deployments: Deployments;
+  readonly notifier: Notifier;
   readonly docker: Dockerode;
   readonly monitor: DeploymentMonitor;
+  readonly targets: TargetSet;
   readonly controller: DeploymentController;
   readonly dispatch: Dispatch;
   readonly vault: SecretVault;
@@ -70,14 +65,43 @@ export class Engine implements EngineContext {
     } catch {
       // not fatal: the data dir is already private
     }
-    this.logs = new LogWriter(this.store);
-    this.hub = new LogHub(this.store, this.logs, (deploymentId) => this.activeRun(deploymentId));
+    const { store, events, config } = this;
+    this.logs = new LogWriter(store);
+    this.hub = new LogHub(store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
     this.vault = options.vault ?? headlessVault;
-    this.monitor = (options.monitor ?? createDockerAndEcsMonitor)(this);
-    this.controller = (options.controller ?? createDeploymentController)(this);
+    this.deployments = new Deployments(store.deployments, events);
+    this.notifier = new Notifier(store.projects, events);
+    const credentials = storedCredentials(store.secrets, this.vault);
+    const awsClients = (project: ProjectRecord): AwsClients => clientsForProject(project, config.awsEndpoint, credentials);
+    const { docker, deployments, logs, notifier } = this;
+    this.monitor = (options.monitor ?? createMonitors)({
+      docker,
+      deployments,
+      projects: store.projects,
+      metrics: store.metrics,
+      storedLines: store.logLines,
+      state: store.state,
+      logs,
+      notifier,
+      awsClients,
+      config,
+    });
+    const monitor = this.monitor;
+    this.targets = {
+      docker: new DockerTarget({ docker, deployments, releases: store.releases, logs, monitor, config }),
+      ecs: new EcsTarget({
+        docker,
+        projects: store.projects,
+        awsClients,
+        deployments,
+        releasesOf: (deploymentId) => store.releases.listForDeployment(deploymentId),
+        state: store.state,
+      }),
+    };
+    this.controller = new PipelineController({ store, deployments, logs, events, monitor, notifier, targets: this.targets });
     this.dispatch = createDispatcher(createHandlers(this));
-    this.retention = new RetentionJob(this.store, this.config.retentionIntervalMs);
+    this.retention = new RetentionJob(store, config.retentionIntervalMs);
   }
 
   static async start(options: EngineOptions = {}): Promise<Engine> {

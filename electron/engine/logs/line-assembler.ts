@@ -58,7 +58,7 @@ function decode(bytes: Buffer, start: number, end: number, cut: boolean): Assemb
 }
 
 /**
- * Bytes in, lines out (DESIGN §3 "A log line"). Splits on `\n` and drops one trailing `\r`;
+ * Bytes in, lines out (docs/architecture.md, "How data flows"). Splits on `\n` and drops one trailing `\r`;
  * since 0x0A never occurs inside a UTF-8 sequence, a character split across chunks is decoded
  * whole. A line longer than the cap is cut at a character boundary and the rest of it, up to the
  * next `\n`, is discarded, so memory per stream stays at most the cap. The partial last line waits

@@ -1,7 +1,6 @@
 import type { Deployment, Notification } from '../../../shared';
 import { newId } from '../store/ids';
-import type { Store } from '../store/store';
-import type { EventBus } from '../event-bus';
+import type { EventsPort, ProjectsPort } from '../context';
 
 export type NotificationKind = Notification['kind'];
 
@@ -30,8 +29,8 @@ export class Notifier {
   private readonly crashes = new Map<string, CrashHistory>();
 
   constructor(
-    private readonly store: Store,
-    private readonly events: EventBus,
+    private readonly projects: ProjectsPort,
+    private readonly events: EventsPort,
     options: NotifierOptions = {},
   ) {
     this.crashLoopWindowMs = options.crashLoopWindowMs ?? DEFAULT_CRASH_LOOP_WINDOW_MS;
@@ -46,14 +45,14 @@ export class Notifier {
       this.crashes.set(deployment.id, { lastCrashAt: at, crashes: 1, loopReported: false });
       const exit = exitCode === null ? 'an unknown code' : String(exitCode);
       return oom
-        ? this.send('oom', deployment, `${deployment.projectName} was killed: out of memory`, `The container used its whole memory limit and was OOM-killed (exit ${exit}).`)
-        : this.send('crash', deployment, `${deployment.projectName} crashed`, `The container exited with ${exit}.`);
+        ? this.notify('oom', deployment, `${deployment.projectName} was killed: out of memory`, `The container used its whole memory limit and was OOM-killed (exit ${exit}).`)
+        : this.notify('crash', deployment, `${deployment.projectName} crashed`, `The container exited with ${exit}.`);
     }
     history.lastCrashAt = at;
     history.crashes += 1;
     if (history.loopReported) return null;
     history.loopReported = true;
-    return this.send(
+    return this.notify(
       'crash_loop',
       deployment,
       `${deployment.projectName} is crash-looping`,
@@ -62,15 +61,16 @@ export class Notifier {
   }
 
   unhealthy(deployment: Deployment, failures: number): Notification | null {
-    return this.send('unhealthy', deployment, `${deployment.projectName} is not answering`, `The health probe failed ${failures} times in a row. The container is still running.`);
+    return this.notify('unhealthy', deployment, `${deployment.projectName} is not answering`, `The health probe failed ${failures} times in a row. The container is still running.`);
   }
 
   recovered(deployment: Deployment): Notification | null {
-    return this.send('recovered', deployment, `${deployment.projectName} recovered`, 'The health probe answers again.');
+    return this.notify('recovered', deployment, `${deployment.projectName} recovered`, 'The health probe answers again.');
   }
 
-  private send(kind: NotificationKind, deployment: Deployment, title: string, body: string): Notification | null {
-    const project = this.store.projects.get(deployment.projectId);
+  /** Sends one notification unless the deployment's project is muted. */
+  notify(kind: NotificationKind, deployment: Deployment, title: string, body: string): Notification | null {
+    const project = this.projects.get(deployment.projectId);
     if (project?.settings.muteNotifications) return null;
     const notification: Notification = {
       id: newId('ntf'),

@@ -1,13 +1,11 @@
 import type Dockerode from 'dockerode';
-import { LOG_STREAMS } from '../../../shared';
 import { pumpDockerLogs } from '../docker/log-demux';
 import { openDockerLogStream } from '../docker/log-stream';
-import type { LogWriter } from '../logs/log-writer';
 import { createLogger } from '../logger';
 import { isDockerNotFound, withDockerTimeout } from '../docker/call';
 import { errorText } from '../engine-error';
-import { sourceCode, streamCode } from '../store/log-lines';
-import type { Store } from '../store/store';
+import type { LogLinesPort, StatePort } from '../context';
+import type { LogLineRepository } from '../store/log-lines';
 import { WakeableSleep } from '../wakeable-sleep';
 
 const log = createLogger('monitor/runtime-logs');
@@ -18,6 +16,13 @@ export interface RuntimeLogFollowerOptions {
   /** First wait before re-attaching after the stream ended or Docker was unreachable; doubles up to maxRetryMs. */
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
+}
+
+/** What a follower reads and writes: the log writer, the lines stored so far, and where it left off. */
+export interface RuntimeLogFollowerPorts {
+  readonly logs: Pick<LogLinesPort, 'append' | 'flush'>;
+  readonly stored: Pick<LogLineRepository, 'runtimeOutputSince' | 'lastRuntimeOutputTs'>;
+  readonly state: StatePort;
 }
 
 /**
@@ -57,6 +62,9 @@ export function nextFollowWait(previous: number, end: FollowPassEnd, retryMs: nu
  * re-attaches from the last timestamp and drops what it already stored, so nothing is duplicated.
  */
 export class RuntimeLogFollower {
+  private readonly logs: RuntimeLogFollowerPorts['logs'];
+  private readonly stored: RuntimeLogFollowerPorts['stored'];
+  private readonly state: StatePort;
   private readonly stallMs: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
@@ -74,12 +82,12 @@ export class RuntimeLogFollower {
 
   constructor(
     private readonly docker: Dockerode,
-    private readonly store: Store,
-    private readonly logs: LogWriter,
+    ports: RuntimeLogFollowerPorts,
     readonly deploymentId: string,
     readonly containerId: string,
     options: RuntimeLogFollowerOptions = {},
   ) {
+    ({ logs: this.logs, stored: this.stored, state: this.state } = ports);
     this.stallMs = options.stallMs ?? 120_000;
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 5_000;
@@ -112,7 +120,7 @@ export class RuntimeLogFollower {
   /**
    * Makes sure everything the container printed up to now is stored, e.g. before a dead container is
    * removed: every line since the stored ones, read as a stream (a flood that outran the follower can be
-   * large). A container with nothing stored yet gets its last `tail` lines (seed 003's "last 100 lines").
+   * large). A container with nothing stored yet gets its last `tail` lines (the crash sequence's "last 100 lines").
    */
   async catchUp(tail = 100): Promise<void> {
     this.abortCurrent();
@@ -224,13 +232,9 @@ export class RuntimeLogFollower {
   /** The runtime lines stored from `fromMs` on, as replay keys with their counts (the lines a re-attach sends again). */
   private storedSince(fromMs: number): Map<string, number> {
     this.logs.flush();
-    const rows = this.store.db
-      .prepare('SELECT ts, stream, text FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
-      .raw(true)
-      .all(this.deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as [number, number, string][];
     const keys = new Map<string, number>();
-    for (const [ts, stream, text] of rows) {
-      const key = replayKey(ts, LOG_STREAMS[stream] ?? 'stdout', text);
+    for (const { ts, stream, text } of this.stored.runtimeOutputSince(this.deploymentId, fromMs)) {
+      const key = replayKey(ts, stream, text);
       keys.set(key, (keys.get(key) ?? 0) + 1);
     }
     return keys;
@@ -242,18 +246,15 @@ export class RuntimeLogFollower {
     // A container followed for the first time is read from its start: during a redeploy the old
     // container keeps logging while the new one starts, so the newest stored time says nothing about it.
     const followedKey = `monitor.logContainer.${this.deploymentId}`;
-    if (this.store.state.get(followedKey) !== this.containerId) {
-      this.store.state.set(followedKey, this.containerId);
+    if (this.state.get(followedKey) !== this.containerId) {
+      this.state.set(followedKey, this.containerId);
       this.cursor = { lastMs: 0 };
       return this.cursor;
     }
     // Lines from before this container existed belong to an earlier container of the deployment.
     const createdMs = Date.parse(containerCreated) || 0;
     this.logs.flush();
-    const last = this.store.db
-      .prepare('SELECT MAX(ts) AS ts FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
-      .get(this.deploymentId, sourceCode('runtime'), streamCode('system'), createdMs - 1000) as { ts: number | null };
-    this.cursor = { lastMs: last.ts ?? 0 };
+    this.cursor = { lastMs: this.stored.lastRuntimeOutputTs(this.deploymentId, createdMs - 1000) ?? 0 };
     return this.cursor;
   }
 

@@ -1,4 +1,4 @@
-// Turns a failed step into the run's Failure (seed 001): stage, category, code, retryable, summary,
+// Turns a failed step into the run's Failure (docs/product-rules.md, "Failures"): stage, category, code, retryable, summary,
 // likely cause and evidence. Pure: the runner hands it the step's lines.
 import { FAILURE_CODE_INFO, FAILURE_STAGES, type Failure, type FailureCode, type FailureStage, type StepName } from '../../../shared';
 import { isErrorLine, stripAnsi } from '../../../shared/error-lines';
@@ -28,7 +28,7 @@ export function stageFor(step: StepName | null): FailureStage {
 }
 
 /**
- * The evidence line: the one asked for, else the first error line of the step (seed 000: "the first
+ * The evidence line: the one asked for, else the first error line of the step ("the first
  * error line in the failed step is usually the root cause"), else the step's last line.
  */
 export function pickEvidence(lines: readonly EvidenceLine[], evidenceLineNo?: number, fallbackLineNo?: number): Failure['evidence'] {

@@ -14,7 +14,7 @@ export interface DeploymentController {
   resume(runId: string): Promise<RunDetail>;
   stop(runId: string): Promise<RunDetail>;
   /**
-   * Seed 003's stop sequence for a deployment. Answers as soon as the deployment reads `stopped`; the
+   * The stop sequence for a deployment (docs/product-rules.md, "Stopping"). Answers as soon as the deployment reads `stopped`; the
    * sequence itself (SIGTERM, grace, SIGKILL, removal) goes on in the background.
    */
   stopDeployment(deploymentId: string): Promise<Deployment>;

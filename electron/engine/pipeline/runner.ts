@@ -1,13 +1,15 @@
-// The target-neutral pipeline runner (DESIGN §3 "A deploy", seed 002). It owns Runs and Steps:
+// The target-neutral pipeline runner (docs/architecture.md, "How data flows"). It owns Runs and Steps:
 // creates them, runs the target's steps in order, honours pause/resume/stop between and during
 // steps, writes step output to the deployment's log, stamps step times and line ranges, emits
 // `runUpdated`/`deploymentUpdated` on every change, classifies failures and rolls back.
 import type { Deployment, DeployResult, Failure, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
 import { createLogger, redact, redactText } from '../logger';
-import type { EngineContext } from '../host/engine';
+import type { EventsPort, LogLinesPort, MonitorPort } from '../context';
+import type { Deployments } from '../deployments';
+import type { Notifier } from '../monitor/notifier';
+import type { Store } from '../store/store';
 import { EngineError, errorText, notFound } from '../engine-error';
 import type { DeploymentChanges } from '../store/deployments';
-import { newId } from '../store/ids';
 import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
@@ -43,7 +45,18 @@ interface ActiveRun {
 
 type StepOutcome = { readonly kind: 'success' } | { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly failure: StepFailure };
 
-export type TargetFactories = Partial<Record<Target, (context: EngineContext) => DeployTarget>>;
+/** The targets this build deploys to, by name (the Engine hands them in). */
+export type TargetSet = Readonly<Partial<Record<Target, DeployTarget>>>;
+
+export interface PipelineOptions {
+  readonly store: Pick<Store, 'runs' | 'releases' | 'logLines' | 'projects'>;
+  readonly deployments: Pick<Deployments, 'get' | 'list' | 'update' | 'create' | 'forProjectTarget'>;
+  readonly logs: LogLinesPort;
+  readonly events: EventsPort;
+  readonly monitor: MonitorPort;
+  readonly notifier: Pick<Notifier, 'notify'>;
+  readonly targets: TargetSet;
+}
 
 export class PipelineController implements DeploymentController {
   private readonly active = new Map<string, ActiveRun>();
@@ -52,30 +65,32 @@ export class PipelineController implements DeploymentController {
   private readonly teardowns = new Map<string, Promise<void>>();
   private closing = false;
 
-  constructor(
-    private readonly engine: EngineContext,
-    factories: TargetFactories,
-  ) {
-    for (const [name, factory] of Object.entries(factories) as [Target, (context: EngineContext) => DeployTarget][]) {
-      this.targets.set(name, factory(engine));
-    }
+  private readonly store: PipelineOptions['store'];
+  private readonly deployments: PipelineOptions['deployments'];
+  private readonly logs: LogLinesPort;
+  private readonly events: EventsPort;
+  private readonly monitor: MonitorPort;
+  private readonly notifier: PipelineOptions['notifier'];
+
+  constructor(options: PipelineOptions) {
+    ({ store: this.store, deployments: this.deployments, logs: this.logs, events: this.events, monitor: this.monitor, notifier: this.notifier } = options);
+    for (const [name, target] of Object.entries(options.targets) as [Target, DeployTarget][]) this.targets.set(name, target);
   }
 
   async deploy(project: ProjectRecord): Promise<DeployResult> {
     const target = this.requireTarget(project.target);
-    const { store } = this.engine;
-    let deployment = store.deployments.forProjectTarget(project.id, project.target);
+    let deployment = this.deployments.forProjectTarget(project.id, project.target);
     const kind: RunKind = deployment ? 'redeploy' : 'deploy';
-    deployment ??= store.deployments.create(project.id, project.target);
+    deployment ??= this.deployments.create(project.id, project.target);
     this.assertNoActiveRun(deployment.id);
     const run = this.startRun(project, target, deployment, kind, null);
-    return { run, deployment: store.deployments.get(deployment.id)! };
+    return { run, deployment: this.deployments.get(deployment.id)! };
   }
 
   async rollback(project: ProjectRecord, releaseId?: string): Promise<RunDetail> {
     const target = this.requireTarget(project.target);
-    const { store } = this.engine;
-    const deployment = store.deployments.forProjectTarget(project.id, project.target);
+    const { store } = this;
+    const deployment = this.deployments.forProjectTarget(project.id, project.target);
     if (!deployment) throw new EngineError('CONFLICT', `"${project.name}" has never been deployed to ${project.target}, so there is nothing to roll back to. Deploy it first.`);
     this.assertNoActiveRun(deployment.id);
     let release: Release | undefined;
@@ -114,13 +129,13 @@ export class PipelineController implements DeploymentController {
   async stop(runId: string): Promise<RunDetail> {
     const active = this.active.get(runId);
     if (!active) {
-      const run = this.engine.store.runs.getDetail(runId);
+      const run = this.store.runs.getDetail(runId);
       if (!run) throw notFound('run', runId);
       return run; // already finished: stopping is a no-op
     }
     this.requestStop(active);
     await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
-    return this.engine.store.runs.getDetail(runId)!;
+    return this.store.runs.getDetail(runId)!;
   }
 
   private requestStop(active: ActiveRun): void {
@@ -134,13 +149,13 @@ export class PipelineController implements DeploymentController {
   }
 
   /**
-   * Seed 003's stop: the deployment reads `stopped` at once (so monitoring ignores the dying container)
+   * The stop (docs/product-rules.md, "Stopping"): the deployment reads `stopped` at once (so monitoring ignores the dying container)
    * and the answer returns; the run (if any) is stopped and the target's SIGTERM → grace → SIGKILL → rm
    * goes on in the background, each step written as a system line. `whenStopped` waits for it.
    */
   async stopDeployment(deploymentId: string): Promise<Deployment> {
-    const { store, monitor } = this.engine;
-    const deployment = store.deployments.get(deploymentId);
+    const { store, monitor } = this;
+    const deployment = this.deployments.get(deploymentId);
     if (!deployment) throw notFound('deployment', deploymentId);
     if (this.teardowns.has(deploymentId)) return deployment;
     // The project as it is now: a teardown may outlive it (deleting a project stops its deployments).
@@ -152,7 +167,7 @@ export class PipelineController implements DeploymentController {
     } catch (error) {
       log.warn('monitor.unwatch failed', error);
     }
-    // Seed 003: status first, so everyone sees `stopped` while the container is torn down.
+    // Status first, so everyone sees `stopped` while the container is torn down.
     const stopped = this.updateDeployment(deploymentId, { status: 'stopped' });
     this.stopLine(deploymentId, '[STOP] stopping the deployment');
     const teardown = this.tearDown(deployment, project, runs)
@@ -164,13 +179,13 @@ export class PipelineController implements DeploymentController {
 
   async whenStopped(deploymentId: string): Promise<Deployment | undefined> {
     await this.teardowns.get(deploymentId);
-    return this.engine.store.deployments.get(deploymentId);
+    return this.deployments.get(deploymentId);
   }
 
   private async tearDown(requested: Deployment, project: ProjectRecord | undefined, runs: readonly ActiveRun[]): Promise<void> {
     const deploymentId = requested.id;
     await Promise.race([Promise.allSettled(runs.map((active) => active.done)), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
-    const deployment = this.engine.store.deployments.get(deploymentId) ?? requested;
+    const deployment = this.deployments.get(deploymentId) ?? requested;
     const target = this.targets.get(deployment.target);
     const system = (text: string): void => this.stopLine(deploymentId, text);
     if (!target) system(`[STOP] no ${deployment.target} target in this build of Berth; only the record was cleared`);
@@ -183,7 +198,7 @@ export class PipelineController implements DeploymentController {
       }
     }
     // Whatever failed above, the row never stays stuck with a container it no longer has.
-    const current = this.engine.store.deployments.get(deploymentId);
+    const current = this.deployments.get(deploymentId);
     if (!current) return;
     // A deploy asked for meanwhile waits for this teardown and owns the status from then on.
     this.updateDeployment(deploymentId, { ...(current.status === 'stopped' ? { status: 'stopped' as const } : {}), containerId: null, taskArn: null, hostPort: null, health: 'unknown' });
@@ -191,19 +206,19 @@ export class PipelineController implements DeploymentController {
 
   /** A `[STOP]` line; once the deployment's row is gone (its project was deleted) the engine log gets it. */
   private stopLine(deploymentId: string, text: string): void {
-    if (!this.engine.store.deployments.get(deploymentId)) {
+    if (!this.deployments.get(deploymentId)) {
       log.info(`${deploymentId}: ${text}`);
       return;
     }
     try {
-      this.engine.logs.system(deploymentId, text, { source: 'runtime' });
+      this.logs.system(deploymentId, text, { source: 'runtime' });
     } catch (error) {
       log.warn('could not write a stop line', error);
     }
   }
 
   async recover(): Promise<void> {
-    const { store, logs } = this.engine;
+    const { store, logs } = this;
     for (const run of store.runs.listActive()) {
       if (this.active.has(run.id)) continue;
       const detail = store.runs.getDetail(run.id)!;
@@ -225,15 +240,15 @@ export class PipelineController implements DeploymentController {
         lines: this.stepLines(detail, interrupted?.name ?? null),
       });
       store.runs.update(run.id, { status: 'failed', finishedAt: now, failure });
-      this.engine.events.emit('runUpdated', store.runs.getDetail(run.id)!);
-      const deployment = store.deployments.get(run.deploymentId);
+      this.events.emit('runUpdated', store.runs.getDetail(run.id)!);
+      const deployment = this.deployments.get(run.deploymentId);
       if (deployment && (deployment.status === 'deploying' || deployment.status === 'paused')) {
         this.updateDeployment(deployment.id, { status: deployment.currentReleaseId ? 'running' : 'failed' });
       }
     }
     for (const [name, target] of this.targets) {
       if (!target.reconcile) continue;
-      const deployments = store.deployments.list().filter((deployment) => deployment.target === name);
+      const deployments = this.deployments.list().filter((deployment) => deployment.target === name);
       await target.reconcile(deployments, (deploymentId, text) => logs.system(deploymentId, text, { source: 'runtime' }));
     }
   }
@@ -261,7 +276,7 @@ export class PipelineController implements DeploymentController {
 
   private startRun(project: ProjectRecord, target: DeployTarget, deployment: Deployment, kind: RunKind, rollbackTo: Release | null): RunDetail {
     if (this.closing) throw new EngineError('CONFLICT', 'Berth is shutting down; deploy again once it has restarted.');
-    const { store } = this.engine;
+    const { store } = this;
     for (const variable of project.settings.env) if (variable.secret) redact(variable.value);
     const previousRelease = deployment.currentReleaseId ? (store.releases.get(deployment.currentReleaseId) ?? null) : null;
     const run = store.runs.create({ projectId: project.id, deploymentId: deployment.id, kind, steps: target.steps(kind), rollbackOfReleaseId: rollbackTo?.id ?? null });
@@ -272,7 +287,7 @@ export class PipelineController implements DeploymentController {
       target,
       kind,
       previousRelease,
-      state: rollbackTo ? { rollbackTo, extra: {} } : { extra: {} },
+      state: { ...target.initialState(), ...(rollbackTo ? { rollbackTo } : {}) },
       abort: new AbortController(),
       pauseRequested: false,
       stopRequested: false,
@@ -295,9 +310,10 @@ export class PipelineController implements DeploymentController {
   // Each finish* removes the run from `active` before its last `runUpdated`, so a listener that
   // sees the final status can start the next run of the deployment at once.
   private async execute(active: ActiveRun): Promise<void> {
-    const { store } = this.engine;
+    const { store } = this;
     // A stop of this deployment that is still tearing down finishes first.
-    await this.teardowns.get(active.deploymentId);
+    const teardown = this.teardowns.get(active.deploymentId);
+    if (teardown) await teardown;
     store.runs.update(active.runId, { status: 'in_progress', startedAt: Date.now() });
     this.log(active, `[RUN] ${active.kind} run ${active.runId} started for ${active.project.name} (${active.target.target})${active.state.rollbackTo ? ` to release ${active.state.rollbackTo.id}` : ''}`);
     this.emitRun(active.runId);
@@ -316,7 +332,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private async runStep(active: ActiveRun, step: StepName): Promise<StepOutcome> {
-    const { store } = this.engine;
+    const { store } = this;
     store.runs.updateStep(active.runId, step, { status: 'running', startedAt: Date.now() });
     this.emitRun(active.runId);
     const context = this.stepContext(active, step);
@@ -335,8 +351,8 @@ export class PipelineController implements DeploymentController {
       if (outcome.kind === 'failed') context.stderr(`${outcome.failure.code}: ${outcome.failure.message}`);
       else context.system(`[STOP] ${step} aborted by a stop request`);
     }
-    this.engine.logs.flush();
-    const lastLineNo = this.engine.logs.lastAllocated(active.deploymentId);
+    this.logs.flush();
+    const lastLineNo = this.logs.lastAllocated(active.deploymentId);
     const status = outcome.kind === 'success' ? 'success' : outcome.kind === 'failed' ? 'failed' : 'skipped';
     store.runs.updateStep(active.runId, step, { status, finishedAt: Date.now(), ...(context.wroteLines() ? { lastLineNo } : {}) });
     this.emitRun(active.runId);
@@ -344,7 +360,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private stepContext(active: ActiveRun, step: StepName): StepContext & { wroteLines(): boolean } {
-    const { store, logs } = this.engine;
+    const { store, logs } = this;
     let wrote = false;
     const write = (stream: 'stdout' | 'stderr' | 'system', text: string): number => {
       let lineNo = logs.lastAllocated(active.deploymentId);
@@ -360,7 +376,7 @@ export class PipelineController implements DeploymentController {
       }
       return lineNo;
     };
-    const deploymentAtStart = store.deployments.get(active.deploymentId)!;
+    const deploymentAtStart = this.deployments.get(active.deploymentId)!;
     return {
       step,
       signal: active.abort.signal,
@@ -369,7 +385,7 @@ export class PipelineController implements DeploymentController {
       deploymentAtStart,
       previousRelease: active.previousRelease,
       state: active.state,
-      deployment: () => store.deployments.get(active.deploymentId)!,
+      deployment: () => this.deployments.get(active.deploymentId)!,
       updateDeployment: (changes) => this.updateDeployment(active.deploymentId, changes),
       stdout: (text) => write('stdout', text),
       stderr: (text) => write('stderr', text),
@@ -379,7 +395,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private async waitWhilePaused(active: ActiveRun): Promise<void> {
-    const { store } = this.engine;
+    const { store } = this;
     store.runs.update(active.runId, { status: 'paused' });
     this.updateDeployment(active.deploymentId, { status: 'paused' });
     this.log(active, '[PAUSE] run paused; resume it to continue.');
@@ -395,7 +411,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private async handleFailure(active: ActiveRun, step: StepName, failure: StepFailure): Promise<void> {
-    const { store } = this.engine;
+    const { store } = this;
     if (active.kind === 'rollback') {
       const base = this.failureFrom(active, step, failure);
       return this.finishFailed(active, step, failure, { ...base, code: 'MANUAL_ROLLBACK_FAILED', ...codeInfo('MANUAL_ROLLBACK_FAILED'), likelyCause: `${failure.code}: ${failure.likelyCause}` });
@@ -439,7 +455,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private failureFrom(active: ActiveRun, step: StepName, failure: StepFailure): Failure {
-    const detail = this.engine.store.runs.getDetail(active.runId)!;
+    const detail = this.store.runs.getDetail(active.runId)!;
     return classifyFailure({
       step,
       code: failure.code,
@@ -452,20 +468,20 @@ export class PipelineController implements DeploymentController {
 
   /** The lines this run wrote for `step` (runtime lines interleaved in the range are left out). */
   private stepLines(run: RunDetail, step: StepName | null): EvidenceLine[] {
-    this.engine.logs.flush();
+    this.logs.flush();
     const stored = step ? run.steps.find((candidate) => candidate.name === step) : undefined;
-    const fresh = step ? this.engine.store.runs.steps(run.id).find((candidate) => candidate.name === step) : undefined;
+    const fresh = step ? this.store.runs.steps(run.id).find((candidate) => candidate.name === step) : undefined;
     const first = fresh?.firstLineNo ?? stored?.firstLineNo ?? null;
     if (first === null) return [];
-    const last = fresh?.lastLineNo ?? this.engine.logs.lastAllocated(run.deploymentId);
-    return this.engine.store.logLines
+    const last = fresh?.lastLineNo ?? this.logs.lastAllocated(run.deploymentId);
+    return this.store.logLines
       .range(run.deploymentId, first, Math.max(first, last))
       .filter((line) => line.runId === run.id && line.step === step)
       .map((line) => ({ lineNo: line.lineNo, text: line.text }));
   }
 
   private finishCompleted(active: ActiveRun): void {
-    const { store, monitor } = this.engine;
+    const { store, monitor } = this;
     const now = Date.now();
     let release: Release | undefined;
     if (active.kind === 'rollback' && active.state.rollbackTo) {
@@ -503,7 +519,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private async finishStopped(active: ActiveRun): Promise<void> {
-    const { store } = this.engine;
+    const { store } = this;
     if (active.interrupted) {
       const step = this.lastStepName(active.runId);
       return this.finishFailed(active, step, new StepFailure('RUN_INTERRUPTED', 'Berth shut down while this run was in progress. Nothing half-done was kept; deploy again.'));
@@ -518,7 +534,7 @@ export class PipelineController implements DeploymentController {
   }
 
   private async finishFailed(active: ActiveRun, step: StepName | null, failure: StepFailure, classified?: Failure): Promise<void> {
-    const { store } = this.engine;
+    const { store } = this;
     const result = classified ?? (step ? this.failureFrom(active, step, failure) : classifyFailure({ step, code: failure.code, likelyCause: failure.likelyCause, lines: [] }));
     this.skipPending(active.runId);
     await this.cleanup(active);
@@ -532,7 +548,7 @@ export class PipelineController implements DeploymentController {
 
   /** After a run that did not complete: running if the earlier release still serves, else `otherwise`. */
   private settleDeployment(active: ActiveRun, otherwise: 'failed' | 'stopped'): void {
-    const deployment = this.engine.store.deployments.get(active.deploymentId);
+    const deployment = this.deployments.get(active.deploymentId);
     if (!deployment) return;
     // The deployment is being stopped: it stays `stopped`, whatever the run leaves behind.
     if (this.teardowns.has(active.deploymentId)) {
@@ -544,7 +560,7 @@ export class PipelineController implements DeploymentController {
     this.updateDeployment(active.deploymentId, { status: serving ? 'running' : otherwise });
     if (serving) {
       try {
-        this.engine.monitor.watch(active.deploymentId);
+        this.monitor.watch(active.deploymentId);
       } catch (error) {
         log.warn('monitor.watch failed', error);
       }
@@ -559,18 +575,18 @@ export class PipelineController implements DeploymentController {
     } catch (error) {
       context.system(`[CLEANUP] could not clean up after the run: ${errorText(error)}`);
     }
-    this.engine.logs.flush();
+    this.logs.flush();
   }
 
   private lastStepName(runId: string): StepName {
-    const steps = this.engine.store.runs.steps(runId);
+    const steps = this.store.runs.steps(runId);
     const touched = steps.filter((step) => step.startedAt !== null);
     return (touched.at(-1) ?? steps[0]!).name;
   }
 
   private skipPending(runId: string): void {
-    for (const step of this.engine.store.runs.steps(runId)) {
-      if (step.status === 'pending') this.engine.store.runs.updateStep(runId, step.name, { status: 'skipped' });
+    for (const step of this.store.runs.steps(runId)) {
+      if (step.status === 'pending') this.store.runs.updateStep(runId, step.name, { status: 'skipped' });
     }
   }
 
@@ -585,13 +601,13 @@ export class PipelineController implements DeploymentController {
   private requireActive(runId: string): ActiveRun {
     const active = this.active.get(runId);
     if (active) return active;
-    const run = this.engine.store.runs.get(runId);
+    const run = this.store.runs.get(runId);
     if (!run) throw notFound('run', runId);
     throw new EngineError('CONFLICT', `Run ${runId} is ${run.status}; only a run in progress can be paused or resumed.`);
   }
 
   private assertNoActiveRun(deploymentId: string): void {
-    const running = [...this.active.values()].find((active) => active.deploymentId === deploymentId) ?? this.engine.store.runs.activeForDeployment(deploymentId);
+    const running = [...this.active.values()].find((active) => active.deploymentId === deploymentId) ?? this.store.runs.activeForDeployment(deploymentId);
     if (running) {
       const runId = 'runId' in running ? running.runId : running.id;
       throw new EngineError('CONFLICT', `Deployment ${deploymentId} already has run ${runId} in progress. Wait for it, or stop it with \`berth cancel ${runId}\`.`);
@@ -599,25 +615,24 @@ export class PipelineController implements DeploymentController {
   }
 
   private notify(active: ActiveRun, kind: 'deploy_succeeded' | 'deploy_failed', title: string, body: string): void {
-    if (active.project.settings.muteNotifications) return;
-    this.engine.events.emit('notification', { id: newId('ntf'), kind, projectId: active.project.id, deploymentId: active.deploymentId, title, body, at: new Date().toISOString() });
+    const deployment = this.deployments.get(active.deploymentId);
+    if (deployment) this.notifier.notify(kind, deployment, title, body);
   }
 
   private log(active: ActiveRun, text: string): void {
-    this.engine.logs.system(active.deploymentId, text, { runId: active.runId, source: 'deploy' });
+    this.logs.system(active.deploymentId, text, { runId: active.runId, source: 'deploy' });
   }
 
   private emitRun(runId: string): RunDetail {
-    const detail = this.engine.store.runs.getDetail(runId)!;
-    this.engine.events.emit('runUpdated', detail);
+    const detail = this.store.runs.getDetail(runId)!;
+    this.events.emit('runUpdated', detail);
     return detail;
   }
 
   private updateDeployment(deploymentId: string, changes: DeploymentChanges): Deployment {
     // `update` skips undefined keys, so null must be passed explicitly to clear a column.
-    const deployment = this.engine.store.deployments.update(deploymentId, changes);
+    const deployment = this.deployments.update(deploymentId, changes);
     if (!deployment) throw notFound('deployment', deploymentId);
-    this.engine.events.emit('deploymentUpdated', deployment);
     return deployment;
   }
 }

@@ -12,7 +12,7 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
-/** Opens (creating if needed) a database with the pragmas DESIGN §4 asks for, and migrates it. */
+/** Opens (creating if needed) a database with the pragmas of docs/architecture.md ("Data model"), and migrates it. */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Database {
   const db = new BetterSqlite3(file);
   try {

@@ -178,6 +178,23 @@ export class LogLineRepository {
     return Buffer.from(text.text, 'utf8');
   }
 
+  /** The app's own lines (runtime stdout/stderr) stored from `fromMs` on, as [ts, stream, text]: what a re-attach may send again. */
+  runtimeOutputSince(deploymentId: string, fromMs: number): { ts: number; stream: LogStream; text: string }[] {
+    const rows = this.db
+      .prepare('SELECT ts, stream, text FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
+      .raw(true)
+      .all(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as [number, number, string][];
+    return rows.map(([ts, stream, text]) => ({ ts, stream: LOG_STREAMS[stream] ?? 'stdout', text }));
+  }
+
+  /** The newest time of the app's own lines stored from `fromMs` on, or null. */
+  lastRuntimeOutputTs(deploymentId: string, fromMs: number): number | null {
+    const row = this.db
+      .prepare('SELECT MAX(ts) AS ts FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
+      .get(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as { ts: number | null };
+    return row.ts;
+  }
+
   range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {
     return (
       this.db

@@ -4,7 +4,7 @@ import { sourceCode, streamCode } from './log-lines';
 
 const DAY_MS = 86_400_000;
 
-/** DESIGN §4 / seed 003. Every value is a setting; these are the defaults. */
+/** docs/product-rules.md, "Retention". Every value is a setting; these are the defaults. */
 export interface RetentionSettings {
   readonly runtimeLineDays: number;
   readonly systemLineDays: number;

@@ -6,7 +6,7 @@ import type { StepFailure } from '../step-failure';
 import type { DeploymentChanges } from '../store/deployments';
 import type { ProjectRecord } from '../store/projects';
 
-/** Scratch space shared by the steps of one run (what build produced, which port setup chose, …). */
+/** What every run's steps share and the runner reads when the run completes. */
 export interface RunState {
   /** The image the run puts live: a tag or an image id (build/publish sets it; rollback presets it). */
   imageRef?: string;
@@ -16,12 +16,16 @@ export interface RunState {
   taskDefinitionArn?: string;
   /** The release a rollback step (automatic or manual) restores. */
   rollbackTo?: Release;
-  /** Anything else a target needs between its own steps. */
-  readonly extra: Record<string, unknown>;
 }
 
-/** What a step gets from the runner. */
-export interface StepContext {
+/** No state of a target's own. */
+export type NoState = Record<never, never>;
+
+/**
+ * What a step gets from the runner. `State` is the target's own scratch space shared by the steps of
+ * one run (which port setup chose, the candidate container, …), typed by the target.
+ */
+export interface StepContext<State extends object = NoState> {
   readonly step: StepName;
   /** Aborted when the user stops the run (or the engine closes): abort builds, probes, waits. */
   readonly signal: AbortSignal;
@@ -31,7 +35,7 @@ export interface StepContext {
   readonly deploymentAtStart: Deployment;
   /** The release that was current before this run started (null on a first deploy). */
   readonly previousRelease: Release | null;
-  readonly state: RunState;
+  readonly state: RunState & State;
   /** The latest deployment row. */
   deployment(): Deployment;
   /** Changes the deployment row and emits `deploymentUpdated`. */
@@ -47,12 +51,14 @@ export interface StepContext {
 }
 
 export interface TargetStopLog {
-  /** Writes a `system` line for the deployment (seed 003: each failure of the stop sequence). */
+  /** Writes a `system` line for the deployment (each failure of the stop sequence is one). */
   system(text: string): void;
 }
 
-export interface DeployTarget {
+export interface DeployTarget<State extends object = NoState> {
   readonly target: Target;
+  /** A run's own state when it starts (every field optional: steps fill it in as they go). */
+  initialState(): State;
   /** Steps of a run of `kind`, in order. Deploy/redeploy use STEP_ORDER[target]. */
   steps(kind: RunKind): readonly StepName[];
   /**
@@ -64,15 +70,15 @@ export interface DeployTarget {
    *   (`state.rollbackTo` is set): it must put that release back live. Manual rollback runs list
    *   their own steps through `steps('rollback')`, with `state.rollbackTo` preset.
    */
-  runStep(step: StepName, context: StepContext): Promise<void>;
+  runStep(step: StepName, context: StepContext<State>): Promise<void>;
   /** Turns an unexpected error into a StepFailure (e.g. engine unreachable), or undefined. */
   classifyError?(error: unknown, step: StepName): StepFailure | undefined;
   /**
    * Cleans up what an aborted or failed run left behind (a half-started candidate container, a
    * temporary tag). Never touches the release that is serving.
    */
-  cleanupRun?(context: StepContext): Promise<void>;
-  /** Seed 003's stop sequence for the deployment's live instance. Must not throw. */
+  cleanupRun?(context: StepContext<State>): Promise<void>;
+  /** The stop sequence for the deployment's live instance (docs/product-rules.md, "Stopping"). Must not throw. */
   stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;

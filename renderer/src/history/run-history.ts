@@ -12,7 +12,7 @@ export function filterRuns<R extends Run>(runs: readonly R[], filter: RunFilter)
   return runs.filter((run) => (filter.status === 'all' || run.status === filter.status) && (filter.kind === 'all' || run.kind === filter.kind));
 }
 
-/** Newest first, as seed 002 lists them. */
+/** Newest first. */
 export function newestFirst<R extends Run>(runs: readonly R[]): R[] {
   return [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }

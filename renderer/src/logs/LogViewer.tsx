@@ -5,6 +5,7 @@ import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
 import { ViewerController, type ViewerState } from './viewer-controller';
 import './log-viewer.css';
+import '../common/visually-hidden.css';
 
 export interface LogJumpTarget {
   readonly lineNo?: number;

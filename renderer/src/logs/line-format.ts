@@ -1,5 +1,5 @@
 // Turns stored log lines into the bytes the terminal is allowed to see. Log text is untrusted
-// (DESIGN §6): only SGR colour sequences survive; cursor moves, OSC/DCS strings (title, clipboard,
+// (docs/architecture.md, "The log viewer"): only SGR colour sequences survive; cursor moves, OSC/DCS strings (title, clipboard,
 // hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
 // one logical terminal line and cannot reach anything outside its own cells.
 import type { LogLine, LogStream, Step, StepStatus } from '../../../shared';
@@ -7,7 +7,7 @@ import type { LogLine, LogStream, Step, StepStatus } from '../../../shared';
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
 
-/** Base colours per stream (seed 003): stdout default, stderr red, system blue. */
+/** Base colours per stream: stdout default, stderr red, system blue. */
 const STREAM_FOREGROUND: Readonly<Record<LogStream, string>> = { stdout: '', stderr: '31', system: '34' };
 /** A dark red background marks error lines; a brighter one the likely root cause. */
 const ERROR_BACKGROUND = '48;5;52';

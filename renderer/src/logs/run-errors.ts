@@ -1,4 +1,4 @@
-// Error lines across a whole run, not just the loaded window (seed 000: fix the earliest failure,
+// Error lines across a whole run, not just the loaded window (fix the earliest failure,
 // ignore the cascade). Pages the run's stored lines once and keeps only lineNos.
 import { isErrorLine } from '../../../shared/error-lines';
 import type { BerthApi, LogLine, RunDetail, Step } from '../../../shared';

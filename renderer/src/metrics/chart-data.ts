@@ -65,7 +65,7 @@ export function bucketProbes(probes: readonly HealthProbe[], from: number, to: n
     }));
 }
 
-/** Unhealthy spells: from the third consecutive failed probe until the next success (seed 003's rule). */
+/** Unhealthy spells: from the third consecutive failed probe until the next success (the 3-failure rule). */
 export function unhealthySpells(probes: readonly HealthProbe[], end: number): Spell[] {
   const spells: Spell[] = [];
   let failures = 0;

@@ -24,7 +24,7 @@ export function publicUrlOf(deployment: Deployment | null): string | null {
   return null;
 }
 
-/** Seed 003's info grid, live from deploymentUpdated. */
+/** The info grid, live from deploymentUpdated. */
 export function InfoGrid({ project, deployment, currentRelease }: { project: Project; deployment: Deployment | null; currentRelease: Release | null }) {
   const url = publicUrlOf(deployment);
   const ecs = project.settings.ecs;

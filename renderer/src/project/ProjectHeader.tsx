@@ -2,7 +2,7 @@ import type { Deployment, Project } from '../../../shared';
 import { StatusBadge } from '../common/StatusBadge';
 import { routeHref } from '../routing/use-hash-route';
 
-/** Seed 003's header: name, slug, target, status badge and Stop. */
+/** The header: name, slug, target, status badge and Stop. */
 export function ProjectHeader({ project, deployment, stopping, onStop }: { project: Project; deployment: Deployment | null; stopping: boolean; onStop: () => void }) {
   // Only something that holds a container or task can be stopped; a failed first deploy holds nothing.
   const canStop = deployment !== null && deployment.status !== 'stopped' && (deployment.containerId !== null || deployment.taskArn !== null);

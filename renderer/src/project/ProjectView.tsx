@@ -18,7 +18,7 @@ import { useProjectState } from './use-project-state';
 
 type Busy = 'deploy' | 'rollback' | 'pause' | 'resume' | 'stop' | 'stop-deployment' | null;
 
-/** One project: seed 003's header and info grid, the run with its steps, and the Logs / Metrics / History tabs. */
+/** One project: the header and info grid, the run with its steps, and the Logs / Metrics / History tabs. */
 export function ProjectView({ projectId }: { projectId: string }) {
   const api = useApi();
   const state = useProjectState(projectId);

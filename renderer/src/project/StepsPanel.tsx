@@ -17,7 +17,7 @@ export interface RunControlHandlers {
   readonly busy: 'pause' | 'resume' | 'stop' | null;
 }
 
-/** Pause / Resume / Stop for a run (seed 002's run controls). */
+/** Pause / Resume / Stop for a run. */
 export function RunControls({ run, controls }: { run: RunDetail; controls: RunControlHandlers }) {
   if (!isActiveRun(run)) return null;
   const paused = run.status === 'paused';

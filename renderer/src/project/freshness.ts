@@ -1,14 +1,13 @@
 // Request answers and engine events race: a deploy that fails at once can emit its final
 // runUpdated before the deploy request's answer (status "started") arrives. These checks keep
 // the newer snapshot whichever arrives last.
-import type { Deployment, RunDetail } from '../../../shared';
+import { isFinishedRun, type Deployment, type RunDetail } from '../../../shared';
 
-const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 const FINISHED_STEP = new Set(['success', 'failed', 'skipped']);
 
 /** How far a run has got; snapshots of one run only ever move forward. */
 export function runProgress(run: RunDetail): number {
-  let progress = TERMINAL.has(run.status) ? 10_000 : 0;
+  let progress = isFinishedRun(run.status) ? 10_000 : 0;
   for (const step of run.steps) {
     if (step.status !== 'pending') progress += 1;
     if (FINISHED_STEP.has(step.status)) progress += 1;

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ApiError, Deployment, Project, Release, Run, RunDetail } from '../../../shared';
+import { useCallback, useState } from 'react';
+import { isFinishedRun, type ApiError, type Deployment, type Project, type Release, type Run, type RunDetail } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
+import { useLoadAndRefreshOnFocus } from '../common/use-load';
 import { newestFirst } from '../history/run-history';
 import { isFresherDeployment, isFresherRun } from './freshness';
 
@@ -18,7 +19,6 @@ export interface ProjectState {
   readonly loading: boolean;
 }
 
-const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'stopped']);
 
 function pickDeployment(deployments: readonly Deployment[], project: Project): Deployment | null {
   const mine = deployments.filter((deployment) => deployment.projectId === project.id);
@@ -68,13 +68,7 @@ export function useProjectState(projectId: string) {
     }));
   }, [api, projectId]);
 
-  useEffect(() => void load(), [load]);
-  // Events missed while the window was in the background or the event stream reconnected.
-  useEffect(() => {
-    const onFocus = () => void load();
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
-  }, [load]);
+  useLoadAndRefreshOnFocus(load);
 
   useEngineEvent('projectsChanged', ({ projectId: changed }) => {
     if (changed === null || changed === projectId || changed === state.project?.id) void load();
@@ -99,7 +93,7 @@ export function useProjectState(projectId: string) {
         const isLatest = runs[0]?.id === run.id;
         return { ...current, runs, latestRun: isLatest ? run : current.latestRun };
       });
-      if (TERMINAL_RUN_STATUSES.has(run.status)) void loadReleases();
+      if (isFinishedRun(run.status)) void loadReleases();
     },
     [loadReleases],
   );

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ApiError, Deployment, Project } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { StatusBadge } from '../common/StatusBadge';
 import { useEngineEvent } from '../common/use-event';
+import { useLoadAndRefreshOnFocus } from '../common/use-load';
 import { RouteLink } from '../routing/RouteLink';
 import { routeHref } from '../routing/use-hash-route';
 
@@ -27,13 +28,7 @@ export function ProjectsList() {
     if (deploymentResult.ok) setDeployments(new Map(deploymentResult.value.map((deployment) => [deployment.id, deployment])));
   }, [api]);
 
-  useEffect(() => void load(), [load]);
-  // Events missed while the window was in the background or the event stream reconnected.
-  useEffect(() => {
-    const onFocus = () => void load();
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
-  }, [load]);
+  useLoadAndRefreshOnFocus(load);
   useEngineEvent('projectsChanged', () => void load());
   useEngineEvent('deploymentUpdated', (deployment) => setDeployments((current) => new Map(current).set(deployment.id, deployment)));
 

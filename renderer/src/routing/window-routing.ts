@@ -1,4 +1,4 @@
-// In the desktop app each project has its own window (DESIGN §2). A link from the projects window
+// In the desktop app each project has its own window. A link from the projects window
 // to a project, or back, asks the main process to open or focus that window (window.open is
 // turned into that by the main process); in the browser it is an ordinary in-page link.
 import type { BerthApi } from '../../../shared';

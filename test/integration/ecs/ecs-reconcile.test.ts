@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type Deployment, type DeploymentStatus, type EcsSettings, type Release } from '../../../shared';
 import { Engine } from '../../../electron/engine/host/engine';
 import { EcsMonitor } from '../../../electron/engine/monitor/ecs/ecs-monitor';
-import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
+import { clientsForProject, createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { EcsTarget } from '../../../electron/engine/targets/ecs/ecs-target';
 import { freePort, startMoto, useEmulatorEnvironment, type RunningServer } from '../../support/aws-emulator';
 import { makeTempDir } from '../../support/temp-dir';
@@ -270,7 +270,7 @@ describe('ECS start-up reconcile when AWS cannot be reached', () => {
       const lines = systemLines(engine, seeded.deployment.id);
       expect(lines.filter((text) => text.startsWith('[RECONCILE] could not check the ECS service:'))).toHaveLength(1);
       expect(lines.find((text) => text.startsWith('[RECONCILE]'))).toMatch(/could not reach AWS|network error/);
-      // The visible retries (seed 001) are in the deployment's log too.
+      // The visible retries are in the deployment's log too.
       expect(lines.some((text) => text.startsWith('ECS DescribeServices failed with a network error'))).toBe(true);
       expect(engine.store.deployments.get(seeded.deployment.id)).toMatchObject({ status: 'running', currentReleaseId: seeded.deployment.currentReleaseId });
     }
@@ -287,10 +287,10 @@ describe('ECS start-up reconcile when AWS cannot be reached', () => {
     const started = engine;
     const target = new EcsTarget({
       docker: started.docker,
-      awsEndpoint: `http://127.0.0.1:${port}`,
-      projectFor: (projectId) => started.store.projects.get(projectId),
+      projects: started.store.projects,
+      awsClients: (project) => clientsForProject(project, `http://127.0.0.1:${port}`, undefined),
       releasesOf: (deploymentId) => started.store.releases.listForDeployment(deploymentId),
-      updateDeployment: (deploymentId, changes) => void started.store.deployments.update(deploymentId, changes),
+      deployments: started.deployments,
       reconcileTimeoutMs: 1000,
     });
     const lines: string[] = [];

@@ -53,11 +53,13 @@ describe('the runtime log follower under a flood on both streams', () => {
    * Follows a fresh flooding container with a follower until all its lines are committed, running
    * `midway` once 5,000 are; then checks each stream's lines were stored exactly once, in order.
    */
+  const followerPorts = (fixture: ReturnType<typeof logFixture>) => ({ logs: fixture.writer, stored: fixture.store.logLines, state: fixture.store.state });
+
   async function followFlood(name: string, midway?: (follower: RuntimeLogFollower) => Promise<void>): Promise<void> {
     const deploymentId = `follower-${name}`;
     const fixture = logFixture({}, `${temp.dir}/${name}.db`);
     const container = await createFloodContainer(docker, `logs-follower-${name}`, deploymentId, COUNT);
-    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, deploymentId, container.id, { retryMs: 50 });
+    const follower = new RuntimeLogFollower(docker, followerPorts(fixture), deploymentId, container.id, { retryMs: 50 });
     try {
       const some = committed(fixture, deploymentId, 5_000);
       const all = committed(fixture, deploymentId, 2 * COUNT);
@@ -111,7 +113,7 @@ describe('the runtime log follower under a flood on both streams', () => {
       Cmd: ['sh', '-c', 'echo first; usleep 800000; i=0; while [ $i -lt 1000 ]; do echo "late $i"; i=$((i+1)); done'],
       HostConfig: { LogConfig: { Type: 'json-file', Config: {} } },
     });
-    const follower = new RuntimeLogFollower(docker, fixture.store, fixture.writer, deploymentId, container.id, { stallMs: 600, retryMs: 30_000, maxRetryMs: 30_000 });
+    const follower = new RuntimeLogFollower(docker, followerPorts(fixture), deploymentId, container.id, { stallMs: 600, retryMs: 30_000, maxRetryMs: 30_000 });
     try {
       const all = committed(fixture, deploymentId, 1001, 12_000);
       await container.start();

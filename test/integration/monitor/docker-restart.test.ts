@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMonitorHarness, waitFor, type MonitorHarness } from './monitor-fixture';
 
-// Restarts the shared dockerd (DESIGN §8 fault test): keep it short, other tests may hiccup meanwhile.
+// Restarts the shared dockerd (a fault test): keep it short, other tests may hiccup meanwhile.
 interface Provisioning {
   provision: (parts: string[]) => Promise<void>;
   stopDockerd: (graceMs?: number) => Promise<void>;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UNHEALTHY_LINE } from '../../../electron/engine/monitor/docker-monitor';
+import { UNHEALTHY_LINE } from '../../../electron/engine/monitor/health-poller';
 import { startMonitorHarness, waitFor, type MonitorHarness } from './monitor-fixture';
 
 describe('health and metrics on the real Docker engine', () => {

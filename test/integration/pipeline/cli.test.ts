@@ -29,7 +29,11 @@ describe('berth deploy (CLI)', () => {
     child = host.child;
   });
   afterAll(async () => {
-    for (const deployment of await host.call<Deployment[]>('GET', '/api/deployments')) await host.call('DELETE', `/api/deployments/${deployment.id}`);
+    for (const deployment of await host.call<Deployment[]>('GET', '/api/deployments')) {
+      await host.call('DELETE', `/api/deployments/${deployment.id}`);
+      // The stop answers at once; wait for its sequence before the engine is killed.
+      await until(() => labelledContainers(deployment.id), (list) => list.length === 0);
+    }
     await killHard(child);
     await removeProjectImages(projects.map((project) => project.slug));
     data.cleanup();

@@ -46,7 +46,7 @@ describe('docker pipeline: failures are classified with evidence', () => {
     const { run } = await test.engine.controller.deploy(test.project('never-healthy', { verifyTimeoutMs: 2000 }));
     const finished = await test.waitForRun(run.id);
     expect(finished.failure).toMatchObject({ stage: 'verify', category: 'health_check_failure', code: 'DEPLOYMENT_VERIFICATION_FAILED' });
-    expect(finished.failure!.evidence.line).toMatch(/gave no 2xx answer within 2 s; last answer: HTTP 404/);
+    expect(finished.failure!.evidence.line).toMatch(/gave no 2xx or 3xx answer within 2 s; last answer: HTTP 404/);
     test.engine.logs.flush();
     const verifyLines = test.engine.store.logLines.since(finished.deploymentId, 0, 5000).filter((line) => line.step === 'verify').map((line) => line.text);
     expect(verifyLines.some((line) => line.includes('state=running'))).toBe(true);

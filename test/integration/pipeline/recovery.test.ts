@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { DeployResult, Deployment, RunDetail } from '../../../shared';
+import { isFinishedRun, type DeployResult, type Deployment, type RunDetail } from '../../../shared';
 import { berthLabels } from '../../../electron/engine/docker/labels';
 import { makeTempDir } from '../../support/temp-dir';
 import { docker, fixtureDir, httpStatus, killHard, labelledContainers, removeProjectImages, serve, startTestEngine, until, writeApp } from './support';
@@ -54,10 +54,11 @@ describe('docker pipeline: start-up recovery after kill -9', () => {
 
     // Nothing is stuck: a new deploy goes through.
     const again = await second.call<DeployResult>('POST', `/api/projects/${project.id}/deploy`);
-    const finished = await until(() => second.call<RunDetail>('GET', `/api/runs/${again.run.id}`), (current) => ['completed', 'failed', 'stopped'].includes(current.status), 120_000);
+    const finished = await until(() => second.call<RunDetail>('GET', `/api/runs/${again.run.id}`), (current) => isFinishedRun(current.status), 120_000);
     expect(finished.status).toBe('completed');
+    // The stop answers at once; its SIGTERM → rm sequence then removes every labelled container.
     await second.call('DELETE', `/api/deployments/${run.deploymentId}`);
-    expect(await labelledContainers(run.deploymentId)).toEqual([]);
+    expect(await until(() => labelledContainers(run.deploymentId), (list) => list.length === 0)).toEqual([]);
   };
 
   it('kill -9 during build', async () => {

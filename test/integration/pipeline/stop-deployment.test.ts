@@ -13,7 +13,7 @@ const stopLines = (test: TestEngine, deploymentId: string): string[] => {
     .map((line) => line.text);
 };
 
-describe("docker pipeline: seed 003's stop sequence", () => {
+describe('docker pipeline: the stop sequence', () => {
   let test: TestEngine;
   const temps: { cleanup(): void }[] = [];
   beforeAll(async () => {

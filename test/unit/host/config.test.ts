@@ -12,7 +12,7 @@ describe('engine configuration', () => {
     expect(defaultDataDir({ XDG_CONFIG_HOME: '/xdg' })).toBe('/xdg/berth');
   });
 
-  it('reads every interval from the environment, with the DESIGN §5 defaults', () => {
+  it('reads every interval from the environment, with the documented defaults', () => {
     expect(configFromEnv({}, '/d')).toMatchObject({ healthIntervalMs: 60_000, healthTimeoutMs: 2_000, metricsIntervalMs: 30_000, retentionIntervalMs: 3_600_000, stopGraceMs: 10_000, awsEndpoint: null });
     expect(configFromEnv({ BERTH_HEALTH_INTERVAL_MS: '250', BERTH_STOP_GRACE_MS: '0', BERTH_AWS_ENDPOINT: 'http://127.0.0.1:5000' }, '/d')).toMatchObject({
       healthIntervalMs: 250,

@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
+const LAYER_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax', 'berth/engine-layers']);
+
 async function restrictedImportMessages(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${root}/${filePath}` });
   expect(result, `ESLint linted ${filePath}`).toBeDefined();
-  return result!.messages.filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+  return result!.messages.filter((message) => LAYER_RULES.has(message.ruleId ?? '')).map((message) => message.message);
 }
 
-describe('layering lint (DESIGN §2)', () => {
+describe('layering lint (docs/architecture.md)', () => {
   it.each([
     ['renderer/src/probe.ts', "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n"],
     ['renderer/src/probe.ts', "import { readFileSync } from 'fs';\nexport const probe = readFileSync;\n"],
@@ -50,5 +52,38 @@ describe('layering lint (DESIGN §2)', () => {
       await restrictedImportMessages('electron/main/probe.ts', "import type { BrowserWindow } from 'electron';\nexport function probe(window: BrowserWindow) { window.webContents.send('raw', 1); }\n"),
     ).not.toEqual([]);
     expect(await restrictedImportMessages('electron/main/ipc-main.ts', "import { ipcMain } from 'electron';\nipcMain.handle('typed', () => 1);\n")).toEqual([]);
+  });
+
+  describe("the engine's internal order: base → store → logs → ports → docker/aws → health → targets/monitor → pipeline → host", () => {
+    it.each([
+      ['electron/engine/store/probe.ts', "import type { Engine } from '../host/engine';\nexport type Probe = Engine;\n"],
+      ['electron/engine/logs/probe.ts', "import { Notifier } from '../monitor/notifier';\nexport const probe = Notifier;\n"],
+      ['electron/engine/docker/probe.ts', "import type { DeployTarget } from '../targets/target';\nexport type Probe = DeployTarget;\n"],
+      ['electron/engine/health/probe-x.ts', "export { PipelineController } from '../pipeline/runner';\n"],
+      ['electron/engine/targets/docker/probe.ts', "import { PipelineController } from '../../pipeline/runner';\nexport const probe = PipelineController;\n"],
+      ['electron/engine/monitor/probe.ts', "export async function probe() { return import('../host/serve'); }\n"],
+      ['electron/engine/context-x.ts', "export const probe = 1;\n"],
+    ])('rejects %s importing upward: %s', async (filePath, code) => {
+      const messages = await restrictedImportMessages(filePath, code);
+      expect(messages.length).toBeGreaterThan(0);
+    });
+
+    it.each([
+      ['electron/engine/targets/docker/probe.ts', "import { withDockerTimeout } from '../../docker/call';\nimport { probeHttp } from '../../health/probe';\nimport type { DeploymentsPort } from '../../context';\nexport const probe = [withDockerTimeout, probeHttp] as unknown as DeploymentsPort;\n"],
+      ['electron/engine/host/probe.ts', "import { PipelineController } from '../pipeline/runner';\nimport { Store } from '../store/store';\nexport const probe = [PipelineController, Store];\n"],
+      ['electron/engine/monitor/probe.ts', "import { HealthRule } from '../health/health-rule';\nimport { DockerTarget } from '../targets/docker/docker-target';\nexport const probe = [HealthRule, DockerTarget];\n"],
+    ])('allows %s importing its own layer or lower: %s', async (filePath, code) => {
+      expect(await restrictedImportMessages(filePath, code)).toEqual([]);
+    });
+
+    it('says what the order is and where to put shared pieces', async () => {
+      const [message] = await restrictedImportMessages('electron/engine/logs/probe.ts', "import type { MonitorPort } from '../monitor/deployment-monitor';\nexport type Probe = MonitorPort;\n");
+      expect(message).toContain('logs/probe (logs) may not import monitor/deployment-monitor (targets and monitor)');
+      expect(message).toContain('context.ts');
+    });
+  });
+
+  it('electron/common may not import the engine or the CLI', async () => {
+    expect(await restrictedImportMessages('electron/common/probe.ts', "import { Store } from '../engine/store/store';\nexport const probe = Store;\n")).not.toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describe('Notifier', () => {
     const sent: Notification[] = [];
     events.on('notification', (notification) => sent.push(notification));
     let now = 0;
-    const notifier = new Notifier(store, events, { crashLoopWindowMs: 60_000, now: () => now });
+    const notifier = new Notifier(store.projects, events, { crashLoopWindowMs: 60_000, now: () => now });
     return { deployment, sent, notifier, advance: (ms: number) => (now += ms), store };
   }
 

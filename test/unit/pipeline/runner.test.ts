@@ -1,13 +1,11 @@
 // The target-neutral runner against real SQLite and a scripted fake target: step order, line
 // ranges, events, pause/resume/stop, one active run, classification, rollback and recovery.
 import { join } from 'node:path';
-import Dockerode from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STEP_ORDER, projectSettingsSchema, type RunDetail, type StepName } from '../../../shared';
-import { configFromEnv } from '../../../electron/engine/config';
-import type { EngineContext } from '../../../electron/engine/host/engine';
+import { STEP_ORDER, isFinishedRun, projectSettingsSchema, type RunDetail, type StepName } from '../../../shared';
 import { EventBus } from '../../../electron/engine/event-bus';
-import { LogHub } from '../../../electron/engine/logs/log-hub';
+import { Deployments } from '../../../electron/engine/deployments';
+import { Notifier } from '../../../electron/engine/monitor/notifier';
 import { LogWriter } from '../../../electron/engine/logs/log-writer';
 import type { DeploymentMonitor } from '../../../electron/engine/monitor/deployment-monitor';
 import { PipelineController } from '../../../electron/engine/pipeline/runner';
@@ -21,6 +19,9 @@ type Script = (context: StepContext) => Promise<void>;
 
 class FakeTarget implements DeployTarget {
   readonly target = 'docker' as const;
+  initialState(): Record<never, never> {
+    return {};
+  }
   scripts: Partial<Record<StepName, Script>> = {};
   readonly calls: StepName[] = [];
   cleanups = 0;
@@ -51,7 +52,7 @@ const untilAborted: Script = (context) =>
 
 describe('PipelineController (fake target, real SQLite)', () => {
   let temp: ReturnType<typeof makeTempDir>;
-  let context: EngineContext;
+  let context: { store: Store; logs: LogWriter; events: EventBus };
   let target: FakeTarget;
   let controller: PipelineController;
   let project: ProjectRecord;
@@ -63,17 +64,18 @@ describe('PipelineController (fake target, real SQLite)', () => {
     const store = Store.open(join(temp.dir, 'berth.db'));
     const logs = new LogWriter(store);
     const monitor: DeploymentMonitor = { watch: (id) => watched.push(id), unwatch: () => undefined, start: async () => undefined, close: async () => undefined };
-    context = {
-      config: { ...configFromEnv({}, temp.dir) },
-      store,
-      logs,
-      hub: new LogHub(store, logs, () => null),
-      events: new EventBus(),
-      docker: new Dockerode({ socketPath: join(temp.dir, 'none.sock') }),
-      monitor,
-    };
+    const events = new EventBus();
+    context = { store, logs, events };
     target = new FakeTarget();
-    controller = new PipelineController(context, { docker: () => target });
+    controller = new PipelineController({
+      store,
+      deployments: new Deployments(store.deployments, events),
+      logs,
+      events,
+      monitor,
+      notifier: new Notifier(store.projects, events),
+      targets: { docker: target },
+    });
     project = store.projects.create({ name: 'pipeline-unit', sourceDir: temp.dir, target: 'docker', settings: projectSettingsSchema.parse({}) });
     runEvents = [];
     context.events.on('runUpdated', (run) => runEvents.push(run));
@@ -82,7 +84,6 @@ describe('PipelineController (fake target, real SQLite)', () => {
 
   afterEach(async () => {
     await controller.close();
-    context.hub.close();
     context.logs.close();
     context.store.close();
     temp.cleanup();
@@ -92,7 +93,7 @@ describe('PipelineController (fake target, real SQLite)', () => {
     new Promise((resolve) => {
       const check = () => {
         const run = context.store.runs.getDetail(runId)!;
-        if (['completed', 'failed', 'stopped'].includes(run.status)) {
+        if (isFinishedRun(run.status)) {
           off();
           resolve(run);
         }

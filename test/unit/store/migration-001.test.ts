@@ -11,7 +11,7 @@ describe('migration 001 (initial)', () => {
   const db = new BetterSqlite3(':memory:');
   afterEach(() => undefined);
 
-  it('creates every table of DESIGN §4 and records version 1', () => {
+  it('creates every table of the data model and records version 1', () => {
     migrate(db, MIGRATIONS, 1);
     expect(schemaVersion(db)).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);

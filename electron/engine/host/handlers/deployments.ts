@@ -1,5 +1,5 @@
 import type { Deployment } from '../../../../shared';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 import { searchLines } from '../../logs/search';
@@ -12,7 +12,7 @@ type DeploymentHandlers = Pick<
 
 const THREE_DAYS_MS = 3 * 86_400_000;
 
-export function requireDeployment(engine: Engine, id: string): Deployment {
+export function requireDeployment(engine: HandlerContext, id: string): Deployment {
   const deployment = engine.store.deployments.get(id);
   if (!deployment) throw notFound('deployment', id);
   return deployment;
@@ -24,7 +24,7 @@ function timeRange(input: { from?: string | undefined; to?: string | undefined }
   return { from, to };
 }
 
-export function deploymentHandlers(engine: Engine): DeploymentHandlers {
+export function deploymentHandlers(engine: HandlerContext): DeploymentHandlers {
   return {
     listDeployments: () => engine.store.deployments.list(),
     getDeployment: ({ id }) => requireDeployment(engine, id),

@@ -1,5 +1,5 @@
 import type { Handlers } from '../dispatcher';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { deploymentHandlers } from './deployments';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
@@ -7,7 +7,7 @@ import { runHandlers } from './runs';
 import { settingsHandlers } from './settings';
 import { statusHandlers } from './status';
 
-export function createHandlers(engine: Engine): Handlers {
+export function createHandlers(engine: HandlerContext): Handlers {
   return {
     ...statusHandlers(engine),
     ...projectHandlers(engine),

@@ -1,10 +1,10 @@
 import type { Handlers } from '../dispatcher';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { requireDeployment } from './deployments';
 
 type LogHandlers = Pick<Handlers, 'getLogsAround'>;
 
-export function logHandlers(engine: Engine): LogHandlers {
+export function logHandlers(engine: HandlerContext): LogHandlers {
   return {
     getLogsAround: ({ id, at, lineNo, before, after }) => {
       const deployment = requireDeployment(engine, id);

@@ -4,13 +4,13 @@ import { redact } from '../../logger';
 import { toProjectView, type ProjectRecord } from '../../store/projects';
 import { redactCredentials, sealCredentials } from '../../secrets/aws-credentials';
 import { refusedSecretMessage } from '../../secrets/secret-vault';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { EngineError, notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 
 type ProjectHandlers = Pick<Handlers, 'listProjects' | 'getProject' | 'createProject' | 'updateProject' | 'deleteProject' | 'setAwsCredentials' | 'clearAwsCredentials'>;
 
-export function requireProject(engine: Engine, reference: string): ProjectRecord {
+export function requireProject(engine: HandlerContext, reference: string): ProjectRecord {
   const project = engine.store.projects.find(reference);
   if (!project) throw notFound('project', reference);
   return project;
@@ -47,7 +47,7 @@ function registerSecrets(settings: ProjectSettings): void {
   for (const variable of settings.env) if (variable.secret) redact(variable.value);
 }
 
-export function projectHandlers(engine: Engine): ProjectHandlers {
+export function projectHandlers(engine: HandlerContext): ProjectHandlers {
   const changed = (projectId: string | null) => engine.events.emit('projectsChanged', { projectId });
   const activeRuns = (projectId: string) => engine.store.runs.listActive().filter((run) => run.projectId === projectId);
   /** The transport view, with the hint of stored AWS keys (never the keys). */

@@ -1,11 +1,11 @@
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { notFound } from '../../engine-error';
 import type { Handlers } from '../dispatcher';
 import { requireProject } from './projects';
 
 type RunHandlers = Pick<Handlers, 'deploy' | 'rollback' | 'listRuns' | 'listReleases' | 'getRun' | 'pauseRun' | 'resumeRun' | 'stopRun'>;
 
-export function runHandlers(engine: Engine): RunHandlers {
+export function runHandlers(engine: HandlerContext): RunHandlers {
   const requireRun = (id: string) => {
     const run = engine.store.runs.getDetail(id);
     if (!run) throw notFound('run', id);

@@ -1,11 +1,11 @@
 import type { Handlers } from '../dispatcher';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import { loadRetentionSettings, saveRetentionSettings } from '../retention-job';
 
 type SettingsHandlers = Pick<Handlers, 'getEngineSettings' | 'updateEngineSettings'>;
 
-/** Engine-wide settings (today: retention, DESIGN §4). Per-project settings live on the project. */
-export function settingsHandlers(engine: Engine): SettingsHandlers {
+/** Engine-wide settings (today: retention). Per-project settings live on the project. */
+export function settingsHandlers(engine: HandlerContext): SettingsHandlers {
   return {
     getEngineSettings: () => ({ retention: loadRetentionSettings(engine.store) }),
     updateEngineSettings: ({ retention }) => ({ retention: retention ? saveRetentionSettings(engine.store, retention) : loadRetentionSettings(engine.store) }),

@@ -1,10 +1,10 @@
 import type { EngineStatus } from '../../../../shared';
-import type { Engine } from '../engine';
+import type { HandlerContext } from './handler-context';
 import type { Handlers } from '../dispatcher';
 import { withDockerTimeout } from '../../docker/call';
 import { berthVersion } from '../version';
 
-async function dockerStatus(engine: Engine): Promise<EngineStatus['docker']> {
+async function dockerStatus(engine: HandlerContext): Promise<EngineStatus['docker']> {
   try {
     const version = await withDockerTimeout(engine.docker.version(), 'a version request', { ms: 3000 });
     return { reachable: true, version: version.Version, error: null };
@@ -17,7 +17,7 @@ async function dockerStatus(engine: Engine): Promise<EngineStatus['docker']> {
   }
 }
 
-export function statusHandlers(engine: Engine): Pick<Handlers, 'getStatus'> {
+export function statusHandlers(engine: HandlerContext): Pick<Handlers, 'getStatus'> {
   return {
     getStatus: async () => {
       const docker = await dockerStatus(engine);

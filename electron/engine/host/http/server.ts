@@ -71,7 +71,7 @@ function bodyRequired(method: HttpMethod, body: { required?: string[] } | null):
   return method === 'PATCH' || method === 'PUT' || (body.required?.length ?? 0) > 0;
 }
 
-/** The engine's HTTP + SSE API (DESIGN §5): loopback only, bearer token, Host checked. */
+/** The engine's HTTP + SSE API (docs/architecture.md, "The contract and its transports"): loopback only, bearer token, Host checked. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const app = Fastify({

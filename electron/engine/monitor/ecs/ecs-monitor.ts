@@ -1,51 +1,39 @@
-// Runtime monitoring of ECS deployments, in the same shapes as Docker's (DESIGN §3 "ECS"): CloudWatch
-// Logs → runtime lines, CloudWatch metrics → metric samples, stopped tasks → `[CRASH]`, and the
-// 3-failure health rule against the public URL. It implements DeploymentMonitor for ECS deployments
+// Runtime monitoring of ECS deployments, in the same shapes as Docker's: CloudWatch Logs → runtime
+// lines, CloudWatch metrics → metric samples, stopped tasks → `[CRASH]`, and the 3-failure health rule
+// against the public URL (the same HealthPoller as Docker's). It implements DeploymentMonitor for ECS deployments
 // only, so the engine's monitor can hand `watch` calls for target `ecs` to it.
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import type { Deployment, DeploymentStatus } from '../../../../shared';
-import type { EventBus } from '../../event-bus';
-import type { LogWriter } from '../../logs/log-writer';
-import { createLogger } from '../../logger';
-import type { DeploymentChanges } from '../../store/deployments';
-import type { ProjectRecord } from '../../store/projects';
-import type { Store } from '../../store/store';
-import { clientsForProject, type AwsClients } from '../../aws/aws-clients';
-import { storedCredentials } from '../../secrets/aws-credentials';
-import { headlessVault, type SecretVault } from '../../secrets/secret-vault';
+import { isLiveDeployment, type Deployment } from '../../../../shared';
+import type { AwsClients } from '../../aws/aws-clients';
 import { errorMessage } from '../../aws/aws-errors';
 import { LOG_STREAM_PREFIX, probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
-import { probe } from '../../targets/ecs/http-probe';
 import { crashLine, crashOf, describeStoppedTask, listStoppedTasks, type StoppedTask } from '../../aws/stopped-tasks';
+import type { DeploymentsPort, LogLinesPort, ProjectsPort, StatePort } from '../../context';
+import { createLogger } from '../../logger';
+import type { MetricRepository } from '../../store/metrics';
+import type { ProjectRecord } from '../../store/projects';
 import type { DeploymentMonitor } from '../deployment-monitor';
+import { DeploymentQueue } from '../deployment-queue';
+import { HealthPoller } from '../health-poller';
+import type { Notifier } from '../notifier';
 import { CloudWatchLogFollower, type LogFollowerCursor } from './cloudwatch-log-follower';
 import { readServiceMetrics } from './cloudwatch-metrics';
 
 const log = createLogger('monitor/ecs');
 
-/** Seed 003: three consecutive failed probes make a deployment unhealthy. */
-export const ECS_FAILURES_BEFORE_UNHEALTHY = 3;
-export const ECS_UNHEALTHY_LINE = `[UNHEALTHY] health probe failed ${ECS_FAILURES_BEFORE_UNHEALTHY} times`;
-
-/** What the monitor tells users about (the monitoring issue's Notifier has these methods). */
-export interface EcsNotifications {
-  crashed(deployment: Deployment, exitCode: number | null, oom: boolean): unknown;
-  unhealthy(deployment: Deployment, failures: number): unknown;
-  recovered(deployment: Deployment): unknown;
-}
-
 export interface EcsMonitorContext {
-  readonly store: Store;
-  readonly logs: LogWriter;
-  readonly events: EventBus;
-  /** Unseals the project's stored AWS keys; absent: headless (stored keys cannot be used). */
-  readonly vault?: SecretVault;
-  readonly config: { readonly awsEndpoint: string | null; readonly healthIntervalMs: number; readonly healthTimeoutMs: number; readonly metricsIntervalMs: number };
+  readonly deployments: DeploymentsPort;
+  readonly projects: ProjectsPort;
+  readonly metrics: Pick<MetricRepository, 'insertSamples' | 'insertProbe'>;
+  readonly state: StatePort;
+  readonly logs: LogLinesPort;
+  readonly notifier: Pick<Notifier, 'crashed' | 'unhealthy' | 'recovered'>;
+  /** A project's AWS clients (its stored keys, profile or the default chain; the engine's endpoint). */
+  readonly awsClients: (project: ProjectRecord) => AwsClients;
+  readonly config: { readonly healthIntervalMs: number; readonly healthTimeoutMs: number; readonly metricsIntervalMs: number };
 }
 
 export interface EcsMonitorOptions {
-  readonly clients?: (project: ProjectRecord) => AwsClients;
-  readonly notifications?: EcsNotifications;
   /** CloudWatch Logs poll cadence (never more than one call per second). */
   readonly logPollIntervalMs?: number;
   /** Stopped-task poll cadence. */
@@ -54,7 +42,8 @@ export interface EcsMonitorOptions {
   readonly timers?: boolean;
 }
 
-const LIVE_STATUSES: readonly DeploymentStatus[] = ['running', 'unreachable', 'degraded', 'crashed'];
+/** ECS replaces a crashed task by itself, so a crashed deployment stays watched for the recovery. */
+const isWatched = (deployment: Deployment): boolean => isLiveDeployment(deployment.status) || deployment.status === 'crashed';
 const cursorKey = (deploymentId: string): string => `ecs.logCursor.${deploymentId}`;
 const crashKey = (deploymentId: string): string => `ecs.lastCrashAt.${deploymentId}`;
 
@@ -65,46 +54,46 @@ interface Watch {
   readonly follower: CloudWatchLogFollower;
   readonly reportedTasks: Set<string>;
   readonly timers: NodeJS.Timeout[];
-  healthFailures: number;
-  unhealthy: boolean;
   lastMetricAt: number;
-  /** One round at a time per deployment: crashes, probes and samples never interleave. */
-  queue: Promise<void>;
 }
 
 export class EcsMonitor implements DeploymentMonitor {
   private readonly watches = new Map<string, Watch>();
+  /** One round at a time per deployment: crashes, probes and samples never interleave. */
+  private readonly queue = new DeploymentQueue();
+  private readonly health: HealthPoller;
   private closed = false;
 
   constructor(
     private readonly context: EcsMonitorContext,
     private readonly options: EcsMonitorOptions = {},
-  ) {}
+  ) {
+    const { deployments, logs, notifier, config } = context;
+    this.health = new HealthPoller({ deployments, probes: context.metrics, logs, notifier, timeoutMs: config.healthTimeoutMs, queue: this.queue });
+  }
 
   watch(deploymentId: string): void {
     if (this.closed) return;
-    const deployment = this.context.store.deployments.get(deploymentId);
+    const deployment = this.context.deployments.get(deploymentId);
     if (!deployment || deployment.target !== 'ecs') return;
-    const project = this.context.store.projects.get(deployment.projectId);
+    const project = this.context.projects.get(deployment.projectId);
     if (!project) return;
     this.unwatch(deploymentId);
     let clients: AwsClients;
     try {
-      clients =
-        this.options.clients?.(project) ??
-        clientsForProject(project, this.context.config.awsEndpoint, storedCredentials(this.context.store.secrets, this.context.vault ?? headlessVault));
+      clients = this.context.awsClients(project);
     } catch (error) {
       this.context.logs.system(deploymentId, `[MONITOR] ECS monitoring cannot start: ${errorMessage(error)}`);
       return;
     }
     const settings = resolveEcsSettings(project);
-    const saved = this.context.store.state.get(cursorKey(deploymentId));
+    const saved = this.context.state.get(cursorKey(deploymentId));
     const follower = new CloudWatchLogFollower({
       logs: clients.logs,
       logGroupName: settings.logGroup,
       logStreamNamePrefix: `${LOG_STREAM_PREFIX}/${settings.containerName}/`,
       cursor: saved ? (JSON.parse(saved) as LogFollowerCursor) : null,
-      saveCursor: (cursor) => this.context.store.state.set(cursorKey(deploymentId), JSON.stringify(cursor)),
+      saveCursor: (cursor) => this.context.state.set(cursorKey(deploymentId), JSON.stringify(cursor)),
       deliver: (events) => {
         for (const event of events) {
           for (const text of splitMessage(event.message)) this.context.logs.append(deploymentId, { stream: 'stdout', source: 'runtime', text, ts: event.timestamp });
@@ -120,12 +109,10 @@ export class EcsMonitor implements DeploymentMonitor {
       follower,
       reportedTasks: new Set(),
       timers: [],
-      healthFailures: 0,
-      unhealthy: deployment.status === 'unreachable',
       lastMetricAt: 0,
-      queue: Promise.resolve(),
     };
     this.watches.set(deploymentId, watch);
+    if (settings.publicUrl) this.health.watch(deployment, () => probeUrl(settings));
     if (this.options.timers === false) return;
     follower.start();
     const every = (ms: number, round: () => Promise<void>): void => {
@@ -134,28 +121,31 @@ export class EcsMonitor implements DeploymentMonitor {
     };
     every(this.context.config.metricsIntervalMs, () => this.sampleMetrics(watch));
     every(this.options.taskPollIntervalMs ?? 15_000, () => this.checkStoppedTasks(watch));
-    if (settings.publicUrl) watch.timers.push(setInterval(() => void this.enqueue(watch, () => this.probeHealth(watch)), this.context.config.healthIntervalMs));
+    if (settings.publicUrl) watch.timers.push(setInterval(() => void this.health.probe(deploymentId), this.context.config.healthIntervalMs));
   }
 
   unwatch(deploymentId: string): void {
     const watch = this.watches.get(deploymentId);
     if (!watch) return;
     this.watches.delete(deploymentId);
+    this.health.unwatch(deploymentId);
     for (const timer of watch.timers) clearInterval(timer);
-    void watch.follower.stop().finally(() => watch.queue.finally(() => watch.clients.destroy()));
+    void watch.follower.stop().finally(() => this.queue.run(deploymentId, async () => watch.clients.destroy()));
   }
 
   async start(): Promise<void> {
-    for (const deployment of this.context.store.deployments.list()) {
-      if (deployment.target === 'ecs' && LIVE_STATUSES.includes(deployment.status)) this.watch(deployment.id);
+    for (const deployment of this.context.deployments.list()) {
+      if (deployment.target === 'ecs' && isWatched(deployment)) this.watch(deployment.id);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const pending = [...this.watches.values()].map((watch) => watch.follower.stop().then(() => watch.queue));
+    this.health.close();
+    const pending = [...this.watches.values()].map((watch) => watch.follower.stop());
     for (const id of [...this.watches.keys()]) this.unwatch(id);
     await Promise.allSettled(pending);
+    await this.queue.idle();
   }
 
   isWatching(deploymentId: string): boolean {
@@ -170,19 +160,12 @@ export class EcsMonitor implements DeploymentMonitor {
     if (all || parts.logs) await watch.follower.poll();
     if (all || parts.metrics) await this.enqueue(watch, () => this.sampleMetrics(watch));
     if (all || parts.tasks) await this.enqueue(watch, () => this.checkStoppedTasks(watch));
-    if ((all || parts.health) && watch.settings.publicUrl) await this.enqueue(watch, () => this.probeHealth(watch));
+    if (all || parts.health) await this.health.probe(deploymentId);
     this.context.logs.flush();
   }
 
   private enqueue(watch: Watch, round: () => Promise<void>): Promise<void> {
-    watch.queue = watch.queue.then(round).catch((error: unknown) => log.warn(`ECS monitor round for ${watch.deployment.id} failed: ${errorMessage(error)}`));
-    return watch.queue;
-  }
-
-  private setDeployment(deploymentId: string, changes: DeploymentChanges): Deployment | undefined {
-    const updated = this.context.store.deployments.update(deploymentId, changes);
-    if (updated) this.context.events.emit('deploymentUpdated', updated);
-    return updated;
+    return this.queue.run(watch.deployment.id, round);
   }
 
   private async sampleMetrics(watch: Watch): Promise<void> {
@@ -199,7 +182,7 @@ export class EcsMonitor implements DeploymentMonitor {
       to: now,
     });
     if (samples.length > 0) {
-      this.context.store.metrics.insertSamples(samples);
+      this.context.metrics.insertSamples(samples);
       watch.lastMetricAt = samples[samples.length - 1]!.sampledAt;
     } else if (!watch.lastMetricAt) {
       watch.lastMetricAt = now - 5 * 60_000;
@@ -208,9 +191,9 @@ export class EcsMonitor implements DeploymentMonitor {
 
   private async checkStoppedTasks(watch: Watch): Promise<void> {
     const deploymentId = watch.deployment.id;
-    const current = this.context.store.deployments.get(deploymentId);
-    if (!current || !LIVE_STATUSES.includes(current.status)) return;
-    const lastCrashAt = Number(this.context.store.state.get(crashKey(deploymentId)) ?? 0);
+    const current = this.context.deployments.get(deploymentId);
+    if (!current || !isWatched(current)) return;
+    const lastCrashAt = Number(this.context.state.get(crashKey(deploymentId)) ?? 0);
     const startedAt = current.startedAt ? Date.parse(current.startedAt) : 0;
     const stopped = await listStoppedTasks(watch.clients, watch.settings.cluster, watch.settings.service);
     const fresh = stopped.filter(
@@ -229,55 +212,20 @@ export class EcsMonitor implements DeploymentMonitor {
     const service = described.services?.[0];
     if (service && (service.runningCount ?? 0) > 0 && (service.runningCount ?? 0) >= (service.desiredCount ?? 1)) {
       this.context.logs.system(deploymentId, `[RESTART] ECS runs ${service.runningCount} task(s) of ${watch.settings.service} again`);
-      this.setDeployment(deploymentId, { status: 'running' });
+      this.context.deployments.update(deploymentId, { status: 'running' });
     }
   }
 
   private async reportCrash(watch: Watch, task: StoppedTask): Promise<void> {
     const deploymentId = watch.deployment.id;
     const crash = crashOf(task, watch.settings.containerName);
-    // Seed 003: make sure the lines before the crash are stored before saying it crashed.
+    // Make sure the lines before the crash are stored before saying it crashed.
     await watch.follower.poll().catch((error: unknown) => log.warn(`CloudWatch Logs before a crash of ${deploymentId}: ${errorMessage(error)}`));
     this.context.logs.system(deploymentId, crashLine(crash));
     this.context.logs.system(deploymentId, `[CRASH] ${describeStoppedTask(task)}`);
-    if (task.stoppedAt !== null) this.context.store.state.set(crashKey(deploymentId), String(task.stoppedAt));
-    const updated = this.setDeployment(deploymentId, { status: 'crashed', lastExitCode: crash.exitCode });
-    if (updated) this.options.notifications?.crashed(updated, crash.exitCode, crash.oom);
-  }
-
-  private async probeHealth(watch: Watch): Promise<void> {
-    const deploymentId = watch.deployment.id;
-    const current = this.context.store.deployments.get(deploymentId);
-    if (!current || !['running', 'unreachable', 'degraded'].includes(current.status) || !watch.settings.publicUrl) return;
-    const url = probeUrl(watch.settings);
-    const result = await probe(url, this.context.config.healthTimeoutMs);
-    this.context.store.metrics.insertProbe({
-      deploymentId,
-      probedAt: Date.now(),
-      ok: result.ok,
-      statusCode: result.statusCode,
-      latencyMs: Math.round(result.latencyMs * 10) / 10,
-      error: result.error,
-    });
-    if (result.ok) {
-      watch.healthFailures = 0;
-      if (watch.unhealthy) {
-        watch.unhealthy = false;
-        this.context.logs.system(deploymentId, '[HEALTHY] health probe answers again; status running');
-        const updated = this.setDeployment(deploymentId, { status: 'running', health: 'healthy' });
-        if (updated) this.options.notifications?.recovered(updated);
-      } else if (current.health !== 'healthy') {
-        this.setDeployment(deploymentId, { health: 'healthy' });
-      }
-      return;
-    }
-    watch.healthFailures += 1;
-    if (!watch.unhealthy && watch.healthFailures === ECS_FAILURES_BEFORE_UNHEALTHY) {
-      watch.unhealthy = true;
-      this.context.logs.system(deploymentId, `${ECS_UNHEALTHY_LINE} (last: ${result.error ?? 'failed'})`);
-      const updated = this.setDeployment(deploymentId, { status: 'unreachable', health: 'unreachable' });
-      if (updated) this.options.notifications?.unhealthy(updated, ECS_FAILURES_BEFORE_UNHEALTHY);
-    }
+    if (task.stoppedAt !== null) this.context.state.set(crashKey(deploymentId), String(task.stoppedAt));
+    const updated = this.context.deployments.update(deploymentId, { status: 'crashed', lastExitCode: crash.exitCode });
+    if (updated) this.context.notifier.crashed(updated, crash.exitCode, crash.oom);
   }
 }
 

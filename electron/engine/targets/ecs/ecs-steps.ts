@@ -16,7 +16,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type Dockerode from 'dockerode';
 import { StepFailure } from '../../step-failure';
 import type { AwsClients } from '../../aws/aws-clients';
-import { abortableDelay, classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
+import { abortableDelay } from '../../abortable-delay';
+import { classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
 import { LOG_STREAM_PREFIX, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import { describeStoppedTask, listStoppedTasks } from '../../aws/stopped-tasks';
 
@@ -187,7 +188,7 @@ export async function ensureLogGroup(step: StepCall): Promise<void> {
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceAlreadyExistsException') throw error;
   }
-  // Seed 003 keeps runtime lines 7 days locally; CloudWatch keeps them a little longer for the tail.
+  // Berth keeps runtime lines 7 days locally; CloudWatch keeps them a little longer for the tail.
   await call('CloudWatch Logs PutRetentionPolicy', step, () =>
     clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: settings.logGroup, retentionInDays: 14 })),
   );
@@ -369,7 +370,7 @@ export async function waitForRollout(step: StepCall, options: RolloutOptions): P
 
 // ---- verify diagnostics -------------------------------------------------------------------------
 
-/** Seed 000: "for verify failures, scroll to ECS diagnostics appended after probe timeout". */
+/** Diagnostics appended after a failed verify (docs/product-rules.md, "Failures"). */
 export async function appendDiagnostics(step: StepCall): Promise<void> {
   const { settings, output } = step;
   output.system('ECS diagnostics:');
@@ -401,7 +402,7 @@ export async function firstRunningTask(step: StepCall): Promise<string | null> {
 
 // ---- stop ---------------------------------------------------------------------------------------
 
-/** Seed 003's stop for ECS: desired count 0, and the service deleted when the settings ask for it. */
+/** The stop for ECS: desired count 0, and the service deleted when the settings ask for it. */
 export async function stopService(step: StepCall): Promise<void> {
   const { clients, settings, output } = step;
   output.system(`[STOP] scaling ECS service ${settings.service} to 0`);

@@ -1,16 +1,15 @@
 // The ECS target for the pipeline runner: auth → build → publish → setup → deploy → rollout → verify → done,
-// plus rollback to an earlier task definition and seed 003's stop (desired count 0).
+// plus rollback to an earlier task definition and the stop (desired count 0).
 import type Dockerode from 'dockerode';
 import { STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
-import type { EngineContext } from '../../host/engine';
 import { StepFailure } from '../../step-failure';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
 import { buildImage } from '../../docker/build';
-import { clientsForProject, MissingRegionError, type AwsClients } from '../../aws/aws-clients';
-import { storedCredentials, StoredCredentialsError, type CredentialsLookup } from '../../secrets/aws-credentials';
-import { headlessVault } from '../../secrets/secret-vault';
+import { MissingRegionError, type AwsClients } from '../../aws/aws-clients';
+import type { DeploymentsPort, ProjectsPort, StatePort } from '../../context';
+import { StoredCredentialsError } from '../../secrets/aws-credentials';
 import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from '../../aws/aws-errors';
 import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import {
@@ -27,31 +26,27 @@ import {
   waitForRollout,
   type StepCall,
 } from './ecs-steps';
-import { probeUntilHealthy } from './http-probe';
+import { probeUntilHealthy } from '../../health/probe';
 
 export interface EcsTargetOptions {
   readonly docker: Dockerode;
-  /** `BERTH_AWS_ENDPOINT`: every client goes there (moto_server in tests). */
-  readonly awsEndpoint: string | null;
-  readonly projectFor: (projectId: string) => ProjectRecord | undefined;
-  /** Clients for a project; the default builds SDK clients from its ECS settings. */
-  readonly clients?: (project: ProjectRecord) => AwsClients;
-  /** Unseals a project's stored AWS keys; createEcsTarget passes the store's. Without it, stored keys are not looked up. */
-  readonly credentialsFor?: CredentialsLookup;
+  readonly projects: ProjectsPort;
+  /** A project's AWS clients (its stored keys, profile or the default chain; the engine's endpoint). */
+  readonly awsClients: (project: ProjectRecord) => AwsClients;
   readonly rolloutPollIntervalMs?: number;
   readonly verifyIntervalMs?: number;
   readonly probeTimeoutMs?: number;
   /** The deployment's releases, newest first (start-up reconcile). */
   readonly releasesOf: (deploymentId: string) => readonly Release[];
-  /** Changes the deployment row and emits `deploymentUpdated` (start-up reconcile). */
-  readonly updateDeployment: (deploymentId: string, changes: DeploymentChanges) => void;
+  /** The deployment rows (the start-up reconcile corrects them). */
+  readonly deployments: Pick<DeploymentsPort, 'update'>;
   /** How long the start-up reconcile waits on AWS for one deployment (default 20 s). */
   readonly reconcileTimeoutMs?: number;
   /**
    * Engine state that outlives restarts (`engine_state`): the reconcile says "a task definition Berth
    * did not deploy" once per deployment and task definition, not on every start.
    */
-  readonly state?: { get(key: string): string | undefined; set(key: string, value: string): void };
+  readonly state?: StatePort;
 }
 
 /** Statuses a run leaves behind when Berth stops mid-run; a live service makes them `running`. */
@@ -62,16 +57,26 @@ const MANUAL_ROLLBACK_STEPS: readonly StepName[] = ['auth', 'rollback', 'rollout
 /** The local image build produces; publish re-tags it for the registry. */
 export const localImageTag = (project: ProjectRecord, runId: string): string => `berth-ecs/${project.slug}:${runId}`;
 
-export class EcsTarget implements DeployTarget {
+/** What the ECS steps hand each other within a run. */
+export interface EcsRunState {
+  /** The image build produced locally; publish re-tags and pushes it. */
+  localImage?: string;
+}
+
+export class EcsTarget implements DeployTarget<EcsRunState> {
   readonly target = 'ecs' as const;
 
   constructor(private readonly options: EcsTargetOptions) {}
+
+  initialState(): EcsRunState {
+    return {};
+  }
 
   steps(kind: RunKind): readonly StepName[] {
     return kind === 'rollback' ? MANUAL_ROLLBACK_STEPS : STEP_ORDER.ecs;
   }
 
-  async runStep(step: StepName, context: StepContext): Promise<void> {
+  async runStep(step: StepName, context: StepContext<EcsRunState>): Promise<void> {
     const settings = resolveEcsSettings(context.project);
     if (step === 'build') return this.build(context);
     const clients = this.clientsFor(context.project, context);
@@ -153,7 +158,7 @@ export class EcsTarget implements DeployTarget {
   }
 
   private async reconcileOne(deployment: Deployment, system: (text: string) => void): Promise<void> {
-    const project = this.options.projectFor(deployment.projectId);
+    const project = this.options.projects.get(deployment.projectId);
     if (!project) return;
     const settings = resolveEcsSettings(project);
     const output = { stdout: (text: string) => (system(text), 0), stderr: (text: string) => (system(text), 0), system: (text: string) => (system(text), 0) };
@@ -182,7 +187,7 @@ export class EcsTarget implements DeployTarget {
     const name = settings.service;
     if (!service || !service.desiredCount) {
       system(`[RECONCILE] ECS service ${name} ${service ? 'is scaled to 0' : 'no longer exists'} in cluster ${settings.cluster}`);
-      this.options.updateDeployment(deployment.id, { status: 'stopped', taskArn: null, health: 'unknown' });
+      this.options.deployments.update(deployment.id, { status: 'stopped', taskArn: null, health: 'unknown' });
       return;
     }
 
@@ -204,7 +209,7 @@ export class EcsTarget implements DeployTarget {
         );
       }
     }
-    if (Object.keys(changes).length > 0) this.options.updateDeployment(deployment.id, changes);
+    if (Object.keys(changes).length > 0) this.options.deployments.update(deployment.id, changes);
   }
 
   /** True the first time this deployment's service is seen running `taskDefinition` outside Berth's releases. */
@@ -216,10 +221,10 @@ export class EcsTarget implements DeployTarget {
   }
 
   private projectClients(project: ProjectRecord): AwsClients {
-    return this.options.clients?.(project) ?? clientsForProject(project, this.options.awsEndpoint, this.options.credentialsFor);
+    return this.options.awsClients(project);
   }
 
-  private clientsFor(project: ProjectRecord, context: StepContext): AwsClients {
+  private clientsFor(project: ProjectRecord, context: StepContext<EcsRunState>): AwsClients {
     try {
       return this.projectClients(project);
     } catch (error) {
@@ -228,29 +233,29 @@ export class EcsTarget implements DeployTarget {
     }
   }
 
-  private requireTaskDefinition(context: StepContext): string {
+  private requireTaskDefinition(context: StepContext<EcsRunState>): string {
     const arn = context.state.taskDefinitionArn;
     if (!arn) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'No task definition was registered before this step (setup did not run).');
     return arn;
   }
 
   /** The Docker target's build, reused: the image stays local until publish pushes it. */
-  private async build(context: StepContext): Promise<void> {
+  private async build(context: StepContext<EcsRunState>): Promise<void> {
     const tag = localImageTag(context.project, context.run.id);
     context.stdout(`Building ${context.project.sourceDir} as ${tag}`);
     const built = await buildImage(this.options.docker, { contextDir: context.project.sourceDir, tag, signal: context.signal, log: context });
     context.state.imageId = built.imageId;
-    context.state.extra['ecs.localImage'] = built.tag;
+    context.state.localImage = built.tag;
   }
 
-  private async publish(call: StepCall, context: StepContext): Promise<void> {
-    const sourceImage = (context.state.extra['ecs.localImage'] as string | undefined) ?? context.state.imageId;
+  private async publish(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
+    const sourceImage = context.state.localImage ?? context.state.imageId;
     if (!sourceImage) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'Nothing was built to publish: the build step did not record an image.');
     const published = await publishImage({ ...call, docker: this.options.docker, sourceImage, tag: context.run.id });
     context.state.imageRef = published.imageRef;
   }
 
-  private async rollout(call: StepCall, context: StepContext): Promise<void> {
+  private async rollout(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
     const taskDefinitionArn = this.requireTaskDefinition(context);
     const outcome = await waitForRollout(call, { taskDefinitionArn, pollIntervalMs: this.options.rolloutPollIntervalMs ?? 5000 });
     if (outcome.ok) {
@@ -277,22 +282,31 @@ export class EcsTarget implements DeployTarget {
     throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', `The ECS rollout failed: ${outcome.reason}. Berth rolled back to ${previous}.`);
   }
 
-  private async verify(call: StepCall, context: StepContext): Promise<void> {
+  private async verify(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
     const url = probeUrl(call.settings);
-    const failed = await probeUntilHealthy({
+    const timeoutMs = call.settings.verifyTimeoutMs;
+    context.stdout(`Probing ${url} (up to ${Math.round(timeoutMs / 1000)} s)`);
+    let lastError: string | null = null;
+    const outcome = await probeUntilHealthy({
       url,
-      timeoutMs: call.settings.verifyTimeoutMs,
+      timeoutMs,
       intervalMs: this.options.verifyIntervalMs ?? 2000,
       probeTimeoutMs: this.options.probeTimeoutMs ?? 2000,
-      output: context,
       signal: context.signal,
+      onResult: (result, attempt) => {
+        if (result.ok) context.stdout(`Probe ${attempt}: ${result.description} in ${Math.round(result.latencyMs ?? 0)} ms`);
+        // The first failure and every change: a 60 s wait must not flood the step.
+        else if (result.error !== lastError) context.stdout(`Probe ${attempt}: ${result.error}`);
+        lastError = result.error;
+      },
     });
-    if (!failed) return;
+    if (outcome.kind === 'healthy') return;
+    context.stderr(`Error: verify failed: ${url} did not answer with 2xx or 3xx within ${Math.round(timeoutMs / 1000)} s (last: ${outcome.last.error ?? 'unknown'})`);
     await appendDiagnostics(call);
-    throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${failed.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthPath}; see the ECS diagnostics below the probes.`);
+    throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${outcome.last.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthPath}; see the ECS diagnostics below the probes.`);
   }
 
-  private async rollback(call: StepCall, context: StepContext): Promise<void> {
+  private async rollback(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
     const release = context.state.rollbackTo;
     const code = context.run.kind === 'rollback' ? 'MANUAL_ROLLBACK_FAILED' : 'AUTOMATIC_ROLLBACK_FAILED';
     if (!release?.taskDefinitionArn) {
@@ -312,7 +326,7 @@ export class EcsTarget implements DeployTarget {
     context.state.imageRef = release.imageRef;
   }
 
-  private async done(call: StepCall, context: StepContext, settings: ResolvedEcsSettings): Promise<void> {
+  private async done(call: StepCall, context: StepContext<EcsRunState>, settings: ResolvedEcsSettings): Promise<void> {
     // A task ARN when ECS lists one, else the service's: either way the deployment records what serves it.
     const taskArn = (await firstRunningTask(call)) ?? (await describeService(call))?.serviceArn ?? null;
     context.updateDeployment({
@@ -322,20 +336,4 @@ export class EcsTarget implements DeployTarget {
     });
     context.stdout(`Service ${settings.service} in cluster ${settings.cluster} runs ${context.state.taskDefinitionArn ?? ''}${settings.publicUrl ? ` at ${settings.publicUrl}` : ''}`);
   }
-}
-
-/** For the runner's TargetFactories: `{ ecs: createEcsTarget }`. */
-export function createEcsTarget(engine: EngineContext): EcsTarget {
-  return new EcsTarget({
-    docker: engine.docker,
-    awsEndpoint: engine.config.awsEndpoint,
-    credentialsFor: storedCredentials(engine.store.secrets, engine.vault ?? headlessVault),
-    projectFor: (projectId) => engine.store.projects.get(projectId),
-    releasesOf: (deploymentId) => engine.store.releases.listForDeployment(deploymentId),
-    state: engine.store.state,
-    updateDeployment: (deploymentId, changes) => {
-      const updated = engine.store.deployments.update(deploymentId, changes);
-      if (updated) engine.events.emit('deploymentUpdated', updated);
-    },
-  });
 }

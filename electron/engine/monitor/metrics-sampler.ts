@@ -1,0 +1,97 @@
+// Takes one-shot stats of every live watched container on a timer and stores a metric sample each.
+// CPU% comes from two readings of our own: Docker's one-shot stats carry no previous reading.
+import type Dockerode from 'dockerode';
+import { isLiveDeployment } from '../../../shared';
+import type { DeploymentsPort } from '../context';
+import { withDockerTimeout } from '../docker/call';
+import { errorText } from '../engine-error';
+import { createLogger } from '../logger';
+import type { MetricRepository, NewMetricSample } from '../store/metrics';
+import { cpuPercent, cpuReading, memoryMb, type ContainerStats, type CpuReading } from './cpu';
+
+const log = createLogger('monitor/metrics');
+
+export interface MetricsSamplerOptions {
+  readonly docker: Dockerode;
+  readonly deployments: Pick<DeploymentsPort, 'get'>;
+  readonly samples: Pick<MetricRepository, 'insertSamples'>;
+}
+
+interface Sampled {
+  readonly containerId: string;
+  cpu: CpuReading | null;
+}
+
+export class MetricsSampler {
+  private readonly sampled = new Map<string, Sampled>();
+  private timer: NodeJS.Timeout | undefined;
+  private sampling = false;
+  private closed = false;
+
+  constructor(private readonly options: MetricsSamplerOptions) {}
+
+  watch(deploymentId: string, containerId: string): void {
+    this.sampled.set(deploymentId, { containerId, cpu: null });
+  }
+
+  unwatch(deploymentId: string): void {
+    this.sampled.delete(deploymentId);
+  }
+
+  /** The container restarted: its CPU counters start again, so the next reading is a first one. */
+  reset(deploymentId: string): void {
+    const sampled = this.sampled.get(deploymentId);
+    if (sampled) sampled.cpu = null;
+  }
+
+  start(intervalMs: number): void {
+    if (intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.sampleAll(), intervalMs);
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+  }
+
+  /** Takes one sample of every live watched container; one transaction for all of them. Returns how many were stored. */
+  async sampleAll(): Promise<number> {
+    if (this.sampling || this.closed) return 0;
+    this.sampling = true;
+    try {
+      const samples: NewMetricSample[] = [];
+      await Promise.all(
+        [...this.sampled].map(async ([deploymentId, sampled]) => {
+          const deployment = this.options.deployments.get(deploymentId);
+          if (!deployment || !isLiveDeployment(deployment.status)) return;
+          const sample = await this.sample(deploymentId, sampled);
+          if (sample) samples.push(sample);
+        }),
+      );
+      if (samples.length > 0 && !this.closed) this.options.samples.insertSamples(samples);
+      return samples.length;
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private async sample(deploymentId: string, sampled: Sampled): Promise<NewMetricSample | null> {
+    try {
+      const container = this.options.docker.getContainer(sampled.containerId);
+      const stats = (await withDockerTimeout(container.stats({ stream: false, 'one-shot': true } as { stream: false }), 'stats')) as ContainerStats;
+      const at = Date.now();
+      const reading = cpuReading(stats, at);
+      const memory = memoryMb(stats);
+      if (!reading || !memory) return null;
+      const previous = sampled.cpu;
+      sampled.cpu = reading;
+      // The first sample has nothing to compare with: CPU% needs two readings.
+      if (!previous) return null;
+      return { deploymentId, sampledAt: at, cpuPct: cpuPercent(previous, reading), memUsedMb: memory.usedMb, memLimitMb: memory.limitMb };
+    } catch (error) {
+      log.debug(`no stats for ${deploymentId}`, errorText(error));
+      return null;
+    }
+  }
+}
