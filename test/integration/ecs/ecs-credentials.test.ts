@@ -235,7 +235,7 @@ describe('AWS keys in the desktop app (a vault that encrypts) against moto enfor
     const doomed = await ecsProject('credentials-deleted');
     await host.api(`/api/projects/${doomed.id}/aws-credentials`, put(keys));
     expect(host.engine.store.secrets.awsCredentials(doomed.id)).toBeDefined();
-    expect((await host.api(`/api/projects/${doomed.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await host.api(`/api/projects/${doomed.id}`, { method: 'DELETE' })).status).toBe(202);
     expect(host.engine.store.secrets.awsCredentials(doomed.id)).toBeUndefined();
   });
 
