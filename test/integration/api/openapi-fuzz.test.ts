@@ -126,7 +126,9 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
       MAX_EXAMPLES,
       '--seed',
       SEED,
-      // One worker: the engine under test shares the two cores, and its answers stay in a reproducible order.
+      // One worker: the engine under test shares the two cores, the order stays reproducible, and with two
+      // worker threads schemathesis 4.32 / Hypothesis on Python 3.11 sometimes fail in their own code
+      // ("AST constructor recursion depth mismatch" while describing a filter).
       '--workers',
       '1',
       // Nothing is kept between runs (no .hypothesis folder in the repository); the seed reproduces a failure.
