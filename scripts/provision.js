@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd),
-// the busybox base image, docker-registry, moto[server] and schemathesis. Fails naming whatever it could not provide.
-// Usage: node scripts/provision.js [native] [chromium] [docker] [registry] [moto] [schemathesis]   (no argument: all)
+// the busybox base image, docker-registry, moto[server], schemathesis, and the runtime base images of the
+// zero-config builds. Fails naming whatever it could not provide.
+// Usage: node scripts/provision.js [native] [chromium] [docker] [registry] [moto] [schemathesis] [runtimes]   (no argument: all)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -218,6 +220,119 @@ export function ensureSchemathesis() {
   );
 }
 
+// ---- Runtime base images (the zero-config builds' FROM images in tests) ----
+// No registry can be pulled from here, so the node/python/go/static images a user would pull are stood in
+// for by images built from Debian's own packages: a bookworm minbase root made by debootstrap and
+// `docker import`ed, then one `docker build` per runtime. Each tag holds a hash of its recipe (and of the CA
+// bundle it carries), so a provision that finds the tags does nothing.
+
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const DEBIAN_SUITE = 'bookworm';
+const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
+const DEBIAN_BASE_RECIPE = `debootstrap --variant=minbase ${DEBIAN_SUITE} ${DEBIAN_MIRROR}; import ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; CMD ["/bin/bash"]`;
+
+// HTTPS to npm and PyPI inside a build only works with the machine's CA bundle. It is copied in after the
+// apt installs, because Debian's ca-certificates package (pulled in by some of them) rewrites that file.
+const TRUST_MACHINE_CAS = [
+  `COPY ca-certificates.crt ${CA_BUNDLE}`,
+  `ENV SSL_CERT_FILE=${CA_BUNDLE} NODE_EXTRA_CA_CERTS=${CA_BUNDLE} PIP_CERT=${CA_BUNDLE}`,
+].join('\n');
+
+const aptGet = (packages) =>
+  `RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages} && rm -rf /var/lib/apt/lists/*`;
+
+/** One recipe per image; `{{BASE}}` is the Debian base image's tag. Keys are the BERTH_BASE_IMAGE_* roles. */
+const RUNTIME_RECIPES = {
+  // The official node image has a `node` user (uid 1000) that Berth's template switches to.
+  node: [aptGet('nodejs npm'), 'RUN useradd --create-home --uid 1000 --shell /bin/sh node', TRUST_MACHINE_CAS, 'CMD ["node"]'],
+  // Debian's Python refuses system-wide pip installs (PEP 668); a venv first on PATH behaves like the
+  // official image's `python` / `pip`.
+  python: [aptGet('python3 python3-venv python3-pip'), 'RUN python3 -m venv /opt/venv', 'ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', TRUST_MACHINE_CAS, 'CMD ["python"]'],
+  go: [aptGet('golang-go'), 'ENV GOPATH=/go PATH=/go/bin:/usr/lib/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', TRUST_MACHINE_CAS, 'CMD ["go", "version"]'],
+  goRuntime: [TRUST_MACHINE_CAS],
+  static: [aptGet('busybox'), TRUST_MACHINE_CAS, 'CMD ["busybox", "httpd", "-f", "-p", "8080", "-h", "/var/www"]'],
+};
+
+/** The env var a test sets to point Berth's templates at each image. */
+export const RUNTIME_IMAGE_ENV = {
+  node: 'BERTH_BASE_IMAGE_NODE',
+  python: 'BERTH_BASE_IMAGE_PYTHON',
+  go: 'BERTH_BASE_IMAGE_GO',
+  goRuntime: 'BERTH_BASE_IMAGE_GO_RUNTIME',
+  static: 'BERTH_BASE_IMAGE_STATIC',
+};
+
+const shortHash = (...parts) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12);
+const kebab = (role) => role.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+function caBundle() {
+  if (!existsSync(CA_BUNDLE)) throw new ProvisionError(`${CA_BUNDLE} is missing, so the runtime images cannot reach npm or PyPI over HTTPS: run \`apt-get install ca-certificates\`.`);
+  return readFileSync(CA_BUNDLE);
+}
+
+/** The tags the runtime images have (or will have) on this machine: they change when a recipe or the CA bundle does. */
+export function runtimeImageTags() {
+  const debian = `berth-test/debian-${DEBIAN_SUITE}:${shortHash(DEBIAN_BASE_RECIPE)}`;
+  const bundle = createHash('sha256').update(caBundle()).digest('hex');
+  const tags = { debian };
+  for (const [role, recipe] of Object.entries(RUNTIME_RECIPES)) tags[role] = `berth-test/runtime-${kebab(role)}:${shortHash(debian, bundle, ...recipe)}`;
+  return tags;
+}
+
+/** `BERTH_BASE_IMAGE_*` for the runtime images, as a test passes them to the engine. */
+export function runtimeImageEnv(tags = runtimeImageTags()) {
+  return Object.fromEntries(Object.entries(RUNTIME_IMAGE_ENV).map(([role, name]) => [name, tags[role]]));
+}
+
+const imageExists = (tag) => run('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]).ok;
+
+function ensureDebianBaseImage(tag) {
+  if (imageExists(tag)) return;
+  if (!has('debootstrap')) aptInstall(['debootstrap'], 'debootstrap (the Debian root of the runtime test images)');
+  const root = mkdtempSync(join(tmpdir(), 'berth-debootstrap-'));
+  try {
+    say(`debootstrap --variant=minbase ${DEBIAN_SUITE} (about 30 s; the runtime images' base)`);
+    const strapped = run('debootstrap', ['--variant=minbase', DEBIAN_SUITE, root, DEBIAN_MIRROR], { timeout: 900_000 });
+    if (!strapped.ok) throw new ProvisionError(`debootstrap --variant=minbase ${DEBIAN_SUITE} failed, so the runtime base image is missing:\n${(strapped.stderr || strapped.stdout).slice(-2000)}`);
+    // Docker mounts its own /dev, /proc and /sys; the apt caches are not needed in the image.
+    const tar = spawnSync('tar', ['-C', root, '--exclude=./dev/*', '--exclude=./proc/*', '--exclude=./sys/*', '--exclude=./var/cache/apt/archives/*.deb', '-c', '.'], { maxBuffer: 1024 * 1024 * 1024 });
+    if (tar.status !== 0) throw new ProvisionError(`tar of the debootstrap root failed: ${tar.stderr}`);
+    const imported = spawnSync(
+      'docker',
+      ['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'CMD ["/bin/bash"]', '-', tag],
+      { input: tar.stdout, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (imported.status !== 0) throw new ProvisionError(`docker import of the Debian base image failed: ${imported.stderr}`);
+    say(`built base image ${tag}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function buildRuntimeImage(role, tag, debianTag) {
+  if (imageExists(tag)) return;
+  const context = mkdtempSync(join(tmpdir(), `berth-runtime-${kebab(role)}-`));
+  try {
+    copyFileSync(CA_BUNDLE, join(context, 'ca-certificates.crt'));
+    writeFileSync(join(context, 'Dockerfile'), [`FROM ${debianTag}`, ...RUNTIME_RECIPES[role]].join('\n') + '\n');
+    say(`building ${tag} (the ${role} runtime test image, from Debian packages)`);
+    const built = run('docker', ['build', '-q', '-t', tag, context], { timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024 });
+    if (!built.ok) throw new ProvisionError(`docker build of the ${role} runtime image ${tag} failed, so the zero-config tests cannot build ${role} apps:\n${(built.stderr || built.stdout).slice(-2000)}`);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
+/** Builds whichever runtime images are missing; returns every tag (see runtimeImageTags). Needs a running engine. */
+export function ensureRuntimeImages() {
+  const tags = runtimeImageTags();
+  if (Object.values(tags).every(imageExists)) return tags;
+  if (process.getuid?.() !== 0) throw new ProvisionError('the runtime base images are missing and building them (debootstrap) needs root: run `sudo node scripts/provision.js runtimes`.');
+  ensureDebianBaseImage(tags.debian);
+  for (const role of Object.keys(RUNTIME_RECIPES)) buildRuntimeImage(role, tags[role], tags.debian);
+  return tags;
+}
+
 /**
  * better-sqlite3 must be built for this Node. `npm start` on a machine with Electron rebuilds it for
  * Electron's ABI; switch it back here rather than failing every test with NODE_MODULE_VERSION.
@@ -234,7 +349,7 @@ export function ensureNativeModules() {
 }
 
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes']);
   if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
@@ -244,6 +359,11 @@ export async function provision(parts) {
   if (wanted.has('registry')) ensureRegistry();
   if (wanted.has('moto')) ensureMoto();
   if (wanted.has('schemathesis')) ensureSchemathesis();
+  if (wanted.has('runtimes')) {
+    if (!wanted.has('docker')) await ensureDocker();
+    const tags = ensureRuntimeImages();
+    if (parts.includes('runtimes')) for (const [name, tag] of Object.entries(runtimeImageEnv(tags))) say(`${name}=${tag}`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

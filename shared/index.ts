@@ -3,3 +3,4 @@ export * from './schemas';
 export * from './result';
 export * from './contract';
 export type * from './api';
+export * from './scan';

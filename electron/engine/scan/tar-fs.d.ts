@@ -1,0 +1,31 @@
+// The part of tar-fs (a dependency of dockerode, v2) that the build context uses; it ships no types.
+declare module 'tar-fs' {
+  import type { Readable } from 'node:stream';
+
+  export interface PackEntryHeader {
+    name: string;
+    mode?: number;
+    mtime?: Date;
+    size?: number;
+    type?: 'file' | 'directory' | 'symlink';
+  }
+
+  export interface Pack extends Readable {
+    entry(header: PackEntryHeader, content?: string | Buffer, callback?: (error?: Error | null) => void): unknown;
+    finalize(): void;
+  }
+
+  export interface PackOptions {
+    /** Called with each entry's absolute path; true leaves it (and, for a directory, everything in it) out. */
+    ignore?: (name: string) => boolean;
+    /** false: the caller adds entries in `finish` and finalizes the archive itself. */
+    finalize?: boolean;
+    finish?: (pack: Pack) => void;
+    dereference?: boolean;
+  }
+
+  export function pack(cwd: string, options?: PackOptions): Pack;
+
+  const tarFs: { pack: typeof pack };
+  export default tarFs;
+}
