@@ -104,14 +104,16 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    // Should a fuzzed project ever start a container, stop it (the engine finishes stops before it exits).
-    if (serve) {
-      for (const deployment of await api<Deployment[]>('/api/deployments').catch(() => [])) {
-        if (deployment.containerId || deployment.taskArn) await api(`/api/deployments/${deployment.id}`, { method: 'DELETE' });
+    try {
+      // Should a fuzzed project ever start a container, stop it (the engine finishes stops before it exits).
+      for (const deployment of serve ? await api<Deployment[]>('/api/deployments').catch(() => []) : []) {
+        if (deployment.containerId || deployment.taskArn) await api(`/api/deployments/${deployment.id}`, { method: 'DELETE' }).catch(() => undefined);
       }
+    } finally {
+      // Always, or a failed cleanup above leaves the engine running after the test.
+      await serve?.stop();
+      for (const dir of [data, source, work]) dir.cleanup();
     }
-    await serve?.stop();
-    for (const dir of [data, source, work]) dir.cleanup();
   });
 
   it('finds 0 failures with every check, the stateful phase included', async () => {
