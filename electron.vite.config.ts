@@ -12,8 +12,12 @@ export default defineConfig({
     build: {
       // Native and Node-only packages (better-sqlite3, dockerode, the AWS SDK, fastify…) stay in node_modules.
       externalizeDeps: true,
+      // The same build makes the `berth` CLI (out/main/cli.js), which runs on the user's Node, not
+      // Electron's: aim at the oldest Node package.json accepts.
+      target: 'node20.19',
       rollupOptions: {
-        input: { index: fromRoot('electron/main/index.ts') },
+        // Two entries, so the desktop app and `berth serve` run the same engine chunks.
+        input: { index: fromRoot('electron/main/index.ts'), cli: fromRoot('electron/cli/main.ts') },
       },
     },
   },

@@ -1,26 +1,34 @@
 import { defineConfig } from 'vitest/config';
+// With its extension: vite's config loader asks for one on the files the config itself imports.
+import { nodeWorkerFromSource } from './test/support/source-workers/vite-plugin.js';
 
 // Two projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker
 // engine, the moto emulator and a local registry (provisioned by scripts/provision.js).
 export default defineConfig({
+  // The engine starts its log socket reader with electron-vite's `?nodeWorker` import; tests run it from source.
+  plugins: [nodeWorkerFromSource()],
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
+          // CLI tests spawn bin/berth.js, which runs the build: make it when sources are newer.
+          globalSetup: ['test/support/cli-build.ts'],
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          globalSetup: ['test/support/integration-setup.ts'],
+          globalSetup: ['test/support/cli-build.ts', 'test/support/integration-setup.ts'],
           // Docker-heavy files share one engine and two cores: run files one at a time.
           fileParallelism: false,
         },

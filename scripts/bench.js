@@ -15,7 +15,11 @@ await provision(['chromium', 'docker']);
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`# ${file}\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], { stdio: 'inherit', env: { ...process.env, BERTH_LOG_LEVEL: 'warn' } });
+  // tsx runs the TypeScript; the second hook runs the engine's `?nodeWorker` workers from source too.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/source-workers/register.ts', `bench/${file}`], {
+    stdio: 'inherit',
+    env: { ...process.env, BERTH_LOG_LEVEL: 'warn' },
+  });
   if (result.status !== 0) {
     failed += 1;
     process.stdout.write(`# ${file} FAILED (exit ${result.status})\n`);

@@ -67,7 +67,6 @@ function ensureNativeModulesFor(executable) {
 }
 
 function startDesktop(executable) {
-  runOrExit('the desktop build (electron-vite build)', process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']);
   if (!ensureNativeModulesFor(executable)) return false;
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
@@ -81,6 +80,9 @@ function startBrowser() {
   foreground(process.execPath, [join(root, 'bin/berth.js'), 'serve', ...serveArgs]);
 }
 
+// One build for both modes: the desktop app's main process and the `berth` CLI (out/main/cli.js) that
+// browser mode runs as `berth serve` share the engine's chunks.
+runOrExit('the build (electron-vite build)', process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']);
 const electron = forceBrowser ? { reason: 'browser mode was asked for (--browser)' } : findElectron();
 if (electron.executable && startDesktop(electron.executable)) {
   // The desktop app runs in the foreground.

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: what CI runs. Provisions what the tests need, then lint, the typecheck of every side,
-// vitest (unit + integration against the real Docker engine, moto and a local registry), the
-// desktop and browser builds, and Playwright e2e in Debian's Chromium. Ends with one line of counts.
+// the desktop build (which makes the `berth` CLI too), vitest (unit + integration against the real
+// Docker engine, moto and a local registry), the browser build, and Playwright e2e in Debian's
+// Chromium. Ends with one line of counts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { provision } from './provision.js';
 
 const results = [];
@@ -76,8 +77,9 @@ step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 step('typecheck shared', bin('tsc'), ['-p', 'tsconfig.shared.json']);
 step('typecheck node (engine, main, preload, cli, tests)', bin('tsc'), ['-p', 'tsconfig.node.json']);
 step('typecheck web (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
+// Before vitest: its CLI and integration tests spawn bin/berth.js, which runs out/main/cli.js.
+step('desktop and CLI build (electron-vite)', bin('electron-vite'), ['build']);
 step('vitest (unit + integration)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], { BERTH_LOG_LEVEL: 'warn' });
-if (existsSync('electron.vite.config.ts')) step('desktop build (electron-vite)', bin('electron-vite'), ['build']);
 step('browser build (renderer)', bin('vite'), ['build', '--config', 'vite.renderer.config.ts']);
 step('e2e (Playwright + Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json', BERTH_LOG_LEVEL: 'warn' });
 

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError, printError } from './output';
 import { registerProjectCommands } from './commands/projects';
@@ -13,7 +15,9 @@ const program = new Command()
   .showHelpAfterError('(run `berth --help` for the commands)')
   .exitOverride();
 
-registerServeCommand(program);
+// This file runs built, as out/main/cli.js (bin/berth.js loads it); the renderer is built beside it,
+// as the desktop app finds it.
+registerServeCommand(program, { rendererDir: join(dirname(fileURLToPath(import.meta.url)), '../renderer') });
 registerProjectCommands(program);
 registerDeploymentCommands(program);
 registerRunCommands(program);

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
-import { startHost } from '../../engine/host/serve';
-import { configFromEnv } from '../../engine/config';
 import { globalOptions } from '../client';
-import { CliError, printJson } from '../output';
+import { CliError } from '../output';
 
-export function registerServeCommand(program: Command): void {
+export interface ServeCommandOptions {
+  /** The built renderer (out/renderer), served for browser mode. */
+  readonly rendererDir: string;
+}
+
+export function registerServeCommand(program: Command, serve: ServeCommandOptions): void {
   program
     .command('serve')
     .description('run the Berth engine headless, with its HTTP API and the browser UI, on 127.0.0.1')
@@ -14,18 +17,9 @@ export function registerServeCommand(program: Command): void {
       return port;
     })
     .action(async (options: { port?: number }, command: Command) => {
-      const global = globalOptions(command);
-      const host = await startHost({ config: configFromEnv(process.env, global.dataDir), ...(options.port !== undefined ? { port: options.port } : {}) });
-      if (global.json) printJson({ url: host.http.url, browserUrl: host.browserUrl, dataDir: host.engine.config.dataDir });
-      else {
-        process.stdout.write(`Berth engine listening on ${host.http.url}\n`);
-        process.stdout.write(`Open the UI: ${host.browserUrl}\n`);
-        process.stdout.write(`API token and address: ${host.engine.config.dataDir}/api.json\n`);
-      }
-      const shutdown = () => {
-        void host.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      // Loaded here, not at the top: the engine's packages (Docker, SQLite, the AWS SDK, fastify) are
+      // for this command alone, and `berth ls` should not pay for them.
+      const { runHeadlessEngine } = await import('../headless-engine');
+      await runHeadlessEngine(globalOptions(command), { rendererDir: serve.rendererDir, ...(options.port !== undefined ? { port: options.port } : {}) });
     });
 }

@@ -1,8 +1,8 @@
-// The body of the socket reader's worker thread (logs/socket-reader.ts). It runs from its source text
-// (`Function.prototype.toString`), so it must stay self-contained: no imports, no outer variables —
-// the modules it needs come in as arguments.
-import type * as Net from 'node:net';
-import type * as Threads from 'node:worker_threads';
+// The socket reader's worker thread (docker/socket-reader.ts starts it with electron-vite's
+// `?nodeWorker` import, so the build emits it as a file of its own). Its limits come as workerData.
+// The engine thread imports only this file's types: importing its code would start a reader.
+import { connect, type Socket } from 'node:net';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 
 /** Engine thread → worker. */
 export type ReaderRequest =
@@ -29,14 +29,12 @@ export interface ReaderLimits {
  * its own write, so single reads are tiny). Reading stops while more than `highWater` bytes are
  * unacknowledged, so a slow consumer holds Docker back instead of growing a buffer.
  */
-export function socketReaderWorker(net: typeof Net, threads: typeof Threads, limits: ReaderLimits): void {
-  const port = threads.parentPort;
-  if (!port) throw new Error('socketReaderWorker runs in a worker thread');
+function readSockets(port: MessagePort, limits: ReaderLimits): void {
   const MAX_HEADER_BYTES = 65_536;
   const POST_AT_BYTES = 262_144;
 
   interface Connection {
-    readonly socket: Net.Socket;
+    readonly socket: Socket;
     /** The response header read so far; undefined once it is parsed. */
     head: Buffer | undefined;
     parts: Buffer[];
@@ -97,7 +95,7 @@ export function socketReaderWorker(net: typeof Net, threads: typeof Threads, lim
 
   const open = (request: Extract<ReaderRequest, { type: 'open' }>): void => {
     const { id } = request;
-    const socket = request.path !== undefined ? net.connect(request.path) : net.connect(request.port ?? 2375, request.host ?? '127.0.0.1');
+    const socket = request.path !== undefined ? connect(request.path) : connect(request.port ?? 2375, request.host ?? '127.0.0.1');
     const connection: Connection = { socket, head: Buffer.alloc(0), parts: [], size: 0, scheduled: false, unacked: 0, paused: false, error: undefined };
     connections.set(id, connection);
     socket.once('connect', () => socket.write(request.request));
@@ -133,3 +131,6 @@ export function socketReaderWorker(net: typeof Net, threads: typeof Threads, lim
     }
   });
 }
+
+if (!parentPort) throw new Error('socket-reader-worker runs in a worker thread (SocketReader starts it).');
+readSockets(parentPort, workerData as ReaderLimits);

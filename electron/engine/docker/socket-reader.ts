@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
-import { socketReaderWorker, type ReaderEvent, type ReaderLimits, type ReaderRequest } from './socket-reader-worker';
+import type { Worker } from 'node:worker_threads';
+// electron-vite emits the worker as a file of its own and gives back a function that starts it. Run
+// from source (vitest, benches), test/support/source-workers/ stands in for it.
+import createSocketReaderWorker from './socket-reader-worker?nodeWorker';
+import type { ReaderEvent, ReaderLimits, ReaderRequest } from './socket-reader-worker';
 
 /** Where to connect: a Unix socket path, or a TCP host and port. */
 export interface SocketTarget {
@@ -86,11 +89,9 @@ export class SocketReader {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    // Built from the function's source, so no separate file has to ship with the bundle. `__name` is
-    // what esbuild's keepNames (tsx) wraps named functions in. No inherited flags: `--input-type=module`
-    // would make the script a module without `require`, and `--import tsx` is not needed.
-    const source = `const __name = (target) => target;\n(${socketReaderWorker.toString()})(require('node:net'), require('node:worker_threads'), ${JSON.stringify(this.limits)});`;
-    const worker = new Worker(source, { eval: true, execArgv: [] });
+    // No inherited flags: whatever the engine process was started with (a loader, an --import) is
+    // not the reader's business.
+    const worker = createSocketReaderWorker({ workerData: this.limits, execArgv: [] });
     worker.on('message', (event: ReaderEvent) => this.receive(event));
     const lost = (error: Error): void => {
       if (this.worker !== worker) return;

@@ -155,7 +155,7 @@ describe('SocketReader (a worker thread reading HTTP/1.0 responses)', () => {
         server.close();
         console.log(text);
       });`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 15_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/source-workers/register.ts', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 15_000 });
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('bye');
     // Exited by itself: spawnSync's timeout would have killed it with SIGTERM.
