@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd),
-// the busybox base image, docker-registry, moto[server], and the runtime base images of the zero-config
-// builds. Fails naming whatever it could not provide.
-// Usage: node scripts/provision.js [chromium] [docker] [registry] [moto] [runtimes]   (no argument: all)
+// the busybox base image, docker-registry, moto[server], schemathesis, and the runtime base images of the
+// zero-config builds. Fails naming whatever it could not provide.
+// Usage: node scripts/provision.js [native] [chromium] [docker] [registry] [moto] [schemathesis] [runtimes]   (no argument: all)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
@@ -183,21 +183,41 @@ export function ensureRegistry() {
   if (!has('docker-registry')) throw new ProvisionError('docker-registry is still missing after installing it.');
 }
 
-/** moto[server] (the AWS emulator for the ECS tests). Tests run it as `python3 -m moto.server`, so PATH does not matter. */
-export function ensureMoto() {
-  const importable = () => run('python3', ['-c', 'import moto.server, flask, flask_cors']).ok;
+/**
+ * Installs a PyPI requirement system-wide with pip, idempotently: nothing happens when `importable()` already holds.
+ * Fails naming what is missing and pip's own words; it never skips quietly.
+ */
+function ensurePipPackage(requirement, why, importable) {
   if (importable()) return;
-  if (!has('python3')) aptInstall(['python3', 'python3-pip'], 'Python (for the moto AWS emulator)');
-  if (!run('python3', ['-m', 'pip', '--version']).ok) aptInstall(['python3-pip'], 'pip (for the moto AWS emulator)');
-  say('installing moto[server] with pip (the AWS emulator)');
-  let install = run('python3', ['-m', 'pip', 'install', '-q', 'moto[server]'], { timeout: 600_000 });
-  // Debian's own Python refuses system-wide pip installs (PEP 668); the emulator is a test tool, so say so explicitly.
+  if (!has('python3')) aptInstall(['python3', 'python3-pip'], `Python (for ${why})`);
+  if (!run('python3', ['-m', 'pip', '--version']).ok) aptInstall(['python3-pip'], `pip (for ${why})`);
+  say(`installing ${requirement} with pip (${why})`);
+  let install = run('python3', ['-m', 'pip', 'install', '-q', requirement], { timeout: 600_000 });
+  // Debian's own Python refuses system-wide pip installs (PEP 668); these are test tools, so say so explicitly.
   if (!install.ok && /externally-managed-environment/.test(install.stderr)) {
-    install = run('python3', ['-m', 'pip', 'install', '-q', '--break-system-packages', 'moto[server]'], { timeout: 600_000 });
+    install = run('python3', ['-m', 'pip', 'install', '-q', '--break-system-packages', requirement], { timeout: 600_000 });
   }
   if (!install.ok || !importable()) {
-    throw new ProvisionError(`pip install "moto[server]" failed, so the AWS emulator is missing:\n${install.stderr.slice(-2000)}`);
+    throw new ProvisionError(`pip install "${requirement}" failed, so ${why} is missing:\n${install.stderr.slice(-2000)}`);
   }
+}
+
+/** moto[server] (the AWS emulator for the ECS tests). Tests run it as `python3 -m moto.server`, so PATH does not matter. */
+export function ensureMoto() {
+  ensurePipPackage('moto[server]', 'the AWS emulator', () => run('python3', ['-c', 'import moto.server, flask, flask_cors']).ok);
+}
+
+/** The major version the OpenAPI fuzz test is written for: its CLI flags changed a lot between 3.x and 4.x. */
+export const SCHEMATHESIS_REQUIREMENT = 'schemathesis>=4.1,<5';
+
+/**
+ * schemathesis (property-based fuzzing of the HTTP API against its OpenAPI document). The test runs it as
+ * `python3 -m schemathesis.cli`, so PATH does not matter.
+ */
+export function ensureSchemathesis() {
+  ensurePipPackage(SCHEMATHESIS_REQUIREMENT, 'the OpenAPI fuzzer (schemathesis)', () =>
+    run('python3', ['-c', 'import sys, schemathesis; sys.exit(0 if schemathesis.__version__.startswith("4.") else 1)']).ok,
+  );
 }
 
 // ---- Runtime base images (the zero-config builds' FROM images in tests) ----
@@ -329,7 +349,7 @@ export function ensureNativeModules() {
 }
 
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'runtimes']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes']);
   if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
@@ -338,6 +358,7 @@ export async function provision(parts) {
   }
   if (wanted.has('registry')) ensureRegistry();
   if (wanted.has('moto')) ensureMoto();
+  if (wanted.has('schemathesis')) ensureSchemathesis();
   if (wanted.has('runtimes')) {
     if (!wanted.has('docker')) await ensureDocker();
     const tags = ensureRuntimeImages();

@@ -62,7 +62,7 @@ function e2eFailures(report) {
   return lines;
 }
 
-process.stdout.write('=== provision: chromium, docker engine + base image, docker-registry, moto[server]\n');
+process.stdout.write('=== provision: chromium, docker engine + base image, docker-registry, moto[server], schemathesis\n');
 try {
   await provision([]);
 } catch (error) {

@@ -28,6 +28,9 @@ export function requestHasBody(method: HttpMethod): boolean {
   return method === 'POST' || method === 'PUT' || method === 'PATCH';
 }
 
+/** 202: the engine answered at once and goes on with the work (a stop's SIGTERM → SIGKILL → rm) in the background. */
+export type SuccessStatus = 200 | 202;
+
 export interface RequestDefinition {
   readonly method: HttpMethod;
   /** Fastify-style path; `:id` parameters are merged into the input. */
@@ -35,6 +38,12 @@ export interface RequestDefinition {
   readonly summary: string;
   readonly input: z.ZodType;
   readonly output: z.ZodType;
+  /** The HTTP status of a success; 200 when not given. */
+  readonly successStatus?: SuccessStatus;
+}
+
+export function successStatusOf(definition: RequestDefinition): SuccessStatus {
+  return definition.successStatus ?? 200;
 }
 
 const byId = z.object({ id: idSchema });
@@ -46,10 +55,17 @@ export const logPageSchema = z.object({
 });
 export type LogPage = z.infer<typeof logPageSchema>;
 
-/** Lines around one place: a moment (`at`, for "jump to time" from the charts) or a lineNo (a search hit). */
+/**
+ * Lines around one place: a lineNo (a search hit) or a moment (`at`, for "jump to time" from the charts).
+ * Every combination is valid, so the OpenAPI document can state the whole rule: `lineNo` is exact and wins
+ * over `at`, and with neither the anchor is the newest line.
+ */
 export const logsAroundQuerySchema = z.object({
-  at: z.iso.datetime({ offset: true }).optional(),
-  lineNo: z.coerce.number().int().min(1).optional(),
+  at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Anchor on the first line at or after this moment, else the last line before it. Ignored when lineNo is given.'),
+  lineNo: z.coerce.number().int().min(1).optional().describe('Anchor on this line (the newest line when it is past the end). Wins over at.'),
   before: z.coerce.number().int().min(0).max(2000).default(100),
   after: z.coerce.number().int().min(0).max(5000).default(400),
 });
@@ -104,7 +120,14 @@ export const requests = {
     input: projectPatchSchema.extend({ id: idSchema }),
     output: projectSchema,
   },
-  deleteProject: { method: 'DELETE', path: '/api/projects/:id', summary: 'Remove a project and stop its deployments', input: byId, output: z.object({ deleted: z.boolean() }) },
+  deleteProject: {
+    method: 'DELETE',
+    path: '/api/projects/:id',
+    summary: 'Remove a project; its deployments are marked stopped at once and their containers or tasks torn down in the background',
+    input: byId,
+    output: z.object({ deleted: z.boolean() }),
+    successStatus: 202,
+  },
 
   setAwsCredentials: {
     method: 'PUT',
@@ -126,7 +149,7 @@ export const requests = {
     method: 'POST',
     path: '/api/projects/:id/rollback',
     summary: 'Roll back to an earlier release',
-    input: z.object({ id: idSchema, releaseId: idSchema.optional() }),
+    input: z.object({ id: idSchema, releaseId: idSchema.optional() }).strict(),
     output: z.object({ run: runDetailSchema }),
   },
   listRuns: { method: 'GET', path: '/api/projects/:id/runs', summary: 'Runs of a project, newest first, with their steps and durations', input: byId, output: z.array(runDetailSchema) },
@@ -139,7 +162,14 @@ export const requests = {
 
   listDeployments: { method: 'GET', path: '/api/deployments', summary: 'List deployments', input: z.object({}), output: z.array(deploymentSchema) },
   getDeployment: { method: 'GET', path: '/api/deployments/:id', summary: 'One deployment', input: byId, output: deploymentSchema },
-  stopDeployment: { method: 'DELETE', path: '/api/deployments/:id', summary: 'Stop a deployment: status stopped at once, then SIGTERM, grace, SIGKILL and removal', input: byId, output: deploymentSchema },
+  stopDeployment: {
+    method: 'DELETE',
+    path: '/api/deployments/:id',
+    summary: 'Stop a deployment: answers at once with status stopped; SIGTERM, SIGKILL after the grace, and removal follow in the background, reported by events and system lines',
+    input: byId,
+    output: deploymentSchema,
+    successStatus: 202,
+  },
   getLogs: {
     method: 'GET',
     path: '/api/deployments/:id/logs',

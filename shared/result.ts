@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'AWS_NOT_CONFIGURED',
   /** This Berth has no OS keychain to seal a secret with (headless, or Linux's plain-text backend). */
   'SECRETS_UNAVAILABLE',
+  /** An HTTP method the path does not take (the HTTP API only; the answer's Allow header lists the ones it does). */
+  'METHOD_NOT_ALLOWED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -42,7 +44,9 @@ export const HTTP_STATUS_FOR_ERROR: Readonly<Record<ErrorCode, number>> = {
   UNSUPPORTED: 422,
   DOCKER_ENGINE_UNREACHABLE: 503,
   AWS_NOT_CONFIGURED: 422,
-  SECRETS_UNAVAILABLE: 422,
+  // A refusal by this engine whatever the input (headless keeps no secrets), not a fault in the input.
+  SECRETS_UNAVAILABLE: 403,
+  METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,
 };
 

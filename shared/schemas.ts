@@ -28,6 +28,13 @@ export const envVarSchema = z.object({
 });
 export type EnvVar = z.infer<typeof envVarSchema>;
 
+/**
+ * Request inputs refuse keys they do not know, at every level: a misspelt setting (`hostport`) is an error
+ * that names it, never a change silently dropped. The OpenAPI document says so (`additionalProperties: false`).
+ * Stored values are parsed with the lenient schemas, so a setting a later version drops cannot break a read.
+ */
+const envVarInputSchema = envVarSchema.strict();
+
 /** What the API returns for an env var: secret values are never echoed. */
 export const envVarViewSchema = z.object({
   name: z.string(),
@@ -57,12 +64,13 @@ export const ecsSettingsSchema = z.object({
   rolloutTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
   /** Stop also deletes the service (after scaling it to 0). */
   deleteServiceOnStop: z.boolean().optional(),
-  // Keys are refused, not silently dropped: Berth stores profile names only.
-  accessKeyId: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
-  secretAccessKey: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
-  sessionToken: z.undefined({ error: AWS_SECRET_REFUSED }).optional(),
 });
 export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
+
+// AWS keys are refused by name, with a message that says what to use instead: settings store profile names
+// only. `never` puts them in the OpenAPI document as keys no value satisfies (`not: {}`).
+const refusedAwsKey = z.never({ error: AWS_SECRET_REFUSED }).optional();
+const ecsSettingsInputSchema = ecsSettingsSchema.extend({ accessKeyId: refusedAwsKey, secretAccessKey: refusedAwsKey, sessionToken: refusedAwsKey }).strict();
 
 const portSchema = z.number().int().min(1).max(65_535);
 const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2048);
@@ -82,6 +90,13 @@ const settingFields = {
   ecs: ecsSettingsSchema.optional(),
 };
 
+/** The same rules for request inputs, whose objects refuse unknown keys. */
+const settingInputFields = {
+  ...settingFields,
+  env: z.array(envVarInputSchema).max(500),
+  ecs: ecsSettingsInputSchema.optional(),
+};
+
 export const projectSettingsSchema = z.object({
   ...settingFields,
   port: settingFields.port.default(8080),
@@ -99,14 +114,30 @@ export type ProjectSettingsInput = z.input<typeof projectSettingsSchema>;
 export const projectSettingsViewSchema = projectSettingsSchema.extend({ env: z.array(envVarViewSchema) });
 export type ProjectSettingsView = z.infer<typeof projectSettingsViewSchema>;
 
-const nameSchema = z.string().trim().min(1, 'must not be empty').max(100);
+/** The settings of a new project: defaults as stored, unknown keys refused. */
+const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs }).strict();
 
-export const projectCreateSchema = z.object({
-  name: nameSchema,
-  sourceDir: z.string().min(1, 'must not be empty').max(4096).refine((dir) => dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir), 'must be an absolute path'),
-  target: z.enum(TARGETS).default('docker'),
-  settings: projectSettingsSchema.default(projectSettingsSchema.parse({})),
-});
+/**
+ * The whitespace String.prototype.trim removes, spelt out: `\s` differs between regex engines (JavaScript's
+ * includes U+FEFF, Python's does not), and the OpenAPI document's pattern must mean here what it means to a client.
+ */
+const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+// Checked before trimming, so the document's length limit and pattern hold for what the client sends.
+const nameSchema = z.string().max(100).regex(NOT_BLANK, 'must not be empty').trim();
+
+export const projectCreateSchema = z
+  .object({
+    name: nameSchema,
+    // A pattern rather than a refinement, so the OpenAPI document carries the rule too.
+    sourceDir: z
+      .string()
+      .max(4096)
+      .regex(/^(?:\/|[A-Za-z]:[\\/])/, 'must be an absolute path'),
+    target: z.enum(TARGETS).default('docker'),
+    settings: projectSettingsInputSchema.default(projectSettingsSchema.parse({})),
+  })
+  .strict();
 export type ProjectCreate = z.input<typeof projectCreateSchema>;
 
 export const projectPatchSchema = z
@@ -117,11 +148,11 @@ export const projectPatchSchema = z
     /** Only the settings named change; the others keep their stored values. */
     settings: z
       .object({
-        ...settingFields,
+        ...settingInputFields,
         // Optional settings can be cleared with null (back to an allocated port, a Dockerfile build, no ECS block).
-        hostPort: settingFields.hostPort.nullable(),
-        image: settingFields.image.nullable(),
-        ecs: settingFields.ecs.nullable(),
+        hostPort: settingInputFields.hostPort.nullable(),
+        image: settingInputFields.image.nullable(),
+        ecs: settingInputFields.ecs.nullable(),
       })
       .partial()
       .strict()

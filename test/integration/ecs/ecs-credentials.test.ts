@@ -235,7 +235,7 @@ describe('AWS keys in the desktop app (a vault that encrypts) against moto enfor
     const doomed = await ecsProject('credentials-deleted');
     await host.api(`/api/projects/${doomed.id}/aws-credentials`, put(keys));
     expect(host.engine.store.secrets.awsCredentials(doomed.id)).toBeDefined();
-    expect((await host.api(`/api/projects/${doomed.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await host.api(`/api/projects/${doomed.id}`, { method: 'DELETE' })).status).toBe(202);
     expect(host.engine.store.secrets.awsCredentials(doomed.id)).toBeUndefined();
   });
 
@@ -274,7 +274,7 @@ describe('AWS keys in headless Berth (no vault)', () => {
         `/api/projects/${project.id}/aws-credentials`,
         put({ accessKeyId: 'AKIAHEADLESS00000000', secretAccessKey: 'headless-secret-value' }),
       );
-      expect(refused.status).toBe(422);
+      expect(refused.status).toBe(403);
       expect(refused.body.error).toEqual({ code: 'SECRETS_UNAVAILABLE', message: refusedSecretMessage() });
       expect(refused.body.error.message).toMatch(/aws configure --profile/);
       expect(refused.body.error.message).toMatch(/AWS_ACCESS_KEY_ID/);

@@ -89,7 +89,12 @@ describe('log transports over HTTP', () => {
     expect(late.body.lines.map((line) => line.lineNo)).toEqual([674, 675]);
     const atLine = await around('?lineNo=1&before=10&after=1');
     expect(atLine.body.lines.map((line) => line.lineNo)).toEqual([1, 2]);
-    expect((await around('')).status).toBe(400);
+    // lineNo is exact and wins over at; with neither, the anchor is the newest line.
+    const both = await around(`?lineNo=3&at=${encodeURIComponent(moment)}&before=1&after=1`);
+    expect(both.body.lines.map((line) => line.lineNo)).toEqual([2, 3, 4]);
+    const newest = await around('?before=2');
+    expect(newest.body.anchorLineNo).toBe(675);
+    expect(newest.body.lines.map((line) => line.lineNo)).toEqual([673, 674, 675]);
   });
 
   it('searches the full history over HTTP', async () => {

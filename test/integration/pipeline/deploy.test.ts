@@ -105,6 +105,14 @@ describe('docker pipeline: deploy', () => {
       const missing = await test.waitForRun((await test.engine.controller.deploy(test.project('prebuilt-missing', { image: 'pipeline-no-such-image:1' }, empty.dir))).run.id);
       expect(missing.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
       expect(missing.failure!.evidence.line).toContain('pipeline-no-such-image:1');
+
+      // Docker resolves any prefix of an image ID; a few characters must not deploy whichever image they start.
+      const imageId = test.engine.store.releases.get(built.releaseId!)!.imageId!;
+      const prefix = imageId.replace(/^sha256:/, '').slice(0, 4);
+      const prefixed = await test.waitForRun((await test.engine.controller.deploy(test.project('prebuilt-prefix', { image: prefix }, empty.dir))).run.id);
+      expect(prefixed.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
+      expect(prefixed.failure!.evidence.line).toContain(`no image is named ${prefix}`);
+      expect(await labelledContainers(prefixed.deploymentId)).toEqual([]);
     } finally {
       empty.cleanup();
     }

@@ -16,9 +16,13 @@ export function requireProject(engine: HandlerContext, reference: string): Proje
   return project;
 }
 
+/**
+ * A well-formed path that names no folder here is a conflict with the machine's state (409), not bad input:
+ * the same request succeeds once the folder exists. The field still names sourceDir for the form.
+ */
 function checkSourceDir(sourceDir: string): void {
   if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
-    throw new EngineError('VALIDATION_FAILED', `sourceDir: "${sourceDir}" is not a directory on this machine. Give the absolute path of the project folder.`, 'sourceDir');
+    throw new EngineError('CONFLICT', `sourceDir: "${sourceDir}" is not a directory on this machine. Give the absolute path of the project folder.`, 'sourceDir');
   }
 }
 
@@ -45,6 +49,7 @@ function registerSecrets(settings: ProjectSettings): void {
 
 export function projectHandlers(engine: HandlerContext): ProjectHandlers {
   const changed = (projectId: string | null) => engine.events.emit('projectsChanged', { projectId });
+  const activeRuns = (projectId: string) => engine.store.runs.listActive().filter((run) => run.projectId === projectId);
   /** The transport view, with the hint of stored AWS keys (never the keys). */
   const view = (project: ProjectRecord, hint = engine.store.secrets.awsCredentials(project.id)?.accessKeyIdHint): Project => ({
     ...toProjectView(project),
@@ -83,6 +88,12 @@ export function projectHandlers(engine: HandlerContext): ProjectHandlers {
       const project = requireProject(engine, id);
       for (const deployment of engine.store.deployments.listForProject(project.id)) {
         if (deployment.containerId || deployment.taskArn) await engine.controller.stopDeployment(deployment.id);
+      }
+      // A run still going would go on writing to the rows deleted below, and the engine fails on that: each is
+      // stopped first and waited for (as long as its current step takes to notice). Checked again after every
+      // wait, and last with nothing awaited before the delete, so a deploy that came in meanwhile is stopped too.
+      for (let active = activeRuns(project.id); active.length > 0; active = activeRuns(project.id)) {
+        for (const run of active) await engine.controller.stop(run.id);
       }
       const deleted = engine.store.projects.delete(project.id);
       changed(project.id);

@@ -9,18 +9,22 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   return json;
 }
 
-/** Splits an object schema into the parts named in `keys` and the rest. */
+/**
+ * Splits an object schema into the parts named in `keys` (path parameters) and the rest (the body or the
+ * query string). The rest keeps the object's own rules, such as `additionalProperties: false` on an input
+ * that refuses unknown keys.
+ */
 export function splitObjectSchema(schema: JsonSchema, keys: readonly string[]): { picked: JsonSchema | null; rest: JsonSchema | null } {
-  const properties = schema.properties ?? {};
-  const required = schema.required ?? [];
-  const part = (names: string[]): JsonSchema | null =>
+  const { properties = {}, required = [], type: _type, ...objectRules } = schema;
+  const part = (names: string[], rules: Record<string, unknown>): JsonSchema | null =>
     names.length === 0
       ? null
       : {
           type: 'object',
           properties: Object.fromEntries(names.map((name) => [name, properties[name]])),
           required: required.filter((name) => names.includes(name)),
+          ...rules,
         };
   const all = Object.keys(properties);
-  return { picked: part(all.filter((name) => keys.includes(name))), rest: part(all.filter((name) => !keys.includes(name))) };
+  return { picked: part(all.filter((name) => keys.includes(name)), {}), rest: part(all.filter((name) => !keys.includes(name)), objectRules) };
 }

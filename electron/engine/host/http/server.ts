@@ -3,12 +3,15 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { requestHasBody, requests, type RequestName } from '../../../../shared';
+import { z } from 'zod';
+import { ERROR_CODES, requestHasBody, requests, successStatusOf, type HttpMethod, type RequestName } from '../../../../shared';
 import type { Engine } from '../engine';
 import { sendError } from './send-error';
 import { berthVersion } from '../version';
 import { splitObjectSchema, toJsonSchema } from './json-schema';
 import { registerEventStreams } from './event-streams';
+import { openApiLinks } from './openapi-links';
+import { trackDeclaredMethods } from './undeclared-methods';
 
 export interface HttpServerOptions {
   readonly engine: Engine;
@@ -38,6 +41,28 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 function pathParams(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
+}
+
+interface DocumentedOperation {
+  operationId?: string;
+  requestBody?: { required?: boolean };
+  responses?: Record<string, { links?: object }>;
+}
+
+/** What every failure answers, whatever the route: `{error:{code,message,field?}}`. */
+const errorEnvelopeSchema = toJsonSchema(
+  z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), field: z.string().optional() }) }),
+  'output',
+);
+const ERROR_RESPONSES = { '4xx': errorEnvelopeSchema, '5xx': errorEnvelopeSchema } as const;
+
+/**
+ * Whether a request must carry a body. A PATCH or PUT body is the change itself, so one is always needed
+ * (an empty PATCH is a mistake, not a no-op); a POST needs one only when a field of it is required.
+ */
+function bodyRequired(method: HttpMethod, body: { required?: string[] } | null): boolean {
+  if (!body) return false;
+  return method === 'PATCH' || method === 'PUT' || (body.required?.length ?? 0) > 0;
 }
 
 /** The engine's HTTP + SSE API (docs/architecture.md, "The contract and its transports"): loopback only, bearer token, Host checked. */
@@ -75,6 +100,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     return sendError(reply, 'INTERNAL', `Berth hit an unexpected error: ${error.message}`);
   });
 
+  // Every API route documents the error envelope, the SSE streams included.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.schema?.hide) return;
+    route.schema = { ...route.schema, response: { ...ERROR_RESPONSES, ...(route.schema?.response as object | undefined) } };
+  });
+  const undeclaredMethods = trackDeclaredMethods(app, (reply, allow, method) =>
+    sendError(reply, 'METHOD_NOT_ALLOWED', `${method} is not a method of ${reply.request.url.split('?')[0]}; it takes ${allow}. See /api/openapi.json.`),
+  );
+
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0]}. See /api/openapi.json.`);
     return sendError(reply, 'NOT_FOUND', 'Not found.');
@@ -87,12 +121,34 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    // What @fastify/swagger cannot say from a route's schema: a POST whose fields are all optional takes no
+    // body (it marks every body required), and the links from answers that carry ids.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const { openapiObject } = document;
+      for (const operations of Object.values(openapiObject.paths ?? {})) {
+        for (const operation of Object.values(operations as Record<string, DocumentedOperation>)) {
+          const name = operation.operationId as RequestName | undefined;
+          if (!name || !(name in requests)) continue;
+          if (operation.requestBody) operation.requestBody.required = bodiesRequired[name] ?? true;
+          const linked = links.get(name);
+          const answer = linked && operation.responses?.[linked.status];
+          if (linked && answer) answer.links = linked.links;
+        }
+      }
+      return openapiObject;
+    },
   });
 
+  const bodiesRequired: Partial<Record<RequestName, boolean>> = {};
+  const links = openApiLinks();
   for (const [name, definition] of Object.entries(requests) as [RequestName, (typeof requests)[RequestName]][]) {
     const params = pathParams(definition.path);
     const input = splitObjectSchema(toJsonSchema(definition.input, 'input'), params);
     const hasBody = requestHasBody(definition.method);
+    const needsBody = hasBody && bodyRequired(definition.method, input.rest);
+    bodiesRequired[name] = needsBody;
+    const status = successStatusOf(definition);
     app.route({
       method: definition.method,
       url: definition.path,
@@ -101,27 +157,33 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         summary: definition.summary,
         ...(input.picked ? { params: input.picked } : {}),
         ...(input.rest ? (hasBody ? { body: input.rest } : { querystring: input.rest }) : {}),
-        response: {
-          200: toJsonSchema(definition.output, 'output'),
-          '4xx': { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
-        },
+        response: { [status]: toJsonSchema(definition.output, 'output') },
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const body = hasBody ? request.body : undefined;
-        if (hasBody && body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+        if (body === undefined || body === null) {
+          if (needsBody) {
+            return sendError(reply, 'VALIDATION_FAILED', `${definition.method} ${definition.path} needs a JSON object body (Content-Type: application/json) naming what to change.`);
+          }
+        } else if (typeof body !== 'object' || Array.isArray(body)) {
           return sendError(reply, 'VALIDATION_FAILED', 'The request body must be a JSON object.');
+        } else {
+          // A path parameter in the body would be overwritten by the path's without a word: refuse it instead.
+          const misplaced = params.find((param) => Object.hasOwn(body, param));
+          if (misplaced) return sendError(reply, 'VALIDATION_FAILED', `"${misplaced}" belongs in the path (${definition.path}), not in the body.`, misplaced);
         }
         // Inputs of POST/PUT/PATCH come from the body only: a query string ends up in proxies' and shells' history.
         const raw = { ...(hasBody ? {} : (request.query as object)), ...((body as object | undefined) ?? {}), ...(request.params as object) };
         const result = await options.engine.dispatch(name, raw);
         if (!result.ok) return sendError(reply, result.error.code, result.error.message, result.error.field);
-        return reply.type('application/json; charset=utf-8').send(result.value);
+        return reply.code(status).type('application/json; charset=utf-8').send(result.value);
       },
     });
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerEventStreams(app, options.engine);
+  undeclaredMethods.answer();
 
   if (options.rendererDir && existsSync(options.rendererDir)) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: ['index.html'], wildcard: false });

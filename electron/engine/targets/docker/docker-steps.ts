@@ -19,6 +19,7 @@ import type { MonitorPort } from '../../context';
 import { buildImage } from '../../docker/build';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
+import { imageMatchesReference, SHORT_IMAGE_ID_LENGTH } from '../../docker/image-reference';
 import { containerNameFor } from '../../docker/labels';
 import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
@@ -102,6 +103,14 @@ export async function build({ docker, context }: DockerStepCall): Promise<void> 
     const reference = project.settings.image;
     try {
       const image = await docker.getImage(reference).inspect();
+      if (!imageMatchesReference(reference, image)) {
+        const line = context.stderr(`error: no image is named ${reference}; Docker matched it to the start of the ID of ${image.Id}`);
+        throw new StepFailure(
+          'DOCKER_IMAGE_BUILD_FAILED',
+          `No image on this Docker engine is named ${reference}: Docker would take it as the start of an unrelated image's ID. Set the image setting to a name (name:tag) or an ID of at least ${SHORT_IMAGE_ID_LENGTH} characters, as \`docker images\` prints it.`,
+          { evidenceLineNo: line },
+        );
+      }
       context.stdout(`using prebuilt image ${reference} (${image.Id})`);
       context.state.imageRef = reference;
       context.state.imageId = image.Id;
