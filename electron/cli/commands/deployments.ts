@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Deployment } from '../../../shared';
-import { clientFor } from '../client';
+import { clientFor, type ApiClient } from '../client';
 import { printJson } from '../output';
 import { followLogs } from '../follow-logs';
 import { formatLine } from '../format-line';
@@ -60,11 +60,28 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command('stop <deployment>')
-    .description('stop a deployment: SIGTERM, wait, SIGKILL, remove the container, release the port')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      const { client, options } = clientFor(command);
-      const deployment = await client.call('stopDeployment', { id });
-      if (options.json) printJson(deployment);
-      else process.stdout.write(`Stopped ${deployment.projectName} (${deployment.id}).\n`);
+    .description('stop a deployment: status stopped at once, then SIGTERM, wait, SIGKILL, remove the container, release the port')
+    .option('--no-wait', 'return as soon as the deployment reads stopped, while its container is still being removed')
+    .action(async (id: string, options: { wait: boolean }, command: Command) => {
+      const { client, options: global } = clientFor(command);
+      let deployment = await client.call('stopDeployment', { id });
+      if (options.wait) {
+        if (!global.json) process.stdout.write(`Stopping ${deployment.projectName} (${deployment.id})…\n`);
+        deployment = await untilTornDown(client, deployment);
+      }
+      if (global.json) printJson(deployment);
+      else if (!options.wait) process.stdout.write(`Stopping ${deployment.projectName} (${deployment.id}): its container is removed in the background (\`berth logs ${deployment.id}\` shows each step).\n`);
+      else process.stdout.write(`Stopped ${deployment.projectName} (${deployment.id}): container removed, port released.\n`);
     });
+}
+
+/** The stop answers at once; its sequence (SIGTERM, grace, SIGKILL, rm) ends when the row lets go of the container. */
+async function untilTornDown(client: ApiClient, deployment: Deployment): Promise<Deployment> {
+  let current = deployment;
+  while (current.containerId !== null || current.taskArn !== null) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    current = await client.call('getDeployment', { id: deployment.id });
+    if (current.status !== 'stopped') break; // deployed again meanwhile: nothing left to wait for
+  }
+  return current;
 }

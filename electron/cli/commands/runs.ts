@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { isFinishedRun, type RunDetail } from '../../../shared';
+import { decodeSse, isFinishedRun, readStreamMessage, streamPath, type RunDetail } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
 import { CliError, printJson, printTable } from '../output';
-
 
 function seconds(ms: number | null): string {
   return ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`;
@@ -21,31 +20,59 @@ export function describeRun(run: RunDetail): string {
   return lines.join('\n');
 }
 
-/** Prints step changes until the run ends; exits non-zero when it did not complete. */
+/**
+ * Prints each step change of a run as the engine announces it (the events stream carries every
+ * `runUpdated`, so no change is missed between two looks), until the run ends; exits non-zero when it
+ * did not complete.
+ */
 async function watchRun(client: ApiClient, runId: string, json: boolean): Promise<void> {
   const seen = new Map<string, string>();
+  const show = (run: RunDetail): void => {
+    if (json) return;
+    for (const step of run.steps) {
+      if (seen.get(step.name) === step.status) continue;
+      seen.set(step.name, step.status);
+      if (step.status !== 'pending') process.stdout.write(`${step.name.padEnd(9)} ${step.status}${step.durationMs !== null ? ` (${seconds(step.durationMs)})` : ''}\n`);
+    }
+  };
+  const finished = await followRun(client, runId, show);
+  if (json) printJson(finished);
+  else {
+    process.stdout.write(`${describeRun(finished)}\n`);
+    // Where it serves now: the new release, or the earlier one an automatic rollback kept.
+    const deployment = await client.call('getDeployment', { id: finished.deploymentId });
+    if (deployment.status === 'running' && deployment.hostPort !== null) {
+      process.stdout.write(`${finished.status === 'completed' ? 'Live' : 'Still serving the earlier release'} at http://127.0.0.1:${deployment.hostPort}\n`);
+    }
+  }
+  if (finished.status !== 'completed') throw new CliError(`The run ${finished.status}. See \`berth run ${finished.id}\` and \`berth logs ${finished.deploymentId}\`.`, 1, 'RUN_FAILED');
+}
+
+/** Hands every state of the run to `onUpdate` until it has finished; resolves with its last state. */
+async function followRun(client: ApiClient, runId: string, onUpdate: (run: RunDetail) => void): Promise<RunDetail> {
   for (;;) {
-    const run = await client.call('getRun', { id: runId });
-    if (!json) {
-      for (const step of run.steps) {
-        if (seen.get(step.name) === step.status) continue;
-        seen.set(step.name, step.status);
-        if (step.status !== 'pending') process.stdout.write(`${step.name.padEnd(9)} ${step.status}${step.durationMs !== null ? ` (${seconds(step.durationMs)})` : ''}\n`);
+    const abort = new AbortController();
+    try {
+      const response = await client.stream(streamPath('events', {}), {}, abort.signal);
+      // Read after subscribing, so a change between the two is in the stream.
+      let run = await client.call('getRun', { id: runId });
+      onUpdate(run);
+      if (isFinishedRun(run.status)) return run;
+      for await (const message of decodeSse(response.body!.pipeThrough(new TextDecoderStream()))) {
+        const read = readStreamMessage('events', message);
+        if (read?.event !== 'runUpdated' || read.payload.id !== runId) continue;
+        run = read.payload;
+        onUpdate(run);
+        if (isFinishedRun(run.status)) return run;
       }
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      // The stream dropped. If the engine itself is gone, this call says so and ends the command.
+      await client.call('getRun', { id: runId });
+    } finally {
+      abort.abort();
     }
-    if (isFinishedRun(run.status)) {
-      if (json) printJson(run);
-      else {
-        process.stdout.write(`${describeRun(run)}\n`);
-        // Where it serves now: the new release, or the earlier one an automatic rollback kept.
-        const deployment = await client.call('getDeployment', { id: run.deploymentId });
-        if (deployment.status === 'running' && deployment.hostPort !== null) {
-          process.stdout.write(`${run.status === 'completed' ? 'Live' : 'Still serving the earlier release'} at http://127.0.0.1:${deployment.hostPort}\n`);
-        }
-      }
-      if (run.status !== 'completed') throw new CliError(`The run ${run.status}. See \`berth run ${run.id}\` and \`berth logs ${run.deploymentId}\`.`, 1, 'RUN_FAILED');
-      return;
-    }
+    // Reconnect, and read the run again.
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

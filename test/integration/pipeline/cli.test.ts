@@ -55,6 +55,13 @@ describe('berth deploy (CLI)', () => {
     expect(result.stdout).toMatch(/Live at http:\/\/127\.0\.0\.1:\d+/);
     const runs = await berth(data.dir, 'runs', project.slug);
     expect(runs.stdout).toMatch(/deploy\s+completed/);
+
+    // `berth stop` waits for the stop sequence the API runs in the background.
+    const [deployment] = (await host.call<Deployment[]>('GET', '/api/deployments')).filter((listed) => listed.projectId === project.id);
+    const stopped = await berth(data.dir, 'stop', deployment!.id);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain('container removed, port released');
+    expect(await labelledContainers(deployment!.id)).toEqual([]);
   });
 
   it('exits non-zero with the failure code and the evidence line when the run fails', async () => {
