@@ -19,6 +19,7 @@ import {
   searchQuerySchema,
   timeRangeQuerySchema,
 } from './schemas';
+import { scanRecordSchema } from './scan';
 import type { SseMessage } from './sse-decoder';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -153,6 +154,27 @@ export const requests = {
     output: z.object({ run: runDetailSchema }),
   },
   listRuns: { method: 'GET', path: '/api/projects/:id/runs', summary: 'Runs of a project, newest first, with their steps and durations', input: byId, output: z.array(runDetailSchema) },
+  getProjectScan: {
+    method: 'GET',
+    path: '/api/projects/:id/scan',
+    summary: "What Berth finds in the project's folder and how it would build it (shape, runtime, commands, port, health route), every decision with its evidence; nothing is deployed",
+    input: byId,
+    output: scanRecordSchema,
+  },
+  scanFolder: {
+    method: 'GET',
+    path: '/api/scan',
+    summary: 'The same scan for a folder that is not a project yet (the project form shows what it would detect)',
+    input: z.object({ sourceDir: projectCreateSchema.shape.sourceDir }).strict(),
+    output: scanRecordSchema,
+  },
+  ejectProject: {
+    method: 'POST',
+    path: '/api/projects/:id/eject',
+    summary: "Writes the Dockerfile Berth generates for a zero-config project into the project's folder (and a .dockerignore when it has none); from then on the project builds from it",
+    input: byId,
+    output: z.object({ written: z.array(z.string()) }),
+  },
   listReleases: { method: 'GET', path: '/api/projects/:id/releases', summary: 'Releases of a project, newest first', input: byId, output: z.array(releaseSchema) },
 
   getRun: { method: 'GET', path: '/api/runs/:id', summary: 'A run with its steps and failure', input: byId, output: runDetailSchema },

@@ -1,5 +1,6 @@
 // zod schemas for everything that crosses a process boundary. Types are inferred from them.
 import { z } from 'zod';
+import { scanOverridesSchema } from './scan';
 import {
   DEPLOYMENT_STATUSES,
   DEPLOY_SHAPES,
@@ -72,6 +73,10 @@ export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 const refusedAwsKey = z.never({ error: AWS_SECRET_REFUSED }).optional();
 const ecsSettingsInputSchema = ecsSettingsSchema.extend({ accessKeyId: refusedAwsKey, secretAccessKey: refusedAwsKey, sessionToken: refusedAwsKey }).strict();
 
+/** The scan's overrides a project stores (the image setting has its own key, `image`). */
+const buildSettingsSchema = scanOverridesSchema.omit({ image: true });
+export type BuildSettings = z.infer<typeof buildSettingsSchema>;
+
 const portSchema = z.number().int().min(1).max(65_535);
 const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2048);
 
@@ -88,6 +93,8 @@ const settingFields = {
   verifyTimeoutMs: z.number().int().min(1000).max(3_600_000),
   muteNotifications: z.boolean(),
   ecs: ecsSettingsSchema.optional(),
+  /** Zero-config builds: what the user sets wins over what the scan detects (each says so in its evidence). */
+  build: buildSettingsSchema.optional(),
 };
 
 /** The same rules for request inputs, whose objects refuse unknown keys. */
@@ -95,6 +102,7 @@ const settingInputFields = {
   ...settingFields,
   env: z.array(envVarInputSchema).max(500),
   ecs: ecsSettingsInputSchema.optional(),
+  build: buildSettingsSchema.strict().optional(),
 };
 
 export const projectSettingsSchema = z.object({
@@ -153,6 +161,7 @@ export const projectPatchSchema = z
         hostPort: settingInputFields.hostPort.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
+        build: settingInputFields.build.nullable(),
       })
       .partial()
       .strict()

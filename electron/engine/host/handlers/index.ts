@@ -4,6 +4,7 @@ import { deploymentHandlers } from './deployments';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
 import { runHandlers } from './runs';
+import { scanHandlers } from './scan';
 import { settingsHandlers } from './settings';
 import { statusHandlers } from './status';
 
@@ -12,6 +13,7 @@ export function createHandlers(engine: HandlerContext): Handlers {
     ...statusHandlers(engine),
     ...projectHandlers(engine),
     ...runHandlers(engine),
+    ...scanHandlers(engine),
     ...deploymentHandlers(engine),
     ...logHandlers(engine),
     ...settingsHandlers(engine),
