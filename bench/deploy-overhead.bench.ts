@@ -59,6 +59,8 @@ async function berth(engine: Engine, round: number): Promise<number> {
   if (finished !== 'completed') throw new Error(`the Berth deploy ${finished}: ${JSON.stringify(engine.store.runs.get(started.id)?.failure)}`);
   const deployment = engine.store.deployments.forProjectTarget(project.id, 'docker')!;
   await engine.controller.stopDeployment(deployment.id);
+  // The stop answers at once; its container is removed in the background.
+  await engine.controller.whenStopped(deployment.id);
   const { stdout } = await docker('images', '--format', '{{.Repository}}:{{.Tag}}', `berth/${project.slug}`);
   for (const tag of stdout.split('\n').filter(Boolean)) await docker('rmi', tag);
   return elapsed;
