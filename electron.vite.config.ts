@@ -11,7 +11,9 @@ export default defineConfig({
   main: {
     build: {
       // Native and Node-only packages (better-sqlite3, dockerode, the AWS SDK, fastify…) stay in node_modules.
-      externalizeDeps: true,
+      // zod is bundled: every CLI command builds the contract's schemas, and loading zod as ~95 separate ES
+      // modules from node_modules was about a third of `berth ls` (bench/README.md, "cli_start").
+      externalizeDeps: { exclude: ['zod'] },
       // The same build makes the `berth` CLI (out/main/cli.js), which runs on the user's Node, not
       // Electron's: aim at the oldest Node package.json accepts.
       target: 'node20.19',

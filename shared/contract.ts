@@ -162,9 +162,10 @@ export const requests = {
     output: scanRecordSchema,
   },
   scanFolder: {
-    method: 'GET',
+    // POST, not GET: a path of up to 4096 characters, percent-encoded into the query, can pass the server's header size limit.
+    method: 'POST',
     path: '/api/scan',
-    summary: 'The same scan for a folder that is not a project yet (the project form shows what it would detect)',
+    summary: 'The same scan for a folder that is not a project yet (the project form shows what it would detect); nothing is written',
     input: z.object({ sourceDir: projectCreateSchema.shape.sourceDir }).strict(),
     output: scanRecordSchema,
   },

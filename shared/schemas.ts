@@ -141,7 +141,9 @@ export const projectCreateSchema = z
     sourceDir: z
       .string()
       .max(4096)
-      .regex(/^(?:\/|[A-Za-z]:[\\/])/, 'must be an absolute path'),
+      // One pattern (the document carries one per field). No file system takes a NUL byte in a path.
+      // eslint-disable-next-line no-control-regex -- the NUL byte is what the pattern refuses
+      .regex(/^(?:\/|[A-Za-z]:[\\/])[^\u0000]*$/, 'must be an absolute path'),
     target: z.enum(TARGETS).default('docker'),
     settings: projectSettingsInputSchema.default(projectSettingsSchema.parse({})),
   })

@@ -17,7 +17,7 @@ export async function scanProject(folder: string, overrides: ScanOverrides = {})
     record = decideScan(await readProjectFacts(dir), overrides);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    if (!['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM'].includes(reason)) throw error;
+    if (!['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'ELOOP'].includes(reason)) throw error;
     record = unreadableFolder(dir, reason);
   }
   log.debug(`scanned ${dir} in ${(performance.now() - started).toFixed(1)} ms: ${record.shape ?? 'refused'}`);
@@ -25,7 +25,7 @@ export async function scanProject(folder: string, overrides: ScanOverrides = {})
 }
 
 function unreadableFolder(dir: string, reason: string): ScanRecord {
-  const what = reason === 'ENOENT' ? 'no folder' : reason === 'ENOTDIR' ? 'a file, not a folder,' : 'a folder it may not read';
+  const what = reason === 'ENOENT' || reason === 'ENAMETOOLONG' ? 'no folder' : reason === 'ENOTDIR' ? 'a file, not a folder,' : 'a folder it may not read';
   const add = "the project's source folder (check its path and permissions)";
   return {
     sourceDir: dir,

@@ -257,7 +257,7 @@ describe('engine HTTP API', () => {
       // Clients check the pattern with their own engine (schemathesis: Python's re), where \s and \S differ
       // from JavaScript's (U+FEFF); the document spells the whitespace out instead.
       expect(create.properties['name']!.pattern).not.toMatch(/\\[sSwWdD]/);
-      for (const [value, valid] of [['/srv/app', true], ['C:\\app', true], ['app', false], ['Infinity', false], ['', false]] as const) {
+      for (const [value, valid] of [['/srv/app', true], ['C:\\app', true], ['app', false], ['Infinity', false], ['', false], ['/srv/a\u0000b', false]] as const) {
         expect(sourceDir.test(value), value).toBe(valid);
         const response = await host.json<{ error?: { field: string } }>('/api/projects', { method: 'POST', body: JSON.stringify({ name: 'pattern', sourceDir: value }) });
         // Valid by the pattern: the engine then looks for the folder (409 when it is not there).

@@ -200,4 +200,10 @@ describe('scanProject: refusals (PROJECT_SHAPE_UNSUPPORTED) name what was found 
     expect(scanRecordSchema.parse(record)).toEqual(record);
     expect(record.refusal!.found).toEqual([`no folder at ${join(FIXTURES, 'no-such-folder')} (ENOENT)`]);
   });
+
+  it('a path too long for the file system is a refusal too, not an error', async () => {
+    const path = `/${'0'.repeat(4000)}`;
+    const record = await scanProject(path);
+    expect(record.refusal!.found).toEqual([`no folder at ${path} (ENAMETOOLONG)`]);
+  });
 });
