@@ -26,6 +26,8 @@ interface Seeded {
 const FILLER_LINES = 12_000;
 const NEEDLE = 'needle-7f3a deep in the history';
 const ROOT_CAUSE = 'npm ERR! code ELIFECYCLE (logs-viewer root cause)';
+/** As Docker's classic builder stores a RUN step's stderr: wrapped in red (the reset starts the next line). */
+const ROOT_CAUSE_STORED = `\u001b[91m${ROOT_CAUSE}`;
 
 /** Seeds one project with a failed run (build failed) and `lines`, through the engine's writer. */
 function seedProject(store: Store, name: string, lines: readonly SeededLine[], options: { failedStep?: StepName } = {}): Seeded {
@@ -85,8 +87,8 @@ function mainCorpus(): SeededLine[] {
     { stream: 'stdout', step: 'build', text: 'Step 2/4 : RUN npm ci' },
   ];
   for (let index = 0; index < 20; index += 1) lines.push({ stream: 'stdout', step: 'build', text: `added package ${index}` });
-  lines.push({ stream: 'stderr', step: 'build', text: ROOT_CAUSE });
-  lines.push({ stream: 'stderr', step: 'build', text: 'npm ERR! errno 1 (cascade)' });
+  lines.push({ stream: 'stderr', step: 'build', text: ROOT_CAUSE_STORED });
+  lines.push({ stream: 'stderr', step: 'build', text: '\u001b[0mnpm ERR! errno 1 (cascade)' });
   lines.push({ stream: 'stderr', step: 'build', text: "The command '/bin/sh -c npm ci' returned a non-zero code: 1" });
   lines.push({ stream: 'stdout', text: NEEDLE });
   for (let index = 1; index <= FILLER_LINES; index += 1) lines.push({ stream: 'stdout', text: `filler line ${index} status=ok` });
@@ -170,8 +172,10 @@ test('"Jump to first error" lands on the first error of the failed step, marked 
   // The root cause is far above the loaded tail, so the viewer pages it in.
   await expect(page.getByTestId('log-earlier-marker')).toBeVisible();
   await expect(page.locator('.log-root-cause-banner')).toContainText(ROOT_CAUSE);
+  // The banner is HTML: the stored escape sequences are not printed raw.
+  await expect(page.locator('.log-root-cause-banner')).not.toContainText('[91m');
   await page.getByRole('button', { name: 'Jump to first error' }).click();
-  const lineNo = main.lineNoOf(ROOT_CAUSE);
+  const lineNo = main.lineNoOf(ROOT_CAUSE_STORED);
   await expect(page.getByTestId('log-status')).toContainText(`Showing line ${lineNo} (likely root cause)`);
   await expect(terminalRow(page, ROOT_CAUSE)).toBeVisible();
   await expect(page.locator('.log-terminal .log-root-cause')).toHaveText('likely root cause');
@@ -181,7 +185,7 @@ test('"Jump to first error" lands on the first error of the failed step, marked 
   expect(main.lineNoOf('ERROR: optional cache manifest missing (ignored)')).toBeLessThan(lineNo);
   // Next error goes on to the cascade, across the run.
   await page.getByRole('button', { name: 'Next error' }).click();
-  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${main.lineNoOf('npm ERR! errno 1 (cascade)')}`);
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${main.lineNoOf('\u001b[0mnpm ERR! errno 1 (cascade)')}`);
 });
 
 test('search finds a regex match and counts the matches; Enter and Shift+Enter move between them', async ({ page }) => {

@@ -22,14 +22,6 @@ export function formatTime(iso: string | null | undefined, now = new Date()): st
 }
 
 // CSI and OSC sequences: log lines quoted outside the terminal show as plain text.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const ANSI_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
-
-/** A log line without terminal escapes, for showing outside the terminal. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI_ESCAPE, '');
-}
-
 /** Milliseconds from `startedAt` to `finishedAt`, or to `now` while still open. */
 export function elapsedMs(startedAt: string | null, finishedAt: string | null, now: number): number | null {
   if (!startedAt) return null;

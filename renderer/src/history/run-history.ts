@@ -1,7 +1,8 @@
 // Run history maths for the History tab: filters, frequency, average duration and the side-by-side
 // comparison of two runs. Pure functions over the contract's types.
 import { STEP_NAMES, type Run, type RunDetail, type RunKind, type RunStatus, type StepName } from '../../../shared';
-import { formatDuration, humanize, stripAnsi } from '../common/format';
+import { stripAnsi } from '../../../shared/error-lines';
+import { formatDuration, humanize } from '../common/format';
 
 export interface RunFilter {
   readonly status: RunStatus | 'all';

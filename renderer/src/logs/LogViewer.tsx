@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LogStream, RunDetail, SearchHit } from '../../../shared';
+import { stripAnsi } from '../../../shared/error-lines';
 import { useApi } from '../api/api-context';
 import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
@@ -208,7 +209,7 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
 
       {rootCause && (
         <p className="log-root-cause-banner">
-          <strong>Likely root cause</strong> (line {rootCause.lineNo}, step {rootCause.step}): <code>{rootCause.text.slice(0, 300)}</code>
+          <strong>Likely root cause</strong> (line {rootCause.lineNo}, step {rootCause.step}): <code>{stripAnsi(rootCause.text).slice(0, 300)}</code>
         </p>
       )}
 

@@ -1,5 +1,6 @@
 import type { Failure } from '../../../shared';
-import { humanize, stripAnsi } from '../common/format';
+import { stripAnsi } from '../../../shared/error-lines';
+import { humanize } from '../common/format';
 
 /** A failed run's diagnosis: code, summary, likely cause, and the evidence line that links into the logs. */
 export function FailureCard({ failure, onShowEvidence }: { failure: Failure; onShowEvidence: (lineNo: number) => void }) {

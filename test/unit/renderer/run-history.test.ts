@@ -113,7 +113,7 @@ describe('display helpers and routes', () => {
 
 describe('log text outside the terminal', () => {
   it('drops colour and OSC escapes from evidence lines', async () => {
-    const { stripAnsi } = await import('../../../renderer/src/common/format');
+    const { stripAnsi } = await import('../../../shared/error-lines');
     expect(stripAnsi('\u001b[91merror: missing dependency\u001b[0m')).toBe('error: missing dependency');
     expect(stripAnsi('\u001b]0;title\u0007plain \u001b]52;c;AAAA\u001b\\text')).toBe('plain text');
   });
