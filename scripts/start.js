@@ -3,27 +3,15 @@
 // browser mode (`berth serve` with the built renderer), printing its URL. `npm start -- --browser`
 // forces browser mode; other arguments (e.g. `--port 7777`) go to `berth serve`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectron } from './electron-binary.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
 const serveArgs = args.filter((arg) => arg !== '--browser');
-
-/** The Electron executable, or why there is none. The npm package throws when its binary was never downloaded. */
-function findElectron() {
-  try {
-    const executable = require('electron');
-    if (typeof executable === 'string' && existsSync(executable)) return { executable };
-    return { reason: `the Electron binary is not installed on this machine (${executable} does not exist)` };
-  } catch {
-    return { reason: 'the Electron binary is not installed on this machine (node_modules/electron has no downloaded binary)' };
-  }
-}
 
 function runOrExit(label, command, commandArgs, options = {}) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options });
