@@ -331,6 +331,8 @@ export const engineStatusSchema = z.object({
   version: z.string(),
   docker: z.object({ reachable: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
   aws: z.object({ configured: z.boolean(), endpoint: z.string().nullable(), region: z.string().nullable() }),
+  /** The data dir's disk filled up: log lines wait in memory (up to a cap) until space returns. */
+  disk: z.object({ full: z.boolean(), since: z.string().nullable(), heldLines: z.number().int(), droppedLines: z.number().int() }),
   degraded: z.boolean(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;

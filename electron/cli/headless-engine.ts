@@ -1,6 +1,6 @@
 // What `berth serve` runs: the engine and its HTTP API in this process. Only the serve command loads
 // this file, and only through import(), so every other command starts without the engine's packages.
-import { startHost } from '../engine/host/serve';
+import { logStrayRejections, startHost } from '../engine/host/serve';
 import { configFromEnv } from '../engine/config';
 import type { GlobalOptions } from './client';
 import { printJson } from './output';
@@ -13,6 +13,7 @@ export interface HeadlessEngineOptions {
 
 /** Starts the engine, prints where it listens, and closes it on SIGINT / SIGTERM. */
 export async function runHeadlessEngine(global: GlobalOptions, options: HeadlessEngineOptions): Promise<void> {
+  logStrayRejections();
   const host = await startHost({ config: configFromEnv(process.env, global.dataDir), rendererDir: options.rendererDir, ...(options.port !== undefined ? { port: options.port } : {}) });
   if (global.json) printJson({ url: host.http.url, browserUrl: host.browserUrl, dataDir: host.engine.config.dataDir });
   else {

@@ -7,7 +7,7 @@ import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeIm
 import type { StatusTone } from '../../shared/deployment-status';
 import type { Notification as BerthNotification } from '../../shared/contract';
 import { configFromEnv } from '../engine/config';
-import { startHost, type RunningHost } from '../engine/host/serve';
+import { logStrayRejections, startHost, type RunningHost } from '../engine/host/serve';
 import { createLogger } from '../engine/logger';
 import { bindIpc, type IpcBinding } from './ipc-main';
 import { handleWillNavigate, handleWindowOpen, isWebLink } from './navigation';
@@ -223,6 +223,7 @@ async function start(): Promise<void> {
   // AWS keys typed into the app are sealed by the OS keychain; without one they are refused, as headless.
   const vault = createSafeStorageVault(safeStorage);
   if (!vault.available) log.warn(`AWS keys cannot be stored in this session: ${vault.unavailableReason}.`);
+  logStrayRejections();
   let host: RunningHost;
   try {
     host = await startHost({ config: configFromEnv(process.env, dataDir), rendererDir: paths.rendererDir, vault });

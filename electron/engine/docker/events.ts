@@ -141,7 +141,12 @@ export class DockerEventWatcher {
     const timeNano = raw.timeNano !== undefined ? BigInt(raw.timeNano) : BigInt(raw.time ?? 0) * 1_000_000_000n;
     if (timeNano > this.sinceNano) {
       this.sinceNano = timeNano;
-      this.state.set(EVENTS_SINCE_KEY, String(timeNano));
+      try {
+        this.state.set(EVENTS_SINCE_KEY, String(timeNano));
+      } catch (error) {
+        // A full disk, say: the event is still handled; a restart replays from the last time stored.
+        log.warn('could not remember the last Docker event', errorText(error));
+      }
     }
     if (!ACTIONS.has(action) || !containerId || !deploymentId) return;
     const exit = attributes['exitCode'];

@@ -3,6 +3,17 @@ import { existsSync } from 'node:fs';
 import { Engine, type EngineOptions } from './engine';
 import { removeApiFile, writeApiFile } from '../../common/api-file';
 import { startHttpServer, type HttpServer } from './http/server';
+import { createLogger } from '../logger';
+
+const log = createLogger('host');
+
+/**
+ * For the process that runs the engine (the desktop main process, `berth serve`): a rejection nobody
+ * handled is a bug to log, not a reason to stop monitoring every deployment. Node would exit on it.
+ */
+export function logStrayRejections(): void {
+  process.on('unhandledRejection', (reason) => log.error('A promise failed and nothing handled it; the engine carries on.', reason));
+}
 
 export interface RunningHost {
   readonly engine: Engine;

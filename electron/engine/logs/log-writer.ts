@@ -41,7 +41,30 @@ export interface LogWriterOptions {
   readonly maxDelayMs?: number;
   /** Most lines in one transaction. */
   readonly maxBatchLines?: number;
+  /** While the disk is full: most lines held in memory for later; past it new lines are counted and dropped. */
+  readonly maxHeldLines?: number;
+  /** While the disk is full: how often a commit is tried again. */
+  readonly diskRetryMs?: number;
 }
+
+/** The disk filled up: lines wait in memory and commits are retried until space returns. */
+export interface DiskFull {
+  readonly since: number;
+  readonly heldLines: number;
+  readonly droppedLines: number;
+}
+
+interface DiskFullState {
+  readonly since: number;
+  /** Lines per deployment that could not even be held. */
+  readonly dropped: Map<string, number>;
+  /** Deployments that logged while the disk was full: each gets a `[DISK]` line once space returns. */
+  readonly touched: Set<string>;
+  retry: NodeJS.Timeout | undefined;
+}
+
+/** SQLite answers SQLITE_FULL when a write finds no space (ENOSPC), rolling the transaction back. */
+const isDiskFull = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_FULL';
 
 /**
  * Gives each line the next lineNo of its deployment and commits lines in batches
@@ -51,7 +74,10 @@ export interface LogWriterOptions {
 export class LogWriter {
   private readonly maxDelayMs: number;
   private readonly maxBatchLines: number;
+  private readonly maxHeldLines: number;
+  private readonly diskRetryMs: number;
   private pending: StoredLine[] = [];
+  private disk: DiskFullState | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly nextLineNo = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
@@ -62,6 +88,16 @@ export class LogWriter {
   constructor(private readonly store: Store, options: LogWriterOptions = {}) {
     this.maxDelayMs = options.maxDelayMs ?? 50;
     this.maxBatchLines = options.maxBatchLines ?? 1000;
+    this.maxHeldLines = options.maxHeldLines ?? 200_000;
+    this.diskRetryMs = options.diskRetryMs ?? 2000;
+  }
+
+  /** Set while the disk is full (lines are held, commits retried); null otherwise. */
+  get diskFull(): DiskFull | null {
+    if (!this.disk) return null;
+    let dropped = 0;
+    for (const count of this.disk.dropped.values()) dropped += count;
+    return { since: this.disk.since, heldLines: this.pending.length, droppedLines: dropped };
   }
 
   append(deploymentId: string, entry: LogEntry): number {
@@ -88,6 +124,14 @@ export class LogWriter {
     step: StepName | null,
   ): number {
     if (this.closed) throw new Error('The log writer is closed.');
+    if (this.disk) {
+      this.disk.touched.add(deploymentId);
+      if (this.pending.length >= this.maxHeldLines) {
+        // No number is given out: the lines after the disk frees up continue the numbering without a hole.
+        this.disk.dropped.set(deploymentId, (this.disk.dropped.get(deploymentId) ?? 0) + 1);
+        return this.lastAllocated(deploymentId);
+      }
+    }
     const lineNo = this.allocate(deploymentId);
     this.pending.push({
       deploymentId,
@@ -101,6 +145,8 @@ export class LogWriter {
       cut: line.cut ?? false,
       raw: line.raw ?? null,
     });
+    // While the disk is full only the retry timer commits.
+    if (this.disk) return lineNo;
     if (this.pending.length >= this.maxBatchLines) this.flush();
     else this.timer ??= setTimeout(() => this.flushFromTimer(), this.maxDelayMs);
     return lineNo;
@@ -113,16 +159,29 @@ export class LogWriter {
     return lineNo;
   }
 
-  /** Commits everything pending in one transaction, then tells listeners. */
+  /**
+   * Commits everything pending in one transaction, then tells listeners. While the disk is full this
+   * does nothing: the lines wait for the retry timer.
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
+    if (this.disk || this.pending.length === 0) return;
+    this.commit();
+  }
+
+  private commit(): void {
     const batch = this.pending;
     this.pending = [];
     try {
       this.store.logLines.insertMany(batch, this.indexBatch(batch));
     } catch (error) {
+      if (isDiskFull(error)) {
+        // Nothing was committed and nobody was told: keep the lines, in order, and try again later.
+        this.pending = batch;
+        this.waitForSpace();
+        return;
+      }
       // Nothing was committed: forget the allocated numbers so the next batch reuses them gap-free.
       for (const deploymentId of new Set(batch.map((line) => line.deploymentId))) this.nextLineNo.delete(deploymentId);
       throw error;
@@ -135,6 +194,40 @@ export class LogWriter {
     }
     for (const [deploymentId, lines] of byDeployment) {
       for (const listener of this.listeners) listener(deploymentId, lines);
+    }
+    if (this.disk) this.spaceReturned();
+  }
+
+  private waitForSpace(): void {
+    if (!this.disk) {
+      this.disk = { since: Date.now(), dropped: new Map(), touched: new Set(this.pending.map((line) => line.deploymentId)), retry: undefined };
+      log.error(`The disk is full: ${this.pending.length} log lines wait in memory (up to ${this.maxHeldLines}); committing again every ${this.diskRetryMs / 1000} s.`);
+    }
+    const disk = this.disk;
+    disk.retry = setTimeout(() => {
+      disk.retry = undefined;
+      if (this.closed || this.disk !== disk) return;
+      try {
+        this.commit();
+      } catch (error) {
+        log.error('A batch of log lines could not be committed after the disk filled up and was dropped.', error);
+        this.waitForSpace();
+      }
+    }, this.diskRetryMs);
+    disk.retry.unref();
+  }
+
+  /** The held lines are committed: say what happened in every deployment that logged meanwhile. */
+  private spaceReturned(): void {
+    const disk = this.disk!;
+    this.disk = null;
+    const from = new Date(disk.since).toISOString();
+    const to = new Date().toISOString();
+    log.warn(`The disk has space again (full from ${from} to ${to}); held log lines are committed.`);
+    for (const deploymentId of disk.touched) {
+      const dropped = disk.dropped.get(deploymentId) ?? 0;
+      const lost = dropped > 0 ? `${dropped} lines could not be kept (more than ${this.maxHeldLines} were waiting); everything before and after them is stored` : 'no line was lost';
+      this.system(deploymentId, `[DISK] the disk was full from ${from} to ${to}: ${lost}`);
     }
   }
 
@@ -149,7 +242,21 @@ export class LogWriter {
   }
 
   close(): void {
-    this.flush();
+    if (this.disk) {
+      clearTimeout(this.disk.retry);
+      // One last try: the lines still held are lost if the disk is still full.
+      this.disk = null;
+      try {
+        this.commit();
+      } catch (error) {
+        log.error(`${this.pending.length} held log lines could not be committed before closing.`, error);
+      }
+      const stillFull = this.disk as DiskFullState | null;
+      if (stillFull) {
+        clearTimeout(stillFull.retry);
+        log.error(`The disk is still full: ${this.pending.length} held log lines were not stored.`);
+      }
+    } else this.flush();
     this.closed = true;
   }
 

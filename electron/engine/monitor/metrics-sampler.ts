@@ -69,7 +69,14 @@ export class MetricsSampler {
           if (sample) samples.push(sample);
         }),
       );
-      if (samples.length > 0 && !this.closed) this.options.samples.insertSamples(samples);
+      if (samples.length === 0 || this.closed) return 0;
+      try {
+        this.options.samples.insertSamples(samples);
+      } catch (error) {
+        // A full disk, say: this round's samples are lost, the next round tries again.
+        log.warn(`${samples.length} metric samples could not be stored`, errorText(error));
+        return 0;
+      }
       return samples.length;
     } finally {
       this.sampling = false;

@@ -65,6 +65,11 @@ export function HealthIndicator() {
       <span className="health-part" data-state={status.aws.configured ? 'good' : 'neutral'}>
         {awsText}
       </span>
+      {status.disk.full ? (
+        <span className="health-part" data-state="bad" title={`Since ${status.disk.since ?? '?'}: ${status.disk.heldLines} log lines wait in memory${status.disk.droppedLines ? `, ${status.disk.droppedLines} could not be kept` : ''}. Free space on the data dir's disk; Berth resumes by itself.`}>
+          Disk full
+        </span>
+      ) : null}
       {status.docker.error ? <span className="visually-hidden">{status.docker.error}</span> : null}
     </div>
   );

@@ -69,6 +69,36 @@ describe('LogWriter', () => {
     expect(published).toEqual([1, 2]);
   });
 
+  it('holds lines while the disk is full (up to a cap, counting the rest), then commits them and says so', async () => {
+    fixture = logFixture({ maxDelayMs: 1, maxHeldLines: 10, diskRetryMs: 20 });
+    const { writer, store } = fixture;
+    const insertMany = store.logLines.insertMany.bind(store.logLines);
+    let full = true;
+    // The real store, with SQLite's own error for a write that finds no space.
+    store.logLines.insertMany = (lines, blocks) => {
+      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      insertMany(lines, blocks);
+    };
+    const published: string[] = [];
+    writer.onCommit((_deploymentId, lines) => published.push(...lines.map((line) => line.text)));
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: 'line 1' });
+    writer.flush();
+    expect(writer.diskFull).toMatchObject({ heldLines: 1, droppedLines: 0 });
+    for (let n = 2; n <= 15; n++) writer.append('d', { stream: 'stdout', source: 'runtime', text: `line ${n}` });
+    expect(writer.diskFull).toMatchObject({ heldLines: 10, droppedLines: 5 });
+    expect(published).toEqual([]);
+
+    full = false;
+    for (let waited = 0; writer.diskFull !== null; waited += 10) {
+      expect(waited).toBeLessThan(2000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const stored = store.logLines.since('d', 0, 100);
+    expect(stored.map((line) => line.text)).toEqual([...Array.from({ length: 10 }, (_, i) => `line ${i + 1}`), expect.stringMatching(/^\[DISK\] the disk was full from .*: 5 lines could not be kept/)]);
+    expect(stored.map((line) => line.lineNo)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(published).toHaveLength(11);
+  });
+
   it('stores hostile content byte-faithfully: escapes, NUL, CR overwrites, invalid UTF-8, a 1 MB line (cut)', async () => {
     fixture = logFixture();
     const { writer, store } = fixture;

@@ -3,6 +3,7 @@
 import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../../config';
 import type { EventsPort } from '../../context';
+import type { LogWriter } from '../../logs/log-writer';
 import type { DeploymentController } from '../../pipeline/deployment-controller';
 import type { SecretVault } from '../../secrets/secret-vault';
 import type { Store } from '../../store/store';
@@ -11,6 +12,7 @@ export interface HandlerContext {
   readonly config: Pick<EngineConfig, 'awsEndpoint'>;
   readonly store: Store;
   readonly events: EventsPort;
+  readonly logs: Pick<LogWriter, 'diskFull'>;
   readonly docker: Dockerode;
   readonly controller: DeploymentController;
   readonly vault: SecretVault;

@@ -24,11 +24,16 @@ export function statusHandlers(engine: HandlerContext): Pick<Handlers, 'getStatu
       const env = process.env;
       const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? null;
       const configured = Boolean(env['AWS_PROFILE'] || env['AWS_ACCESS_KEY_ID'] || engine.config.awsEndpoint);
+      const full = engine.logs.diskFull;
+      const disk = full
+        ? { full: true, since: new Date(full.since).toISOString(), heldLines: full.heldLines, droppedLines: full.droppedLines }
+        : { full: false, since: null, heldLines: 0, droppedLines: 0 };
       return {
         version: berthVersion(),
         docker,
         aws: { configured, endpoint: engine.config.awsEndpoint, region },
-        degraded: !docker.reachable,
+        disk,
+        degraded: !docker.reachable || disk.full,
       };
     },
   };
