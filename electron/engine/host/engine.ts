@@ -9,7 +9,8 @@ import { SocketReader } from '../docker/socket-reader';
 import { EventBus } from '../event-bus';
 import { LogHub } from '../logs/log-hub';
 import { LogWriter } from '../logs/log-writer';
-import { createLogger } from '../logger';
+import { RotatingLogFile } from '../log-file';
+import { addLogSink, createLogger } from '../logger';
 import type { DeploymentMonitor } from '../monitor/deployment-monitor';
 import { createMonitors, type MonitorContext } from '../monitor/monitors';
 import { Notifier } from '../monitor/notifier';
@@ -57,6 +58,9 @@ export class Engine {
   readonly controller: DeploymentController;
   readonly dispatch: Dispatch;
   readonly vault: SecretVault;
+  /** Berth's own log, `<dataDir>/logs/berth.log` (a desktop app's stderr goes nowhere). */
+  readonly logFile: RotatingLogFile;
+  private readonly detachLogFile: () => void;
   private readonly retention: RetentionJob;
 
   private constructor(options: EngineOptions) {
@@ -68,6 +72,8 @@ export class Engine {
     } catch {
       // not fatal: the data dir is already private
     }
+    this.logFile = new RotatingLogFile(join(this.config.dataDir, 'logs'));
+    this.detachLogFile = addLogSink((line) => this.logFile.write(line));
     const { store, events, config } = this;
     this.logs = new LogWriter(store);
     this.hub = new LogHub(store, this.logs, (deploymentId) => this.activeRun(deploymentId));
@@ -133,5 +139,7 @@ export class Engine {
     this.hub.close();
     this.logs.close();
     this.store.close();
+    this.detachLogFile();
+    await this.logFile.close();
   }
 }
