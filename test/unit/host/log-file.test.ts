@@ -43,7 +43,7 @@ describe("Berth's log file", () => {
     const path = join(temp.dir, 'logs', 'berth.log');
     expect(existsSync(path)).toBe(true);
     const text = readFileSync(path, 'utf8');
-    expect(text).toMatch(/ info  \[test\/log-file\] an info line with •+ inside/);
+    expect(text).toMatch(/ info {2}\[test\/log-file\] an info line with •+ inside/);
     expect(text).not.toContain('hunter2-secret-value');
   });
 
