@@ -275,6 +275,18 @@ describe('failures that point at the fix', () => {
     expect(run.scan!.buildVerification).toMatchObject({ status: 'failed', logExcerpt: expect.stringContaining('Could not find a version') });
   }, 300_000);
 
+  it('a base image that cannot be pulled fails the build at once, before the folder is packed, naming where to set another', async () => {
+    const image = '127.0.0.1:1/berth-test/no-registry:0';
+    const started = Date.now();
+    const run = await deploy(test.project('no-base-image', { build: { baseImages: { node: image } } }, fixtureDir('express')), 60_000);
+    expect(run.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
+    expect(run.failure!.evidence.line).toMatch(new RegExp(`^error: could not pull the base image ${image.replace(/[.]/g, '\\.')}: .*connection refused`));
+    expect(run.failure!.likelyCause).toContain("BERTH_BASE_IMAGE_NODE (or the project's build.baseImages.node)");
+    // No build was started: what the fuzz test relies on to keep fuzzed deploys of "/" short.
+    expect(texts(stepLines(run, 'build')).some((line) => line.startsWith('docker build -t'))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('an app that listens on another port than it is given fails verify saying so, with its own log line as evidence', async () => {
     const dir = folder('wrong-port', {
       'package.json': JSON.stringify({ name: 'wrong-port', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }),
