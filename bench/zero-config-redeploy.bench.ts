@@ -91,6 +91,9 @@ async function round(engine: Engine, app: App, index: number): Promise<{ first: 
     const build = engine.store.logLines.since(redeploy.run.deploymentId, 0, 50_000).filter((line) => line.runId === redeploy.run.id && line.step === 'build').map((line) => line.text);
     const install = build.findIndex((line) => /^Step \d+\/\d+ : RUN (?:npm ci|pip install)/.test(line));
     if (install === -1 || !/Using cache/.test(build[install + 1] ?? '')) throw new Error(`the ${app.name} redeploy did not reuse its install layer:\n${build.slice(Math.max(0, install), install + 3).join('\n')}`);
+    // And it serves the changed source.
+    const served = await (await fetch(`http://127.0.0.1:${engine.store.deployments.get(redeploy.run.deploymentId)!.hostPort}/`)).text();
+    if (served !== app.after) throw new Error(`the ${app.name} redeploy serves "${served}", not the changed source`);
     return { first: first.ms, redeploy: redeploy.ms };
   } finally {
     const deployment = engine.store.deployments.forProjectTarget(project.id, 'docker');
