@@ -21,7 +21,7 @@ interface AddOptions {
   target: Target;
   port?: number;
   hostPort?: number;
-  health: string;
+  health?: string;
   region?: string;
   profile?: string;
   cluster?: string;
@@ -48,9 +48,9 @@ export function registerProjectCommands(program: Command): void {
     .description('add the project in <dir>')
     .option('--name <name>', 'display name (default: the folder name)')
     .option('--target <target>', 'docker or ecs', parseTarget, 'docker' as Target)
-    .option('--port <port>', 'the port the app listens on inside its container', parsePort)
+    .option('--port <port>', 'the port the app listens on inside its container (default: what the scan finds, else 8080)', parsePort)
     .option('--host-port <port>', 'a fixed port on 127.0.0.1 (default: a free one)', parsePort)
-    .option('--health <path>', 'health check path', '/health')
+    .option('--health <path>', 'health check path, 2xx or 3xx counts (default: the route the scan finds)')
     .option('--region <region>', 'ECS: AWS region')
     .option('--profile <profile>', 'ECS: AWS profile name (Berth stores the name, never keys)')
     .option('--cluster <cluster>', 'ECS: cluster name')
@@ -67,7 +67,7 @@ export function registerProjectCommands(program: Command): void {
         sourceDir,
         target: options.target,
         settings: {
-          healthPath: options.health,
+          ...(options.health !== undefined ? { healthPath: options.health } : {}),
           ...(options.port !== undefined ? { port: options.port } : {}),
           ...(options.hostPort !== undefined ? { hostPort: options.hostPort } : {}),
           ...(options.target === 'ecs' ? { ecs: ecsSettingsFrom(options) } : {}),

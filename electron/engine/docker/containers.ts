@@ -1,7 +1,7 @@
 // Container plumbing for the Docker target: create a release's container, read its last log lines,
 // and the stop sequence.
 import type Dockerode from 'dockerode';
-import type { ProjectSettings } from '../../../shared';
+import { withPortVariable, type ProjectSettings } from '../../../shared';
 import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } from './call';
 import { BERTH_LABEL, berthLabels } from './labels';
 import { pumpDockerLogs } from './log-demux';
@@ -18,6 +18,8 @@ export interface ContainerSpec {
   readonly projectId: string;
   readonly runId: string;
   readonly settings: ProjectSettings;
+  /** The port the app listens on inside the container (the settings', else the scan's). */
+  readonly containerPort: number;
   readonly hostPort: number;
   /**
    * Create it with no restart policy; `applyRestartPolicy` sets the project's once it is verified. Until
@@ -39,11 +41,11 @@ export async function applyRestartPolicy(docker: Dockerode, containerId: string,
 const MEGABYTE = 1024 * 1024;
 
 export async function createContainer(docker: Dockerode, spec: ContainerSpec): Promise<Dockerode.Container> {
-  const port = `${spec.settings.port}/tcp`;
+  const port = `${spec.containerPort}/tcp`;
   return docker.createContainer({
     name: spec.name,
     Image: spec.image,
-    Env: spec.settings.env.map((variable) => `${variable.name}=${variable.value}`),
+    Env: withPortVariable(spec.settings.env, spec.containerPort).map((variable) => `${variable.name}=${variable.value}`),
     Labels: {
       ...berthLabels(spec.deploymentId, spec.projectId),
       [RUN_LABEL]: spec.runId,

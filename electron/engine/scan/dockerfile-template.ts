@@ -1,7 +1,10 @@
 // Dockerfiles for zero-config builds, one template per runtime, after `docker init` and the official images'
 // guides: the manifest and lockfile are copied and installed before the source (a source-only change reuses
 // that layer), builds run in a stage of their own, the app runs as a non-root user, and PORT is set and
-// honoured. Static sites are served by busybox's httpd. Pure: the scan and the base images in, text out.
+// honoured. Static sites are served by busybox's httpd. The instructions that do not depend on the source
+// (ENV, EXPOSE, CMD, and USER when nothing runs after the source) come before it: the classic builder
+// commits a layer for each instruction after a change, so a source-only redeploy then rebuilds only the
+// copy. Pure: the scan and the base images in, text out.
 import type { ScanOverrides, ScanRecord } from '../../../shared/scan';
 import { resolveBaseImages, type BaseImageChoice, type Environment } from './base-images';
 
@@ -76,15 +79,30 @@ function portLines(port: number): string[] {
   return [`ENV PORT=${port}`, `EXPOSE ${port}`];
 }
 
+const SOURCE_LAST = '# The source last: a change to it rebuilds only the layers from here on.';
+
+/**
+ * The end of a runtime's final stage. `run` is what must run after the source is in (an install that needs
+ * it, a build): the user switch follows it. Without it, everything but the copy goes first.
+ */
+function sourceLast(parts: { readonly copy: string; readonly run: readonly string[]; readonly settings: readonly string[]; readonly afterRun: readonly string[]; readonly user: string; readonly cmd: string }): string[] {
+  if (parts.run.length === 0) return [...parts.settings, ...parts.afterRun, parts.user, parts.cmd, SOURCE_LAST, parts.copy];
+  return [...parts.settings, parts.cmd, SOURCE_LAST, parts.copy, ...parts.run, ...parts.afterRun, parts.user];
+}
+
 /** Before the site is copied, so a content change reuses this layer. */
 const HTTPD_CONFIG = `RUN printf '%s\\n' ${MIME_TYPES.map((type) => `'${type}'`).join(' ')} > ${HTTPD_CONF}`;
 
-function staticServer(port: number): string[] {
+/** The static server's settings, then the site: a content change rebuilds only the copy. */
+function staticServer(port: number, copySite: string): string[] {
   return [
+    HTTPD_CONFIG,
     ...portLines(port),
     `USER ${NOBODY}`,
     // httpd ignores SIGTERM as PID 1: a shell that traps it lets `docker stop` end the container at once.
     `CMD ${JSON.stringify(['sh', '-c', `trap 'exit 0' TERM; busybox httpd -f -v -p 0.0.0.0:\${PORT} -h ${SITE_ROOT} -c ${HTTPD_CONF} & wait`])}`,
+    SOURCE_LAST,
+    copySite,
   ];
 }
 
@@ -95,14 +113,16 @@ function nodeServer(scan: ScanRecord, [node]: readonly BaseImageChoice[]): strin
     'WORKDIR /app',
     ...packageManagerSetup(scan),
     ...before,
-    'COPY . .',
-    ...after,
-    ...(scan.buildCommand ? [`RUN ${scan.buildCommand}`] : []),
-    'ENV NODE_ENV=production',
-    ...portLines(scan.port),
-    // The official node images' unprivileged user.
-    'USER node',
-    cmdInstruction(scan.startCommand!),
+    ...sourceLast({
+      copy: 'COPY . .',
+      run: [...after, ...(scan.buildCommand ? [`RUN ${scan.buildCommand}`] : [])],
+      settings: portLines(scan.port),
+      // After the build: a build may need its dev dependencies.
+      afterRun: ['ENV NODE_ENV=production'],
+      // The official node images' unprivileged user.
+      user: 'USER node',
+      cmd: cmdInstruction(scan.startCommand!),
+    }),
   ];
 }
 
@@ -118,21 +138,13 @@ function staticBuild(scan: ScanRecord, [node, server]: readonly BaseImageChoice[
     `RUN ${scan.buildCommand!}`,
     '',
     `FROM ${server!.image}`,
-    HTTPD_CONFIG,
-    `COPY --from=build /app/${scan.outputDir!} ${SITE_ROOT}`,
-    ...staticServer(scan.port),
+    ...staticServer(scan.port, `COPY --from=build /app/${scan.outputDir!} ${SITE_ROOT}`),
   ];
 }
 
+// The context carries the generated Dockerfile and a .dockerignore naming it, which the daemon leaves out of COPY.
 function staticSite(scan: ScanRecord, [server]: readonly BaseImageChoice[]): string[] {
-  return [
-    `FROM ${server!.image}`,
-    HTTPD_CONFIG,
-    `COPY . ${SITE_ROOT}`,
-    // The context carries this Dockerfile and maybe a .dockerignore: not part of the site.
-    `RUN rm -f ${SITE_ROOT}/${GENERATED_DOCKERFILE} ${SITE_ROOT}/.dockerignore`,
-    ...staticServer(scan.port),
-  ];
+  return [`FROM ${server!.image}`, ...staticServer(scan.port, `COPY . ${SITE_ROOT}`)];
 }
 
 function pythonServer(scan: ScanRecord, [python]: readonly BaseImageChoice[]): string[] {
@@ -143,12 +155,14 @@ function pythonServer(scan: ScanRecord, [python]: readonly BaseImageChoice[]): s
     'WORKDIR /app',
     ADD_APP_USER,
     ...before,
-    'COPY . .',
-    ...after,
-    ...(scan.buildCommand ? [`RUN ${scan.buildCommand}`] : []),
-    ...portLines(scan.port),
-    `USER ${APP_USER}`,
-    cmdInstruction(scan.startCommand!),
+    ...sourceLast({
+      copy: 'COPY . .',
+      run: [...after, ...(scan.buildCommand ? [`RUN ${scan.buildCommand}`] : [])],
+      settings: portLines(scan.port),
+      afterRun: [],
+      user: `USER ${APP_USER}`,
+      cmd: cmdInstruction(scan.startCommand!),
+    }),
   ];
 }
 
@@ -156,7 +170,7 @@ function goServer(scan: ScanRecord, [go, runtime]: readonly BaseImageChoice[]): 
   const { before, after } = installSteps(scan, '/src');
   // The binary the build writes (`-o bin/server`); a build command without -o ships the whole tree.
   const output = /(?:^|\s)-o\s+(\S+)/.exec(scan.buildCommand ?? '')?.[1]?.replace(/^\.\//, '');
-  const copy = output === undefined || output.startsWith('/') ? ['COPY --from=build /src /app'] : [`COPY --from=build /src/${output} ./${output}`];
+  const copy = output === undefined || output.startsWith('/') ? 'COPY --from=build /src /app' : `COPY --from=build /src/${output} ./${output}`;
   return [
     `FROM ${go!.image} AS build`,
     'WORKDIR /src',
@@ -169,10 +183,7 @@ function goServer(scan: ScanRecord, [go, runtime]: readonly BaseImageChoice[]): 
     'WORKDIR /app',
     // The runtime stage may have no CA bundle of its own; the Go image has one.
     'COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt',
-    ...copy,
-    ...portLines(scan.port),
-    `USER ${NUMERIC_USER}`,
-    cmdInstruction(scan.startCommand!),
+    ...sourceLast({ copy, run: [], settings: portLines(scan.port), afterRun: [], user: `USER ${NUMERIC_USER}`, cmd: cmdInstruction(scan.startCommand!) }),
   ];
 }
 

@@ -49,7 +49,23 @@ describe('generateDockerfile', () => {
     expect(finalStage.slice(finalStage.indexOf(user!)).some((line) => line.startsWith('RUN '))).toBe(false);
     expect(finalStage).toContain('ENV PORT=8080');
     expect(finalStage).toContain('EXPOSE 8080');
-    expect(finalStage.at(-1)).toMatch(/^CMD \[/);
+    expect(finalStage.filter((line) => line.startsWith('CMD ['))).toHaveLength(1);
+  });
+
+  it.each(['express', 'flask', 'go', 'site', 'vite'] as const)('%s: without a build after it, the source (or the build output) is copied last, so a source-only change rebuilds one layer', (folder) => {
+    const all = lines(generateDockerfile(scanOf(folder)).text);
+    expect(all.at(-1)).toMatch(/^COPY (?:--from=build )?\S+ \S+$/);
+    const finalStage = all.slice(all.findLastIndex((line) => line.startsWith('FROM ')));
+    const copy = finalStage.length - 1;
+    for (const setting of ['ENV PORT=', 'EXPOSE ', 'USER ', 'CMD [']) expect(finalStage.findIndex((line) => line.startsWith(setting))).toBeLessThan(copy);
+  });
+
+  it('with a build after the source, runs it as root and switches the user after it', () => {
+    const all = lines(generateDockerfile(decideScan(factsFromFiles({ 'package.json': pkg({ scripts: { build: 'tsc', start: 'node dist/server.js' } }), 'package-lock.json': '{}', 'src/server.ts': '' }))).text);
+    expect(at(all, 'CMD [')).toBeLessThan(at(all, 'COPY . .'));
+    expect(at(all, 'COPY . .')).toBeLessThan(at(all, 'RUN npm run build'));
+    expect(at(all, 'RUN npm run build')).toBeLessThan(at(all, 'ENV NODE_ENV=production'));
+    expect(all.at(-1)).toBe('USER node');
   });
 
   it('builds in a stage of their own where there is a build step (Go, static_build)', () => {
@@ -57,7 +73,7 @@ describe('generateDockerfile', () => {
     expect(go.filter((line) => line.startsWith('FROM '))).toEqual(['FROM golang:1.22 AS build', 'FROM alpine:3']);
     expect(go).toContain('RUN CGO_ENABLED=0 go build -trimpath -o bin/server .');
     expect(go).toContain('COPY --from=build /src/bin/server ./bin/server');
-    expect(go.at(-1)).toBe('CMD ["./bin/server"]');
+    expect(go).toContain('CMD ["./bin/server"]');
     const vite = lines(generateDockerfile(scanOf('vite')).text);
     expect(vite.filter((line) => line.startsWith('FROM '))).toEqual(['FROM node:lts-slim AS build', 'FROM busybox:1.37']);
     expect(vite).toContain('RUN npm run build');
@@ -65,9 +81,9 @@ describe('generateDockerfile', () => {
   });
 
   it('starts gunicorn bound to $PORT through a shell that execs it, and serves static files with httpd on $PORT', () => {
-    expect(lines(generateDockerfile(scanOf('flask')).text).at(-1)).toBe('CMD ["sh","-c","exec gunicorn --bind 0.0.0.0:$PORT app:app"]');
+    expect(lines(generateDockerfile(scanOf('flask')).text)).toContain('CMD ["sh","-c","exec gunicorn --bind 0.0.0.0:$PORT app:app"]');
     const site = lines(generateDockerfile(scanOf('site')).text);
-    expect(site.at(-1)).toContain('busybox httpd -f -v -p 0.0.0.0:${PORT} -h /srv/www');
+    expect(site.find((line) => line.startsWith('CMD ['))).toContain('busybox httpd -f -v -p 0.0.0.0:${PORT} -h /srv/www');
     expect(site).toContain('COPY . /srv/www');
     // The MIME config comes before the site, so a content change reuses that layer.
     expect(at(site, 'RUN printf')).toBeLessThan(at(site, 'COPY . /srv/www'));

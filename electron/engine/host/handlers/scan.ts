@@ -1,7 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildContextIgnores } from '../../scan/build-context-ignores';
+import { DOCKERIGNORE } from '../../scan/build-context';
 import { generateDockerfile } from '../../scan/dockerfile-template';
+import { GENERATED_SHAPES } from '../../targets/project-build';
 import { scanOverridesFor } from '../../scan/project-overrides';
 import { scanProject } from '../../scan/scan-project';
 import type { Handlers } from '../dispatcher';
@@ -10,9 +12,6 @@ import type { HandlerContext } from './handler-context';
 import { requireProject } from './projects';
 
 type ScanHandlers = Pick<Handlers, 'getProjectScan' | 'scanFolder' | 'ejectProject'>;
-
-/** Shapes Berth builds from a Dockerfile of its own, which `eject` can therefore write out. */
-const GENERATED_SHAPES = new Set(['server', 'static', 'static_build']);
 
 export function scanHandlers(engine: HandlerContext): ScanHandlers {
   return {
@@ -30,12 +29,14 @@ export function scanHandlers(engine: HandlerContext): ScanHandlers {
       }
       const dockerfilePath = join(project.sourceDir, 'Dockerfile');
       if (existsSync(dockerfilePath)) throw new EngineError('CONFLICT', `${dockerfilePath} exists already; Berth does not overwrite it. Remove it first to save the generated one.`);
-      const { text } = generateDockerfile(scan, { env: process.env, ...(project.settings.build?.baseImages ? { baseImages: project.settings.build.baseImages } : {}) });
+      const { text } = generateDockerfile(scan, { env: engine.config.baseImageEnv, ...(project.settings.build?.baseImages ? { baseImages: project.settings.build.baseImages } : {}) });
       const written: string[] = [];
-      // The generated build leaves out what its defaults leave out; a .dockerignore keeps the saved one building the same image.
-      const dockerignorePath = join(project.sourceDir, '.dockerignore');
+      // The generated build leaves out what its defaults leave out, and copies neither its Dockerfile nor its
+      // .dockerignore into the image; this .dockerignore makes the saved Dockerfile build the same image.
+      const dockerignorePath = join(project.sourceDir, DOCKERIGNORE);
       if (!existsSync(dockerignorePath)) {
-        writeFileSync(dockerignorePath, `# Written by Berth with the Dockerfile: what the build leaves out.\n${buildContextIgnores(scan, null).patterns.join('\n')}\n`, { flag: 'wx' });
+        const lines = ['# Written by Berth with the Dockerfile: what the build leaves out.', 'Dockerfile', DOCKERIGNORE, ...buildContextIgnores(scan, null).patterns];
+        writeFileSync(dockerignorePath, `${lines.join('\n')}\n`, { flag: 'wx' });
         written.push(dockerignorePath);
       }
       writeFileSync(dockerfilePath, text, { flag: 'wx' });
