@@ -163,7 +163,7 @@ describe('berth scan, projects add <dir> and eject', () => {
     add([fixture('node-no-start'), '--name', 'no-start']);
     const refused = runBerth(['eject', 'no-start', '--json'], dataDir);
     expect(refused.status).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'CONFLICT', message: expect.stringMatching(/no generated Dockerfile to save.*Add a start script/) } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'CONFLICT', message: expect.stringMatching(/no generated Dockerfile for "no-start".*Add a start script/) } });
     expect(existsSync(join(fixture('node-no-start'), 'Dockerfile'))).toBe(false);
 
     const noEngine = makeTempDir('berth-cli-no-engine-');
