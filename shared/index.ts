@@ -5,3 +5,4 @@ export * from './result';
 export * from './contract';
 export type * from './api';
 export * from './scan';
+export * from './effective-settings';

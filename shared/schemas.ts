@@ -1,12 +1,13 @@
 // zod schemas for everything that crosses a process boundary. Types are inferred from them.
 import { z } from 'zod';
-import { scanOverridesSchema } from './scan';
+import { scanOverridesSchema, scanRecordSchema } from './scan';
 import {
   DEPLOYMENT_STATUSES,
   DEPLOY_SHAPES,
   FAILURE_CATEGORIES,
   FAILURE_CODES,
   FAILURE_STAGES,
+  HEALTH_CHECK_RULES,
   HEALTH_STATUSES,
   LOG_SOURCES,
   LOG_STREAMS,
@@ -82,9 +83,11 @@ const healthPathSchema = z.string().startsWith('/', 'must start with "/"').max(2
 
 /** Each setting's own rule, without defaults: the base of the full schema and of patches. */
 const settingFields = {
-  port: portSchema,
+  /** The port the app listens on in its container; absent: the scan's (8080 when nothing says). See shared/effective-settings.ts. */
+  port: portSchema.optional(),
   hostPort: portSchema.optional(),
-  healthPath: healthPathSchema,
+  /** The health route (2xx–3xx counts); absent: the scan's, else what the shape implies. See shared/effective-settings.ts. */
+  healthPath: healthPathSchema.optional(),
   env: z.array(envVarSchema).max(500),
   memoryLimitMb: z.number().int().min(6).max(1_048_576),
   restartPolicy: z.enum(RESTART_POLICIES),
@@ -107,8 +110,6 @@ const settingInputFields = {
 
 export const projectSettingsSchema = z.object({
   ...settingFields,
-  port: settingFields.port.default(8080),
-  healthPath: settingFields.healthPath.default('/health'),
   env: settingFields.env.default([]),
   memoryLimitMb: settingFields.memoryLimitMb.default(1536),
   restartPolicy: settingFields.restartPolicy.default('unless-stopped'),
@@ -159,7 +160,10 @@ export const projectPatchSchema = z
     settings: z
       .object({
         ...settingInputFields,
-        // Optional settings can be cleared with null (back to an allocated port, a Dockerfile build, no ECS block).
+        // Optional settings can be cleared with null (back to the scan's port and health route, an allocated
+        // host port, a Dockerfile build, no ECS block).
+        port: settingInputFields.port.nullable(),
+        healthPath: settingInputFields.healthPath.nullable(),
         hostPort: settingInputFields.hostPort.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
@@ -213,6 +217,13 @@ export const projectSchema = z.object({
 });
 export type Project = z.infer<typeof projectSchema>;
 
+/** What monitoring checks on a live deployment: GET `path`, counted by `rule`. */
+export const healthCheckSchema = z.object({
+  path: z.string(),
+  rule: z.enum(HEALTH_CHECK_RULES),
+});
+export type HealthCheck = z.infer<typeof healthCheckSchema>;
+
 export const deploymentSchema = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -228,6 +239,8 @@ export const deploymentSchema = z.object({
   imageRef: z.string().nullable(),
   currentReleaseId: z.string().nullable(),
   lastExitCode: z.number().int().nullable(),
+  /** Set when a release goes live (from the project's settings and that release's scan); null before. Verify and the monitors probe it. */
+  healthCheck: healthCheckSchema.nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   updatedAt: z.string(),
@@ -277,6 +290,8 @@ export const runSchema = z.object({
   releaseId: z.string().nullable(),
   rollbackOfReleaseId: z.string().nullable(),
   failure: failureSchema.nullable(),
+  /** What the run's scan found (detect on Docker, build on ECS; a rollback carries its release's); null until then, and for runs made before scans. */
+  scan: scanRecordSchema.nullable(),
 });
 export type Run = z.infer<typeof runSchema>;
 

@@ -124,6 +124,13 @@ export const DEPLOY_SHAPES = [
 ] as const;
 export type DeployShape = (typeof DEPLOY_SHAPES)[number];
 
+/**
+ * What a health check counts as an answer: `status_2xx_3xx` (a health route: Kubernetes' and `curl -f`'s
+ * rule), or `any_below_500` (no health route is known: the app answers HTTP at all, a 404 included).
+ */
+export const HEALTH_CHECK_RULES = ['status_2xx_3xx', 'any_below_500'] as const;
+export type HealthCheckRule = (typeof HEALTH_CHECK_RULES)[number];
+
 export const LOG_STREAMS = ['stdout', 'stderr', 'system'] as const;
 export type LogStream = (typeof LOG_STREAMS)[number];
 

@@ -103,7 +103,7 @@ export function registerProjectCommands(program: Command): void {
     .option('--target <target>', 'docker or ecs', parseTarget, 'docker' as Target)
     .option('--port <port>', 'the port the app listens on inside its container (default: what the scan finds, else 8080)', parsePort)
     .option('--host-port <port>', 'a fixed port on 127.0.0.1 (default: a free one)', parsePort)
-    .option('--health <path>', "health check path (default: the app's own health route, else: the app answers HTTP)", parseHealthPath)
+    .option('--health <path>', "health check path, 2xx or 3xx counts (default: the route the scan finds, else: the app answers HTTP)", parseHealthPath)
     .option('--build-command <command>', 'zero-config: the build command instead of the detected one', parseWith(scanOverridesSchema.shape.buildCommand))
     .option('--start-command <command>', 'zero-config: the start command instead of the detected one', parseWith(scanOverridesSchema.shape.startCommand))
     .option('--output-dir <dir>', "zero-config: the folder a static build writes, inside the project's folder", parseWith(scanOverridesSchema.shape.outputDir))

@@ -1,5 +1,5 @@
 // A project's ECS block with Berth's defaults filled in, and the names Berth derives from the slug.
-import type { EnvVar } from '../../../shared';
+import { effectiveHealthCheck, effectivePort, type EnvVar, type HealthCheck, type ScanRecord } from '../../../shared';
 import type { ProjectRecord } from '../store/projects';
 import { StepFailure } from '../step-failure';
 
@@ -13,7 +13,9 @@ export interface ResolvedEcsSettings {
   /** Overrides the ECR proxy endpoint (tests push to a local registry). */
   readonly registryHost: string | null;
   readonly publicUrl: string | null;
-  readonly healthPath: string;
+  /** What verify and the monitor probe under the public URL. */
+  readonly healthCheck: HealthCheck;
+  /** The container port: the settings', else the scan's. */
   readonly port: number;
   readonly cpu: number;
   readonly memoryMb: number;
@@ -28,7 +30,8 @@ export interface ResolvedEcsSettings {
 
 export const DEFAULT_ROLLOUT_TIMEOUT_MS = 10 * 60_000;
 
-export function resolveEcsSettings(project: ProjectRecord): ResolvedEcsSettings {
+/** `scan`: what the run's scan found (null before it has run, or for a release made before scans). */
+export function resolveEcsSettings(project: ProjectRecord, scan: ScanRecord | null = null): ResolvedEcsSettings {
   const ecs = project.settings.ecs ?? {};
   const name = `berth-${project.slug}`;
   return {
@@ -39,8 +42,8 @@ export function resolveEcsSettings(project: ProjectRecord): ResolvedEcsSettings 
     repository: ecs.repository ?? name,
     registryHost: ecs.registryHost ?? null,
     publicUrl: ecs.publicUrl ?? null,
-    healthPath: project.settings.healthPath,
-    port: project.settings.port,
+    healthCheck: effectiveHealthCheck(project.settings, scan).value,
+    port: effectivePort(project.settings, scan).value,
     cpu: ecs.cpu ?? 256,
     memoryMb: ecs.memoryMb ?? 512,
     env: project.settings.env,
@@ -54,7 +57,7 @@ export function resolveEcsSettings(project: ProjectRecord): ResolvedEcsSettings 
 }
 
 /** The URL verify and the health poller probe: the public URL joined with the health path. */
-export function probeUrl(settings: ResolvedEcsSettings): string {
+export function probeUrl(settings: Pick<ResolvedEcsSettings, 'publicUrl'>, healthPath: string): string {
   if (!settings.publicUrl) {
     throw new StepFailure(
       'DEPLOYMENT_VERIFICATION_FAILED',
@@ -63,7 +66,7 @@ export function probeUrl(settings: ResolvedEcsSettings): string {
   }
   // The health path goes under the public URL's own path (a load balancer may route /app/* to the service).
   const base = new URL(settings.publicUrl);
-  base.pathname = `${base.pathname.replace(/\/+$/, '')}${settings.healthPath}`;
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}${healthPath}`;
   return base.toString();
 }
 

@@ -18,6 +18,8 @@ export interface ContainerSpec {
   readonly projectId: string;
   readonly runId: string;
   readonly settings: ProjectSettings;
+  /** The port the app listens on inside the container (the settings', else the scan's). */
+  readonly containerPort: number;
   readonly hostPort: number;
   /**
    * Create it with no restart policy; `applyRestartPolicy` sets the project's once it is verified. Until
@@ -39,7 +41,7 @@ export async function applyRestartPolicy(docker: Dockerode, containerId: string,
 const MEGABYTE = 1024 * 1024;
 
 export async function createContainer(docker: Dockerode, spec: ContainerSpec): Promise<Dockerode.Container> {
-  const port = `${spec.settings.port}/tcp`;
+  const port = `${spec.containerPort}/tcp`;
   return docker.createContainer({
     name: spec.name,
     Image: spec.image,

@@ -2,7 +2,7 @@
 // (RuntimeLogFollower), metric samples (MetricsSampler), the health rule (HealthPoller) and crash
 // detection (CrashWatcher). This class only keeps the list of watched containers and wires the four.
 import type Dockerode from 'dockerode';
-import { isLiveDeployment } from '../../../shared';
+import { DEFAULT_HEALTH_PATH, isLiveDeployment } from '../../../shared';
 import type { DeploymentsPort, LogLinesPort, ProjectsPort, StatePort } from '../context';
 import type { SocketReader } from '../docker/socket-reader';
 import { createLogger } from '../logger';
@@ -92,7 +92,8 @@ export class DockerMonitor implements DeploymentMonitor {
     this.watches.set(deploymentId, { deploymentId, containerId: deployment.containerId, follower });
     this.health.watch(deployment, (current) => {
       if (current.hostPort === null) return null;
-      const path = this.context.projects.get(current.projectId)?.settings.healthPath ?? '/health';
+      // What the live release was verified with; a deployment made before scans has none stored.
+      const path = current.healthCheck?.path ?? this.context.projects.get(current.projectId)?.settings.healthPath ?? DEFAULT_HEALTH_PATH;
       return `http://127.0.0.1:${current.hostPort}${path}`;
     });
     this.metrics.watch(deploymentId, deployment.containerId);

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Deployment, DeploymentStatus, HealthStatus, Target } from '../../../shared';
+import type { Deployment, DeploymentStatus, HealthCheck, HealthCheckRule, HealthStatus, Target } from '../../../shared';
 import { newId } from './ids';
 import { toIso } from './time';
 
@@ -18,6 +18,8 @@ interface DeploymentRow {
   image_ref: string | null;
   current_release_id: string | null;
   last_exit_code: number | null;
+  health_check_path: string | null;
+  health_check_rule: HealthCheckRule | null;
   created_at: number;
   started_at: number | null;
   updated_at: number;
@@ -36,9 +38,10 @@ export interface DeploymentChanges {
   currentReleaseId?: string | null;
   lastExitCode?: number | null;
   startedAt?: number | null;
+  healthCheck?: HealthCheck | null;
 }
 
-const COLUMN_FOR: Readonly<Record<keyof DeploymentChanges, string>> = {
+const COLUMN_FOR: Readonly<Record<Exclude<keyof DeploymentChanges, 'healthCheck'>, string>> = {
   status: 'status',
   health: 'health',
   containerId: 'container_id',
@@ -97,9 +100,14 @@ export class DeploymentRepository {
   }
 
   update(id: string, changes: DeploymentChanges, now = Date.now()): Deployment | undefined {
-    const keys = (Object.keys(changes) as (keyof DeploymentChanges)[]).filter((key) => changes[key] !== undefined);
+    const { healthCheck, ...columns } = changes;
+    const keys = (Object.keys(columns) as (keyof typeof COLUMN_FOR)[]).filter((key) => columns[key] !== undefined);
     const assignments = keys.map((key) => `${COLUMN_FOR[key]} = ?`);
-    const values = keys.map((key) => changes[key] ?? null);
+    const values: unknown[] = keys.map((key) => columns[key] ?? null);
+    if (healthCheck !== undefined) {
+      assignments.push('health_check_path = ?', 'health_check_rule = ?');
+      values.push(healthCheck?.path ?? null, healthCheck?.rule ?? null);
+    }
     this.db.prepare(`UPDATE deployments SET ${[...assignments, 'updated_at = ?'].join(', ')} WHERE id = ?`).run(...values, now, id);
     return this.get(id);
   }
@@ -121,6 +129,7 @@ function fromRow(row: DeploymentRow): Deployment {
     imageRef: row.image_ref,
     currentReleaseId: row.current_release_id,
     lastExitCode: row.last_exit_code,
+    healthCheck: row.health_check_path !== null && row.health_check_rule !== null ? { path: row.health_check_path, rule: row.health_check_rule } : null,
     createdAt: toIso(row.created_at),
     startedAt: toIso(row.started_at),
     updatedAt: toIso(row.updated_at),

@@ -2,11 +2,13 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   ACTIVE_RUN_STATUSES,
   failureSchema,
+  scanRecordSchema,
   type Failure,
   type Run,
   type RunDetail,
   type RunKind,
   type RunStatus,
+  type ScanRecord,
   type Step,
   type StepName,
   type StepStatus,
@@ -28,6 +30,7 @@ interface RunRow {
   release_id: string | null;
   rollback_of_release_id: string | null;
   failure_json: string | null;
+  scan_json: string | null;
 }
 
 interface StepRow {
@@ -56,6 +59,7 @@ export interface RunChanges {
   imageRef?: string;
   releaseId?: string;
   failure?: Failure | null;
+  scan?: ScanRecord | null;
 }
 
 export interface StepChanges {
@@ -141,6 +145,7 @@ export class RunRepository {
     if (changes.imageRef !== undefined) put('image_ref', changes.imageRef);
     if (changes.releaseId !== undefined) put('release_id', changes.releaseId);
     if (changes.failure !== undefined) put('failure_json', changes.failure ? JSON.stringify(changes.failure) : null);
+    if (changes.scan !== undefined) put('scan_json', changes.scan ? JSON.stringify(changes.scan) : null);
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
@@ -189,7 +194,18 @@ function fromRunRow(row: RunRow): Run {
     releaseId: row.release_id,
     rollbackOfReleaseId: row.rollback_of_release_id,
     failure: row.failure_json ? failureSchema.parse(JSON.parse(row.failure_json)) : null,
+    scan: storedScan(row.scan_json),
   };
+}
+
+/**
+ * A stored scan that this version cannot read (written by a later one) reads as none: a run's history must
+ * not fail for the sake of its scan.
+ */
+function storedScan(json: string | null): ScanRecord | null {
+  if (json === null) return null;
+  const parsed = scanRecordSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
 }
 
 function fromStepRow(row: StepRow): Step {

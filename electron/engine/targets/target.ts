@@ -1,7 +1,7 @@
 // The per-target step interface. The runner (pipeline/runner.ts) is target-neutral: it creates the
 // Run and its Steps, runs them in order with pause/stop, writes logs and events, and classifies
 // failures. A target (targets/docker, targets/ecs) only says which steps it has and runs one.
-import type { Deployment, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import type { Deployment, Release, RunDetail, RunKind, ScanRecord, StepName, Target } from '../../../shared';
 import type { StepFailure } from '../step-failure';
 import type { DeploymentChanges } from '../store/deployments';
 import type { ProjectRecord } from '../store/projects';
@@ -16,6 +16,12 @@ export interface RunState {
   taskDefinitionArn?: string;
   /** The release a rollback step (automatic or manual) restores. */
   rollbackTo?: Release;
+  /**
+   * What the run's scan found: the shape, how it is built, its port and health route. Set by the step that
+   * scans (Docker detect, ECS build); a manual rollback takes its release's. Absent for a release made
+   * before scans: the settings and the defaults decide alone (shared/effective-settings.ts).
+   */
+  scan?: ScanRecord;
 }
 
 /** No state of a target's own. */

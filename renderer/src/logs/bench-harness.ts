@@ -72,6 +72,7 @@ class BenchApi implements BerthApi {
           imageRef: null,
           currentReleaseId: null,
           lastExitCode: null,
+          healthCheck: null,
           createdAt: new Date(BASE_TIME).toISOString(),
           startedAt: null,
           updatedAt: new Date(BASE_TIME).toISOString(),

@@ -365,8 +365,10 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
 }
 
 /** Optional settings the form emptied: a PATCH keeps what it does not name, so they are cleared with null. */
-function clearedSettings(project: Project, input: ProjectCreate): { hostPort?: null; ecs?: null; build?: null } {
+function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; ecs?: null; build?: null } {
   return {
+    ...(project.settings.port !== undefined && input.settings?.port === undefined ? { port: null } : {}),
+    ...(project.settings.healthPath !== undefined && input.settings?.healthPath === undefined ? { healthPath: null } : {}),
     ...(project.settings.hostPort !== undefined && input.settings?.hostPort === undefined ? { hostPort: null } : {}),
     ...(project.settings.ecs !== undefined && input.settings?.ecs === undefined ? { ecs: null } : {}),
     ...(project.settings.build !== undefined && input.settings?.build === undefined ? { build: null } : {}),

@@ -98,9 +98,9 @@ export function formFromProject(project: Project): ProjectFormState {
     name: project.name,
     sourceDir: project.sourceDir,
     target: project.target,
-    port: String(settings.port),
+    port: settings.port === undefined ? '' : String(settings.port),
     hostPort: settings.hostPort === undefined ? '' : String(settings.hostPort),
-    healthPath: settings.healthPath,
+    healthPath: settings.healthPath ?? '',
     memoryLimitMb: String(settings.memoryLimitMb),
     restartPolicy: RESTART_POLICIES.includes(settings.restartPolicy) ? settings.restartPolicy : 'unless-stopped',
     keepCrashedContainers: settings.keepCrashedContainers,
@@ -192,7 +192,10 @@ export function formToInput(
       ...(build ? { build } : {}),
     },
   };
+  // Emptied optional settings are left out: no host port means an allocated one, no port or health path the scan's.
   if (form.hostPort.trim() === '') delete (input.settings as { hostPort?: number }).hostPort;
+  if (form.port.trim() === '') delete (input.settings as { port?: number }).port;
+  if (form.healthPath.trim() === '') delete (input.settings as { healthPath?: string }).healthPath;
 
   // A stored secret is never sent back to the form, so it cannot silently turn into an empty plain value.
   form.env.forEach((row, index) => {

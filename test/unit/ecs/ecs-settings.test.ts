@@ -49,10 +49,11 @@ describe('ECS settings', () => {
       memoryMb: 512,
       createService: false,
     });
-    expect(probeUrl(resolved)).toBe('https://shop.example.com/healthz');
-    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'https://lb.example.com/shop/' })))).toBe('https://lb.example.com/shop/healthz');
-    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'http://127.0.0.1:8080' })))).toBe('http://127.0.0.1:8080/healthz');
-    expect(() => probeUrl(resolveEcsSettings(project({})))).toThrow(/settings\.ecs\.publicUrl/);
+    expect(resolved.healthCheck).toEqual({ path: '/healthz', rule: 'status_2xx_3xx' });
+    expect(probeUrl(resolved, '/healthz')).toBe('https://shop.example.com/healthz');
+    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'https://lb.example.com/shop/' })), '/healthz')).toBe('https://lb.example.com/shop/healthz');
+    expect(probeUrl(resolveEcsSettings(project({ publicUrl: 'http://127.0.0.1:8080' })), '/')).toBe('http://127.0.0.1:8080/');
+    expect(() => probeUrl(resolveEcsSettings(project({})), '/healthz')).toThrow(/settings\.ecs\.publicUrl/);
   });
 });
 

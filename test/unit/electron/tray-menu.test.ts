@@ -31,6 +31,7 @@ function deployment(projectId: string, status: DeploymentStatus, target: Deploym
     imageRef: null,
     currentReleaseId: null,
     lastExitCode: null,
+    healthCheck: null,
     createdAt: '2026-11-21T00:00:00.000Z',
     startedAt: null,
     updatedAt: '2026-11-21T00:00:00.000Z',

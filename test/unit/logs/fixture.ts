@@ -19,6 +19,7 @@ export function fakeDeployment(id: string): Deployment {
     imageRef: null,
     currentReleaseId: null,
     lastExitCode: null,
+    healthCheck: null,
     createdAt: new Date(0).toISOString(),
     startedAt: null,
     updatedAt: new Date(0).toISOString(),

@@ -18,6 +18,7 @@ function run(status: RunDetail['status'], stepStatuses: Step['status'][], id = '
     releaseId: null,
     rollbackOfReleaseId: null,
     failure: null,
+    scan: null,
     steps: stepStatuses.map((stepStatus, position) => ({
       runId: id,
       name: names[position]!,

@@ -160,6 +160,7 @@ describe('run-errors: the first error of the failed step is the likely root caus
     releaseId: null,
     rollbackOfReleaseId: null,
     failure: null,
+    scan: null,
     steps: steps({ detect: 'success', build: 'failed', setup: 'skipped' }, { detect: [1, 3], build: [4, 9] }),
   };
   const stored = [

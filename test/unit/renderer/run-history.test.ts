@@ -19,6 +19,7 @@ function run(id: string, createdAt: string, overrides: Partial<Run> = {}): Run {
     releaseId: null,
     rollbackOfReleaseId: null,
     failure: null,
+    scan: null,
     ...overrides,
   };
 }

@@ -112,7 +112,8 @@ export class EcsMonitor implements DeploymentMonitor {
       lastMetricAt: 0,
     };
     this.watches.set(deploymentId, watch);
-    if (settings.publicUrl) this.health.watch(deployment, () => probeUrl(settings));
+    // What the live release was verified with; a deployment made before scans has none stored.
+    if (settings.publicUrl) this.health.watch(deployment, (current) => probeUrl(settings, (current.healthCheck ?? settings.healthCheck).path));
     if (this.options.timers === false) return;
     follower.start();
     const every = (ms: number, round: () => Promise<void>): void => {

@@ -15,6 +15,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
+import { effectiveHealthCheck, effectivePort, type HealthCheck } from '../../../../shared';
 import type { MonitorPort } from '../../context';
 import { buildImage } from '../../docker/build';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
@@ -57,6 +58,12 @@ export interface DockerStepCall {
   /** The engine-unreachable failure for an error, if it is one (see DockerTarget.classifyError). */
   readonly unreachable: (error: unknown) => StepFailure | undefined;
 }
+
+/** The port the run's container listens on: the settings', else the scan's (shared/effective-settings.ts). */
+export const containerPortOf = (context: StepContext<DockerRunState>): number => effectivePort(context.project.settings, context.state.scan ?? null).value;
+
+/** What verify probes and the release goes live with. */
+export const healthCheckOf = (context: StepContext<DockerRunState>): HealthCheck => effectiveHealthCheck(context.project.settings, context.state.scan ?? null).value;
 
 // ---- detect ---------------------------------------------------------------------------------------
 
@@ -143,7 +150,7 @@ export async function setup(call: DockerStepCall): Promise<void> {
   const current = context.deploymentAtStart;
   if (fixed === undefined) {
     state.hostPort = await allocateFreePort();
-    context.stdout(`host port 127.0.0.1:${state.hostPort} allocated → container port ${context.project.settings.port}/tcp`);
+    context.stdout(`host port 127.0.0.1:${state.hostPort} allocated → container port ${containerPortOf(context)}/tcp`);
     return;
   }
   if (current.hostPort === fixed && current.containerId && (await isRunning(call.docker, current.containerId))) {
@@ -158,7 +165,7 @@ export async function setup(call: DockerStepCall): Promise<void> {
     });
   }
   state.hostPort = fixed;
-  context.stdout(`host port 127.0.0.1:${fixed} (configured) → container port ${context.project.settings.port}/tcp`);
+  context.stdout(`host port 127.0.0.1:${fixed} (configured) → container port ${containerPortOf(context)}/tcp`);
 }
 
 // ---- deploy ---------------------------------------------------------------------------------------
@@ -183,7 +190,7 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
   const name = candidateNameFor(deploymentId);
   const env = project.settings.env.map((variable) => `${variable.name}=${variable.secret ? '••••••' : variable.value}`);
   context.stdout(`creating container ${name} from ${state.imageRef ?? image}`);
-  context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy} once verified, 127.0.0.1:${state.hostPort} → ${project.settings.port}/tcp`);
+  context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy} once verified, 127.0.0.1:${state.hostPort} → ${containerPortOf(context)}/tcp`);
   if (env.length > 0) context.stdout(`  env: ${env.join(' ')}`);
   let container: Dockerode.Container;
   try {
@@ -194,6 +201,7 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
       projectId: project.id,
       runId: context.run.id,
       settings: project.settings,
+      containerPort: containerPortOf(context),
       hostPort: state.hostPort,
       holdRestartPolicy: true,
     });
@@ -223,7 +231,8 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
 export async function verify({ docker, socketReader, context }: DockerStepCall): Promise<void> {
   const { state } = context;
   if (!state.candidateId || state.hostPort === undefined) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The verify step ran without a container; deploy again.');
-  const { healthPath, verifyTimeoutMs } = context.project.settings;
+  const { verifyTimeoutMs } = context.project.settings;
+  const { path: healthPath } = healthCheckOf(context);
   const url = `http://127.0.0.1:${state.hostPort}${healthPath}`;
   context.stdout(`probing ${url} for up to ${Math.round(verifyTimeoutMs / 1000)} s`);
   const outcome = await waitUntilServing({
@@ -262,7 +271,7 @@ export async function verify({ docker, socketReader, context }: DockerStepCall):
   const line = context.stderr(`error: ${url} gave no 2xx or 3xx answer within ${Math.round(verifyTimeoutMs / 1000)} s; last answer: ${last}`);
   throw new StepFailure(
     'DEPLOYMENT_VERIFICATION_FAILED',
-    `The container runs but ${healthPath} never answered 2xx or 3xx (last answer: ${last}). Make the app serve ${healthPath} on port ${context.project.settings.port}, or raise verifyTimeoutMs if it starts slowly.`,
+    `The container runs but ${healthPath} never answered 2xx or 3xx (last answer: ${last}). Make the app serve ${healthPath} on port ${containerPortOf(context)}, or raise verifyTimeoutMs if it starts slowly.`,
     { evidenceLineNo: line },
   );
 }
@@ -358,6 +367,7 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
       projectId: context.project.id,
       runId: context.run.id,
       settings: context.project.settings,
+      containerPort: containerPortOf(context),
       hostPort,
     });
     await container.start();
@@ -365,7 +375,8 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
     context.stdout(`recreated ${containerNameFor(deploymentId)} ${container.id.slice(0, 12)} from ${release.imageRef} on 127.0.0.1:${hostPort}`);
   }
   if (!containerId || hostPort === null) throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', 'The previous release has no container or port to restore.');
-  const url = `http://127.0.0.1:${hostPort}${context.project.settings.healthPath}`;
+  const { path: healthPath } = healthCheckOf(context);
+  const url = `http://127.0.0.1:${hostPort}${healthPath}`;
   const outcome = await waitUntilServing({
     docker,
     containerId,
@@ -376,7 +387,7 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
   });
   if (outcome.kind !== 'healthy') {
     const line = context.stderr(`error: the restored release ${release.id} did not answer ${url} (${outcome.kind === 'gave-up' ? 'exited' : 'timeout'})`);
-    throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `Release ${release.id} was restored but ${context.project.settings.healthPath} did not answer 2xx or 3xx.`, { evidenceLineNo: line });
+    throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `Release ${release.id} was restored but ${healthPath} did not answer 2xx or 3xx.`, { evidenceLineNo: line });
   }
   context.updateDeployment({ containerId, hostPort, currentReleaseId: release.id, imageRef: release.imageRef });
   context.system(`[ROLLBACK] release ${release.id} is serving again at http://127.0.0.1:${hostPort}`);

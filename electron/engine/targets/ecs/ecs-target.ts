@@ -283,7 +283,7 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
   }
 
   private async verify(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
-    const url = probeUrl(call.settings);
+    const url = probeUrl(call.settings, call.settings.healthCheck.path);
     const timeoutMs = call.settings.verifyTimeoutMs;
     context.stdout(`Probing ${url} (up to ${Math.round(timeoutMs / 1000)} s)`);
     let lastError: string | null = null;
@@ -303,7 +303,7 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
     if (outcome.kind === 'healthy') return;
     context.stderr(`Error: verify failed: ${url} did not answer with 2xx or 3xx within ${Math.round(timeoutMs / 1000)} s (last: ${outcome.last.error ?? 'unknown'})`);
     await appendDiagnostics(call);
-    throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${outcome.last.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthPath}; see the ECS diagnostics below the probes.`);
+    throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${outcome.last.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthCheck.path}; see the ECS diagnostics below the probes.`);
   }
 
   private async rollback(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
