@@ -91,6 +91,9 @@ describe('berth scan, projects add <dir> and eject', () => {
     expect(added.stdout).toMatch(/^Detected: static · files served as they are/m);
     const listed = JSON.parse(runBerth(['ls', '--json'], dataDir).stdout) as Project[];
     const project = listed.find((candidate) => candidate.slug === 'my-site');
+    // Port and health route are left to the scan: nothing is stored for them.
+    expect(project?.settings).not.toHaveProperty('port');
+    expect(project?.settings).not.toHaveProperty('healthPath');
     expect(project?.settings.build).toBeUndefined();
   });
 
