@@ -231,9 +231,9 @@ export function detectedPlaceholders(scan: ScanRecord | null, baseImages: readon
   const servesFiles = scan.shape === 'static' || scan.shape === 'static_build';
   return {
     port: String(scan.port),
-    healthPath: scan.healthPath ?? 'none found: checks that the app answers HTTP',
+    healthPath: scan.healthPath ?? 'none: checks that it answers HTTP',
     buildCommand: scan.buildCommand ?? 'none',
-    startCommand: scan.startCommand ?? (servesFiles ? 'none: a static file server serves the site' : 'none'),
+    startCommand: scan.startCommand ?? (servesFiles ? 'none (static files)' : 'none'),
     outputDir: scan.outputDir ?? 'none',
     runtimeVersion: scan.runtime?.version ?? 'none',
     ...images,

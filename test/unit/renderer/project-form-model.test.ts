@@ -204,7 +204,7 @@ describe('placeholders from the scan', () => {
 
   it('say what is checked without a health route, and what serves a static build', () => {
     const site = detectedPlaceholders(scan({ shape: 'static_build', runtime: { name: 'node', version: 'lts', packageManager: 'npm' }, buildCommand: 'npm run build', startCommand: null, outputDir: 'dist', port: 8080, healthPath: null }));
-    expect(site).toMatchObject({ port: '8080', healthPath: 'none found: checks that the app answers HTTP', buildCommand: 'npm run build', outputDir: 'dist', startCommand: 'none: a static file server serves the site', runtimeVersion: 'lts' });
+    expect(site).toMatchObject({ port: '8080', healthPath: 'none: checks that it answers HTTP', buildCommand: 'npm run build', outputDir: 'dist', startCommand: 'none (static files)', runtimeVersion: 'lts' });
   });
 
   it('show the base images the generated Dockerfile uses, but not an override as if it were detected', () => {
