@@ -2,7 +2,7 @@
 // scan found, then what the shape implies (docs/product-rules.md, "Monitoring"). One place, so the targets,
 // the monitors and the UI agree.
 import type { ScanRecord } from './scan';
-import type { HealthCheck, ProjectSettings } from './schemas';
+import type { EnvVar, HealthCheck, ProjectSettings } from './schemas';
 import type { DeployShape } from './vocabulary';
 
 /** The container port when neither the settings nor the scan name one. */
@@ -38,4 +38,13 @@ export function effectiveHealthCheck(settings: Pick<ProjectSettings, 'healthPath
 /** For people: `GET /healthz answers 2xx or 3xx`, `GET / answers below 500 (the app answers HTTP)`. */
 export function describeHealthCheck(check: HealthCheck): string {
   return check.rule === 'status_2xx_3xx' ? `GET ${check.path} answers 2xx or 3xx` : `GET ${check.path} answers below 500 (the app answers HTTP)`;
+}
+
+/**
+ * The app's environment: the project's variables plus `PORT` = the container port, as Heroku and Cloud
+ * Run pass it, so an app that reads PORT listens where Berth sends traffic. A `PORT` the project sets wins.
+ */
+export function withPortVariable(env: readonly EnvVar[], port: number): EnvVar[] {
+  if (env.some((variable) => variable.name === 'PORT')) return [...env];
+  return [...env, { name: 'PORT', value: String(port), secret: false }];
 }

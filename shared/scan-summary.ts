@@ -1,6 +1,7 @@
 // One line that says how Berth builds a project, from its scan record: "server · Python 3.11 · gunicorn app:app".
 // The info grid, the project form and `berth scan` all print it, so they never describe the same scan two ways.
 import type { ScanRecord, ScanRuntime } from './scan';
+import type { DeployShape } from './vocabulary';
 
 const RUNTIME_NAMES: Readonly<Record<ScanRuntime['name'], string>> = { node: 'Node', python: 'Python', go: 'Go' };
 
@@ -37,7 +38,10 @@ export function scanSummary(scan: ScanRecord): string {
   return parts.join(' · ');
 }
 
-/** Shapes Berth builds with a Dockerfile of its own: the ones "Save as Dockerfile" and `berth eject` can write out. */
+/** Shapes whose image Berth builds from a Dockerfile it generates: the build step's, the preview's and eject's. */
+export const GENERATED_SHAPES: ReadonlySet<DeployShape> = new Set(['server', 'static', 'static_build']);
+
+/** A scan Berth would build with a Dockerfile of its own: the one "Save as Dockerfile" and `berth eject` write out. */
 export function isZeroConfigShape(scan: ScanRecord): boolean {
-  return scan.refusal === null && (scan.shape === 'server' || scan.shape === 'static' || scan.shape === 'static_build');
+  return scan.refusal === null && scan.shape !== null && GENERATED_SHAPES.has(scan.shape);
 }

@@ -9,7 +9,14 @@ export interface EngineConfig {
   readonly retentionIntervalMs: number;
   readonly stopGraceMs: number;
   readonly awsEndpoint: string | null;
+  /**
+   * `BERTH_BASE_IMAGE_*` from the engine's environment: the images zero-config builds start FROM instead of
+   * the official ones (scan/base-images.ts). A project's own `build.baseImages` wins over them.
+   */
+  readonly baseImageEnv: Readonly<Record<string, string>>;
 }
+
+const BASE_IMAGE_PREFIX = 'BERTH_BASE_IMAGE_';
 
 function intervalFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -30,5 +37,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = de
     retentionIntervalMs: intervalFrom(env, 'BERTH_RETENTION_INTERVAL_MS', 3_600_000),
     stopGraceMs: intervalFrom(env, 'BERTH_STOP_GRACE_MS', 10_000),
     awsEndpoint: env['BERTH_AWS_ENDPOINT'] || null,
+    baseImageEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith(BASE_IMAGE_PREFIX) && Boolean(entry[1]?.trim()))),
   };
 }

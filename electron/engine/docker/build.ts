@@ -1,9 +1,10 @@
-// `docker build` through dockerode: the project directory is the context (dockerode's
-// `{context, src}` form applies .dockerignore), the classic builder is used (so the layer cache
-// makes redeploys fast), and every output line goes to the run log as it arrives.
-import { readdirSync } from 'node:fs';
+// `docker build` through dockerode, the one build function of both targets: the context is the project
+// folder packed as the docker CLI packs it (its .dockerignore applied), or a context prepared by the caller
+// (a zero-config build's, with its generated Dockerfile). The classic builder is used, so the layer cache
+// makes redeploys fast, and every output line goes to the run log as it arrives.
 import type Dockerode from 'dockerode';
 import { LineAssembler, type AssembledLine } from '../logs/line-assembler';
+import { createFolderContext, type PreparedBuildContext } from '../scan/build-context';
 import { StepAborted, StepFailure } from '../step-failure';
 
 export interface BuildLog {
@@ -24,10 +25,13 @@ interface BuildMessage {
   aux?: { ID?: string };
 }
 
-export async function buildImage(docker: Dockerode, options: { contextDir: string; tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
-  const { contextDir, tag, signal, log } = options;
+/** The folder with its own Dockerfile, or a prepared context. */
+export type BuildSource = { readonly contextDir: string } | { readonly context: PreparedBuildContext };
+
+export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
+  const { tag, signal, log } = options;
   if (signal.aborted) throw new StepAborted();
-  const src = readdirSync(contextDir);
+  const context = 'context' in options ? options.context : await createFolderContext(options.contextDir);
   let imageId: string | undefined;
   let errorLineNo: number | undefined;
   let errorMessage: string | undefined;
@@ -39,8 +43,21 @@ export async function buildImage(docker: Dockerode, options: { contextDir: strin
   };
   const messages = new LineAssembler({ maxLineBytes: 16 * 1024 * 1024 });
 
-  const stream = await docker.buildImage({ context: contextDir, src }, { t: tag, rm: true, forcerm: true, abortSignal: signal });
+  // A file that cannot be read while packing ends the build with what it was.
+  let packError: Error | undefined;
+  const packFailed = new Promise<never>((_, reject) => {
+    context.stream.once('error', (error: Error) => {
+      packError = error;
+      reject(new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `Berth could not read the project folder to send it to Docker: ${error.message}. Make the file readable, or leave it out with a .dockerignore, and deploy again.`, { cause: error }));
+    });
+  });
+  packFailed.catch(() => undefined);
+  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal }), packFailed]);
   await new Promise<void>((resolve, reject) => {
+    void packFailed.catch((error: unknown) => {
+      (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      reject(error);
+    });
     const onMessage = (raw: string): void => {
       if (raw.trim() === '') return;
       let message: BuildMessage;
@@ -67,6 +84,7 @@ export async function buildImage(docker: Dockerode, options: { contextDir: strin
     stream.on('data', (chunk: Buffer) => messages.push(chunk).forEach((line) => onMessage(line.text)));
     stream.on('error', (error) => {
       signal.removeEventListener('abort', onAbort);
+      if (packError) return; // already rejected with the reason
       reject(signal.aborted ? new StepAborted('The build was aborted by a stop request.') : error);
     });
     stream.on('end', () => {

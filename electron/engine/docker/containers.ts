@@ -1,7 +1,7 @@
 // Container plumbing for the Docker target: create a release's container, read its last log lines,
 // and the stop sequence.
 import type Dockerode from 'dockerode';
-import type { ProjectSettings } from '../../../shared';
+import { withPortVariable, type ProjectSettings } from '../../../shared';
 import { dockerErrorText, isDockerNotFound, isNotRunning, withDockerTimeout } from './call';
 import { BERTH_LABEL, berthLabels } from './labels';
 import { pumpDockerLogs } from './log-demux';
@@ -45,7 +45,7 @@ export async function createContainer(docker: Dockerode, spec: ContainerSpec): P
   return docker.createContainer({
     name: spec.name,
     Image: spec.image,
-    Env: spec.settings.env.map((variable) => `${variable.name}=${variable.value}`),
+    Env: withPortVariable(spec.settings.env, spec.containerPort).map((variable) => `${variable.name}=${variable.value}`),
     Labels: {
       ...berthLabels(spec.deploymentId, spec.projectId),
       [RUN_LABEL]: spec.runId,

@@ -1,12 +1,16 @@
-// The one health probe and its one success rule, used by Docker verify, ECS verify and the monitors.
+// The one health probe and its success rules, used by Docker verify, ECS verify and the monitors.
+import type { HealthCheckRule } from '../../../shared';
 import { abortableDelay } from '../abortable-delay';
 import { StepAborted } from '../step-failure';
 
 /**
- * A health check passes on any 2xx or 3xx answer, as Kubernetes' HTTP probes count it and `curl -f`
- * does (redirects are not followed: a login redirect still proves the app answers).
+ * A health route passes on any 2xx or 3xx answer, as Kubernetes' HTTP probes count it and `curl -f`
+ * does (redirects are not followed: a login redirect still proves the app answers). Without a health
+ * route (`any_below_500`), any answer below 500 shows that the app serves HTTP: a 404 for `/` included,
+ * a 5xx not (docs/product-rules.md, "Monitoring").
  */
-export const isHealthyStatus = (status: number): boolean => status >= 200 && status < 400;
+export const isHealthyStatus = (status: number, rule: HealthCheckRule = 'status_2xx_3xx'): boolean =>
+  rule === 'any_below_500' ? status >= 100 && status < 500 : status >= 200 && status < 400;
 
 export interface ProbeResult {
   readonly ok: boolean;
@@ -21,6 +25,8 @@ export interface ProbeResult {
 
 export interface ProbeOptions {
   readonly timeoutMs: number;
+  /** Which answers pass; 2xx–3xx when not given. */
+  readonly rule?: HealthCheckRule;
   /** A stopped run: the probe rejects with StepAborted instead of reporting a failure. */
   readonly signal?: AbortSignal;
 }
@@ -38,7 +44,7 @@ export async function probeHttp(url: string, options: ProbeOptions): Promise<Pro
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     // Drop the body so the connection is released.
     await response.body?.cancel().catch(() => undefined);
-    const ok = isHealthyStatus(response.status);
+    const ok = isHealthyStatus(response.status, options.rule);
     const description = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     return { ok, statusCode: response.status, latencyMs, error: ok ? null : `HTTP ${response.status}`, description };
   } catch (error) {
@@ -69,6 +75,8 @@ export interface VerifyOptions {
   /** The pause between probes. */
   readonly intervalMs: number;
   readonly probeTimeoutMs: number;
+  /** Which answers pass; 2xx–3xx when not given. */
+  readonly rule?: HealthCheckRule;
   readonly signal?: AbortSignal;
   /** Hears every result with its attempt number; the caller decides what to log. */
   readonly onResult?: (result: ProbeResult, attempt: number) => void;
@@ -81,7 +89,7 @@ export async function probeUntilHealthy(options: VerifyOptions): Promise<VerifyO
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new StepAborted();
-    const result = await probeHttp(options.url, { timeoutMs: options.probeTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    const result = await probeHttp(options.url, { timeoutMs: options.probeTimeoutMs, ...(options.rule ? { rule: options.rule } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     options.onResult?.(result, attempt);
     if (result.ok) return { kind: 'healthy', afterMs: Date.now() - started, result };
     if (await options.giveUp?.()) return { kind: 'gave-up', last: result };

@@ -101,6 +101,7 @@ export class Engine {
         deployments,
         releasesOf: (deploymentId) => store.releases.listForDeployment(deploymentId),
         state: store.state,
+        baseImageEnv: config.baseImageEnv,
       }),
     };
     this.controller = new PipelineController({ store, deployments, logs, events, monitor, notifier, targets: this.targets });

@@ -2,7 +2,7 @@
 // (RuntimeLogFollower), metric samples (MetricsSampler), the health rule (HealthPoller) and crash
 // detection (CrashWatcher). This class only keeps the list of watched containers and wires the four.
 import type Dockerode from 'dockerode';
-import { DEFAULT_HEALTH_PATH, isLiveDeployment } from '../../../shared';
+import { effectiveHealthCheck, isLiveDeployment } from '../../../shared';
 import type { DeploymentsPort, LogLinesPort, ProjectsPort, StatePort } from '../context';
 import type { SocketReader } from '../docker/socket-reader';
 import { createLogger } from '../logger';
@@ -93,8 +93,8 @@ export class DockerMonitor implements DeploymentMonitor {
     this.health.watch(deployment, (current) => {
       if (current.hostPort === null) return null;
       // What the live release was verified with; a deployment made before scans has none stored.
-      const path = current.healthCheck?.path ?? this.context.projects.get(current.projectId)?.settings.healthPath ?? DEFAULT_HEALTH_PATH;
-      return `http://127.0.0.1:${current.hostPort}${path}`;
+      const check = current.healthCheck ?? effectiveHealthCheck(this.context.projects.get(current.projectId)?.settings ?? {}, null).value;
+      return { url: `http://127.0.0.1:${current.hostPort}${check.path}`, rule: check.rule };
     });
     this.metrics.watch(deploymentId, deployment.containerId);
     follower.start();

@@ -1,7 +1,7 @@
 // Polls each watched deployment's health URL and applies the 3-failure rule: the one poller for Docker
 // and ECS deployments alike. What a transition does (the system line, the status, the notification) is
 // written once, here.
-import { isLiveDeployment, type Deployment } from '../../../shared';
+import { isLiveDeployment, type Deployment, type HealthCheckRule } from '../../../shared';
 import type { DeploymentsPort, LogLinesPort } from '../context';
 import { FAILURES_BEFORE_UNHEALTHY, HealthRule } from '../health/health-rule';
 import { probeHttp } from '../health/probe';
@@ -22,11 +22,11 @@ export interface HealthPollerOptions {
   readonly queue: DeploymentQueue;
 }
 
-/** Where a deployment answers its health check right now; null skips the probe (no port yet, no URL). */
-export type HealthUrl = (deployment: Deployment) => string | null;
+/** Where a deployment answers its health check right now, and which answers pass; null skips the probe (no port yet, no URL). */
+export type HealthTarget = (deployment: Deployment) => { readonly url: string; readonly rule: HealthCheckRule } | null;
 
 interface Polled {
-  readonly url: HealthUrl;
+  readonly target: HealthTarget;
   rule: HealthRule;
 }
 
@@ -39,8 +39,8 @@ export class HealthPoller {
   constructor(private readonly options: HealthPollerOptions) {}
 
   /** Starts (or restarts) polling a deployment; one that is `unreachable` already keeps that spell open. */
-  watch(deployment: Deployment, url: HealthUrl): void {
-    this.polled.set(deployment.id, { url, rule: new HealthRule(deployment.status === 'unreachable') });
+  watch(deployment: Deployment, target: HealthTarget): void {
+    this.polled.set(deployment.id, { target, rule: new HealthRule(deployment.status === 'unreachable') });
   }
 
   unwatch(deploymentId: string): void {
@@ -81,9 +81,9 @@ export class HealthPoller {
     const polled = this.polled.get(deploymentId);
     const deployment = this.options.deployments.get(deploymentId);
     if (!polled || !deployment || !isLiveDeployment(deployment.status)) return;
-    const url = polled.url(deployment);
-    if (url === null) return;
-    const result = await probeHttp(url, { timeoutMs: this.options.timeoutMs });
+    const target = polled.target(deployment);
+    if (target === null) return;
+    const result = await probeHttp(target.url, { timeoutMs: this.options.timeoutMs, rule: target.rule });
     if (this.closed || this.polled.get(deploymentId) !== polled) return;
     await this.options.queue.run(deploymentId, async () => {
       const { deployments, logs, notifier } = this.options;

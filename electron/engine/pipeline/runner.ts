@@ -387,6 +387,12 @@ export class PipelineController implements DeploymentController {
       state: active.state,
       deployment: () => this.deployments.get(active.deploymentId)!,
       updateDeployment: (changes) => this.updateDeployment(active.deploymentId, changes),
+      recordScan: (scan) => {
+        active.state.scan = scan;
+        store.runs.update(active.runId, { scan });
+        this.emitRun(active.runId);
+      },
+      scanOfRelease: (release) => store.runs.get(release.runId)?.scan ?? null,
       stdout: (text) => write('stdout', text),
       stderr: (text) => write('stderr', text),
       system: (text) => write('system', text),

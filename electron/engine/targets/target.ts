@@ -46,6 +46,10 @@ export interface StepContext<State extends object = NoState> {
   deployment(): Deployment;
   /** Changes the deployment row and emits `deploymentUpdated`. */
   updateDeployment(changes: DeploymentChanges): Deployment;
+  /** Sets `state.scan`, stores it with the run and emits `runUpdated` (the scan shows while the run goes on). */
+  recordScan(scan: ScanRecord): void;
+  /** The scan the run that made `release` stored (null for a release made before scans). */
+  scanOfRelease(release: Release): ScanRecord | null;
   /**
    * Tool output, one or more lines (split on `\n`, trailing `\r` dropped). Secret env values are
    * redacted. Returns the lineNo of the last line written.

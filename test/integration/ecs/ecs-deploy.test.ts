@@ -91,6 +91,8 @@ describe('ECS deploy against moto_server and a local registry', () => {
     expect(container.environment).toEqual([
       { name: 'GREETING', value: 'hello' },
       { name: 'API_TOKEN', value: 'ecs-s3cr3t-value' },
+      // The container port, as the app's PORT (docs/product-rules.md, "Monitoring").
+      { name: 'PORT', value: '8080' },
     ]);
     // The secret reaches the task definition but never Berth's own log.
     const setupLines = harness.stepLines(finished, 'setup');

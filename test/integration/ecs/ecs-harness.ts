@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { projectSettingsSchema, type EcsSettings, type ProjectSettingsInput, type RunDetail } from '../../../shared';
+import type { EngineConfig } from '../../../electron/engine/config';
 import { Engine } from '../../../electron/engine/host/engine';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
@@ -19,7 +20,8 @@ export { finished };
 export interface EcsHarness {
   readonly engine: Engine;
   readonly aws: AwsClients;
-  project(ecs: EcsSettings, settings?: ProjectSettingsInput): ProjectRecord;
+  /** A project of the ECS test app, or of `sourceDir` (then nothing is set that the scan would find: no port). */
+  project(ecs: EcsSettings, settings?: ProjectSettingsInput, sourceDir?: string): ProjectRecord;
   waitForRun(runId: string, done?: (run: RunDetail) => boolean, timeoutMs?: number): Promise<RunDetail>;
   /** Text of the run's lines for one step. */
   stepLines(run: RunDetail, step: string): string[];
@@ -28,21 +30,21 @@ export interface EcsHarness {
   close(): Promise<void>;
 }
 
-export async function startEcsHarness(moto: RunningServer): Promise<EcsHarness> {
+export async function startEcsHarness(moto: RunningServer, config: Partial<EngineConfig> = {}): Promise<EcsHarness> {
   const temp = makeTempDir('berth-ecs-');
-  const engine = await Engine.start({ config: { dataDir: temp.dir, awsEndpoint: moto.url, stopGraceMs: 1000 } });
+  const engine = await Engine.start({ config: { dataDir: temp.dir, awsEndpoint: moto.url, stopGraceMs: 1000, ...config } });
   const aws = createAwsClients({ endpoint: moto.url });
   const projects: ProjectRecord[] = [];
   const containers: Dockerode.Container[] = [];
   return {
     engine,
     aws,
-    project: (ecs, settings = {}) => {
+    project: (ecs, settings = {}, sourceDir) => {
       const project = engine.store.projects.create({
         name: `ecs-${randomBytes(3).toString('hex')}`,
-        sourceDir: ECS_APP,
+        sourceDir: sourceDir ?? ECS_APP,
         target: 'ecs',
-        settings: projectSettingsSchema.parse({ port: 8080, ...settings, ecs }),
+        settings: projectSettingsSchema.parse({ ...(sourceDir === undefined ? { port: 8080 } : {}), ...settings, ecs }),
       });
       projects.push(project);
       return project;

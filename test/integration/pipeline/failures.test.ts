@@ -55,14 +55,14 @@ describe('docker pipeline: failures are classified with evidence', () => {
     expect(await labelledContainers(finished.deploymentId)).toEqual([]);
   });
 
-  it('a directory without a Dockerfile → PROJECT_SHAPE_UNSUPPORTED that says what to add', async () => {
+  it('an empty directory → PROJECT_SHAPE_UNSUPPORTED at detect that says what to add', async () => {
     const empty = makeTempDir('pipeline-empty-');
     try {
       const { run } = await test.engine.controller.deploy(test.project('empty', {}, empty.dir));
       const finished = await test.waitForRun(run.id);
       expect(finished.failure).toMatchObject({ stage: 'detect', code: 'PROJECT_SHAPE_UNSUPPORTED' });
-      expect(finished.failure!.likelyCause).toMatch(/Add a Dockerfile/);
-      expect(finished.failure!.evidence.line).toContain('no Dockerfile');
+      expect(finished.failure!.likelyCause).toMatch(/Berth found nothing in .*\. Add your app: a package\.json with a start script, .*, or a Dockerfile\./);
+      expect(finished.failure!.evidence.line).toContain('Berth found nothing');
     } finally {
       empty.cleanup();
     }

@@ -130,7 +130,7 @@ describe('scan requests over HTTP', () => {
       expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(preview.body.text);
       const ignores = readFileSync(join(dir, '.dockerignore'), 'utf8');
       expect(ignores).toMatch(/^# Written by Berth/);
-      expect(ignores.split('\n')).toEqual(expect.arrayContaining(['**/.git', '**/node_modules']));
+      expect(ignores.split('\n')).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', '**/.git', '**/node_modules']));
       const after = await host.json<ScanRecord>(`/api/projects/${project.id}/scan`);
       expect(after.body).toMatchObject({ shape: 'existing_docker', dockerfile: 'Dockerfile' });
     });

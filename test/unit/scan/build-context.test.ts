@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildContextIgnores } from '../../../electron/engine/scan/build-context-ignores';
-import { contextFilter, createBuildContext } from '../../../electron/engine/scan/build-context';
+import { contextFilter, createBuildContext, createFolderContext } from '../../../electron/engine/scan/build-context';
 import { generateDockerfile } from '../../../electron/engine/scan/dockerfile-template';
 import { scanProject } from '../../../electron/engine/scan/scan-project';
 import { makeTempDir } from '../../support/temp-dir';
@@ -77,20 +77,24 @@ describe('createBuildContext', () => {
     });
     const { files, archive, dockerfile, source } = await context(dir);
     expect(source).toBe('defaults');
-    expect(files).toEqual(['Dockerfile.berth', 'dist/main.js', 'lib/util.js', 'package-lock.json', 'package.json', 'server.js']);
+    expect(files).toEqual(['.dockerignore', 'Dockerfile.berth', 'dist/main.js', 'lib/util.js', 'package-lock.json', 'package.json', 'server.js']);
     expect(tarFile(archive, 'Dockerfile.berth')).toBe(dockerfile);
+    // The daemon reads the context's .dockerignore to leave the Dockerfile and itself out of COPY.
+    expect(tarFile(archive, '.dockerignore').split('\n')).toEqual(expect.arrayContaining(['Dockerfile.berth', '.dockerignore', '**/node_modules']));
   });
 
   it('leaves out the output dir of a static build, which the build writes afresh', async () => {
     const dir = project({ 'package.json': JSON.stringify({ scripts: { build: 'vite build' } }), 'index.html': '', 'dist/old.js': '' });
-    expect((await context(dir)).files).toEqual(['Dockerfile.berth', 'index.html', 'package.json']);
+    expect((await context(dir)).files).toEqual(['.dockerignore', 'Dockerfile.berth', 'index.html', 'package.json']);
   });
 
   it("uses the project's .dockerignore instead of the defaults, exceptions included", async () => {
     const dir = project({ ...NODE_APP, '.dockerignore': '# ours\nsecret.txt\nnode_modules\n!node_modules/keep.js\n', 'secret.txt': '', 'node_modules/keep.js': '', 'node_modules/drop.js': '', '.env': '' });
-    const { files, source } = await context(dir);
+    const { files, source, archive } = await context(dir);
     expect(source).toBe('.dockerignore');
     expect(files).toEqual(['.dockerignore', '.env', 'Dockerfile.berth', 'lib/util.js', 'node_modules/keep.js', 'package-lock.json', 'package.json', 'server.js']);
+    // The project's .dockerignore is replaced by one that also names the generated Dockerfile.
+    expect(tarFile(archive, '.dockerignore').split('\n')).toEqual(expect.arrayContaining(['Dockerfile.berth', '.dockerignore', 'secret.txt', '!node_modules/keep.js']));
   });
 
   it('does not write into the folder', async () => {
@@ -99,6 +103,32 @@ describe('createBuildContext', () => {
     const before = snapshot();
     await context(dir);
     expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('createFolderContext (a project with its own Dockerfile)', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+  it('applies the .dockerignore at any depth, and always sends the Dockerfile and the .dockerignore, as the docker CLI does', async () => {
+    const temp = makeTempDir('berth-folder-context-');
+    cleanups.push(temp.cleanup);
+    const files: Record<string, string> = {
+      Dockerfile: 'FROM scratch\n',
+      '.dockerignore': 'Dockerfile\n.dockerignore\n**/node_modules\nsecret.txt\n',
+      'app.js': '',
+      'secret.txt': '',
+      'node_modules/a/index.js': '',
+      'lib/node_modules/b/index.js': '',
+      'lib/util.js': '',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(temp.dir, path)), { recursive: true });
+      writeFileSync(join(temp.dir, path), text);
+    }
+    const prepared = await createFolderContext(temp.dir);
+    expect(prepared.dockerfile).toBe('Dockerfile');
+    expect(tarFiles(await collect(prepared.stream))).toEqual(['.dockerignore', 'Dockerfile', 'app.js', 'lib/util.js']);
   });
 });
 

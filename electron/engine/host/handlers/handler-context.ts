@@ -8,7 +8,7 @@ import type { SecretVault } from '../../secrets/secret-vault';
 import type { Store } from '../../store/store';
 
 export interface HandlerContext {
-  readonly config: Pick<EngineConfig, 'awsEndpoint'>;
+  readonly config: Pick<EngineConfig, 'awsEndpoint' | 'baseImageEnv'>;
   readonly store: Store;
   readonly events: EventsPort;
   readonly docker: Dockerode;

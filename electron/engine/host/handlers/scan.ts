@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ScanRecord } from '../../../../shared/scan';
 import { isZeroConfigShape } from '../../../../shared/scan-summary';
 import { buildContextIgnores } from '../../scan/build-context-ignores';
+import { DOCKERIGNORE } from '../../scan/build-context';
 import { generateDockerfile, type GeneratedDockerfile } from '../../scan/dockerfile-template';
 import { scanOverridesFor } from '../../scan/project-overrides';
 import { scanProject } from '../../scan/scan-project';
@@ -14,21 +15,21 @@ import { requireProject } from './projects';
 
 type ScanHandlers = Pick<Handlers, 'getProjectScan' | 'scanFolder' | 'getProjectDockerfile' | 'ejectProject'>;
 
-/**
- * The Dockerfile Berth builds a zero-config project with, from a fresh scan: what the preview shows is what
- * eject writes. A conflict for the shapes Berth does not generate a Dockerfile for, or a refused scan.
- */
-async function generatedDockerfileOf(project: ProjectRecord): Promise<{ scan: ScanRecord; generated: GeneratedDockerfile }> {
-  const scan = await scanProject(project.sourceDir, scanOverridesFor(project.settings));
-  if (!isZeroConfigShape(scan)) {
-    const why = scan.refusal?.message ?? `it is ${scan.shape}: ${scan.shape === 'existing_docker' ? `it builds from ${scan.dockerfile} already` : 'Berth does not generate its Dockerfile'}`;
-    throw new EngineError('CONFLICT', `There is no generated Dockerfile for "${project.name}": ${why}`);
-  }
-  const generated = generateDockerfile(scan, { env: process.env, ...(project.settings.build?.baseImages ? { baseImages: project.settings.build.baseImages } : {}) });
-  return { scan, generated };
-}
-
 export function scanHandlers(engine: HandlerContext): ScanHandlers {
+  /**
+   * The Dockerfile Berth builds a zero-config project with, from a fresh scan, as the build step generates it:
+   * what the preview shows is what eject writes. A conflict for the shapes Berth does not generate one for.
+   */
+  async function generatedDockerfileOf(project: ProjectRecord): Promise<{ scan: ScanRecord; generated: GeneratedDockerfile }> {
+    const scan = await scanProject(project.sourceDir, scanOverridesFor(project.settings));
+    if (!isZeroConfigShape(scan)) {
+      const why = scan.refusal?.message ?? `it is ${scan.shape}: ${scan.shape === 'existing_docker' ? `it builds from ${scan.dockerfile} already` : 'Berth does not generate its Dockerfile'}`;
+      throw new EngineError('CONFLICT', `There is no generated Dockerfile for "${project.name}": ${why}`);
+    }
+    const baseImages = project.settings.build?.baseImages;
+    return { scan, generated: generateDockerfile(scan, { env: engine.config.baseImageEnv, ...(baseImages ? { baseImages } : {}) }) };
+  }
+
   return {
     getProjectScan: ({ id }) => {
       const project = requireProject(engine, id);
@@ -45,10 +46,12 @@ export function scanHandlers(engine: HandlerContext): ScanHandlers {
       const dockerfilePath = join(project.sourceDir, 'Dockerfile');
       if (existsSync(dockerfilePath)) throw new EngineError('CONFLICT', `${dockerfilePath} exists already; Berth does not overwrite it. Remove it first to save the generated one.`);
       const written: string[] = [];
-      // The generated build leaves out what its defaults leave out; a .dockerignore keeps the saved one building the same image.
-      const dockerignorePath = join(project.sourceDir, '.dockerignore');
+      // The generated build leaves out what its defaults leave out, and copies neither its Dockerfile nor its
+      // .dockerignore into the image; this .dockerignore makes the saved Dockerfile build the same image.
+      const dockerignorePath = join(project.sourceDir, DOCKERIGNORE);
       if (!existsSync(dockerignorePath)) {
-        writeFileSync(dockerignorePath, `# Written by Berth with the Dockerfile: what the build leaves out.\n${buildContextIgnores(scan, null).patterns.join('\n')}\n`, { flag: 'wx' });
+        const lines = ['# Written by Berth with the Dockerfile: what the build leaves out.', 'Dockerfile', DOCKERIGNORE, ...buildContextIgnores(scan, null).patterns];
+        writeFileSync(dockerignorePath, `${lines.join('\n')}\n`, { flag: 'wx' });
         written.push(dockerignorePath);
       }
       writeFileSync(dockerfilePath, generated.text, { flag: 'wx' });

@@ -113,7 +113,12 @@ export class EcsMonitor implements DeploymentMonitor {
     };
     this.watches.set(deploymentId, watch);
     // What the live release was verified with; a deployment made before scans has none stored.
-    if (settings.publicUrl) this.health.watch(deployment, (current) => probeUrl(settings, (current.healthCheck ?? settings.healthCheck).path));
+    if (settings.publicUrl) {
+      this.health.watch(deployment, (current) => {
+        const check = current.healthCheck ?? settings.healthCheck;
+        return { url: probeUrl(settings, check.path), rule: check.rule };
+      });
+    }
     if (this.options.timers === false) return;
     follower.start();
     const every = (ms: number, round: () => Promise<void>): void => {

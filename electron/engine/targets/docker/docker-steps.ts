@@ -12,19 +12,18 @@
 // - With a fixed `hostPort` both cannot hold the port at once: the old container is stopped (not
 //   removed) in `deploy` to hand the port over, and started again if the run fails or is stopped.
 // With an allocated port the host port therefore changes on each redeploy.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { effectiveHealthCheck, effectivePort, type HealthCheck } from '../../../../shared';
+import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCheck } from '../../../../shared';
 import type { MonitorPort } from '../../context';
-import { buildImage } from '../../docker/build';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
-import { imageMatchesReference, SHORT_IMAGE_ID_LENGTH } from '../../docker/image-reference';
 import { containerNameFor } from '../../docker/labels';
 import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
+import { listeningPortIn } from '../listening-port';
+import { buildProjectImage } from '../project-build';
+import { scanForRun } from '../scan-for-run';
 import type { StepContext } from '../target';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitUntilServing } from './verify';
@@ -37,7 +36,6 @@ export const candidateNameFor = (deploymentId: string): string => `${containerNa
 
 /** What the Docker steps hand each other within one run. */
 export interface DockerRunState {
-  shape?: 'existing_docker' | 'prebuilt_image';
   hostPort?: number;
   candidateId?: string;
   /** The previous release's container, stopped to hand over a fixed host port. */
@@ -53,6 +51,8 @@ export interface DockerStepCall {
   readonly context: StepContext<DockerRunState>;
   readonly monitor: MonitorPort;
   readonly stopGraceMs: number;
+  /** The engine's BERTH_BASE_IMAGE_* for zero-config builds. */
+  readonly baseImageEnv: Readonly<Record<string, string>>;
   /** A runtime system line for the deployment (the old container is retired after the run has ended). */
   readonly runtimeLine: (text: string) => void;
   /** The engine-unreachable failure for an error, if it is one (see DockerTarget.classifyError). */
@@ -65,8 +65,9 @@ export const containerPortOf = (context: StepContext<DockerRunState>): number =>
 /** What verify probes and the release goes live with. */
 export const healthCheckOf = (context: StepContext<DockerRunState>): HealthCheck => effectiveHealthCheck(context.project.settings, context.state.scan ?? null).value;
 
-// ---- detect ---------------------------------------------------------------------------------------
+// ---- detect ----------------------------------------------------------------------------------------
 
+/** The engine answers, then the scan: shape, build plan, port and health route, each with its evidence. */
 export async function detect({ docker, context, unreachable }: DockerStepCall): Promise<void> {
   try {
     const version = await withDockerTimeout(docker.version(), 'a version request');
@@ -79,64 +80,16 @@ export async function detect({ docker, context, unreachable }: DockerStepCall): 
     }
     throw error;
   }
-  const { sourceDir, settings } = context.project;
-  if (settings.image) {
-    context.state.shape = 'prebuilt_image';
-    context.stdout(`shape: prebuilt_image (settings.image = ${settings.image})`);
-    return;
-  }
-  if (!existsSync(sourceDir) || !statSync(sourceDir).isDirectory()) {
-    const line = context.stderr(`error: source directory ${sourceDir} does not exist`);
-    throw new StepFailure('PROJECT_SHAPE_UNSUPPORTED', `The project's source directory ${sourceDir} is missing. Point the project at its folder (berth projects / PATCH sourceDir).`, { evidenceLineNo: line });
-  }
-  if (existsSync(join(sourceDir, 'Dockerfile'))) {
-    context.state.shape = 'existing_docker';
-    context.stdout(`shape: existing_docker (${join(sourceDir, 'Dockerfile')})`);
-    return;
-  }
-  const line = context.stderr(`error: no Dockerfile in ${sourceDir} and no image setting`);
-  throw new StepFailure(
-    'PROJECT_SHAPE_UNSUPPORTED',
-    `Berth deploys to Docker from a Dockerfile or a prebuilt image. Add a Dockerfile to ${sourceDir}, or set the project's \`image\` setting to an image the Docker engine already has.`,
-    { evidenceLineNo: line },
-  );
+  await scanForRun(context);
 }
 
 // ---- build ----------------------------------------------------------------------------------------
 
-export async function build({ docker, context }: DockerStepCall): Promise<void> {
-  const { project } = context;
-  if (context.state.shape === 'prebuilt_image' && project.settings.image) {
-    const reference = project.settings.image;
-    try {
-      const image = await docker.getImage(reference).inspect();
-      if (!imageMatchesReference(reference, image)) {
-        const line = context.stderr(`error: no image is named ${reference}; Docker matched it to the start of the ID of ${image.Id}`);
-        throw new StepFailure(
-          'DOCKER_IMAGE_BUILD_FAILED',
-          `No image on this Docker engine is named ${reference}: Docker would take it as the start of an unrelated image's ID. Set the image setting to a name (name:tag) or an ID of at least ${SHORT_IMAGE_ID_LENGTH} characters, as \`docker images\` prints it.`,
-          { evidenceLineNo: line },
-        );
-      }
-      context.stdout(`using prebuilt image ${reference} (${image.Id})`);
-      context.state.imageRef = reference;
-      context.state.imageId = image.Id;
-      return;
-    } catch (error) {
-      if (!isDockerNotFound(error)) throw error;
-      const line = context.stderr(`error: image ${reference} is not on the Docker engine`);
-      throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The image ${reference} is not on this Docker engine and Berth does not pull images. Load or build it (docker load / docker build -t ${reference}) and deploy again.`, {
-        evidenceLineNo: line,
-      });
-    }
-  }
-  const tag = `berth/${project.slug}:${context.run.id.replace(/[^a-z0-9_.-]/g, '')}`;
-  context.stdout(`docker build -t ${tag} ${project.sourceDir}`);
-  const started = Date.now();
-  const result = await buildImage(docker, { contextDir: project.sourceDir, tag, signal: context.signal, log: context });
-  context.stdout(`built ${result.imageId} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  context.state.imageRef = result.tag;
-  context.state.imageId = result.imageId;
+export async function build({ docker, context, baseImageEnv }: DockerStepCall): Promise<void> {
+  const tag = `berth/${context.project.slug}:${context.run.id.replace(/[^a-z0-9_.-]/g, '')}`;
+  const image = await buildProjectImage({ docker, context, tag, baseImageEnv });
+  context.state.imageRef = image.imageRef;
+  context.state.imageId = image.imageId;
 }
 
 // ---- setup ----------------------------------------------------------------------------------------
@@ -188,9 +141,11 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
   }
 
   const name = candidateNameFor(deploymentId);
+  const port = containerPortOf(context);
   const env = project.settings.env.map((variable) => `${variable.name}=${variable.secret ? '••••••' : variable.value}`);
+  const portVariable = project.settings.env.some((variable) => variable.name === 'PORT') ? 'PORT as the project sets it' : `PORT=${port}`;
   context.stdout(`creating container ${name} from ${state.imageRef ?? image}`);
-  context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy} once verified, 127.0.0.1:${state.hostPort} → ${containerPortOf(context)}/tcp`);
+  context.stdout(`  memory limit ${project.settings.memoryLimitMb} MB, restart policy ${project.settings.restartPolicy} once verified, 127.0.0.1:${state.hostPort} → ${port}/tcp, ${portVariable}`);
   if (env.length > 0) context.stdout(`  env: ${env.join(' ')}`);
   let container: Dockerode.Container;
   try {
@@ -201,7 +156,7 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
       projectId: project.id,
       runId: context.run.id,
       settings: project.settings,
-      containerPort: containerPortOf(context),
+      containerPort: port,
       hostPort: state.hostPort,
       holdRestartPolicy: true,
     });
@@ -227,18 +182,23 @@ export async function deploy({ docker, context, monitor, stopGraceMs, unreachabl
 
 // ---- verify ---------------------------------------------------------------------------------------
 
+/** "2xx or 3xx", "below 500": what the health check counts as an answer, for the log and the failure. */
+const ruleWords = (check: HealthCheck): string => (check.rule === 'status_2xx_3xx' ? '2xx or 3xx' : 'below 500');
+
 /** Probes the candidate until it serves; otherwise appends diagnostics and says why it failed. */
 export async function verify({ docker, socketReader, context }: DockerStepCall): Promise<void> {
   const { state } = context;
   if (!state.candidateId || state.hostPort === undefined) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The verify step ran without a container; deploy again.');
   const { verifyTimeoutMs } = context.project.settings;
-  const { path: healthPath } = healthCheckOf(context);
-  const url = `http://127.0.0.1:${state.hostPort}${healthPath}`;
-  context.stdout(`probing ${url} for up to ${Math.round(verifyTimeoutMs / 1000)} s`);
+  const check = healthCheckOf(context);
+  const port = containerPortOf(context);
+  const url = `http://127.0.0.1:${state.hostPort}${check.path}`;
+  context.stdout(`probing ${url} for up to ${Math.round(verifyTimeoutMs / 1000)} s: ${describeHealthCheck(check)}`);
   const outcome = await waitUntilServing({
     docker,
     containerId: state.candidateId,
     url,
+    rule: check.rule,
     timeoutMs: verifyTimeoutMs,
     signal: context.signal,
     onAnswer: (answer) => context.stdout(`probe ${url}: ${answer.description}`),
@@ -249,8 +209,9 @@ export async function verify({ docker, socketReader, context }: DockerStepCall):
   }
   // Diagnostics appended after the probes, for Docker.
   context.system(`[DIAGNOSTICS] last ${DIAGNOSTIC_LOG_LINES} lines of the container log:`);
+  const appLines: Array<{ lineNo: number; text: string }> = [];
   try {
-    for (const line of await lastLogLines(docker, socketReader, state.candidateId, DIAGNOSTIC_LOG_LINES)) context.stdout(line);
+    for (const text of await lastLogLines(docker, socketReader, state.candidateId, DIAGNOSTIC_LOG_LINES)) appLines.push({ lineNo: context.stdout(text), text });
   } catch (error) {
     context.system(`[DIAGNOSTICS] could not read the container log: ${dockerErrorText(error)}`);
   }
@@ -262,16 +223,29 @@ export async function verify({ docker, socketReader, context }: DockerStepCall):
       'CONTAINER_START_FAILED',
       condition.oomKilled
         ? `The container was killed for using more than ${context.project.settings.memoryLimitMb} MB while starting. Raise memoryLimitMb or reduce start-up memory.`
-        : `The container's process exited with code ${condition.exitCode ?? 'unknown'} before ${healthPath} answered. Check the command, its config and env (see the container log above).`,
+        : `The container's process exited with code ${condition.exitCode ?? 'unknown'} before ${check.path} answered. Check the command, its config and env (see the container log above).`,
       { fallbackEvidenceLineNo: line },
     );
   }
   context.system(stateLine);
   const last = outcome.last.description;
-  const line = context.stderr(`error: ${url} gave no 2xx or 3xx answer within ${Math.round(verifyTimeoutMs / 1000)} s; last answer: ${last}`);
+  const timeout = `${Math.round(verifyTimeoutMs / 1000)} s`;
+  // The app's own word on where it listens beats a guess: when it names another port, that is the cause.
+  const listening = listeningPortIn(appLines.map((line) => line.text));
+  if (listening && listening.port !== port) {
+    context.stderr(`error: the app listens on port ${listening.port} (its log: "${listening.line.trim()}"), but Berth sends traffic to container port ${port}; ${url} gave no answer ${ruleWords(check)} within ${timeout}`);
+    throw new StepFailure(
+      'DEPLOYMENT_VERIFICATION_FAILED',
+      `The app listens on port ${listening.port}, not on port ${port} where Berth sends traffic (the evidence is the app's own log line). Make it listen on the PORT environment variable (Berth sets PORT=${port}), or set the project's port to ${listening.port}.`,
+      { evidenceLineNo: appLines[listening.index]!.lineNo },
+    );
+  }
+  const line = context.stderr(`error: ${url} gave no ${ruleWords(check)} answer within ${timeout}; last answer: ${last}`);
   throw new StepFailure(
     'DEPLOYMENT_VERIFICATION_FAILED',
-    `The container runs but ${healthPath} never answered 2xx or 3xx (last answer: ${last}). Make the app serve ${healthPath} on port ${containerPortOf(context)}, or raise verifyTimeoutMs if it starts slowly.`,
+    check.rule === 'status_2xx_3xx'
+      ? `The container runs but ${check.path} never answered 2xx or 3xx (last answer: ${last}). Make the app serve ${check.path} on port ${port}, or raise verifyTimeoutMs if it starts slowly.`
+      : `The container runs but the app never answered HTTP on port ${port} (last answer: ${last}). Make it listen on 0.0.0.0 at the PORT environment variable (Berth sets PORT=${port}), or raise verifyTimeoutMs if it starts slowly.`,
     { evidenceLineNo: line },
   );
 }
@@ -302,7 +276,7 @@ export async function promote(call: DockerStepCall): Promise<void> {
   await removeByName(call, containerNameFor(deploymentId));
   await docker.getContainer(state.candidateId).rename({ name: containerNameFor(deploymentId) });
   state.promoted = true;
-  context.updateDeployment({ containerId: state.candidateId, hostPort: state.hostPort, imageRef: state.imageRef ?? null, lastExitCode: null });
+  context.updateDeployment({ containerId: state.candidateId, hostPort: state.hostPort, imageRef: state.imageRef ?? null, lastExitCode: null, healthCheck: healthCheckOf(context) });
   context.stdout(`${containerNameFor(deploymentId)} is live at http://127.0.0.1:${state.hostPort}`);
   for (const id of retired) {
     context.system(`[SWAP] retiring the previous container ${id.slice(0, 12)} in the background`);
@@ -331,6 +305,9 @@ export async function resolveRelease({ docker, context }: DockerStepCall): Promi
   context.state.imageRef = release.imageRef;
   if (release.imageId) context.state.imageId = release.imageId;
   context.stdout(`rolling back to release ${release.id}: ${release.imageRef} (${image})`);
+  // The release runs with the port and health route its own scan found.
+  const scan = context.scanOfRelease(release);
+  if (scan) context.recordScan(scan);
 }
 
 /** Automatic rollback after a failed verify: the previous release serves again. */
@@ -341,6 +318,10 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
   if (!release) throw new StepFailure('AUTOMATIC_ROLLBACK_NO_CANDIDATE', 'There is no earlier release to restore.');
   const deploymentId = context.deploymentAtStart.id;
   context.system(`[ROLLBACK] restoring release ${release.id} (${release.imageRef})`);
+  // The restored release keeps its own port and health check, not the failed run's.
+  const releaseScan = context.scanOfRelease(release);
+  const containerPort = effectivePort(context.project.settings, releaseScan).value;
+  const check = context.deployment().healthCheck ?? effectiveHealthCheck(context.project.settings, releaseScan).value;
   if (state.candidateId) {
     await removeContainer(call, state.candidateId);
     state.candidateId = undefined;
@@ -367,7 +348,7 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
       projectId: context.project.id,
       runId: context.run.id,
       settings: context.project.settings,
-      containerPort: containerPortOf(context),
+      containerPort,
       hostPort,
     });
     await container.start();
@@ -375,21 +356,21 @@ export async function restorePrevious(call: DockerStepCall): Promise<void> {
     context.stdout(`recreated ${containerNameFor(deploymentId)} ${container.id.slice(0, 12)} from ${release.imageRef} on 127.0.0.1:${hostPort}`);
   }
   if (!containerId || hostPort === null) throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', 'The previous release has no container or port to restore.');
-  const { path: healthPath } = healthCheckOf(context);
-  const url = `http://127.0.0.1:${hostPort}${healthPath}`;
+  const url = `http://127.0.0.1:${hostPort}${check.path}`;
   const outcome = await waitUntilServing({
     docker,
     containerId,
     url,
+    rule: check.rule,
     timeoutMs: context.project.settings.verifyTimeoutMs,
     signal: context.signal,
     onAnswer: (answer) => context.stdout(`probe ${url}: ${answer.description}`),
   });
   if (outcome.kind !== 'healthy') {
     const line = context.stderr(`error: the restored release ${release.id} did not answer ${url} (${outcome.kind === 'gave-up' ? 'exited' : 'timeout'})`);
-    throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `Release ${release.id} was restored but ${healthPath} did not answer 2xx or 3xx.`, { evidenceLineNo: line });
+    throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `Release ${release.id} was restored but ${check.path} did not answer ${ruleWords(check)}.`, { evidenceLineNo: line });
   }
-  context.updateDeployment({ containerId, hostPort, currentReleaseId: release.id, imageRef: release.imageRef });
+  context.updateDeployment({ containerId, hostPort, currentReleaseId: release.id, imageRef: release.imageRef, healthCheck: check });
   context.system(`[ROLLBACK] release ${release.id} is serving again at http://127.0.0.1:${hostPort}`);
 }
 

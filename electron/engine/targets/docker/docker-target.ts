@@ -24,7 +24,7 @@ export interface DockerTargetOptions {
   readonly releases: Pick<ReleaseRepository, 'get'>;
   readonly logs: Pick<LogLinesPort, 'system'>;
   readonly monitor: MonitorPort;
-  readonly config: { readonly stopGraceMs: number };
+  readonly config: { readonly stopGraceMs: number; readonly baseImageEnv: Readonly<Record<string, string>> };
 }
 
 /** A manual rollback resolves the release first, then goes through the same swap as a deploy, so the current release keeps serving until the restored one answers. */
@@ -113,6 +113,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
       context,
       monitor,
       stopGraceMs: config.stopGraceMs,
+      baseImageEnv: config.baseImageEnv,
       unreachable: (error) => this.classifyError(error),
       runtimeLine: (text) => {
         try {

@@ -1,6 +1,7 @@
 // Whether a container is serving: its health URL probed with the one health rule (health/probe.ts)
 // until it answers, the container exits, or the time is up.
 import type Dockerode from 'dockerode';
+import type { HealthCheckRule } from '../../../../shared';
 import { isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { probeUntilHealthy, type ProbeResult, type VerifyOutcome } from '../../health/probe';
 
@@ -33,6 +34,7 @@ export async function waitUntilServing(options: {
   readonly docker: Dockerode;
   readonly containerId: string;
   readonly url: string;
+  readonly rule: HealthCheckRule;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly onAnswer: (answer: ProbeResult) => void;
@@ -40,6 +42,7 @@ export async function waitUntilServing(options: {
   let last: string | undefined;
   return probeUntilHealthy({
     url: options.url,
+    rule: options.rule,
     timeoutMs: options.timeoutMs,
     intervalMs: PROBE_INTERVAL_MS,
     probeTimeoutMs: PROBE_TIMEOUT_MS,

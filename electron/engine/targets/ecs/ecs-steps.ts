@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type Dockerode from 'dockerode';
+import { withPortVariable } from '../../../../shared';
 import { StepFailure } from '../../step-failure';
 import type { AwsClients } from '../../aws/aws-clients';
 import { abortableDelay } from '../../abortable-delay';
@@ -196,7 +197,7 @@ export async function ensureLogGroup(step: StepCall): Promise<void> {
 
 export async function registerTaskDefinition(step: StepCall & { readonly imageRef: string }): Promise<string> {
   const { clients, settings, output } = step;
-  const environment = settings.env.map((variable) => ({ name: variable.name, value: variable.value }));
+  const environment = withPortVariable(settings.env, settings.port).map((variable) => ({ name: variable.name, value: variable.value }));
   const secrets = settings.env.filter((variable) => variable.secret).map((variable) => variable.name);
   if (secrets.length > 0) {
     // Berth has no Secrets Manager integration yet; say plainly where the value ends up.
@@ -207,7 +208,7 @@ export async function registerTaskDefinition(step: StepCall & { readonly imageRe
   }
   output.stdout(
     `Registering task definition ${settings.family}: image ${step.imageRef}, port ${settings.port}, cpu ${settings.cpu}, memory ${settings.memoryMb} MiB, ` +
-      `${environment.length} env var(s)${environment.length ? ` (${settings.env.map((variable) => variable.name).join(', ')})` : ''}, logs → ${settings.logGroup}`,
+      `${environment.length} env var(s)${environment.length ? ` (${environment.map((variable) => variable.name).join(', ')})` : ''}, logs → ${settings.logGroup}`,
   );
   const registered = await call('ECS RegisterTaskDefinition', step, () =>
     clients.ecs.send(

@@ -6,7 +6,6 @@ import { StepFailure } from '../../step-failure';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
-import { buildImage } from '../../docker/build';
 import { MissingRegionError, type AwsClients } from '../../aws/aws-clients';
 import type { DeploymentsPort, ProjectsPort, StatePort } from '../../context';
 import { StoredCredentialsError } from '../../secrets/aws-credentials';
@@ -27,6 +26,8 @@ import {
   type StepCall,
 } from './ecs-steps';
 import { probeUntilHealthy } from '../../health/probe';
+import { buildProjectImage } from '../project-build';
+import { scanForRun } from '../scan-for-run';
 
 export interface EcsTargetOptions {
   readonly docker: Dockerode;
@@ -47,6 +48,8 @@ export interface EcsTargetOptions {
    * did not deploy" once per deployment and task definition, not on every start.
    */
   readonly state?: StatePort;
+  /** The engine's BERTH_BASE_IMAGE_* for zero-config builds (default: none, the official images). */
+  readonly baseImageEnv?: Readonly<Record<string, string>>;
 }
 
 /** Statuses a run leaves behind when Berth stops mid-run; a live service makes them `running`. */
@@ -77,8 +80,9 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
   }
 
   async runStep(step: StepName, context: StepContext<EcsRunState>): Promise<void> {
-    const settings = resolveEcsSettings(context.project);
     if (step === 'build') return this.build(context);
+    // The port and health route follow the run's scan (set by build; a manual rollback's comes with its release).
+    const settings = resolveEcsSettings(context.project, context.state.scan ?? null);
     const clients = this.clientsFor(context.project, context);
     const call: StepCall = { clients, settings, output: context, signal: context.signal };
     try {
@@ -239,13 +243,13 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
     return arn;
   }
 
-  /** The Docker target's build, reused: the image stays local until publish pushes it. */
+  /** The Docker target's scan and build, reused: the image stays local until publish pushes it. */
   private async build(context: StepContext<EcsRunState>): Promise<void> {
+    await scanForRun(context);
     const tag = localImageTag(context.project, context.run.id);
-    context.stdout(`Building ${context.project.sourceDir} as ${tag}`);
-    const built = await buildImage(this.options.docker, { contextDir: context.project.sourceDir, tag, signal: context.signal, log: context });
+    const built = await buildProjectImage({ docker: this.options.docker, context, tag, baseImageEnv: this.options.baseImageEnv ?? {} });
     context.state.imageId = built.imageId;
-    context.state.localImage = built.tag;
+    context.state.localImage = built.imageRef;
   }
 
   private async publish(call: StepCall, context: StepContext<EcsRunState>): Promise<void> {
@@ -287,8 +291,10 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
     const timeoutMs = call.settings.verifyTimeoutMs;
     context.stdout(`Probing ${url} (up to ${Math.round(timeoutMs / 1000)} s)`);
     let lastError: string | null = null;
+    const check = call.settings.healthCheck;
     const outcome = await probeUntilHealthy({
       url,
+      rule: check.rule,
       timeoutMs,
       intervalMs: this.options.verifyIntervalMs ?? 2000,
       probeTimeoutMs: this.options.probeTimeoutMs ?? 2000,
@@ -301,7 +307,7 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
       },
     });
     if (outcome.kind === 'healthy') return;
-    context.stderr(`Error: verify failed: ${url} did not answer with 2xx or 3xx within ${Math.round(timeoutMs / 1000)} s (last: ${outcome.last.error ?? 'unknown'})`);
+    context.stderr(`Error: verify failed: ${url} did not answer with ${check.rule === 'status_2xx_3xx' ? '2xx or 3xx' : 'a status below 500'} within ${Math.round(timeoutMs / 1000)} s (last: ${outcome.last.error ?? 'unknown'})`);
     await appendDiagnostics(call);
     throw new StepFailure('DEPLOYMENT_VERIFICATION_FAILED', `${url} did not answer successfully (${outcome.last.error}). Check that the app listens on port ${call.settings.port} and serves ${call.settings.healthCheck.path}; see the ECS diagnostics below the probes.`);
   }
@@ -324,6 +330,9 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
     }
     context.state.taskDefinitionArn = release.taskDefinitionArn;
     context.state.imageRef = release.imageRef;
+    // The release is verified with the port and health route its own scan found.
+    const scan = context.scanOfRelease(release);
+    if (scan) context.recordScan(scan);
   }
 
   private async done(call: StepCall, context: StepContext<EcsRunState>, settings: ResolvedEcsSettings): Promise<void> {
@@ -333,6 +342,7 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
       publicUrl: settings.publicUrl,
       imageRef: context.state.imageRef ?? null,
       taskArn,
+      healthCheck: settings.healthCheck,
     });
     context.stdout(`Service ${settings.service} in cluster ${settings.cluster} runs ${context.state.taskDefinitionArn ?? ''}${settings.publicUrl ? ` at ${settings.publicUrl}` : ''}`);
   }
