@@ -92,7 +92,8 @@ test('deploys a folder without a Dockerfile from the UI, shows how it was built,
   await expect(page.getByLabel('Deployment status')).toHaveText('Running');
 
   // The info grid: the detected shape from the run's scan, and what the health check is.
-  const item = (label: string) => page.getByRole('definition', { name: label, exact: true });
+  const item = (label: string) =>
+    page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
   await expect(item('Shape')).toHaveText('static · files served as they are');
   await expect(item('Health check')).toHaveText('answers HTTP on / (no health route)');
   const url = await item('Public URL').textContent();

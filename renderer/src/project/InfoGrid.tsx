@@ -1,4 +1,3 @@
-import { useId } from 'react';
 import type { Deployment, Project, Release, ScanRecord } from '../../../shared';
 import { formatTime, shortId } from '../common/format';
 import { healthCheckLine, shapeLine } from './info-grid-format';
@@ -9,15 +8,11 @@ function Code({ value, ellipsis }: { value: string | number | null | undefined; 
   return <span className={ellipsis ? 'mono ellipsis' : 'mono'}>{value}</span>;
 }
 
-/** A term and its value; the value is named by its term, so it can be found (and read) as "Shape: …". */
 function Item({ label, children, title, wide }: { label: string; children: React.ReactNode; title?: string | undefined; wide?: boolean }) {
-  const id = useId();
   return (
     <div className={wide ? 'info-item wide' : 'info-item'}>
-      <dt id={id}>{label}</dt>
-      <dd title={title} aria-labelledby={id}>
-        {children}
-      </dd>
+      <dt>{label}</dt>
+      <dd title={title}>{children}</dd>
     </div>
   );
 }
