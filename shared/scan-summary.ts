@@ -1,7 +1,8 @@
 // One line that says how Berth builds a project, from its scan record: "server · Python 3.11 · gunicorn app:app".
 // The info grid, the project form and `berth scan` all print it, so they never describe the same scan two ways.
 import type { ScanRecord, ScanRuntime } from './scan';
-import type { DeployShape } from './vocabulary';
+import type { HealthCheck } from './schemas';
+import { assertNever, type DeployShape } from './vocabulary';
 
 const RUNTIME_NAMES: Readonly<Record<ScanRuntime['name'], string>> = { node: 'Node', python: 'Python', go: 'Go' };
 
@@ -44,4 +45,16 @@ export const GENERATED_SHAPES: ReadonlySet<DeployShape> = new Set(['server', 'st
 /** A scan Berth would build with a Dockerfile of its own: the one "Save as Dockerfile" and `berth eject` write out. */
 export function isZeroConfigShape(scan: ScanRecord): boolean {
   return scan.refusal === null && scan.shape !== null && GENERATED_SHAPES.has(scan.shape);
+}
+
+/** What a health check probes, in one line: "GET /health, 2xx–3xx", or "answers HTTP on / (no health route)". */
+export function healthCheckSummary(check: HealthCheck): string {
+  switch (check.rule) {
+    case 'status_2xx_3xx':
+      return `GET ${check.path}, 2xx–3xx`;
+    case 'any_below_500':
+      return `answers HTTP on ${check.path} (no health route)`;
+    default:
+      return assertNever(check.rule);
+  }
 }

@@ -1,5 +1,6 @@
+import { effectiveHealthCheck, effectivePort } from '../../shared/effective-settings';
 import type { ScanRecord } from '../../shared/scan';
-import { isZeroConfigShape, runtimeLabel, scanSummary } from '../../shared/scan-summary';
+import { healthCheckSummary, isZeroConfigShape, runtimeLabel, scanSummary } from '../../shared/scan-summary';
 
 const none = '-';
 
@@ -15,8 +16,9 @@ export function describeScan(scan: ScanRecord): string {
   if (scan.shape === 'static_build' || scan.outputDir !== null) rows.push(['Output dir', scan.outputDir ?? none]);
   // Without a shape there is nothing to run, so a port or a health check would describe nothing.
   if (scan.shape !== null) {
-    rows.push(['Port', `${scan.port} (passed to the app as PORT)`]);
-    rows.push(['Health', scan.healthPath ? `GET ${scan.healthPath}, 2xx–3xx` : 'no health route found: verify and monitoring check that the app answers HTTP']);
+    // What a project made from this folder runs with when its settings name neither (the rule the targets use).
+    rows.push(['Port', `${effectivePort({}, scan).value} (passed to the app as PORT)`]);
+    rows.push(['Health', healthCheckSummary(effectiveHealthCheck({}, scan).value)]);
   }
   if (scan.dockerfile) rows.push(['Dockerfile', scan.dockerfile]);
   if (scan.composeFile) rows.push(['Compose file', scan.composeFile]);

@@ -1,6 +1,6 @@
 // What the info grid says about how a project is built and checked; pure, so it is unit-tested.
-import { assertNever, type HealthCheck, type Run, type ScanRecord } from '../../../shared';
-import { scanSummary } from '../../../shared/scan-summary';
+import type { HealthCheck, Run, ScanRecord } from '../../../shared';
+import { healthCheckSummary, scanSummary } from '../../../shared/scan-summary';
 
 /** The scan of the newest run that has one: a run in progress has none until its scan step, so the previous one stands. */
 export function latestScanOf(runs: readonly Pick<Run, 'scan'>[]): ScanRecord | null {
@@ -14,13 +14,5 @@ export function shapeLine(scan: ScanRecord | null): string | null {
 
 /** "GET /health, 2xx–3xx", or "answers HTTP on / (no health route)"; null before a release went live. */
 export function healthCheckLine(check: HealthCheck | null): string | null {
-  if (check === null) return null;
-  switch (check.rule) {
-    case 'status_2xx_3xx':
-      return `GET ${check.path}, 2xx–3xx`;
-    case 'any_below_500':
-      return `answers HTTP on ${check.path} (no health route)`;
-    default:
-      return assertNever(check.rule);
-  }
+  return check === null ? null : healthCheckSummary(check);
 }

@@ -13,6 +13,7 @@ import {
   type ScanRecord,
   type Target,
 } from '../../../shared';
+import { effectiveHealthCheck, effectivePort } from '../../../shared/effective-settings';
 import type { BaseImageChoice } from '../../../shared/generated-dockerfile';
 
 export interface EnvRow {
@@ -229,9 +230,11 @@ export function detectedPlaceholders(scan: ScanRecord | null, baseImages: readon
     return { port: '8080', healthPath: NOT_SCANNED, buildCommand: NOT_SCANNED, startCommand: NOT_SCANNED, outputDir: NOT_SCANNED, runtimeVersion: NOT_SCANNED, ...images };
   }
   const servesFiles = scan.shape === 'static' || scan.shape === 'static_build';
+  // What the deploy uses when the field stays empty: the same rule the targets apply.
+  const healthCheck = effectiveHealthCheck({}, scan).value;
   return {
-    port: String(scan.port),
-    healthPath: scan.healthPath ?? 'none: checks that it answers HTTP',
+    port: String(effectivePort({}, scan).value),
+    healthPath: healthCheck.rule === 'status_2xx_3xx' ? healthCheck.path : 'none: checks that it answers HTTP',
     buildCommand: scan.buildCommand ?? 'none',
     startCommand: scan.startCommand ?? (servesFiles ? 'none (static files)' : 'none'),
     outputDir: scan.outputDir ?? 'none',

@@ -63,7 +63,7 @@ describe('berth scan, projects add <dir> and eject', () => {
 
     const site = runBerth(['scan', fixture('static-site')], dataDir);
     expect(site.stdout).toMatch(/^Shape: +static · files served as they are$/m);
-    expect(site.stdout).toMatch(/^Health: +no health route found: verify and monitoring check that the app answers HTTP$/m);
+    expect(site.stdout).toMatch(/^Health: +answers HTTP on \/ \(no health route\)$/m);
   });
 
   it('exits 1 with what was found and what to add when Berth cannot deploy the folder, and 2 when there is no folder', () => {
@@ -157,6 +157,8 @@ describe('berth scan, projects add <dir> and eject', () => {
     expect(again.stderr).toMatch(/builds from Dockerfile already/);
     const scanned = JSON.parse(runBerth(['scan', dir, '--json'], dataDir).stdout) as ScanRecord;
     expect(scanned.shape).toBe('existing_docker');
+    // The health line follows the rule deploys use (shared/effective-settings.ts), whatever shape the folder has now.
+    expect(runBerth(['scan', dir], dataDir).stdout).toMatch(/^Health: +(GET \/health, 2xx–3xx|answers HTTP on \/ \(no health route\))$/m);
   });
 
   it('berth eject says what to do when the project is unknown or cannot be ejected', () => {

@@ -207,6 +207,13 @@ describe('placeholders from the scan', () => {
     expect(site).toMatchObject({ port: '8080', healthPath: 'none: checks that it answers HTTP', buildCommand: 'npm run build', outputDir: 'dist', startCommand: 'none (static files)', runtimeVersion: 'lts' });
   });
 
+  it('show the health check a deploy makes when the field stays empty, by the rule the targets use', () => {
+    const own = detectedPlaceholders(scan({ shape: 'existing_docker', runtime: null, startCommand: null, healthPath: null, dockerfile: 'Dockerfile' }));
+    // While a Dockerfile project with no known route is checked on /health (shared/effective-settings.ts).
+    expect(own.healthPath).toBe('/health');
+    expect(detectedPlaceholders(scan({ shape: 'static', runtime: null, startCommand: null, healthPath: null })).healthPath).toBe('none: checks that it answers HTTP');
+  });
+
   it('show the base images the generated Dockerfile uses, but not an override as if it were detected', () => {
     const placeholders = detectedPlaceholders(scan({}), [
       { role: 'node', image: 'node:lts-slim', source: 'default', evidence: '' },
