@@ -48,6 +48,11 @@ test.afterAll(async () => {
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
+/** The value beside a term in a description list (the info grid, the Build tab's summary). */
+function valueOf(scope: import('@playwright/test').Locator, term: string): import('@playwright/test').Locator {
+  return scope.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
+}
+
 /** Reads the terminal's whole text through the Copy button (no selection: Copy takes everything it shows). */
 async function copiedTerminalText(page: import('@playwright/test').Page): Promise<string> {
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
@@ -92,8 +97,8 @@ test('deploys a folder without a Dockerfile from the UI, shows how it was built,
   await expect(page.getByLabel('Deployment status')).toHaveText('Running');
 
   // The info grid: the detected shape from the run's scan, and what the health check is.
-  const item = (label: string) =>
-    page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
+  const details = page.getByLabel('Deployment details');
+  const item = (label: string) => valueOf(details, label);
   await expect(item('Shape')).toHaveText('static · files served as they are');
   await expect(item('Health check')).toHaveText('answers HTTP on / (no health route)');
   const url = await item('Public URL').textContent();
@@ -109,6 +114,9 @@ test('deploys a folder without a Dockerfile from the UI, shows how it was built,
 
   // The Build tab shows the same Dockerfile; saving it (from the keyboard) writes it into the folder.
   await page.getByRole('tab', { name: 'Build' }).click();
+  const buildTab = page.getByRole('tabpanel');
+  await expect(valueOf(buildTab, 'Shape')).toHaveText('static · files served as they are');
+  await expect(valueOf(buildTab, 'Health check')).toHaveText('answers HTTP on / (no health route) (default)');
   const generated = page.getByRole('region', { name: 'Generated Dockerfile' });
   await expect(generated.getByRole('region', { name: 'Dockerfile text' })).toHaveText(preview.body.text);
   await expect(generated.getByRole('list', { name: 'Base images' })).toContainText(preview.body.baseImages[0]!.image);
@@ -122,7 +130,7 @@ test('deploys a folder without a Dockerfile from the UI, shows how it was built,
   expect(readFileSync(join(siteDir, 'Dockerfile'), 'utf8')).toBe(preview.body.text);
   expect(readFileSync(join(siteDir, '.dockerignore'), 'utf8')).toMatch(/^# Written by Berth/);
   // From then on the project builds from its own Dockerfile: the tab says so and offers no second save.
-  await expect(page.getByText('Shape: existing_docker · builds from Dockerfile')).toBeVisible();
+  await expect(valueOf(buildTab, 'Shape')).toHaveText('existing_docker · builds from Dockerfile');
   await expect(generated).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('zero-config-saved.png'), fullPage: true });
   expect(existsSync(join(FIXTURE, 'Dockerfile'))).toBe(false);

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiError, Project, ScanRecord, ScanTopic } from '../../../shared';
+import { effectiveHealthCheck, effectivePort, type Effective } from '../../../shared/effective-settings';
 import type { GeneratedDockerfile } from '../../../shared/generated-dockerfile';
-import { isZeroConfigShape, scanSummary } from '../../../shared/scan-summary';
+import { healthCheckSummary, isZeroConfigShape, scanSummary } from '../../../shared/scan-summary';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import './build-tab.css';
@@ -70,7 +71,7 @@ export function BuildTab({ project }: { project: Project }) {
       ) : null}
       {scan.state === 'loading' ? <p className="muted">Reading the project's folder…</p> : null}
       {scan.state === 'failed' ? <ErrorNotice action="Could not read the project's folder." error={scan.error} /> : null}
-      {scan.state === 'loaded' ? <ScanDetails scan={scan.value} /> : null}
+      {scan.state === 'loaded' ? <ScanDetails project={project} scan={scan.value} /> : null}
       {dockerfile?.state === 'failed' ? <ErrorNotice action="Could not show the generated Dockerfile." error={dockerfile.error} /> : null}
       {dockerfile?.state === 'loaded' ? (
         <section className="panel generated-dockerfile" aria-label="Generated Dockerfile">
@@ -103,13 +104,34 @@ export function BuildTab({ project }: { project: Project }) {
   );
 }
 
-function ScanDetails({ scan }: { scan: ScanRecord }) {
+/** Where a value the deploy uses comes from, when it is not the scan's. */
+function sourceNote(effective: Effective<unknown>): string {
+  return effective.source === 'settings' ? ' (your setting)' : effective.source === 'default' ? ' (default)' : '';
+}
+
+function ScanDetails({ project, scan }: { project: Project; scan: ScanRecord }) {
+  // What a deploy uses: the project's settings, else the scan, by the rule the targets apply.
+  const port = effectivePort(project.settings, scan);
+  const healthCheck = effectiveHealthCheck(project.settings, scan);
   return (
     <>
-      <p className="build-shape">
-        <strong>Shape: </strong>
-        <span className="mono">{scanSummary(scan)}</span>
-      </p>
+      <dl className="build-summary">
+        <dt>Shape</dt>
+        <dd className="mono">{scanSummary(scan)}</dd>
+        {scan.shape !== null ? (
+          <>
+            <dt>Port</dt>
+            <dd>
+              {port.value}, passed as PORT{sourceNote(port)}
+            </dd>
+            <dt>Health check</dt>
+            <dd>
+              {healthCheckSummary(healthCheck.value)}
+              {sourceNote(healthCheck)}
+            </dd>
+          </>
+        ) : null}
+      </dl>
       {scan.refusal ? (
         <div className="notice" data-tone="warn" role="note">
           <p>Berth cannot deploy this folder as it is yet. {scan.refusal.message}</p>
