@@ -5,6 +5,7 @@
 // install is the failure's evidence.
 import type Dockerode from 'dockerode';
 import type { BaseImageRole, ScanRecord } from '../../../shared';
+import { stripAnsi } from '../../../shared/error-lines';
 import { GENERATED_SHAPES } from '../../../shared/scan-summary';
 import { buildImage, type BuildLog, type BuildResult } from '../docker/build';
 import { dockerErrorText, isDockerNotFound } from '../docker/call';
@@ -85,7 +86,7 @@ async function verifiedBuild(call: ProjectBuildCall, scan: ScanRecord | undefine
 
 function installFailureCause(scan: ScanRecord | undefined, line: string): string {
   const files = scan && scan.dependencyFiles.length > 0 ? scan.dependencyFiles.join(', ') : 'the dependency manifest';
-  return `Installing the dependencies failed: "${line.trim()}". A package or version named in ${files} could not be installed (misspelt, not published, or not reachable from the build); fix it there and deploy again.`;
+  return `Installing the dependencies failed: "${stripAnsi(line).trim()}". A package or version named in ${files} could not be installed (misspelt, not published, or not reachable from the build); fix it there and deploy again.`;
 }
 
 /** The base images a generated Dockerfile starts FROM, pulled first when the engine lacks them. */

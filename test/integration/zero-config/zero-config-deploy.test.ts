@@ -7,16 +7,21 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployShape, HealthCheck, LogLine, RunDetail, StepName } from '../../../shared';
+import { DockerMonitor } from '../../../electron/engine/monitor/docker-monitor';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { makeTempDir } from '../../support/temp-dir';
-import { startTestEngine, type TestEngine } from '../pipeline/support';
+import { docker, startTestEngine, type TestEngine } from '../pipeline/support';
 import { builderSteps, fixtureDir, runtimeImageEnv } from './zero-config-harness';
 
 let test: TestEngine;
+let monitor: DockerMonitor;
 const temps: Array<() => void> = [];
 
 beforeAll(async () => {
-  test = await startTestEngine({ config: { baseImageEnv: await runtimeImageEnv(), healthIntervalMs: 0, metricsIntervalMs: 0 } });
+  test = await startTestEngine({
+    monitor: (context) => (monitor = new DockerMonitor(context)),
+    config: { baseImageEnv: await runtimeImageEnv(), healthIntervalMs: 0, metricsIntervalMs: 0 },
+  });
 }, 900_000);
 
 // Removes the containers and the images tagged for these projects. The untagged layers the builds left (the
@@ -167,6 +172,27 @@ describe.each(GREEN)('a $fixture folder with no Dockerfile', (green) => {
   }, 600_000);
 });
 
+describe('an app without a health route', () => {
+  it('is checked for answering HTTP on /: a 404 passes verify and the monitor’s probes, and the health check is stored', async () => {
+    const dir = folder('answers-http', {
+      'package.json': JSON.stringify({ name: 'answers-http', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }),
+      'server.js': "require('http').createServer((request, response) => { response.statusCode = 404; response.end('no such route'); }).listen(process.env.PORT);\n",
+    });
+    const run = await deploy(test.project('answers-http', {}, dir));
+    expect(run.status, JSON.stringify(run.failure)).toBe('completed');
+    expect(run.scan).toMatchObject({ shape: 'server', healthPath: null });
+    expect(texts(stepLines(run, 'detect'))).toContain('container port 8080 (the scan); health check: GET / answers below 500 (the app answers HTTP) (Berth\'s default)');
+    expect(texts(stepLines(run, 'verify')).some((line) => line.endsWith('/: HTTP 404 Not Found'))).toBe(true);
+    expect(test.engine.store.deployments.get(run.deploymentId)!.healthCheck).toEqual({ path: '/', rule: 'any_below_500' });
+
+    for (let probe = 0; probe < 3; probe += 1) await monitor.probeAll();
+    const probes = test.engine.store.metrics.probes(run.deploymentId, 0, Date.now() + 1000);
+    expect(probes.length).toBeGreaterThanOrEqual(3);
+    expect(probes.every((probe) => probe.ok && probe.statusCode === 404)).toBe(true);
+    expect(test.engine.store.deployments.get(run.deploymentId)).toMatchObject({ status: 'running', health: 'healthy' });
+  }, 300_000);
+});
+
 describe('a source-only change', () => {
   it('redeploys reusing the dependency layer: the build log shows the cache hit, and the new source is served', async () => {
     const dir = folder('express', {}, 'express');
@@ -185,6 +211,23 @@ describe('a source-only change', () => {
     expect(step('COPY . .')).not.toContain('Using cache');
     const deployment = test.engine.store.deployments.get(second.deploymentId)!;
     expect(await body(`http://127.0.0.1:${deployment.hostPort}/`)).toBe('hello again from express');
+  }, 600_000);
+});
+
+describe("the project's settings win over the scan", () => {
+  it('a port setting is the container port and PORT; a PORT the project sets itself is left as it is', async () => {
+    const byPort = await deploy(test.project('express-port', { port: 9090 }, fixtureDir('express')));
+    expect(byPort.status, JSON.stringify(byPort.failure)).toBe('completed');
+    expect(texts(stepLines(byPort, 'deploy')).some((line) => line.endsWith('→ 9090/tcp, PORT=9090'))).toBe(true);
+    const container = await docker.getContainer(test.engine.store.deployments.get(byPort.deploymentId)!.containerId!).inspect();
+    expect(container.Config.Env).toContain('PORT=9090');
+    expect(await body(`http://127.0.0.1:${test.engine.store.deployments.get(byPort.deploymentId)!.hostPort}/health`)).toBe('{"ok":true}');
+
+    const byEnv = await deploy(test.project('express-env-port', { port: 7070, env: [{ name: 'PORT', value: '7070' }] }, fixtureDir('express')));
+    expect(byEnv.status, JSON.stringify(byEnv.failure)).toBe('completed');
+    expect(texts(stepLines(byEnv, 'deploy')).some((line) => line.endsWith('→ 7070/tcp, PORT as the project sets it'))).toBe(true);
+    const envContainer = await docker.getContainer(test.engine.store.deployments.get(byEnv.deploymentId)!.containerId!).inspect();
+    expect(envContainer.Config.Env.filter((variable) => variable.startsWith('PORT='))).toEqual(['PORT=7070']);
   }, 600_000);
 });
 
@@ -214,7 +257,7 @@ describe('failures that point at the fix', () => {
     const run = await deploy(test.project('npm-fails', {}, dir));
     expect(run.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
     expect(run.failure!.evidence.line).toMatch(/^npm (?:ERR!|error) code E404$/);
-    expect(run.failure!.likelyCause).toContain('package.json');
+    expect(run.failure!.likelyCause).toMatch(/^Installing the dependencies failed: "npm (?:ERR!|error) code E404"\. A package or version named in package\.json could not be installed/);
     expect(run.scan!.buildVerification.status).toBe('failed');
     expect(run.scan!.buildVerification.logExcerpt).toContain(run.failure!.evidence.line);
     expect(run.scan!.buildVerification.logExcerpt).toContain('berth-test-no-such-package-4c1d');
@@ -228,9 +271,21 @@ describe('failures that point at the fix', () => {
     const run = await deploy(test.project('pip-fails', {}, dir));
     expect(run.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
     expect(run.failure!.evidence.line).toMatch(/^ERROR: Could not find a version that satisfies the requirement flask==0\.0\.0\.999/);
-    expect(run.failure!.likelyCause).toContain('requirements.txt');
+    expect(run.failure!.likelyCause).toMatch(/^Installing the dependencies failed: "ERROR: Could not find a version .*"\. A package or version named in requirements\.txt could not be installed/);
     expect(run.scan!.buildVerification).toMatchObject({ status: 'failed', logExcerpt: expect.stringContaining('Could not find a version') });
   }, 300_000);
+
+  it('a base image that cannot be pulled fails the build at once, before the folder is packed, naming where to set another', async () => {
+    const image = '127.0.0.1:1/berth-test/no-registry:0';
+    const started = Date.now();
+    const run = await deploy(test.project('no-base-image', { build: { baseImages: { node: image } } }, fixtureDir('express')), 60_000);
+    expect(run.failure).toMatchObject({ stage: 'build', code: 'DOCKER_IMAGE_BUILD_FAILED' });
+    expect(run.failure!.evidence.line).toMatch(new RegExp(`^error: could not pull the base image ${image.replace(/[.]/g, '\\.')}: .*connection refused`));
+    expect(run.failure!.likelyCause).toContain("BERTH_BASE_IMAGE_NODE (or the project's build.baseImages.node)");
+    // No build was started: what the fuzz test relies on to keep fuzzed deploys of "/" short.
+    expect(texts(stepLines(run, 'build')).some((line) => line.startsWith('docker build -t'))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 
   it('an app that listens on another port than it is given fails verify saying so, with its own log line as evidence', async () => {
     const dir = folder('wrong-port', {

@@ -233,7 +233,7 @@ export async function verify({ docker, socketReader, context }: DockerStepCall):
   // The app's own word on where it listens beats a guess: when it names another port, that is the cause.
   const listening = listeningPortIn(appLines.map((line) => line.text));
   if (listening && listening.port !== port) {
-    context.stderr(`error: the app listens on port ${listening.port} (its log: "${listening.line.trim()}"), but Berth sends traffic to container port ${port}; ${url} gave no answer ${ruleWords(check)} within ${timeout}`);
+    context.stderr(`error: the app listens on port ${listening.port} (its log: "${listening.line.trim()}"), but Berth sends traffic to container port ${port}; ${url} gave no ${ruleWords(check)} answer within ${timeout}`);
     throw new StepFailure(
       'DEPLOYMENT_VERIFICATION_FAILED',
       `The app listens on port ${listening.port}, not on port ${port} where Berth sends traffic (the evidence is the app's own log line). Make it listen on the PORT environment variable (Berth sets PORT=${port}), or set the project's port to ${listening.port}.`,
