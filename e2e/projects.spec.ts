@@ -150,8 +150,11 @@ test('the project tabs work from the keyboard', async ({ page, berth }) => {
   await expect(page.getByRole('tab', { name: 'Metrics' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Metrics' })).toBeFocused();
   await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Build' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tabpanel')).toContainText('No runs yet');
+  await page.keyboard.press('End');
   await page.keyboard.press('ArrowRight');
   await expect(logs).toHaveAttribute('aria-selected', 'true');
 });

@@ -20,6 +20,7 @@ import {
   timeRangeQuerySchema,
 } from './schemas';
 import { scanRecordSchema } from './scan';
+import { generatedDockerfileSchema } from './generated-dockerfile';
 import type { SseMessage } from './sse-decoder';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -168,6 +169,14 @@ export const requests = {
     summary: 'The same scan for a folder that is not a project yet (the project form shows what it would detect); nothing is written',
     input: z.object({ sourceDir: projectCreateSchema.shape.sourceDir }).strict(),
     output: scanRecordSchema,
+  },
+  getProjectDockerfile: {
+    method: 'GET',
+    path: '/api/projects/:id/dockerfile',
+    summary:
+      "The Dockerfile Berth generates for a zero-config project (what its builds use and what eject would write), with each stage's base image and why; a conflict for a project that builds from its own Dockerfile or an image, or that Berth cannot deploy as it is. Nothing is written",
+    input: byId,
+    output: generatedDockerfileSchema,
   },
   ejectProject: {
     method: 'POST',

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { z } from 'zod';
 import { TARGETS, type EcsSettings, type Project, type Target } from '../../../shared';
-import { clientFor } from '../client';
+import { BASE_IMAGE_ROLES, scanOverridesSchema, type BaseImageRole, type ScanOverrides } from '../../../shared/scan';
+import { scanSummary } from '../../../shared/scan-summary';
+import { clientFor, type ApiClient } from '../client';
 import { printJson, printTable } from '../output';
 import { registerCredentialsCommand } from './credentials';
 
@@ -9,6 +12,33 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidArgumentError(`must be a whole number from 1 to 65535 (got "${value}").`);
   return port;
+}
+
+function parseHealthPath(value: string): string {
+  if (!value.startsWith('/')) throw new InvalidArgumentError(`must be a path that starts with "/", e.g. /health (got "${value}").`);
+  return value;
+}
+
+/** A flag checked with the engine's own rule for that setting, so a mistake is caught before the call (exit 2). */
+function parseWith(schema: z.ZodType<string | undefined>): (value: string) => string {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`${parsed.error.issues[0]?.message ?? 'is not valid'} (got "${value}").`);
+    return value;
+  };
+}
+
+/** `--base-image node=node:22-slim`, once per role. */
+function parseBaseImage(value: string, previous: Partial<Record<BaseImageRole, string>> = {}): Partial<Record<BaseImageRole, string>> {
+  const equals = value.indexOf('=');
+  const role = value.slice(0, equals);
+  const image = value.slice(equals + 1);
+  if (equals < 1 || !(BASE_IMAGE_ROLES as readonly string[]).includes(role)) {
+    throw new InvalidArgumentError(`must be <role>=<image> with a role among ${BASE_IMAGE_ROLES.join(', ')}, e.g. node=node:22-slim (got "${value}").`);
+  }
+  const checked = scanOverridesSchema.shape.baseImages.unwrap().safeParse({ [role]: image });
+  if (!checked.success) throw new InvalidArgumentError(`${role}: ${checked.error.issues[0]?.message ?? 'is not an image reference'} (got "${image}").`);
+  return { ...previous, [role]: image };
 }
 
 function parseTarget(value: string): Target {
@@ -22,6 +52,11 @@ interface AddOptions {
   port?: number;
   hostPort?: number;
   health?: string;
+  buildCommand?: string;
+  startCommand?: string;
+  outputDir?: string;
+  runtimeVersion?: string;
+  baseImage?: Partial<Record<BaseImageRole, string>>;
   region?: string;
   profile?: string;
   cluster?: string;
@@ -40,6 +75,24 @@ function ecsSettingsFrom(options: AddOptions): EcsSettings {
   ) as EcsSettings;
 }
 
+/** The build overrides from the flags given; none means Berth uses what the scan detects. */
+function buildSettingsFrom(options: AddOptions): Omit<ScanOverrides, 'image'> | undefined {
+  const { buildCommand, startCommand, outputDir, runtimeVersion, baseImage } = options;
+  const build = Object.fromEntries(Object.entries({ buildCommand, startCommand, outputDir, runtimeVersion, baseImages: baseImage }).filter(([, value]) => value !== undefined));
+  return Object.keys(build).length > 0 ? build : undefined;
+}
+
+/** One line on what Berth will build, so a folder it cannot deploy is known now rather than at the first deploy. */
+async function printDetected(client: ApiClient, projectId: string): Promise<void> {
+  try {
+    const scan = await client.call('getProjectScan', { id: projectId });
+    if (scan.refusal) process.stdout.write(`Berth cannot deploy it as it is yet: ${scan.refusal.message}\n`);
+    else process.stdout.write(`Detected: ${scanSummary(scan)} (\`berth scan ${scan.sourceDir}\` shows why).\n`);
+  } catch {
+    // The project is added; the scan is only a preview, and the deploy will scan again.
+  }
+}
+
 export function registerProjectCommands(program: Command): void {
   const projects = program.command('projects').description('add, list and remove projects');
 
@@ -50,7 +103,12 @@ export function registerProjectCommands(program: Command): void {
     .option('--target <target>', 'docker or ecs', parseTarget, 'docker' as Target)
     .option('--port <port>', 'the port the app listens on inside its container (default: what the scan finds, else 8080)', parsePort)
     .option('--host-port <port>', 'a fixed port on 127.0.0.1 (default: a free one)', parsePort)
-    .option('--health <path>', 'health check path, 2xx or 3xx counts (default: the route the scan finds)')
+    .option('--health <path>', "health check path, 2xx or 3xx counts (default: the route the scan finds, else: the app answers HTTP)", parseHealthPath)
+    .option('--build-command <command>', 'zero-config: the build command instead of the detected one', parseWith(scanOverridesSchema.shape.buildCommand))
+    .option('--start-command <command>', 'zero-config: the start command instead of the detected one', parseWith(scanOverridesSchema.shape.startCommand))
+    .option('--output-dir <dir>', "zero-config: the folder a static build writes, inside the project's folder", parseWith(scanOverridesSchema.shape.outputDir))
+    .option('--runtime-version <version>', 'zero-config: the Node, Python or Go version, e.g. 22, 3.12, 1.22', parseWith(scanOverridesSchema.shape.runtimeVersion))
+    .option('--base-image <role=image>', `zero-config: an image a generated Dockerfile starts FROM, per role (${BASE_IMAGE_ROLES.join(', ')}); repeat for several`, parseBaseImage)
     .option('--region <region>', 'ECS: AWS region')
     .option('--profile <profile>', 'ECS: AWS profile name (Berth stores the name, never keys)')
     .option('--cluster <cluster>', 'ECS: cluster name')
@@ -62,6 +120,7 @@ export function registerProjectCommands(program: Command): void {
     .action(async (dir: string, options: AddOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
       const sourceDir = resolve(dir);
+      const build = buildSettingsFrom(options);
       const project = await client.call('createProject', {
         name: options.name ?? sourceDir.split('/').filter(Boolean).at(-1) ?? 'project',
         sourceDir,
@@ -69,12 +128,14 @@ export function registerProjectCommands(program: Command): void {
         settings: {
           ...(options.health !== undefined ? { healthPath: options.health } : {}),
           ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(build ? { build } : {}),
           ...(options.hostPort !== undefined ? { hostPort: options.hostPort } : {}),
           ...(options.target === 'ecs' ? { ecs: ecsSettingsFrom(options) } : {}),
         },
       });
-      if (global.json) printJson(project);
-      else process.stdout.write(`Added ${project.name} (${project.slug}, ${project.target}) from ${project.sourceDir}. Deploy it with \`berth deploy ${project.slug}\`.\n`);
+      if (global.json) return printJson(project);
+      process.stdout.write(`Added ${project.name} (${project.slug}, ${project.target}) from ${project.sourceDir}. Deploy it with \`berth deploy ${project.slug}\`.\n`);
+      await printDetected(client, project.id);
     });
 
   projects
@@ -106,7 +167,7 @@ async function listProjects(command: Command): Promise<void> {
   const rows = projects.map((project: Project) => ({ ...project, deployments: deployments.filter((deployment) => deployment.projectId === project.id) }));
   if (options.json) return printJson(rows);
   if (rows.length === 0) {
-    process.stdout.write('No projects yet. Add one with `berth projects add <dir> --name <name>`.\n');
+    process.stdout.write('No projects yet. Add one with `berth projects add <dir>`.\n');
     return;
   }
   printTable(

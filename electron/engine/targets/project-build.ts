@@ -6,6 +6,7 @@
 import type Dockerode from 'dockerode';
 import type { BaseImageRole, ScanRecord } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
+import { GENERATED_SHAPES } from '../../../shared/scan-summary';
 import { buildImage, type BuildLog, type BuildResult } from '../docker/build';
 import { dockerErrorText, isDockerNotFound } from '../docker/call';
 import { imageMatchesReference, SHORT_IMAGE_ID_LENGTH } from '../docker/image-reference';
@@ -17,8 +18,6 @@ import { GENERATED_DOCKERFILE, generateDockerfile } from '../scan/dockerfile-tem
 import { StepFailure } from '../step-failure';
 import type { StepContext } from './target';
 
-/** Shapes whose image Berth builds from a Dockerfile it generates. */
-export const GENERATED_SHAPES: ReadonlySet<NonNullable<ScanRecord['shape']>> = new Set(['server', 'static', 'static_build']);
 
 export interface ProjectBuildCall {
   readonly docker: Dockerode;

@@ -1,5 +1,6 @@
-import type { Deployment, Project, Release } from '../../../shared';
+import type { Deployment, Project, Release, ScanRecord } from '../../../shared';
 import { formatTime, shortId } from '../common/format';
+import { healthCheckLine, shapeLine } from './info-grid-format';
 
 /** Monospace for ids and refs, but a plain dash when there is nothing to show. */
 function Code({ value, ellipsis }: { value: string | number | null | undefined; ellipsis?: boolean }) {
@@ -7,9 +8,9 @@ function Code({ value, ellipsis }: { value: string | number | null | undefined; 
   return <span className={ellipsis ? 'mono ellipsis' : 'mono'}>{value}</span>;
 }
 
-function Item({ label, children, title }: { label: string; children: React.ReactNode; title?: string | undefined }) {
+function Item({ label, children, title, wide }: { label: string; children: React.ReactNode; title?: string | undefined; wide?: boolean }) {
   return (
-    <div className="info-item">
+    <div className={wide ? 'info-item wide' : 'info-item'}>
       <dt>{label}</dt>
       <dd title={title}>{children}</dd>
     </div>
@@ -24,10 +25,12 @@ export function publicUrlOf(deployment: Deployment | null): string | null {
   return null;
 }
 
-/** The info grid, live from deploymentUpdated. */
-export function InfoGrid({ project, deployment, currentRelease }: { project: Project; deployment: Deployment | null; currentRelease: Release | null }) {
+/** The info grid, live from deploymentUpdated and runUpdated; `scan` is the latest run's. */
+export function InfoGrid({ project, deployment, currentRelease, scan }: { project: Project; deployment: Deployment | null; currentRelease: Release | null; scan: ScanRecord | null }) {
   const url = publicUrlOf(deployment);
   const ecs = project.settings.ecs;
+  const shape = shapeLine(scan);
+  const healthCheck = healthCheckLine(deployment?.healthCheck ?? null);
   return (
     <dl className="info-grid" aria-label="Deployment details">
       <Item label="Public URL">
@@ -72,6 +75,12 @@ export function InfoGrid({ project, deployment, currentRelease }: { project: Pro
           <Item label="Region">{ecs?.region ?? '—'}</Item>
         </>
       ) : null}
+      <Item label="Shape" title={scan?.refusal?.message ?? shape ?? undefined} wide>
+        {shape ? <span className="mono ellipsis">{shape}</span> : '—'}
+      </Item>
+      <Item label="Health check" wide>
+        {healthCheck ?? '—'}
+      </Item>
     </dl>
   );
 }

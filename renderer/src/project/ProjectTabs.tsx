@@ -1,9 +1,9 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export const TAB_NAMES = ['logs', 'metrics', 'history'] as const;
+export const TAB_NAMES = ['logs', 'metrics', 'history', 'build'] as const;
 export type TabName = (typeof TAB_NAMES)[number];
 
-const LABELS: Readonly<Record<TabName, string>> = { logs: 'Logs', metrics: 'Metrics', history: 'History' };
+const LABELS: Readonly<Record<TabName, string>> = { logs: 'Logs', metrics: 'Metrics', history: 'History', build: 'Build' };
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the chosen panel is mounted. */
 export function ProjectTabs({ selected, onSelect, children }: { selected: TabName; onSelect: (tab: TabName) => void; children: ReactNode }) {

@@ -7,10 +7,12 @@ import { HistoryTab } from '../history/HistoryTab';
 import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
 import { MetricsPanel } from '../metrics/MetricsPanel';
 import { RouteLink } from '../routing/RouteLink';
+import { BuildTab } from './BuildTab';
 import { DeployActions } from './DeployActions';
 import { FailureCard } from './FailureCard';
 import { isFresherRun } from './freshness';
 import { InfoGrid } from './InfoGrid';
+import { latestScanOf } from './info-grid-format';
 import { ProjectHeader } from './ProjectHeader';
 import { ProjectTabs, type TabName } from './ProjectTabs';
 import { isActiveRun, StepsPanel, type RunControlHandlers } from './StepsPanel';
@@ -105,7 +107,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
         onStop={() => deployment && void perform('stop-deployment', 'Could not stop the deployment.', () => api.request('stopDeployment', { id: deployment.id }), acceptDeployment)}
       />
       {state.loadError ? <ErrorNotice action="Part of this project did not load." error={state.loadError} /> : null}
-      <InfoGrid project={project} deployment={deployment} currentRelease={currentRelease} />
+      <InfoGrid project={project} deployment={deployment} currentRelease={currentRelease} scan={latestScanOf(runs)} />
       <DeployActions
         hasDeployment={deployment !== null}
         runActive={runActive}
@@ -156,6 +158,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
           )
         ) : null}
         {tab === 'history' ? <HistoryTab runs={runs} viewedRunId={shownRun?.id ?? null} onViewRun={(runId) => setViewedRunId(runId === latestRun?.id ? null : runId)} /> : null}
+        {tab === 'build' ? <BuildTab project={project} /> : null}
       </ProjectTabs>
     </section>
   );

@@ -1,11 +1,25 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { RESTART_POLICIES, TARGETS, type ApiError, type Project, type ProjectCreate, type RestartPolicy, type Target } from '../../../shared';
+import { BASE_IMAGE_ROLES, RESTART_POLICIES, TARGETS, type ApiError, type BaseImageRole, type Project, type ProjectCreate, type RestartPolicy, type ScanRecord, type Target } from '../../../shared';
+import type { BaseImageChoice } from '../../../shared/generated-dockerfile';
+import { scanSummary } from '../../../shared/scan-summary';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { AwsKeys } from './AwsKeys';
 import { useGo } from '../routing/RouteLink';
 import { navigate, routeHref } from '../routing/use-hash-route';
-import { ECS_FIELDS, emptyForm, formFromProject, formToInput, newEnvRow, type EcsField, type FieldErrors, type ProjectFormState } from './project-form-model';
+import {
+  detectedPlaceholders,
+  ECS_FIELDS,
+  emptyForm,
+  formFromProject,
+  formToInput,
+  newEnvRow,
+  scannableFolder,
+  type EcsField,
+  type FieldErrors,
+  type ProjectFormState,
+} from './project-form-model';
+import './project-form.css';
 
 const ECS_LABELS: Readonly<Record<EcsField, { label: string; placeholder: string }>> = {
   region: { label: 'Region', placeholder: 'eu-west-1' },
@@ -18,6 +32,17 @@ const ECS_LABELS: Readonly<Record<EcsField, { label: string; placeholder: string
   cpu: { label: 'CPU units', placeholder: '256' },
   memoryMb: { label: 'Memory (MB)', placeholder: '512' },
 };
+
+const BASE_IMAGE_LABELS: Readonly<Record<BaseImageRole, string>> = {
+  node: 'Node image',
+  python: 'Python image',
+  go: 'Go build image',
+  goRuntime: 'Go runtime image',
+  static: 'Static file server image',
+};
+
+/** The folder's scan as the form last read it: for `folder`, a record or the error that stopped it. */
+type FolderScan = { readonly folder: string; readonly scan: ScanRecord } | { readonly folder: string; readonly error: ApiError };
 
 /** Strips the dispatcher's "Invalid input for createProject: settings.port:" prefix next to the field it names. */
 function fieldMessage(error: ApiError): string {
@@ -63,6 +88,8 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
   const [formError, setFormError] = useState<ApiError | string | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
+  const [folderScan, setFolderScan] = useState<FolderScan | null>(null);
+  const [baseImages, setBaseImages] = useState<readonly BaseImageChoice[] | null>(null);
 
   useEffect(() => {
     if (!projectId) return;
@@ -71,7 +98,28 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
       setProject(result.value);
       setForm(formFromProject(result.value));
     });
+    // The images its generated Dockerfile starts FROM; a project that builds from its own Dockerfile has none.
+    void api.request('getProjectDockerfile', { id: projectId }).then((result) => setBaseImages(result.ok ? result.value.baseImages : null));
   }, [api, projectId]);
+
+  // What Berth detects in the folder fills the placeholders; asked again once typing pauses on a new path.
+  const folder = scannableFolder(form.sourceDir);
+  useEffect(() => {
+    if (folder === null) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      void api.request('scanFolder', { sourceDir: folder }).then((result) => {
+        if (current) setFolderScan(result.ok ? { folder, scan: result.value } : { folder, error: result.error });
+      });
+    }, 300);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [api, folder]);
+  const shownScan = folderScan !== null && folderScan.folder === folder ? folderScan : null;
+  const detected = shownScan && 'scan' in shownScan ? shownScan.scan : null;
+  const placeholders = detectedPlaceholders(detected, baseImages);
 
   useEffect(() => {
     document.title = projectId ? `Edit ${project?.name ?? 'project'} — Berth` : 'Add project — Berth';
@@ -120,7 +168,8 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
   if (projectId && !project) return <p className="muted">Loading project…</p>;
 
   // Errors the form has no input for are shown at the top so none is ever hidden.
-  const knownField = (field: string) => /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+))$/.test(field);
+  const knownField = (field: string) =>
+    /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+|build\.(buildCommand|startCommand|outputDir|runtimeVersion|baseImages\.\w+)))$/.test(field);
   const strayErrors = Object.entries(errors).filter(([field]) => !knownField(field));
 
   const text = (field: string, label: string, value: string, onChange: (value: string) => void, options: { placeholder?: string; hint?: string; mono?: boolean; inputMode?: 'numeric' } = {}) => (
@@ -157,9 +206,10 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
           {text('name', 'Name', form.name, (name) => update({ name }), { placeholder: 'My service' })}
           {text('sourceDir', 'Source directory', form.sourceDir, (sourceDir) => update({ sourceDir }), {
             placeholder: '/home/me/src/my-service',
-            hint: 'Absolute path of the folder that holds the Dockerfile.',
+            hint: "Absolute path of the project's folder. Berth detects how to build it; a Dockerfile there is used as it is.",
             mono: true,
           })}
+          <FolderScanStatus folder={folder} scan={shownScan} />
           <Field id={id('target')} label="Target" error={errors['target']}>
             <select id={id('target')} name="target" value={form.target} onChange={(event) => update({ target: event.target.value as Target })}>
               {TARGETS.map((target) => (
@@ -174,11 +224,19 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
         <fieldset>
           <legend>Runtime</legend>
           <div className="field-row">
-            {text('settings.port', 'Container port', form.port, (port) => update({ port }), { inputMode: 'numeric', hint: 'The port the app listens on inside its container.' })}
+            {text('settings.port', 'Container port', form.port, (port) => update({ port }), {
+              inputMode: 'numeric',
+              placeholder: placeholders.port,
+              hint: 'The port the app listens on inside its container, passed as PORT. Empty: what Berth detects.',
+            })}
             {text('settings.hostPort', 'Host port', form.hostPort, (hostPort) => update({ hostPort }), { inputMode: 'numeric', placeholder: 'automatic', hint: 'Leave empty to pick a free port on 127.0.0.1.' })}
           </div>
           <div className="field-row">
-            {text('settings.healthPath', 'Health path', form.healthPath, (healthPath) => update({ healthPath }), { mono: true })}
+            {text('settings.healthPath', 'Health path', form.healthPath, (healthPath) => update({ healthPath }), {
+              mono: true,
+              placeholder: placeholders.healthPath,
+              hint: "Empty: the app's own health route, else Berth checks that it answers HTTP.",
+            })}
             {text('settings.memoryLimitMb', 'Memory limit (MB)', form.memoryLimitMb, (memoryLimitMb) => update({ memoryLimitMb }), { inputMode: 'numeric' })}
           </div>
           <div className="field-row">
@@ -198,6 +256,32 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
               </label>
             </div>
           </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Build</legend>
+          <p className="field-hint">
+            Without a Dockerfile, Berth writes one from what it detects. Leave a field empty to use the detected value (shown in grey); what you type wins.
+            {detected?.shape === 'existing_docker' || detected?.shape === 'prebuilt_image' ? ' This folder builds from its own Dockerfile or image, so these settings are not used.' : ''}
+          </p>
+          <div className="field-grid">
+            {text('settings.build.buildCommand', 'Build command', form.build.buildCommand, (buildCommand) => update({ build: { ...form.build, buildCommand } }), { mono: true, placeholder: placeholders.buildCommand })}
+            {text('settings.build.startCommand', 'Start command', form.build.startCommand, (startCommand) => update({ build: { ...form.build, startCommand } }), { mono: true, placeholder: placeholders.startCommand })}
+            {text('settings.build.outputDir', 'Output directory', form.build.outputDir, (outputDir) => update({ build: { ...form.build, outputDir } }), { mono: true, placeholder: placeholders.outputDir })}
+            {text('settings.build.runtimeVersion', 'Runtime version', form.build.runtimeVersion, (runtimeVersion) => update({ build: { ...form.build, runtimeVersion } }), { mono: true, placeholder: placeholders.runtimeVersion })}
+          </div>
+          <details className="base-images">
+            <summary>Base images{Object.values(form.baseImages).some((image) => image.trim() !== '') ? ' (set)' : ''}</summary>
+            <p className="field-hint">The images a generated Dockerfile starts FROM. Empty: the engine's BERTH_BASE_IMAGE_* or the official image for the detected version.</p>
+            <div className="field-grid">
+              {BASE_IMAGE_ROLES.map((role) =>
+                text(`settings.build.baseImages.${role}`, BASE_IMAGE_LABELS[role], form.baseImages[role], (image) => update({ baseImages: { ...form.baseImages, [role]: image } }), {
+                  mono: true,
+                  placeholder: placeholders[role],
+                }),
+              )}
+            </div>
+          </details>
         </fieldset>
 
         <fieldset>
@@ -281,11 +365,32 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
 }
 
 /** Optional settings the form emptied: a PATCH keeps what it does not name, so they are cleared with null. */
-function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; ecs?: null } {
+function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; ecs?: null; build?: null } {
   return {
     ...(project.settings.port !== undefined && input.settings?.port === undefined ? { port: null } : {}),
     ...(project.settings.healthPath !== undefined && input.settings?.healthPath === undefined ? { healthPath: null } : {}),
     ...(project.settings.hostPort !== undefined && input.settings?.hostPort === undefined ? { hostPort: null } : {}),
     ...(project.settings.ecs !== undefined && input.settings?.ecs === undefined ? { ecs: null } : {}),
+    ...(project.settings.build !== undefined && input.settings?.build === undefined ? { build: null } : {}),
   };
+}
+
+/** What Berth detects in the folder, announced politely as the path is typed. */
+function FolderScanStatus({ folder, scan }: { folder: string | null; scan: FolderScan | null }) {
+  let content: ReactNode = null;
+  if (folder !== null && scan === null) content = <span className="muted">Reading the folder…</span>;
+  else if (scan && 'error' in scan) content = <span data-tone="bad">Could not read the folder: {scan.error.message}</span>;
+  else if (scan?.scan.refusal) content = <span data-tone="warn">Berth cannot deploy this folder as it is yet. {scan.scan.refusal.message}</span>;
+  else if (scan) {
+    content = (
+      <>
+        Detected: <span className="mono">{scanSummary(scan.scan)}</span>
+      </>
+    );
+  }
+  return (
+    <p className="folder-scan" role="status" aria-label="Detected in the folder">
+      {content}
+    </p>
+  );
 }

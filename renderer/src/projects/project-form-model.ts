@@ -1,14 +1,20 @@
 // The add/edit project form as plain data: what the inputs hold, how it becomes a request, and
 // which field each validation error belongs to. No React here, so unit tests can cover it.
 import {
+  BASE_IMAGE_ROLES,
   projectCreateSchema,
   RESTART_POLICIES,
+  type BaseImageRole,
+  type BuildSettings,
   type EcsSettings,
   type Project,
   type ProjectCreate,
   type RestartPolicy,
+  type ScanRecord,
   type Target,
 } from '../../../shared';
+import { effectiveHealthCheck, effectivePort } from '../../../shared/effective-settings';
+import type { BaseImageChoice } from '../../../shared/generated-dockerfile';
 
 export interface EnvRow {
   /** Stable React key; not sent. */
@@ -23,6 +29,10 @@ export interface EnvRow {
 export const ECS_FIELDS = ['region', 'profile', 'cluster', 'service', 'repository', 'registryHost', 'publicUrl', 'cpu', 'memoryMb'] as const;
 export type EcsField = (typeof ECS_FIELDS)[number];
 
+/** The zero-config build settings the form edits; empty means "what the scan detects". */
+export const BUILD_FIELDS = ['buildCommand', 'startCommand', 'outputDir', 'runtimeVersion'] as const;
+export type BuildField = (typeof BUILD_FIELDS)[number];
+
 export interface ProjectFormState {
   readonly name: string;
   readonly sourceDir: string;
@@ -35,6 +45,8 @@ export interface ProjectFormState {
   readonly keepCrashedContainers: boolean;
   readonly env: readonly EnvRow[];
   readonly ecs: Readonly<Record<EcsField, string>>;
+  readonly build: Readonly<Record<BuildField, string>>;
+  readonly baseImages: Readonly<Record<BaseImageRole, string>>;
 }
 
 /** Field path (as the engine names it in `error.field`, e.g. `settings.port`) → message. */
@@ -58,19 +70,25 @@ const emptyEcs: Record<EcsField, string> = {
   memoryMb: '',
 };
 
+const emptyBuild: Record<BuildField, string> = { buildCommand: '', startCommand: '', outputDir: '', runtimeVersion: '' };
+const emptyBaseImages = Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, ''])) as Record<BaseImageRole, string>;
+
+/** A new project: only the name and the folder need typing; the scan fills in the rest. */
 export function emptyForm(): ProjectFormState {
   return {
     name: '',
     sourceDir: '',
     target: 'docker',
-    port: '8080',
+    port: '',
     hostPort: '',
-    healthPath: '/health',
+    healthPath: '',
     memoryLimitMb: '1536',
     restartPolicy: 'unless-stopped',
     keepCrashedContainers: false,
     env: [],
     ecs: emptyEcs,
+    build: emptyBuild,
+    baseImages: emptyBaseImages,
   };
 }
 
@@ -91,7 +109,21 @@ export function formFromProject(project: Project): ProjectFormState {
       newEnvRow({ name: variable.name, value: variable.secret ? '' : (variable.value ?? ''), secret: variable.secret, storedSecret: variable.secret }),
     ),
     ecs: Object.fromEntries(ECS_FIELDS.map((field) => [field, ecs[field] === undefined ? '' : String(ecs[field])])) as Record<EcsField, string>,
+    build: Object.fromEntries(BUILD_FIELDS.map((field) => [field, settings.build?.[field] ?? ''])) as Record<BuildField, string>,
+    baseImages: Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, settings.build?.baseImages?.[role] ?? ''])) as Record<BaseImageRole, string>,
   };
+}
+
+/** The build block from the form's non-empty fields, or undefined when every field is left to the scan. */
+export function buildSettingsOf(form: ProjectFormState): BuildSettings | undefined {
+  const build: Record<string, unknown> = {};
+  for (const field of BUILD_FIELDS) {
+    const text = form.build[field].trim();
+    if (text !== '') build[field] = text;
+  }
+  const baseImages = Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, form.baseImages[role].trim()]).filter(([, image]) => image !== ''));
+  if (Object.keys(baseImages).length > 0) build['baseImages'] = baseImages;
+  return Object.keys(build).length > 0 ? (build as BuildSettings) : undefined;
 }
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -138,7 +170,10 @@ export function formToInput(
     ecs = block as EcsSettings;
   }
 
-  const { env: _storedEnv, ecs: storedEcs, ...keptSettings } = base?.settings ?? { env: [], ecs: undefined };
+  // The form owns the build block: its fields are the whole of it.
+  const { env: _storedEnv, ecs: storedEcs, build: _storedBuild, ...keptSettings } = base?.settings ?? { env: [], ecs: undefined, build: undefined };
+  const build = buildSettingsOf(form);
+  const healthPath = form.healthPath.trim();
   const input = {
     name: form.name,
     sourceDir: form.sourceDir.trim(),
@@ -147,7 +182,7 @@ export function formToInput(
       ...keptSettings,
       ...(port !== undefined ? { port } : {}),
       ...(hostPort !== undefined ? { hostPort } : {}),
-      ...(form.healthPath.trim() === '' ? {} : { healthPath: form.healthPath.trim() }),
+      ...(healthPath !== '' ? { healthPath } : {}),
       ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
       restartPolicy: form.restartPolicy,
       keepCrashedContainers: form.keepCrashedContainers,
@@ -155,6 +190,7 @@ export function formToInput(
         .filter((row) => row.name.trim() !== '' || row.value !== '')
         .map((row) => ({ name: row.name.trim(), value: row.value, secret: row.secret })),
       ...(form.target === 'ecs' ? { ecs } : storedEcs ? { ecs: storedEcs } : {}),
+      ...(build ? { build } : {}),
     },
   };
   // Emptied optional settings are left out: no host port means an allocated one, no port or health path the scan's.
@@ -176,4 +212,39 @@ export function formToInput(
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, input };
+}
+
+/** What each field that the scan fills in shows while it is empty. */
+export type DetectedPlaceholders = Readonly<Record<'port' | 'healthPath' | BuildField | BaseImageRole, string>>;
+
+const NOT_SCANNED = 'detected from the folder';
+
+/**
+ * Placeholders from the folder's scan (what Berth detected, without the project's overrides) and, when the
+ * project exists, the base images its generated Dockerfile uses. Before a scan they say where values come from.
+ */
+export function detectedPlaceholders(scan: ScanRecord | null, baseImages: readonly BaseImageChoice[] | null = null): DetectedPlaceholders {
+  const chosen = (role: BaseImageRole) => baseImages?.find((choice) => choice.role === role && choice.source !== 'override')?.image ?? 'engine default';
+  const images = Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, chosen(role)])) as Record<BaseImageRole, string>;
+  if (scan === null || scan.shape === null) {
+    return { port: '8080', healthPath: NOT_SCANNED, buildCommand: NOT_SCANNED, startCommand: NOT_SCANNED, outputDir: NOT_SCANNED, runtimeVersion: NOT_SCANNED, ...images };
+  }
+  const servesFiles = scan.shape === 'static' || scan.shape === 'static_build';
+  // What the deploy uses when the field stays empty: the same rule the targets apply.
+  const healthCheck = effectiveHealthCheck({}, scan).value;
+  return {
+    port: String(effectivePort({}, scan).value),
+    healthPath: healthCheck.rule === 'status_2xx_3xx' ? healthCheck.path : 'none: checks that it answers HTTP',
+    buildCommand: scan.buildCommand ?? 'none',
+    startCommand: scan.startCommand ?? (servesFiles ? 'none (static files)' : 'none'),
+    outputDir: scan.outputDir ?? 'none',
+    runtimeVersion: scan.runtime?.version ?? 'none',
+    ...images,
+  };
+}
+
+/** The folder to scan while the user types: an absolute path the engine would accept, else null (nothing to ask yet). */
+export function scannableFolder(sourceDir: string): string | null {
+  const trimmed = sourceDir.trim();
+  return projectCreateSchema.shape.sourceDir.safeParse(trimmed).success ? trimmed : null;
 }

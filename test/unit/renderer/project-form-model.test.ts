@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Project } from '../../../shared';
-import { emptyForm, formFromProject, formToInput, newEnvRow, type ProjectFormState } from '../../../renderer/src/projects/project-form-model';
+import type { Project, ScanRecord } from '../../../shared';
+import {
+  buildSettingsOf,
+  detectedPlaceholders,
+  emptyForm,
+  formFromProject,
+  formToInput,
+  newEnvRow,
+  scannableFolder,
+  type ProjectFormState,
+} from '../../../renderer/src/projects/project-form-model';
 
 const valid: ProjectFormState = { ...emptyForm(), name: 'Demo', sourceDir: '/srv/demo' };
 
@@ -124,5 +133,106 @@ describe('editing a project', () => {
     expect(result.ok ? [] : Object.keys(result.errors)).toEqual(['settings.env.1.value']);
     const typed = { ...form, env: form.env.map((row) => (row.name === 'TOKEN' ? { ...row, secret: false, value: 'now-plain' } : row)) };
     expect(formToInput(typed, base).ok).toBe(true);
+  });
+});
+
+describe('a zero-config project in the form', () => {
+  it('needs only a name and a folder: port, health path and build are left to the scan', () => {
+    const result = formToInput(valid);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.input.settings).not.toHaveProperty('port');
+    expect(result.input.settings).not.toHaveProperty('healthPath');
+    expect(result.input.settings).not.toHaveProperty('build');
+  });
+
+  it('sends the build overrides typed, trimmed, and only those', () => {
+    const form: ProjectFormState = {
+      ...valid,
+      build: { buildCommand: '  npm run build:prod ', startCommand: '', outputDir: 'public', runtimeVersion: '' },
+      baseImages: { ...valid.baseImages, node: 'node:22-slim', static: ' ' },
+    };
+    const result = formToInput(form);
+    expect(result).toMatchObject({ ok: true, input: { settings: { build: { buildCommand: 'npm run build:prod', outputDir: 'public', baseImages: { node: 'node:22-slim' } } } } });
+    expect(buildSettingsOf(form)).toEqual({ buildCommand: 'npm run build:prod', outputDir: 'public', baseImages: { node: 'node:22-slim' } });
+    expect(buildSettingsOf(valid)).toBeUndefined();
+  });
+
+  it('names the build field of a mistake the way the engine names it', () => {
+    const result = formToInput({ ...valid, build: { ...valid.build, outputDir: '../outside' }, baseImages: { ...valid.baseImages, python: 'not an image' } });
+    expect(result.ok ? [] : Object.keys(result.errors).sort()).toEqual(['settings.build.baseImages.python', 'settings.build.outputDir']);
+  });
+
+  it('edits the stored build block as a whole: emptied fields leave it', () => {
+    const base = project({ build: { startCommand: 'node server.js', baseImages: { node: 'node:20-slim' } } });
+    const form = formFromProject(base);
+    expect(form.build).toEqual({ buildCommand: '', startCommand: 'node server.js', outputDir: '', runtimeVersion: '' });
+    expect(form.baseImages.node).toBe('node:20-slim');
+    const edited = formToInput({ ...form, build: { ...form.build, startCommand: '' } }, base);
+    expect(edited).toMatchObject({ ok: true, input: { settings: { build: { baseImages: { node: 'node:20-slim' } } } } });
+    expect(edited.ok && edited.input.settings?.build).not.toHaveProperty('startCommand');
+    const cleared = formToInput({ ...form, build: { ...form.build, startCommand: '' }, baseImages: { ...form.baseImages, node: '' } }, base);
+    expect(cleared.ok && cleared.input.settings).not.toHaveProperty('build');
+  });
+});
+
+describe('placeholders from the scan', () => {
+  const scan = (overrides: Partial<ScanRecord>): ScanRecord => ({
+    sourceDir: '/srv/demo',
+    shape: 'server',
+    runtime: { name: 'python', version: '3.11', packageManager: 'pip' },
+    dependencyFiles: ['requirements.txt'],
+    installCommand: 'pip install -r requirements.txt',
+    buildCommand: null,
+    startCommand: 'gunicorn --bind 0.0.0.0:$PORT app:app',
+    outputDir: null,
+    port: 8000,
+    healthPath: '/healthz',
+    dockerfile: null,
+    composeFile: null,
+    image: null,
+    skippedDirectories: [],
+    decisions: [],
+    refusal: null,
+    buildVerification: { status: 'skipped' },
+    ...overrides,
+  });
+
+  it('show the detected values', () => {
+    expect(detectedPlaceholders(scan({}))).toMatchObject({ port: '8000', healthPath: '/healthz', startCommand: 'gunicorn --bind 0.0.0.0:$PORT app:app', buildCommand: 'none', runtimeVersion: '3.11', python: 'engine default' });
+  });
+
+  it('say what is checked without a health route, and what serves a static build', () => {
+    const site = detectedPlaceholders(scan({ shape: 'static_build', runtime: { name: 'node', version: 'lts', packageManager: 'npm' }, buildCommand: 'npm run build', startCommand: null, outputDir: 'dist', port: 8080, healthPath: null }));
+    expect(site).toMatchObject({ port: '8080', healthPath: 'none: checks that it answers HTTP', buildCommand: 'npm run build', outputDir: 'dist', startCommand: 'none (static files)', runtimeVersion: 'lts' });
+  });
+
+  it('show the health check a deploy makes when the field stays empty, by the rule the targets use', () => {
+    const own = detectedPlaceholders(scan({ shape: 'existing_docker', runtime: null, startCommand: null, healthPath: null, dockerfile: 'Dockerfile' }));
+    // While a Dockerfile project with no known route is checked on /health (shared/effective-settings.ts).
+    expect(own.healthPath).toBe('/health');
+    expect(detectedPlaceholders(scan({ shape: 'static', runtime: null, startCommand: null, healthPath: null })).healthPath).toBe('none: checks that it answers HTTP');
+  });
+
+  it('show the base images the generated Dockerfile uses, but not an override as if it were detected', () => {
+    const placeholders = detectedPlaceholders(scan({}), [
+      { role: 'node', image: 'node:lts-slim', source: 'default', evidence: '' },
+      { role: 'static', image: 'berth-test/runtime-static:1', source: 'env', evidence: '' },
+      { role: 'python', image: 'mine:1', source: 'override', evidence: '' },
+    ]);
+    expect(placeholders).toMatchObject({ node: 'node:lts-slim', static: 'berth-test/runtime-static:1', python: 'engine default', go: 'engine default' });
+  });
+
+  it('say where values come from before a scan, or when the scan found nothing to deploy', () => {
+    const refused = scan({ shape: null, runtime: null, startCommand: null, refusal: { code: 'PROJECT_SHAPE_UNSUPPORTED', message: 'm', found: [], add: 'a' } });
+    for (const placeholders of [detectedPlaceholders(null), detectedPlaceholders(refused)]) {
+      expect(placeholders).toMatchObject({ port: '8080', healthPath: 'detected from the folder', startCommand: 'detected from the folder' });
+    }
+  });
+
+  it('scan only a path the engine would accept', () => {
+    expect(scannableFolder('  /srv/demo ')).toBe('/srv/demo');
+    expect(scannableFolder('srv/demo')).toBeNull();
+    expect(scannableFolder('')).toBeNull();
   });
 });
