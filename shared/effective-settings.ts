@@ -28,8 +28,8 @@ export function effectivePort(settings: Pick<ProjectSettings, 'port'>, scan: Pic
   return { value: DEFAULT_CONTAINER_PORT, source: 'default' };
 }
 
-export function effectiveHealthCheck(settings: Pick<ProjectSettings, 'healthPath'>, scan: Pick<ScanRecord, 'healthPath' | 'shape'> | null): Effective<HealthCheck> {
-  if (settings.healthPath !== undefined) return { value: { path: settings.healthPath, rule: 'status_2xx_3xx' }, source: 'settings' };
+export function effectiveHealthCheck(settings: Pick<ProjectSettings, 'healthPath' | 'healthRule'>, scan: Pick<ScanRecord, 'healthPath' | 'shape'> | null): Effective<HealthCheck> {
+  if (settings.healthPath !== undefined) return { value: { path: settings.healthPath, rule: settings.healthRule ?? 'status_2xx_3xx' }, source: 'settings' };
   if (scan?.healthPath) return { value: { path: scan.healthPath, rule: 'status_2xx_3xx' }, source: 'scan' };
   if (scan?.shape && ANSWERS_HTTP_SHAPES.has(scan.shape)) return { value: { path: '/', rule: 'any_below_500' }, source: 'default' };
   return { value: { path: DEFAULT_HEALTH_PATH, rule: 'status_2xx_3xx' }, source: 'default' };

@@ -88,6 +88,8 @@ const settingFields = {
   hostPort: portSchema.optional(),
   /** The health route (2xx–3xx counts); absent: the scan's, else what the shape implies. See shared/effective-settings.ts. */
   healthPath: healthPathSchema.optional(),
+  /** How the health path's answer is judged: 2xx–3xx (the default), or any answer below 500 ("the app answers HTTP"). */
+  healthRule: z.enum(HEALTH_CHECK_RULES).optional(),
   env: z.array(envVarSchema).max(500),
   memoryLimitMb: z.number().int().min(6).max(1_048_576),
   restartPolicy: z.enum(RESTART_POLICIES),
@@ -124,7 +126,7 @@ export const projectSettingsViewSchema = projectSettingsSchema.extend({ env: z.a
 export type ProjectSettingsView = z.infer<typeof projectSettingsViewSchema>;
 
 /** The settings of a new project: defaults as stored, unknown keys refused. */
-const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs }).strict();
+const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs, build: settingInputFields.build }).strict();
 
 /**
  * The whitespace String.prototype.trim removes, spelt out: `\s` differs between regex engines (JavaScript's
@@ -164,6 +166,7 @@ export const projectPatchSchema = z
         // host port, a Dockerfile build, no ECS block).
         port: settingInputFields.port.nullable(),
         healthPath: settingInputFields.healthPath.nullable(),
+        healthRule: settingInputFields.healthRule.nullable(),
         hostPort: settingInputFields.hostPort.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),

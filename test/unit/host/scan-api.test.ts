@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedDockerfile } from '../../../shared/generated-dockerfile';
 import type { Project, ProjectCreate, ScanRecord } from '../../../shared';
 import { scanProject } from '../../../electron/engine/scan/scan-project';
+import { effectiveHealthCheck } from '../../../shared/effective-settings';
 import { startTestHost, type TestHost } from '../../support/host';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -91,6 +92,12 @@ describe('scan requests over HTTP', () => {
       const unknown = await post<ErrorBody>('/api/scan', { sourceDir: fixture('static-site'), deep: true });
       expect(unknown.status).toBe(400);
     });
+
+    it('a misspelt build setting is refused when a project is created, as when it is changed', async () => {
+      const created = await post<ErrorBody>('/api/projects', { name: 'misspelt', sourceDir: fixture('static-site'), settings: { build: { startComand: 'npm start' } } });
+      expect(created.status).toBe(400);
+      expect(created.body.error.field).toMatch(/^settings\.build/);
+    });
   });
 
   describe('getProjectDockerfile', () => {
@@ -133,6 +140,10 @@ describe('scan requests over HTTP', () => {
       expect(ignores.split('\n')).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', '**/.git', '**/node_modules']));
       const after = await host.json<ScanRecord>(`/api/projects/${project.id}/scan`);
       expect(after.body).toMatchObject({ shape: 'existing_docker', dockerfile: 'Dockerfile' });
+      // A Dockerfile project defaults to GET /health (2xx–3xx): the check it was deployed with is kept instead.
+      const saved = await host.json<Project>(`/api/projects/${project.id}`);
+      expect(saved.body.settings).toMatchObject({ port: 8080, healthPath: '/', healthRule: 'any_below_500' });
+      expect(effectiveHealthCheck(saved.body.settings, after.body).value).toEqual({ path: '/', rule: 'any_below_500' });
     });
 
     it("keeps the project's own .dockerignore and does not list it as written", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanRecord } from '../../../../shared/scan';
+import { effectiveHealthCheck, effectivePort } from '../../../../shared/effective-settings';
 import { isZeroConfigShape } from '../../../../shared/scan-summary';
 import { buildContextIgnores } from '../../scan/build-context-ignores';
 import { DOCKERIGNORE } from '../../scan/build-context';
@@ -56,6 +57,17 @@ export function scanHandlers(engine: HandlerContext): ScanHandlers {
       }
       writeFileSync(dockerfilePath, generated.text, { flag: 'wx' });
       written.unshift(dockerfilePath);
+      // From now on the folder is a Dockerfile project, whose defaults differ (GET /health, 2xx–3xx): the port
+      // and the health check it was deployed with become its settings, so the next deploy checks the same.
+      const { settings } = project;
+      const health = effectiveHealthCheck(settings, scan).value;
+      engine.store.projects.update(project.id, {
+        settings: {
+          ...settings,
+          port: effectivePort(settings, scan).value,
+          ...(settings.healthPath === undefined ? { healthPath: health.path, healthRule: health.rule } : {}),
+        },
+      });
       engine.events.emit('projectsChanged', { projectId: project.id });
       return { written };
     },
