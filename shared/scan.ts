@@ -43,12 +43,13 @@ export const BASE_IMAGE_ROLES = ['node', 'python', 'go', 'goRuntime', 'static'] 
 export type BaseImageRole = (typeof BASE_IMAGE_ROLES)[number];
 
 const portSchema = z.number().int().min(1).max(65_535);
+// A relative path with no `..` segment, said as a pattern (not a refine) so the API's schema carries it.
+const PATH_SEGMENT = '(?:[A-Za-z0-9_.@+-]|[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]|\\.[A-Za-z0-9_@+-]|[A-Za-z0-9_.@+-]{3,})';
 const relativePathSchema = z
   .string()
   .min(1)
   .max(1024)
-  .regex(/^[\w./@+-]+$/, 'may hold only letters, digits and . / @ + - _')
-  .refine((path) => !path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path) && !path.split(/[\\/]/).includes('..'), 'must be a path inside the project folder');
+  .regex(new RegExp(`^${PATH_SEGMENT}(?:/+${PATH_SEGMENT})*/*$`), 'must be a path inside the project folder, in letters, digits and . / @ + - _');
 // Commands and paths become Dockerfile lines: one line each, and paths in plain characters.
 const commandSchema = z.string().trim().min(1, 'must not be empty').max(4096).regex(/^[^\r\n]*$/, 'must be one line');
 // Image references and version words end up in FROM lines: keep them to what a reference can hold.

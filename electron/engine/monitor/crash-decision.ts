@@ -80,8 +80,8 @@ export type AfterDeath =
   | 'dispose'
   /**
    * `always`/`unless-stopped` did not restart it, so it was stopped by hand (docker kill/stop) or by the
-   * engine shutting down, and then it comes back with the engine: dispose only if Docker still answers
-   * a moment later and it is still down.
+   * engine shutting down, and then it comes back with the engine: dispose only if Docker keeps answering
+   * for longer than a shutdown takes and it stays down.
    */
   | 'dispose-unless-engine-stopping';
 

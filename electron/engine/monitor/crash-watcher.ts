@@ -15,8 +15,14 @@ import type { RuntimeLogFollower } from './runtime-log-follower';
 
 const log = createLogger('monitor/crashes');
 
-/** How long a dead `always`/`unless-stopped` container is given to turn out to be an engine shutdown. */
-const ENGINE_SHUTDOWN_GRACE_MS = 3000;
+/**
+ * How long a dead `always`/`unless-stopped` container is watched before it counts as stopped by hand.
+ * A Docker engine shutting down stops every container first (each gets its stop timeout, 10 s by
+ * default, and dockerd's own shutdown timeout is 15 s) and answers meanwhile: only once it stops
+ * answering is the shutdown visible. So the watch outlasts a whole shutdown.
+ */
+const ENGINE_SHUTDOWN_WATCH_MS = 25_000;
+const ENGINE_SHUTDOWN_POLL_MS = 500;
 /** A `die` this soon after an `oom` event was an OOM kill, even when inspect no longer says so. */
 const OOM_MEMORY_MS = 30_000;
 
@@ -191,18 +197,26 @@ export class CrashWatcher {
     }
   }
 
-  /** After a short wait: true when Docker still answers and the container is still down (or gone). */
+  /**
+   * True when Docker keeps answering and the container stays down (or is gone) for the whole watch:
+   * it was stopped by hand. Docker going away meanwhile is an engine shutdown (the reconcile after
+   * reconnecting handles it); the container running again means its policy brought it back.
+   */
   private async staysDown(watched: WatchedContainer): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, ENGINE_SHUTDOWN_GRACE_MS).unref());
-    if (this.closed) return false;
-    try {
-      const { State: state } = await withDockerTimeout(this.options.docker.getContainer(watched.containerId).inspect(), 'inspect');
-      return !state.Running && !state.Restarting;
-    } catch (error) {
-      if (isDockerNotFound(error)) return true;
-      log.debug(`Docker stopped answering after ${watched.deploymentId} died: an engine shutdown; left to the reconcile`, errorText(error));
-      return false;
+    const until = Date.now() + ENGINE_SHUTDOWN_WATCH_MS;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, ENGINE_SHUTDOWN_POLL_MS).unref());
+      if (this.closed) return false;
+      try {
+        const { State: state } = await withDockerTimeout(this.options.docker.getContainer(watched.containerId).inspect(), 'inspect');
+        if (state.Running || state.Restarting) return false;
+      } catch (error) {
+        if (isDockerNotFound(error)) return true;
+        log.debug(`Docker stopped answering after ${watched.deploymentId} died: an engine shutdown; left to the reconcile`, errorText(error));
+        return false;
+      }
     }
+    return true;
   }
 
   /** The restart policy (or a user) started the container again after a crash. */

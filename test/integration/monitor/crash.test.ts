@@ -20,7 +20,8 @@ describe('crash detection on the real Docker engine', () => {
     const crashed = await waitFor('the container to be removed', () => {
       const current = harness!.engine.store.deployments.get(deployment.id)!;
       return current.containerId === null ? current : null;
-    });
+      // A killed unless-stopped container is watched for longer than a Docker shutdown takes before removal.
+    }, 60_000);
     expect(crashed.status).toBe('crashed');
     expect(crashed.lastExitCode).toBe(137);
     expect(harness.notifications.filter((n) => n.deploymentId === deployment.id).map((n) => n.kind)).toEqual(['crash']);

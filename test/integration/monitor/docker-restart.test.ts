@@ -37,6 +37,9 @@ describe('monitoring across a Docker engine restart', () => {
       cmd: ['sh', '-c', 'r=$RANDOM$RANDOM; i=0; while true; do i=$((i+1)); echo "boot $r line $i"; sleep 0.05; done'],
     });
     const doomed = await harness.deploy({ name: 'restart-dies', stopTimeout: 1, restartPolicy: 'no', cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.2; done'] });
+    // It ignores SIGTERM, so the engine's shutdown takes its whole stop timeout (8 s) while Docker still
+    // answers: the chatty container, already stopped by then, must not be taken for one stopped by hand.
+    await harness.deploy({ name: 'restart-slow-stop', stopTimeout: 8, cmd: ['sh', '-c', "trap '' TERM; while true; do sleep 0.2; done"] });
     const runtimeTexts = (id: string) =>
       harness!.engine.store.logLines
         .since(id, 0, 1_000_000)

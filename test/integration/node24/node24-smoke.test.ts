@@ -40,14 +40,17 @@ describe('the built CLI and engine on Node 24', () => {
         output += chunk.toString();
         if (output.includes('}\n')) resolve();
       });
-      serve!.once('exit', (code) => reject(new Error(`berth serve on Node 24 exited with ${code}:\n${stderr}`)));
+      serve!.once('exit', (code, signal) => reject(new Error(`berth serve on Node 24 exited (${signal ?? `code ${code}`}) before it listened:\n${stderr}`)));
     });
   });
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
+    // A process killed by a signal keeps exitCode null: ask for both, or this would wait for an exit that happened.
+    if (serve && serve.exitCode === null && serve.signalCode === null) {
       const exited = new Promise((resolve) => serve!.once('exit', resolve));
       serve.kill('SIGTERM');
+      const forced = setTimeout(() => serve!.kill('SIGKILL'), 20_000);
       await exited;
+      clearTimeout(forced);
     }
     await removeProjectImages([name]);
     data.cleanup();
