@@ -77,3 +77,15 @@ test('the charts render 3 days of samples, downsampled to about one point per tw
   await page.getByRole('button', { name: '1 h' }).click();
   await expect(page.locator('.metrics-summary')).toHaveText(/^1(19|20|21) samples$/);
 });
+
+test('a project window warms recharts up while idle, off screen, and leaves nothing behind', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(monitor.browserUrl);
+  await page.evaluate(`window.location.hash = '#/projects/${monitor.seeded.projectId}'`);
+  await expect(page.getByRole('tab', { name: 'Logs' })).toHaveAttribute('aria-selected', 'true');
+  await page.waitForFunction(() => performance.getEntriesByName('berth:charts-warm').length === 1);
+  // The off-screen chart is gone again, and nothing of it is left for a screen reader or the pointer.
+  await expect(page.locator('.chart')).toHaveCount(0);
+  await expect(page.getByRole('application')).toHaveCount(0);
+  await expect(page.locator('body > div')).toHaveCount(1);
+});

@@ -3,6 +3,7 @@ import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared'
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
 import { bucketProbes, formatTick, markersFrom, pointsForWidth, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import { chartsInUse } from './chart-warm-up';
 import { MetricChart, type ChartBars, type ChartSeries } from './MetricChart';
 import './metrics.css';
 
@@ -57,8 +58,8 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   /** When the latest data arrived, to report how long the first draw of all three charts took (the chart_render bench reads it). */
   const arrivedAt = useRef<number | null>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
-  /** The probe chart follows one frame after CPU and memory, so the main charts show first. */
-  const [healthShown, setHealthShown] = useState(false);
+
+  useEffect(chartsInUse, []);
 
   // The charts are as wide as the panel.
   useLayoutEffect(() => {
@@ -120,16 +121,12 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
     if (deployment.id === deploymentId) setRefresh((count) => count + 1);
   });
 
-  // Measured from the data's arrival until the last chart (the probe chart, a frame after CPU and
-  // memory) has been painted: recharts draws its lines in the animation frame after a chart mounts, so
-  // the end is a task after that frame's rendering.
+  // Measured from the data's arrival until the charts have been painted: recharts draws its lines in
+  // the animation frame after a chart mounts, so the end is a task after that frame's rendering. All
+  // three charts render together: drawing the probe chart a frame later cost that frame (about 30 ms
+  // more in all, bench/README.md).
   useEffect(() => {
     if (!data || arrivedAt.current === null) return;
-    const frame = requestAnimationFrame(() => setHealthShown(true));
-    return () => cancelAnimationFrame(frame);
-  }, [data]);
-  useEffect(() => {
-    if (!healthShown || arrivedAt.current === null) return;
     const started = arrivedAt.current;
     arrivedAt.current = null;
     afterNextPaint(() => {
@@ -137,13 +134,13 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
       // The span in the Performance panel, to see where the time went.
       performance.measure('berth:metrics-render', { start: started });
     });
-  }, [healthShown, data]);
+  }, [data]);
 
   // The latest callback, read at click time, so the charts need not re-render when it changes.
   const jumpTarget = useRef(onJumpToTime);
   jumpTarget.current = onJumpToTime;
 
-  // Chart elements are memoised: re-renders of the panel (timing, the probe chart arriving) leave them alone.
+  // Chart elements are memoised: re-renders of the panel (the timing, a new callback) leave them alone.
   const usageCharts = useMemo(() => {
     if (!data || width === 0 || data.points.length === 0) return null;
     const onPick = (t: number) => jumpTarget.current(new Date(t).toISOString());
@@ -176,7 +173,6 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
 
   const healthChart = useMemo(() => {
     if (!data || width === 0 || data.probes.length === 0) return null;
-    if (!healthShown) return <div className="metrics-chart-placeholder" style={{ height: CHART_HEIGHT }} />;
     return (
       <>
         <ChartTitle title="Health probes" hint="latency (ms) and failures" />
@@ -202,7 +198,7 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
         </div>
       </>
     );
-  }, [data, width, rangeMs, healthShown]);
+  }, [data, width, rangeMs]);
 
   return (
     <div className="metrics-panel" ref={rootRef} data-testid="metrics-panel" data-render-ms={renderMs ?? undefined} data-points={data?.points.length ?? 0}>

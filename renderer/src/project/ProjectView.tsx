@@ -6,6 +6,7 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { useEngineEvent } from '../common/use-event';
 import { HistoryTab } from '../history/HistoryTab';
 import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
+import { scheduleChartWarmUp } from '../metrics/chart-warm-up';
 import { MetricsPanel } from '../metrics/MetricsPanel';
 import { RouteLink, useGo } from '../routing/RouteLink';
 import { DeployActions } from './DeployActions';
@@ -35,6 +36,8 @@ export function ProjectView({ projectId }: { projectId: string }) {
   useEffect(() => {
     document.title = project ? `${project.name} — Berth` : 'Berth';
   }, [project]);
+  // The metrics tab's first render then runs warm.
+  useEffect(scheduleChartWarmUp, []);
 
   // A run picked from History stays in the steps panel, live, until "Show latest run".
   useEffect(() => {
