@@ -14,23 +14,25 @@ describe('matchCommands', () => {
     command('open-billing', 'Open billing', 'Projects', 'project billing ecs'),
     command('deploy', 'Redeploy billing', 'This project', 'deploy redeploy release'),
     command('logs', 'Show logs', 'This project'),
+    command('settings', 'billing settings', 'This project', 'settings edit open'),
   ];
   const ids = (query: string) => matchCommands(commands, query).map((match) => match.id);
 
   it('lists everything for an empty query, this project first, then projects, then Berth', () => {
-    expect(ids('')).toEqual(['deploy', 'logs', 'open-shop', 'open-billing', 'new']);
+    expect(ids('')).toEqual(['deploy', 'logs', 'settings', 'open-shop', 'open-billing', 'new']);
     expect(ids('   ')).toEqual(ids(''));
   });
 
   it('puts a title that starts with the query first, then word starts, then matches anywhere', () => {
-    // "open b": Open billing's title starts with it; nothing else has both words.
-    expect(ids('open b')).toEqual(['open-billing']);
-    // "bill": a word start in Open billing and Redeploy billing (this project first).
-    expect(ids('bill')).toEqual(['deploy', 'open-billing']);
+    // "open": the two titles that start with it come before this project's command that only has it as a keyword.
+    expect(ids('open')).toEqual(['open-shop', 'open-billing', 'settings']);
+    expect(ids('open b')).toEqual(['open-billing', 'settings']);
+    // "bill": a title start first, then word starts (this project before projects).
+    expect(ids('bill')).toEqual(['settings', 'deploy', 'open-billing']);
     // "api" starts a word after the dash in shop-api.
     expect(ids('api')).toEqual(['open-shop']);
     // "illi" is inside "billing" only.
-    expect(ids('illi')).toEqual(['deploy', 'open-billing']);
+    expect(ids('illi')).toEqual(['deploy', 'settings', 'open-billing']);
   });
 
   it('matches keywords, ignores case, and needs every word', () => {
