@@ -25,6 +25,8 @@ test('the light theme renders when the OS prefers light, the terminal and the ch
   await expect.poll(() => css(terminal, 'background-color')).toBe('rgb(255, 255, 255)');
   await expect.poll(() => css(tick, 'color')).toBe('rgb(31, 35, 40)');
   await expect.poll(() => css(crash, 'color')).toBe('rgb(5, 80, 174)');
+  // The crash is an error line: its background is the palette's, not xterm's dark red 256-colour 52.
+  await expect.poll(() => css(crash, 'background-color')).toBe('rgb(255, 228, 228)');
 
   // The OS switches to dark while the window is open: the page and the open terminal follow.
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -32,4 +34,5 @@ test('the light theme renders when the OS prefers light, the terminal and the ch
   await expect.poll(() => css(terminal, 'background-color')).toBe('rgb(15, 17, 21)');
   await expect.poll(() => css(terminal.locator('.xterm-rows span', { hasText: 'runtime tick' }).first(), 'color')).toBe('rgb(214, 218, 227)');
   await expect.poll(() => css(terminal.locator('.xterm-rows span', { hasText: '[CRASH]' }).first(), 'color')).toBe('rgb(92, 157, 255)');
+  await expect.poll(() => css(terminal.locator('.xterm-rows span', { hasText: '[CRASH]' }).first(), 'background-color')).toBe('rgb(77, 11, 11)');
 });

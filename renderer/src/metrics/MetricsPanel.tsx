@@ -105,7 +105,6 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
       }
       setError(null);
       arrivedAt.current = performance.now();
-      performance.mark('berth:metrics-data');
       setData(shape(metrics.value, probes.ok ? probes.value : [], runs?.ok ? runs.value : [], crashes.ok ? crashes.value.hits : [], from, to, points));
     })();
     return () => {
