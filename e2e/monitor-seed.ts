@@ -10,6 +10,7 @@ import { projectSettingsSchema } from '../shared';
 export const SAMPLE_MS = 30_000;
 export const SAMPLES = 8640; // 3 days at one sample per 30 s
 const LINE_EVERY_MS = 10 * 60_000;
+export const CRASH_BEFORE_END_MS = 2 * 3_600_000 + 5 * 60_000;
 
 export interface SeededMonitor {
   readonly dataDir: string;
@@ -44,11 +45,15 @@ export function seedThreeDays(): SeededMonitor {
     );
     for (let index = 0; index < 3 * 24 * 60; index += 1) {
       const probedAt = from + index * 60_000;
-      const failing = index >= 2000 && index < 2010;
+      // An hour of failures: longer than a probe bucket at 3 days, so one bucket has no latency (a gap).
+      const failing = index >= 2000 && index < 2060;
       store.metrics.insertProbe({ deploymentId: deployment.id, probedAt, ok: !failing, statusCode: failing ? 503 : 200, latencyMs: failing ? null : 3 + (index % 5), error: failing ? 'HTTP 503' : null });
     }
     const writer = new LogWriter(store);
+    // A crash two hours before the end, as the monitor writes it: a crash marker on the charts.
+    const crashAt = to - CRASH_BEFORE_END_MS;
     for (let ts = from; ts <= to; ts += LINE_EVERY_MS) {
+      if (ts > crashAt && ts - LINE_EVERY_MS <= crashAt) lineTimes.set(writer.append(deployment.id, { stream: 'system', source: 'runtime', text: '[CRASH] exit=137 oom=true', ts: crashAt }), crashAt);
       const lineNo = writer.append(deployment.id, { stream: 'stdout', source: 'runtime', text: `runtime tick at ${new Date(ts).toISOString()}`, ts });
       lineTimes.set(lineNo, ts);
     }

@@ -9,7 +9,7 @@ import { expect, startBerth, test } from './berth';
  * For a spec file: seeds 3 days before `berth serve` starts on that data dir, and removes both after.
  * Read `seeded` inside tests (it is filled in by beforeAll).
  */
-export function useSeededMonitor(): { readonly seeded: SeededMonitor; openMetrics(page: Page): Promise<void> } {
+export function useSeededMonitor(): { readonly seeded: SeededMonitor; readonly browserUrl: string; openMetrics(page: Page): Promise<void> } {
   let server: Awaited<ReturnType<typeof startBerth>> | undefined;
   let seeded: SeededMonitor | undefined;
   test.beforeAll(async () => {
@@ -23,6 +23,9 @@ export function useSeededMonitor(): { readonly seeded: SeededMonitor; openMetric
   return {
     get seeded() {
       return seeded!;
+    },
+    get browserUrl() {
+      return server!.browserUrl;
     },
     /** Opens the project's Metrics tab (the log viewer draws DOM rows, so tests can read them). */
     async openMetrics(page: Page) {

@@ -3,7 +3,7 @@
 // Node. The engine runs in this process, with its HTTP API, so the CLI works while the app is open.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, safeStorage, screen, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, nativeTheme, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import type { StatusTone } from '../../shared/deployment-status';
 import type { Notification as BerthNotification } from '../../shared/contract';
 import { configFromEnv } from '../engine/config';
@@ -150,7 +150,8 @@ class BerthShell {
       show: false,
       title: 'Berth',
       icon: join(paths.resources, 'icon.png'),
-      backgroundColor: '#0d1117',
+      // The page's background in the OS's theme (app.css --bg), so a window does not flash the other one.
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#0d1117' : '#ffffff',
       webPreferences: createWebPreferences(paths.preload),
     });
     if (spec.state?.maximized) window.maximize();

@@ -1,3 +1,4 @@
+import { KeyboardShortcuts } from './commands/KeyboardShortcuts';
 import { NotificationCenter } from './notifications/NotificationCenter';
 import { ProjectForm } from './projects/ProjectForm';
 import { ProjectsList } from './projects/ProjectsList';
@@ -48,6 +49,7 @@ export function App() {
         <Screen route={route} />
       </main>
       <NotificationCenter />
+      <KeyboardShortcuts />
     </div>
   );
 }

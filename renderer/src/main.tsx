@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { chooseApi } from './api/choose-api';
 import { App } from './App';
+import { CommandsProvider } from './commands/commands-context';
 import './common/visually-hidden.css';
 import './app.css';
 
@@ -16,7 +17,9 @@ root.render(
       </p>
     ) : (
       <ApiProvider api={api}>
-        <App />
+        <CommandsProvider>
+          <App />
+        </CommandsProvider>
       </ApiProvider>
     )}
   </StrictMode>,

@@ -3,13 +3,6 @@ import type { BerthApi, SearchHit } from '../../../shared';
 import { formatTime } from './line-format';
 import type { LogTerminal } from './log-terminal';
 
-const DECORATIONS = {
-  matchBackground: '#5a4a00',
-  matchOverviewRuler: '#d4a500',
-  activeMatchBackground: '#b38600',
-  activeMatchColorOverviewRuler: '#ffd24d',
-} as const;
-
 const HISTORY_LIMIT = 200;
 
 interface LogSearchProps {
@@ -42,7 +35,8 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
     };
   }, [terminal]);
 
-  const options = { regex, caseSensitive, wholeWord, decorations: DECORATIONS };
+  // The current theme's match colours (terminal-palette.ts).
+  const options = { regex, caseSensitive, wholeWord, decorations: terminal.palette.search };
 
   const find = (direction: 1 | -1, incremental = false) => {
     if (query === '') {

@@ -3,15 +3,23 @@
 // hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
 // one logical terminal line and cannot reach anything outside its own cells.
 import type { LogLine, LogStream, Step, StepStatus } from '../../../shared';
+import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
 
 /** Base colours per stream: stdout default, stderr red, system blue. */
-const STREAM_FOREGROUND: Readonly<Record<LogStream, string>> = { stdout: '', stderr: '31', system: '34' };
-/** A dark red background marks error lines; a brighter one the likely root cause. */
-const ERROR_BACKGROUND = '48;5;52';
-const ROOT_CAUSE_BACKGROUND = '48;5;88';
+export const STREAM_FOREGROUND: Readonly<Record<LogStream, string>> = { stdout: '', stderr: '31', system: '34' };
+/** A dark red background marks error lines; a brighter one the likely root cause (both set per theme in terminal-palette.ts). */
+const ERROR_BACKGROUND = `48;5;${ERROR_LINE_COLOR_INDEX}`;
+const ROOT_CAUSE_BACKGROUND = `48;5;${ROOT_CAUSE_COLOR_INDEX}`;
+/**
+ * Berth's own secondary text (timestamps, "line shortened"): bright black, not dim. Dim text is drawn
+ * at half opacity, which no palette keeps at 4.5:1 against the background.
+ */
+export const MUTED_SGR = '90';
+/** Gap markers: italic yellow (not dim, as above). */
+export const GAP_MARKER_SGR = '33';
 
 /** Lines longer than this are shown cut in the terminal; copy and download keep the whole text. */
 export const DISPLAY_CHARACTER_CAP = 20_000;
@@ -94,26 +102,28 @@ export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
   const foreground = STREAM_FOREGROUND[line.stream];
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
-  const prefix = options.timestamps ? `${ESC}[2m${formatTime(line.ts)}${ESC}[22m ` : '';
+  const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;
   let body = sanitize(line.text, base);
   let suffix = '';
   if (options.wrap) {
     const cut = cutVisible(body, DISPLAY_CHARACTER_CAP);
     body = cut.text;
-    if (cut.cut || line.cut) suffix = `${RESET}${ESC}[2m … [line shortened here; copy or download for the stored text]${RESET}`;
+    if (cut.cut || line.cut) suffix = `${RESET}${ESC}[${MUTED_SGR}m … [line shortened here; copy or download for the stored text]${RESET}`;
   } else {
     const room = Math.max(8, options.columns - prefixWidth - 1);
     const cut = cutVisible(body, room);
     body = cut.text;
-    if (cut.cut) suffix = `${RESET}${ESC}[2m…${RESET}`;
+    if (cut.cut) suffix = `${RESET}${ESC}[${MUTED_SGR}m…${RESET}`;
   }
   const open = base ? `${ESC}[${base}m` : '';
   if (!open && !body.includes(ESC)) return `${prefix}${body}${suffix}`;
   return `${prefix}${open}${body}${RESET}${suffix}`;
 }
 
-const STATUS_COLOUR: Readonly<Record<StepStatus, string>> = {
+/** Step headers are bold in these colours (xterm draws bold 30–37 in their bright variants). */
+export const STEP_HEADER_SGR: Readonly<Record<StepStatus | 'none', string>> = {
+  none: '36',
   pending: '90',
   running: '94',
   success: '32',
@@ -132,13 +142,13 @@ export function formatDuration(milliseconds: number | null): string {
 export function formatStepHeader(stepName: string, step: Step | undefined): string {
   const status = step?.status;
   const parts = [stepName, status, step ? formatDuration(step.durationMs) : ''].filter(Boolean).join(' · ');
-  const colour = status ? STATUS_COLOUR[status] : '36';
+  const colour = STEP_HEADER_SGR[status ?? 'none'];
   return `${ESC}[1;${colour}m━━ ${parts} ━━${RESET}`;
 }
 
 /** A row that says lines exist but are not loaded here. */
 export function formatGapMarker(text: string): string {
-  return `${ESC}[2;3;33m┄┄ ${text} ┄┄${RESET}`;
+  return `${ESC}[3;${GAP_MARKER_SGR}m┄┄ ${text} ┄┄${RESET}`;
 }
 
 /** Plain text for copy and download: what the filters show, with an optional time column. */

@@ -4,13 +4,30 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
-import { Terminal, type IDecoration, type IDisposable } from '@xterm/xterm';
+import { Terminal, type IDecoration, type IDisposable, type IMarker } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { currentColorScheme, onColorSchemeChange, type ColorScheme } from '../theme/color-scheme';
+import { TERMINAL_PALETTES, type TerminalPalette } from './terminal-palette';
 
 /** A written row that is not a log line (a step header, a gap marker). */
 export const NOT_A_LINE = -1;
 
 export type RendererKind = 'webgl' | 'dom';
+
+/** What a decorated row is: its colours come from the current theme's palette. */
+export type RowMark = 'error' | 'rootCause' | 'focus';
+
+interface RowDecoration {
+  readonly marker: IMarker;
+  readonly decoration: IDecoration;
+  readonly style: RowStyle;
+}
+
+interface RowStyle {
+  readonly mark: RowMark;
+  readonly label?: string;
+  readonly className?: string;
+}
 
 /** The viewer's font (the render bench gives its bare terminal the same, so both have the same rows × columns). */
 export const TERMINAL_FONT = { family: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', size: 13 } as const;
@@ -86,15 +103,18 @@ export class LogTerminal {
    */
   private lineNos: number[] = [];
   private lineSequences: number[] = [];
-  private decorations: IDecoration[] = [];
+  private decorations: RowDecoration[] = [];
+  /** The current theme's colours; they follow the OS's light or dark setting while the viewer is open. */
+  palette: TerminalPalette;
   private rulerShown = false;
   /** Log lines handed to xterm so far (benchmarks read it). */
   linesWritten = 0;
 
   constructor(
-    host: HTMLElement,
+    private readonly host: HTMLElement,
     private readonly options: LogTerminalOptions,
   ) {
+    this.palette = TERMINAL_PALETTES[currentColorScheme()];
     this.terminal = new Terminal({
       disableStdin: true,
       cursorBlink: false,
@@ -105,15 +125,7 @@ export class LogTerminal {
       allowProposedApi: true,
       fontFamily: TERMINAL_FONT.family,
       fontSize: TERMINAL_FONT.size,
-      theme: {
-        background: '#0f1115',
-        foreground: '#d6dae3',
-        red: '#ff6b6b',
-        brightRed: '#ff8787',
-        blue: '#5c9dff',
-        brightBlue: '#8bb9ff',
-        selectionBackground: '#3a4a6b',
-      },
+      theme: this.palette.theme,
       linkHandler: { activate: (_event, uri) => openLink(uri), allowNonHttpProtocols: false },
     });
     for (const code of SWALLOWED_OSC) this.disposables.push(this.terminal.parser.registerOscHandler(code, () => true));
@@ -127,6 +139,19 @@ export class LogTerminal {
     this.terminal.open(host);
     if (!options.preferDom) this.tryWebgl();
     this.fitToHost();
+    host.style.setProperty('--terminal-bg', this.palette.theme.background);
+    this.disposables.push({ dispose: onColorSchemeChange((scheme) => this.useScheme(scheme)) });
+  }
+
+  /** Repaints in the other theme: xterm's palette, the frame around it, and the decorations (whose colours are fixed when made). */
+  private useScheme(scheme: ColorScheme): void {
+    if (this.disposed) return;
+    this.palette = TERMINAL_PALETTES[scheme];
+    this.terminal.options.theme = this.palette.theme;
+    this.host.style.setProperty('--terminal-bg', this.palette.theme.background);
+    const rows = this.decorations.filter((row) => !row.marker.isDisposed).map((row) => ({ line: row.marker.line, style: row.style }));
+    this.clearDecorations();
+    for (const row of rows) this.decorate(row.line, row.style);
   }
 
   private tryWebgl(): void {
@@ -308,7 +333,7 @@ export class LogTerminal {
   }
 
   /** Highlights a row: a full-width decoration, optionally with a label at its right end. */
-  decorate(row: number, style: { readonly background?: string; readonly ruler: string; readonly label?: string; readonly className?: string }): void {
+  decorate(row: number, style: RowStyle): void {
     this.showRuler();
     const buffer = this.terminal.buffer.active;
     const marker = this.terminal.registerMarker(row - (buffer.baseY + buffer.cursorY));
@@ -318,9 +343,10 @@ export class LogTerminal {
       marker,
       // x must be non-zero: xterm leaves `right` unset for 0 and the label would sit over the line's start.
       ...(label ? { anchor: 'right' as const, x: 1, width: Math.min(this.terminal.cols, label.length + 2) } : { width: this.terminal.cols }),
-      ...(style.background ? { backgroundColor: style.background } : {}),
+      // Only the jump target is shaded; error lines carry their background in their own SGR codes.
+      ...(style.mark === 'focus' ? { backgroundColor: this.palette.focusLineBackground } : {}),
       layer: label ? 'top' : 'bottom',
-      overviewRulerOptions: { color: style.ruler, position: 'full' },
+      overviewRulerOptions: { color: this.palette.rulers[style.mark], position: 'full' },
     });
     if (!decoration) {
       marker.dispose();
@@ -331,11 +357,11 @@ export class LogTerminal {
       if (label && element.textContent !== label) element.textContent = label;
     });
     decoration.onDispose(() => marker.dispose());
-    this.decorations.push(decoration);
+    this.decorations.push({ marker, decoration, style });
   }
 
   clearDecorations(): void {
-    for (const decoration of this.decorations) decoration.dispose();
+    for (const row of this.decorations) row.decoration.dispose();
     this.decorations = [];
   }
 

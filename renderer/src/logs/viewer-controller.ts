@@ -323,8 +323,8 @@ export class ViewerController {
     for (const mark of marks) {
       const row = this.terminal.rowOfLine(mark.lineNo);
       if (row < 0) continue;
-      if (mark.rootCause) this.terminal.decorate(row, { ruler: '#ff4d4d', label: 'likely root cause', className: 'log-root-cause' });
-      else this.terminal.decorate(row, { ruler: '#c0392b' });
+      if (mark.rootCause) this.terminal.decorate(row, { mark: 'rootCause', label: 'likely root cause', className: 'log-root-cause' });
+      else this.terminal.decorate(row, { mark: 'error' });
     }
   }
 
@@ -422,7 +422,7 @@ export class ViewerController {
     this.terminal.scrollToRow(row);
     if (this.focusRow !== row) {
       this.focusRow = row;
-      this.terminal.decorate(row, { background: '#24406e', ruler: '#5c9dff', className: 'log-focus-line' });
+      this.terminal.decorate(row, { mark: 'focus', className: 'log-focus-line' });
     }
     this.focus = { lineNo: target, label: target === lineNo ? label : `${label} (line ${lineNo} is gone; nearest after it)` };
     this.message = null;

@@ -36,6 +36,14 @@ export const RANGES = [
 ] as const;
 export type RangeKey = (typeof RANGES)[number]['key'];
 
+/**
+ * How many points the engine downsamples a series to for a chart `widthPx` wide: about one per two
+ * pixels, which keeps every visible wiggle of a line while recharts handles half as many points.
+ */
+export function pointsForWidth(widthPx: number): number {
+  return Math.min(2000, Math.max(100, Math.round(widthPx / 2)));
+}
+
 export function toMetricPoints(samples: readonly MetricSample[]): MetricPoint[] {
   return samples.map((sample) => ({ t: Date.parse(sample.sampledAt), cpuPct: sample.cpuPct, memUsedMb: sample.memUsedMb, memLimitMb: sample.memLimitMb }));
 }

@@ -1,4 +1,5 @@
-// Pure geometry of the time-series chart: scales, round axis ticks, the nearest sample and the SVG path.
+// Pure geometry of the metric charts: scales, round axis ticks, the nearest sample, the bar width.
+// recharts draws with the ticks and bar width given here, and the cursor overlay uses the same scales.
 // No DOM here, so the unit tests run it in plain Node.
 
 /** Maps [domainFrom, domainTo] linearly onto [rangeFrom, rangeTo]; a zero-width domain maps to rangeFrom. */
@@ -69,74 +70,14 @@ export function maxValue<P>(points: readonly P[], fields: readonly ((point: P) =
 }
 
 /**
- * The `d` of one series in one pass: "M x,y" then one "L x,y" per further point, coordinates to one
- * decimal. `step` draws stepAfter (horizontal to the next time, then vertical to its value). A
- * non-finite value leaves a gap: the next finite point starts a new "M".
+ * The width of every bar: `share` of the smallest gap between neighbouring points (at least 1 px), so
+ * bars of regular buckets never overlap; a lone point's bar is `share` of the plot.
  */
-export function seriesPath<P extends { readonly t: number }>(
-  points: readonly P[],
-  value: (point: P) => number,
-  x: (t: number) => number,
-  y: (value: number) => number,
-  step = false,
-): string {
-  let d = '';
-  let previousY: string | null = null;
-  for (const point of points) {
-    const raw = value(point);
-    if (!Number.isFinite(raw)) {
-      previousY = null;
-      continue;
-    }
-    const px = x(point.t).toFixed(1);
-    const py = y(raw).toFixed(1);
-    if (previousY === null) d += `M${px},${py}`;
-    else if (step) d += `L${px},${previousY}L${px},${py}`;
-    else d += `L${px},${py}`;
-    previousY = py;
-  }
-  return d;
-}
-
-export interface BarRect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-/**
- * One rectangle per point with a finite value above 0, centred on the point's time and standing on
- * y(0). Every bar is `share` of the smallest gap between neighbouring points wide (at least 1 px), so
- * bars of regular buckets never overlap; a lone point's bar is `share` of the plot. Bars are cut at
- * the plot's edges [left, right], and a bar wholly outside is left out.
- */
-export function barRects<P extends { readonly t: number }>(
-  points: readonly P[],
-  value: (point: P) => number,
-  x: (t: number) => number,
-  y: (value: number) => number,
-  left: number,
-  right: number,
-  share = 0.8,
-): BarRect[] {
-  let gap = right - left;
+export function barWidth(points: readonly { readonly t: number }[], x: (t: number) => number, plotWidth: number, share = 0.8): number {
+  let gap = plotWidth;
   for (let index = 1; index < points.length; index += 1) {
     const between = x(points[index]!.t) - x(points[index - 1]!.t);
     if (between > 0 && between < gap) gap = between;
   }
-  const half = Math.max(1, gap * share) / 2;
-  const base = y(0);
-  const rects: BarRect[] = [];
-  for (const point of points) {
-    const raw = value(point);
-    if (!Number.isFinite(raw) || raw <= 0) continue;
-    const centre = x(point.t);
-    const x1 = Math.max(left, centre - half);
-    const x2 = Math.min(right, centre + half);
-    if (x2 <= x1) continue;
-    const top = y(raw);
-    rects.push({ x: x1, y: top, width: x2 - x1, height: base - top });
-  }
-  return rects;
+  return Math.max(1, gap * share);
 }

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiError, RunDetail, Step } from '../../../shared';
 import { useApi } from '../api/api-context';
+import { useCommands } from '../commands/commands-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { useEngineEvent } from '../common/use-event';
 import { HistoryTab } from '../history/HistoryTab';
 import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
+import { scheduleChartWarmUp } from '../metrics/chart-warm-up';
 import { MetricsPanel } from '../metrics/MetricsPanel';
-import { RouteLink } from '../routing/RouteLink';
+import { RouteLink, useGo } from '../routing/RouteLink';
 import { BuildTab } from './BuildTab';
 import { DeployActions } from './DeployActions';
 import { FailureCard } from './FailureCard';
@@ -14,7 +16,8 @@ import { isFresherRun } from './freshness';
 import { InfoGrid } from './InfoGrid';
 import { latestScanOf } from './info-grid-format';
 import { ProjectHeader } from './ProjectHeader';
-import { ProjectTabs, type TabName } from './ProjectTabs';
+import { projectCommands } from './project-commands';
+import { ProjectTabs, TAB_NAMES, type TabName } from './ProjectTabs';
 import { isActiveRun, StepsPanel, type RunControlHandlers } from './StepsPanel';
 import { useProjectState } from './use-project-state';
 
@@ -35,6 +38,8 @@ export function ProjectView({ projectId }: { projectId: string }) {
   useEffect(() => {
     document.title = project ? `${project.name} — Berth` : 'Berth';
   }, [project]);
+  // The metrics tab's first render then runs warm.
+  useEffect(scheduleChartWarmUp, []);
 
   // A run picked from History stays in the steps panel, live, until "Show latest run".
   useEffect(() => {
@@ -61,6 +66,31 @@ export function ProjectView({ projectId }: { projectId: string }) {
       else setActionError({ action, error: result.error });
     },
     [],
+  );
+
+  const deploy = () => {
+    if (!project) return;
+    void perform('deploy', deployment ? 'Could not start the redeploy.' : 'Could not start the deploy.', () => api.request('deploy', { id: project.id }), (value) => {
+      setViewedRunId(null);
+      acceptDeployment(value.deployment);
+      acceptRun(value.run);
+    });
+  };
+
+  // The palette's "This project" commands (Ctrl/Cmd+K).
+  const go = useGo();
+  useCommands(() =>
+    project
+      ? projectCommands({
+          project,
+          hasDeployment: deployment !== null,
+          deployBlocked: runActive ? 'a run is in progress' : busy ? 'an action is under way' : null,
+          tabs: TAB_NAMES,
+          onDeploy: deploy,
+          onShowTab: setTab,
+          onOpenSettings: () => go({ name: 'edit-project', projectId }),
+        })
+      : [],
   );
 
   const jumpToLine = (lineNo: number) => {
@@ -113,13 +143,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
         runActive={runActive}
         releases={releases}
         busy={busy === 'deploy' || busy === 'rollback' ? busy : null}
-        onDeploy={() =>
-          void perform('deploy', deployment ? 'Could not start the redeploy.' : 'Could not start the deploy.', () => api.request('deploy', { id: project.id }), (value) => {
-            setViewedRunId(null);
-            acceptDeployment(value.deployment);
-            acceptRun(value.run);
-          })
-        }
+        onDeploy={deploy}
         onRollback={(releaseId) =>
           void perform('rollback', 'Could not start the rollback.', () => api.request('rollback', { id: project.id, releaseId }), (value) => {
             setViewedRunId(null);

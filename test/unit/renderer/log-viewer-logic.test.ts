@@ -70,7 +70,7 @@ describe('line-format: what log text may write to the terminal', () => {
 
   it('timestamps come first, dimmed; copy text keeps the stored text and stream', () => {
     const withTime = formatLine(line(1, 'hello'), { ...plain, timestamps: true });
-    expect(withTime).toMatch(/^\x1b\[2m\d\d:\d\d:\d\d\.000\x1b\[22m hello$/);
+    expect(withTime).toMatch(/^\x1b\[90m\d\d:\d\d:\d\d\.000\x1b\[39m hello$/);
     expect(plainLine(line(1, `raw ${ESC}[31mred`, { stream: 'stderr' }), true)).toBe(`2026-11-22T10:00:00.000Z [stderr] raw ${ESC}[31mred`);
   });
 
