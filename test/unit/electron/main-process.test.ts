@@ -136,6 +136,7 @@ const fake = vi.hoisted(() => {
     dialog: { showErrorBox: (title: string, body: string) => console.error(title, body) },
     nativeImage: { createFromPath: (path: string) => path },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    nativeTheme: { shouldUseDarkColors: true },
     shell: { openExternal: async (url: string) => void state.external.push(url) },
     // A keychain stand-in whose sealing is visible: the bytes reversed.
     safeStorage: {
@@ -211,6 +212,8 @@ describe('the Electron main process (electron/main/index.ts) with a stand-in ele
     const [projects] = state.windows;
     expect(projects!.options['webPreferences']).toEqual(createWebPreferences(new URL('../preload/index.cjs', mainDir).pathname));
     expect(projects!.webContents.url).toBe(`${rendererIndex}#/`);
+    // The window's background follows the OS theme before the page paints (the mock's OS prefers dark).
+    expect(projects!.options['backgroundColor']).toBe('#0d1117');
     const headers = state.headerHook;
     let answered: unknown;
     headers?.({ responseHeaders: {} }, (response: unknown) => (answered = response));
