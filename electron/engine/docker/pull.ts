@@ -4,6 +4,7 @@
 import type Dockerode from 'dockerode';
 import { StepAborted } from '../step-failure';
 import { isDockerNotFound, withDockerTimeout } from './call';
+import { imageMatchesReference } from './image-reference';
 
 interface PullMessage {
   id?: string;
@@ -11,11 +12,10 @@ interface PullMessage {
   error?: string;
 }
 
-/** True when the engine has `reference` already. */
+/** True when the engine has an image named `reference` (Docker's match on the start of some image's ID does not count). */
 export async function hasImage(docker: Dockerode, reference: string): Promise<boolean> {
   try {
-    await withDockerTimeout(docker.getImage(reference).inspect(), 'an image inspect');
-    return true;
+    return imageMatchesReference(reference, await withDockerTimeout(docker.getImage(reference).inspect(), 'an image inspect'));
   } catch (error) {
     if (isDockerNotFound(error)) return false;
     throw error;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVE_RUN_STATUSES, type Deployment, type DeployResult, type Project, type RunDetail } from '../../../shared';
+import { ACTIVE_RUN_STATUSES, type Deployment, type DeployResult, type Project, type RunDetail, type SearchHit } from '../../../shared';
 import { startServeProcess, type ServeProcess } from '../../support/berth-process';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -168,8 +168,11 @@ describe('HTTP API against its OpenAPI document (schemathesis)', () => {
     expect(deployments.filter((deployment) => deployment.containerId || deployment.taskArn)).toEqual([]);
     // And the engine is still there once every run has ended (deleting a deploying project used to end it).
     expect(serve.child.exitCode ?? serve.child.signalCode, serveStderr.slice(-4000)).toBeNull();
+    // Lines that start with the text: a failure's advice can quote a command ("docker build -t 00") it never ran.
     const hitsFor = (text: string) =>
-      Promise.all(deployments.map(async (deployment) => (await api<{ hits: unknown[] }>(`/api/deployments/${deployment.id}/search?q=${encodeURIComponent(text)}`)).hits.length));
+      Promise.all(
+        deployments.map(async (deployment) => (await api<{ hits: SearchHit[] }>(`/api/deployments/${deployment.id}/search?q=${encodeURIComponent(text)}`)).hits.filter((hit) => hit.text.startsWith(text)).length),
+      );
     expect((await hitsFor('shape: existing_docker')).filter((hits) => hits > 0)).toEqual([]);
     // No build was started at all: a zero-config one stops at its base image's pull, before `docker build`.
     expect((await hitsFor('docker build -t')).filter((hits) => hits > 0)).toEqual([]);
