@@ -2,7 +2,18 @@ import { migration001Initial } from './001-initial';
 import { migration002LogSearch } from './002-log-search';
 import { migration003LineNumberFloor } from './003-line-number-floor';
 import { migration004Secrets } from './004-secrets';
+import { migration005Reserved } from './005-reserved';
+import { migration006Alerts } from './006-alerts';
+import { migration007Analyses } from './007-analyses';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002LogSearch, migration003LineNumberFloor, migration004Secrets];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Initial,
+  migration002LogSearch,
+  migration003LineNumberFloor,
+  migration004Secrets,
+  migration005Reserved,
+  migration006Alerts,
+  migration007Analyses,
+];
