@@ -9,6 +9,12 @@ export interface EngineConfig {
   readonly retentionIntervalMs: number;
   readonly stopGraceMs: number;
   readonly awsEndpoint: string | null;
+  /** How long one try of an alert delivery may take. */
+  readonly alertTimeoutMs: number;
+  /** The wait after an alert delivery's first failed try; it doubles with each further try. */
+  readonly alertRetryMs: number;
+  /** How often the alert engine checks whether crash loops have ended. */
+  readonly alertCheckMs: number;
 }
 
 function intervalFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -30,5 +36,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = de
     retentionIntervalMs: intervalFrom(env, 'BERTH_RETENTION_INTERVAL_MS', 3_600_000),
     stopGraceMs: intervalFrom(env, 'BERTH_STOP_GRACE_MS', 10_000),
     awsEndpoint: env['BERTH_AWS_ENDPOINT'] || null,
+    alertTimeoutMs: intervalFrom(env, 'BERTH_ALERT_TIMEOUT_MS', 10_000),
+    alertRetryMs: intervalFrom(env, 'BERTH_ALERT_RETRY_MS', 2_000),
+    alertCheckMs: intervalFrom(env, 'BERTH_ALERT_CHECK_MS', 5_000),
   };
 }
