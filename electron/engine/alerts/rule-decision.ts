@@ -2,7 +2,8 @@
 // whether it alerts, and what it remembers. Pure: the alert engine (alert-engine.ts) gathers the facts, keeps
 // the state and sends the drafts. The rules it applies are in docs/architecture.md, "Alerts":
 // - N crashes within the window are one crash loop: one alert with the count; while it lasts, further crashes
-//   send nothing but a reminder once per cooldown; it ends when the deployment stays up for the window.
+//   send nothing but a reminder once per cooldown (none with a cooldown of 0); it ends when the deployment stays
+//   up for the window.
 // - After an alert, the same kind of alert for the same group waits `cooldownMs`; what it holds back is counted
 //   and said in the next one. Recoveries (which close an incident) and deploy outcomes never wait.
 // - A recovery closes the incident it ends, and is sent only if that incident was announced.
@@ -111,7 +112,8 @@ function onCrash(rule: DecisionRule, state: GroupState, input: Extract<RuleInput
   if (open) {
     const loop: CrashLoop = { ...open, count: open.count + 1, lastCrashAt: at, deploymentId: input.deploymentId };
     next = { ...next, loop };
-    if (!watchesLoops) return nothing(next);
+    // One loop, one alert: a reminder only once a cooldown has passed, and never without a cooldown.
+    if (!watchesLoops || (loop.announced && rule.cooldownMs === 0)) return nothing(next);
     const decided = withCooldown(rule, next, at, { kind: 'crash_loop', count: loop.count, held: 0, reminder: loop.announced, loopMs: at - loop.since, exitCode: input.exitCode });
     return decided.drafts.length > 0 ? { ...decided, state: { ...decided.state, loop: { ...loop, announced: true } } } : decided;
   }

@@ -23,6 +23,9 @@ export interface ChatStreamOptions {
   readonly signal?: AbortSignal;
 }
 
+/** "0.3 s", "60 s". */
+const seconds = (ms: number): string => `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
+
 const WHERE_TO_CHANGE = 'Change it under Alerts & analysis → Analysis, or with PUT /api/analysis/settings.';
 
 interface ChatChunk {
@@ -64,13 +67,13 @@ export async function* streamChatCompletion(options: ChatStreamOptions): AsyncGe
   // An object, not a let: it is set in timer callbacks, which control-flow analysis cannot see.
   const stop: { reason: string | null } = { reason: null };
   let timer = setTimeout(() => {
-    stop.reason = `The analysis endpoint did not answer within ${Math.round(options.connectTimeoutMs / 1000)} s. Is the server busy loading the model? Try again, or check it.`;
+    stop.reason = `The analysis endpoint did not answer within ${seconds(options.connectTimeoutMs)}. Is the server busy loading the model? Try again, or check it.`;
     abort.abort();
   }, options.connectTimeoutMs);
   const rearm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      stop.reason = `The analysis endpoint went silent for ${Math.round(options.idleTimeoutMs / 1000)} s in the middle of its answer.`;
+      stop.reason = `The analysis endpoint went silent for ${seconds(options.idleTimeoutMs)} in the middle of its answer.`;
       abort.abort();
     }, options.idleTimeoutMs);
   };
