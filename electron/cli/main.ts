@@ -6,6 +6,8 @@ import { registerProjectCommands } from './commands/projects';
 import { registerDeploymentCommands } from './commands/deployments';
 import { registerServeCommand } from './commands/serve';
 import { registerRunCommands } from './commands/runs';
+import { registerAlertCommands } from './commands/alerts';
+import { registerAnalyzeCommands } from './commands/analyze';
 
 const program = new Command()
   .name('berth')
@@ -21,6 +23,8 @@ registerServeCommand(program, { rendererDir: join(dirname(fileURLToPath(import.m
 registerProjectCommands(program);
 registerDeploymentCommands(program);
 registerRunCommands(program);
+registerAlertCommands(program);
+registerAnalyzeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -58,9 +58,10 @@ export class AlertEngine implements AlertSignalsPort {
     }
   }
 
-  close(): void {
+  /** Stops the periodic check and the sending (tries under way get a moment to be recorded). */
+  async close(): Promise<void> {
     clearInterval(this.timer);
-    this.options.delivery.close();
+    await this.options.delivery.close();
   }
 
   /** A rule was added, changed or removed: read them again (and forget the counting of a changed trigger). */

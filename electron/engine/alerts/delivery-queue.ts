@@ -33,6 +33,8 @@ const DEFAULT_MAX_IN_FLIGHT = 8;
 const DEFAULT_MAX_PENDING = 1000;
 /** How many due rows one pass looks at. */
 const DUE_PAGE = 500;
+/** How long a shutdown waits for tries under way, so an answered one is not sent again after the restart. */
+const CLOSE_GRACE_MS = 2000;
 
 export class DeliveryQueue {
   private readonly inFlight = new Set<string>();
@@ -40,6 +42,9 @@ export class DeliveryQueue {
   private readonly tries = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  /** No new tries start; those under way may still be recorded. */
+  private closing = false;
+  /** Nothing more is recorded (the store may be closing). */
   private closed = false;
   private readonly now: () => number;
 
@@ -78,10 +83,17 @@ export class DeliveryQueue {
     return history.view(delivery.id)!;
   }
 
-  /** Stops sending. Tries under way are left to finish unrecorded: the next start records and repeats them. */
-  close(): void {
-    this.closed = true;
+  /**
+   * Stops sending. Tries under way get `graceMs` to finish and be recorded; any still waiting for an answer
+   * after that stay unrecorded, so the next start records them as interrupted and makes them again.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    this.closing = true;
     clearTimeout(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.closed = true;
   }
 
   /** Resolves once no try is under way (tests and benches wait on it). */
@@ -90,7 +102,7 @@ export class DeliveryQueue {
   }
 
   private schedulePump(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.closing) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -104,7 +116,7 @@ export class DeliveryQueue {
   }
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.closing) return;
     clearTimeout(this.timer);
     const { history } = this.options;
     const maxInFlight = this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;

@@ -33,7 +33,7 @@ export interface AnalysisServiceOptions {
 
 const NOT_CONFIGURED =
   'No analysis endpoint is configured, so nothing was sent. Set an OpenAI-compatible chat endpoint under Alerts & analysis → Analysis ' +
-  '(base URL, model, optional API key), or with PUT /api/analysis/settings, e.g. {"baseUrl": "http://127.0.0.1:11434/v1", "model": "llama3.1"} for Ollama.';
+  '(base URL, model, optional API key), with `berth analysis set http://127.0.0.1:11434/v1 llama3.1` (Ollama), or with PUT /api/analysis/settings.';
 
 /** How long the scan of the project's folder may take before the shape is left out. */
 const SHAPE_TIMEOUT_MS = 3000;

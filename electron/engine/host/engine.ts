@@ -168,11 +168,12 @@ export class Engine {
 
   async close(): Promise<void> {
     this.retention.stop();
+    // First: no receiver is tried while the rest shuts down. Signals that still come become pending rows,
+    // which the next start sends.
+    this.analysis.close();
+    await this.alerts.close();
     await this.monitor.close();
     await this.controller.close();
-    // After the monitor and the pipeline, whose last signals still become alerts.
-    this.alerts.close();
-    this.analysis.close();
     // After the monitor and the pipeline: their followers and diagnostics read through it.
     await this.socketReader.close();
     this.hub.close();

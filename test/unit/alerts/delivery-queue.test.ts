@@ -18,7 +18,7 @@ describe('the delivery outbox', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  function setup(dir: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+  function setup(dir: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; closeGraceMs?: number } = {}) {
     const store = Store.open(join(dir, 'berth.db'));
     const queue = new DeliveryQueue({
       history: store.alertHistory,
@@ -28,8 +28,8 @@ describe('the delivery outbox', () => {
       policy: { baseMs: 50, maxMs: 1000, maxAttempts: 4 },
     });
     queue.start();
-    const close = () => {
-      queue.close();
+    const close = async () => {
+      await queue.close(options.closeGraceMs ?? 0);
       store.close();
     };
     cleanups.push(close);
@@ -129,7 +129,7 @@ describe('the delivery outbox', () => {
     await target.waitFor(2);
     // The next one waits behind the hung one on the same channel.
     const [waitingId] = first.queue.enqueue(alert('waiting at the restart'), [channel]);
-    first.close();
+    await first.close();
 
     const second = setup(temp.dir, { timeoutMs: 60_000, env: { URL: target.url } });
     await target.waitFor(4);
@@ -144,5 +144,19 @@ describe('the delivery outbox', () => {
     expect(deliveries.filter((id) => id === inFlightId)).toHaveLength(2);
     expect(second.store.alertHistory.view(inFlightId!)!.attempts.map((attempt) => attempt.outcome)).toEqual(['interrupted', 'delivered']);
     expect(second.store.alertHistory.view(waitingId!)!.status).toBe('delivered');
+  });
+
+  it('a shutdown waits briefly for a try under way, so an answer that comes records it and the next engine does not send it again', async () => {
+    const temp = makeTempDir();
+    cleanups.push(() => temp.cleanup());
+    const slow = await receiver((_request, _index, response) => void setTimeout(() => response.writeHead(200).end(), 300));
+    const first = setup(temp.dir, { env: { URL: slow.url }, closeGraceMs: 5000 });
+    const [id] = first.queue.enqueue(alert('answered during the shutdown'), [channelFor(first.store, 'slow', 'URL')]);
+    await slow.waitFor(1);
+    await first.close();
+    const second = setup(temp.dir, { env: { URL: slow.url } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(second.store.alertHistory.view(id!)!.attempts.map((attempt) => attempt.outcome)).toEqual(['delivered']);
+    expect(slow.requests).toHaveLength(1);
   });
 });

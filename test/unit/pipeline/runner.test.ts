@@ -86,7 +86,7 @@ describe('PipelineController (fake target, real SQLite)', () => {
 
   afterEach(async () => {
     await controller.close();
-    alerting.alerts.close();
+    await alerting.alerts.close();
     context.logs.close();
     context.store.close();
     temp.cleanup();
