@@ -13,8 +13,10 @@ export interface OpenAiServerOptions {
   readonly fail?: { readonly status: number; readonly body: string };
   /** Answer with one JSON document, as a server that ignores `stream` does. */
   readonly json?: boolean;
-  /** Called with each request before answering (the e2e test holds the stream until the page shows the first piece). */
+  /** Called with each request before answering. */
   readonly onRequest?: (request: ReceivedRequest) => void;
+  /** The last piece waits for this (a test checks what is shown mid-answer, then lets it finish). */
+  readonly beforeLastPiece?: () => Promise<void>;
 }
 
 export async function startOpenAiServer(options: OpenAiServerOptions = {}): Promise<Receiver & { readonly baseUrl: string }> {
@@ -37,11 +39,14 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const frame = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     const pieces = [frame({ role: 'assistant', content: '' }), ...chunks.map((content) => frame({ content })), frame({}, 'stop'), 'data: [DONE]\n\n'];
+    const lastPiece = pieces.length - 3;
     const send = (index: number) => {
       if (response.destroyed) return;
       if (index >= pieces.length) return void response.end();
       response.write(pieces[index]);
-      setTimeout(() => send(index + 1), options.delayMs ?? 5);
+      const next = () => setTimeout(() => send(index + 1), options.delayMs ?? 5);
+      if (index + 1 === lastPiece && options.beforeLastPiece) void options.beforeLastPiece().then(next);
+      else next();
     };
     send(0);
   });

@@ -132,7 +132,18 @@ export class AnalysisService {
     const flushMs = this.options.flushMs ?? 100;
     let answer = '';
     let lastFlush = 0;
+    let trailing: NodeJS.Timeout | undefined;
     const announce = (current: Analysis | undefined) => current && this.options.events.emit('analysisUpdated', current);
+    // At most one save and announcement per flushMs, and always one after the last piece of a burst, so a
+    // model that pauses mid-answer shows everything it has said so far.
+    const flush = () => {
+      clearTimeout(trailing);
+      trailing = undefined;
+      if (this.closed) return;
+      lastFlush = Date.now();
+      analyses.saveAnswer(analysis.id, answer);
+      announce({ ...analysis, answer });
+    };
     try {
       for await (const delta of streamChatCompletion({
         url,
@@ -144,15 +155,15 @@ export class AnalysisService {
       })) {
         answer += delta;
         if (this.closed) return;
-        if (Date.now() - lastFlush >= flushMs) {
-          lastFlush = Date.now();
-          analyses.saveAnswer(analysis.id, answer);
-          announce({ ...analysis, answer });
-        }
+        const wait = lastFlush + flushMs - Date.now();
+        if (wait <= 0) flush();
+        else trailing ??= setTimeout(flush, wait);
       }
+      clearTimeout(trailing);
       if (this.closed) return;
       announce(analyses.finish(analysis.id, 'completed', answer, answer.trim() === '' ? 'The model answered with nothing. Try again, or try another model.' : null));
     } catch (error) {
+      clearTimeout(trailing);
       if (this.closed) return;
       // The message never carries the key (it is registered for redaction), whatever the server echoed.
       const message = redactText(errorText(error));

@@ -25,7 +25,7 @@ describe('AnalysisService', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup() {
+  async function setup(flushMs = 0) {
     const temp = makeTempDir('analysis-service-');
     cleanups.push(() => temp.cleanup());
     const store = Store.open(join(temp.dir, 'berth.db'));
@@ -40,7 +40,7 @@ describe('AnalysisService', () => {
     const { sealed, accessKeyIdHint } = sealCredentials(vault, { accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ', secretAccessKey: AWS_SECRET });
     store.secrets.setAwsCredentials(seeded.projectId, sealed, accessKeyIdHint);
     store.alertChannels.create({ name: 'slack', kind: 'slack', url: { sealed: vault.encrypt(SLACK_URL), env: null, hint: 'hooks.slack.com …ret0' }, signingSecret: null });
-    const service = new AnalysisService({ store, events, vault, env: { LLM_KEY: API_KEY }, flushMs: 0 });
+    const service = new AnalysisService({ store, events, vault, env: { LLM_KEY: API_KEY }, flushMs });
     service.start();
     cleanups.push(() => service.close());
     return { store, service, seeded, updates };
@@ -126,5 +126,23 @@ describe('AnalysisService', () => {
     store.runs.update(seeded.runId, { status: 'completed', failure: null });
     await expect(service.analyzeRun(seeded.runId)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/only a failed run can be analysed/) });
     expect(() => service.setSettings({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: { env: 'NOT_SET_ANYWHERE' } })).toThrow(/NOT_SET_ANYWHERE is not set/);
+  });
+
+  it('announces everything said so far when the model pauses, however closely the pieces came (updates are throttled, never withheld)', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = await startOpenAiServer({ chunks: ['one ', 'two ', 'three'], delayMs: 1, beforeLastPiece: () => held });
+    cleanups.push(async () => {
+      release();
+      await server.close();
+    });
+    const { service, seeded, updates } = await setup(200);
+    service.setSettings({ baseUrl: server.baseUrl, model: 'test-model' });
+    await service.analyzeRun(seeded.runId);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(updates.at(-1)).toMatchObject({ status: 'streaming', answer: 'one two ' });
+    release();
+    await service.idle();
+    expect(updates.at(-1)).toMatchObject({ status: 'completed', answer: 'one two three' });
   });
 });
