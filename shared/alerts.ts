@@ -33,6 +33,12 @@ export const ATTEMPT_OUTCOMES = ['delivered', 'http_error', 'rejected', 'timeout
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * An http(s) URL without whitespace. The whitespace is spelt out rather than `\S`: regex engines disagree on it
+ * (JavaScript's includes U+FEFF, Python's does not), and the OpenAPI document's pattern must mean the same to a client.
+ */
+export const HTTP_URL = /^https?:\/\/[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/;
 const DAY_MS = 86_400_000;
 const durationMs = (min: number) => z.number().int().min(min).max(7 * DAY_MS);
 const nameSchema = z.string().min(1).max(100);
@@ -45,7 +51,7 @@ const envReferenceSchema = z.object({ env: z.string().max(128).regex(ENV_NAME, '
  * variable of the engine that holds it (headless). Only http(s); Slack's and Discord's hold their secret in the path.
  */
 export const endpointInputSchema = z.union([
-  z.object({ value: z.string().max(2048).regex(/^https?:\/\/\S+$/, 'must be an http(s) URL') }).strict(),
+  z.object({ value: z.string().max(2048).regex(HTTP_URL, 'must be an http(s) URL') }).strict(),
   envReferenceSchema,
 ]);
 export type EndpointInput = z.infer<typeof endpointInputSchema>;

@@ -19,8 +19,16 @@ export const analysisSettingsInputSchema = z
     baseUrl: z
       .string()
       .max(2048)
-      .regex(/^https?:\/\/[^\s/?#@]+(?:\/[^\s?#@]*)?$/, 'must be an http(s) base URL without credentials, query or fragment, e.g. http://127.0.0.1:11434/v1'),
-    model: z.string().min(1).max(200).regex(/^\S+$/, 'must be a model name without spaces'),
+      // Whitespace spelt out, as in alerts.ts (HTTP_URL): the pattern must mean the same in every regex engine.
+      .regex(
+        /^https?:\/\/[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/?#@]+(?:\/[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff?#@]*)?$/,
+        'must be an http(s) base URL without credentials, query or fragment, e.g. http://127.0.0.1:11434/v1',
+      ),
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/, 'must be a model name without spaces'),
     /** Omitted or null: no key (a local server). */
     apiKey: secretInputSchema.nullable().optional(),
   })

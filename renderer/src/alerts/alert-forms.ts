@@ -1,5 +1,5 @@
 // The alert forms' fields and the requests they make. Pure, so unit tests cover the parsing.
-import type { AlertGroupBy, AlertMetric, ChannelCreate, ChannelKind, RuleCreate, RuleEvent, RuleTrigger } from '../../../shared';
+import { HTTP_URL, type AlertGroupBy, type AlertMetric, type ChannelCreate, type ChannelKind, type RuleCreate, type RuleEvent, type RuleTrigger } from '../../../shared';
 
 /** "90s", "10m", "1h30m", "2h", or a bare number of seconds, as milliseconds; null when unreadable. */
 export function parseDuration(text: string): number | null {
@@ -60,7 +60,7 @@ export function channelRequest(form: ChannelForm): { ok: true; input: ChannelCre
   if (form.kind === 'desktop') return { ok: true, input: { kind: 'desktop', name } };
   const url = form.url.trim();
   if (!url) return { ok: false, field: 'url', message: form.urlSource === 'env' ? 'Name the environment variable that holds the URL.' : 'Paste the URL.' };
-  if (form.urlSource === 'value' && !/^https?:\/\/\S+$/.test(url)) return { ok: false, field: 'url', message: 'The URL must start with http:// or https://.' };
+  if (form.urlSource === 'value' && !HTTP_URL.test(url)) return { ok: false, field: 'url', message: 'The URL must start with http:// or https://.' };
   if (form.urlSource === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(url)) return { ok: false, field: 'url', message: 'An environment variable name: letters, digits and _.' };
   const urlInput = form.urlSource === 'env' ? { env: url } : { value: url };
   if (form.kind !== 'webhook') return { ok: true, input: { kind: form.kind, name, url: urlInput } };

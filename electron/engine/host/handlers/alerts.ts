@@ -1,4 +1,4 @@
-import { RULE_EVENTS, type ChannelCreate, type RuleTrigger } from '../../../../shared';
+import type { ChannelCreate, RuleTrigger } from '../../../../shared';
 import { compileLogPattern } from '../../alerts/log-pattern';
 import { EngineError } from '../../engine-error';
 import { SecretUnavailableError, secretHint, storeSecret, urlHint } from '../../secrets/secret-ref';
@@ -36,11 +36,10 @@ export function alertHandlers(engine: HandlerContext): AlertHandlers {
       throw error;
     }
   };
+  /** An event named twice is the same event: it is kept once. */
+  const unique = (trigger: RuleTrigger): RuleTrigger => (trigger.type === 'events' ? { ...trigger, events: [...new Set(trigger.events)] } : trigger);
   const checkRule = (trigger: RuleTrigger | undefined, channelIds: readonly string[] | undefined, projectId: string | null | undefined): void => {
     if (trigger?.type === 'log_pattern') compileLogPattern(trigger.pattern, trigger.caseSensitive);
-    if (trigger?.type === 'events' && new Set(trigger.events).size !== trigger.events.length) {
-      throw new EngineError('CONFLICT', `trigger.events names an event twice. Name each of ${RULE_EVENTS.join(', ')} at most once.`, 'trigger.events');
-    }
     for (const id of channelIds ?? []) {
       if (!store.alertChannels.get(id)) throw new EngineError('CONFLICT', `channelIds: there is no alert channel "${id}". Add it first (POST /api/alerts/channels), or list them.`, 'channelIds');
     }
@@ -70,7 +69,7 @@ export function alertHandlers(engine: HandlerContext): AlertHandlers {
         name: input.name,
         projectId: input.projectId ? requireProject(engine, input.projectId).id : null,
         enabled: input.enabled,
-        trigger: input.trigger,
+        trigger: unique(input.trigger),
         cooldownMs: input.cooldownMs,
         groupBy: input.groupBy,
         channelIds: [...new Set(input.channelIds)],
@@ -85,7 +84,7 @@ export function alertHandlers(engine: HandlerContext): AlertHandlers {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.projectId !== undefined ? { projectId: patch.projectId ? requireProject(engine, patch.projectId).id : null } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-        ...(patch.trigger !== undefined ? { trigger: patch.trigger } : {}),
+        ...(patch.trigger !== undefined ? { trigger: unique(patch.trigger) } : {}),
         ...(patch.cooldownMs !== undefined ? { cooldownMs: patch.cooldownMs } : {}),
         ...(patch.groupBy !== undefined ? { groupBy: patch.groupBy } : {}),
         ...(patch.channelIds !== undefined ? { channelIds: [...new Set(patch.channelIds)] } : {}),
