@@ -142,7 +142,7 @@ describe('alerts from real crashes to real receivers', () => {
     await waitFor('the delivery to be recorded', async () => (await harness!.call('listAlertHistory', { limit: 5, channelId: up }))[0]?.status === 'delivered');
     await waitFor('the failed first try', async () => (await harness!.call('listAlertHistory', { limit: 5, channelId: later }))[0]?.attempts.length === 1);
     // Stop the engine while the webhook's delivery waits for its retry (3 s after the failed try); keep the data dir.
-    await harness.engine.close();
+    await harness.stopEngine();
 
     // The webhook's receiver comes up where the URL points; the next engine sends what waited, and only that.
     const [host, port] = downUrl.replace('http://', '').split(':');
@@ -163,6 +163,8 @@ describe('alerts from real crashes to real receivers', () => {
     } finally {
       await revived.close();
       await next.close();
+      // The first harness's container and data dir (its engine is already closed): afterEach would remove them too.
+      await harness.close();
       harness = undefined;
     }
   });

@@ -36,6 +36,9 @@ export interface AlertsHarness {
   rule(input: RuleCreate): Promise<string>;
   deploy(options?: { name?: string; cmd?: string[]; memoryMb?: number; restartPolicy?: ProjectSettings['restartPolicy']; muted?: boolean }): Promise<{ deployment: Deployment; containerId: string; projectId: string }>;
   systemLines(deploymentId: string): string[];
+  /** Closes the engine only (once), keeping the containers and the data dir, as a restart does. */
+  stopEngine(): Promise<void>;
+  /** The engine (unless already stopped), the containers this harness made, and its temp data dir. */
   close(): Promise<void>;
 }
 
@@ -54,6 +57,8 @@ export async function startAlertsHarness(options: { config?: Partial<EngineConfi
   const notifications: Notification[] = [];
   engine.events.on('notification', (notification) => notifications.push(notification));
   const containers: string[] = [];
+  let engineClosed: Promise<void> | undefined;
+  const stopEngine = (): Promise<void> => (engineClosed ??= engine.close());
   const call = async <N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>> => {
     const result = await engine.dispatch(name, input);
     if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
@@ -99,8 +104,9 @@ export async function startAlertsHarness(options: { config?: Partial<EngineConfi
         .filter((line) => line.stream === 'system')
         .map((line) => line.text);
     },
+    stopEngine,
     async close() {
-      await engine.close();
+      await stopEngine();
       await Promise.all(containers.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
       temp?.cleanup();
     },
