@@ -21,6 +21,8 @@ import {
 } from './schemas';
 import { scanRecordSchema } from './scan';
 import { generatedDockerfileSchema } from './generated-dockerfile';
+import { ALERT_KINDS, channelCreateSchema, channelSchema, deliveryHistoryQuerySchema, deliverySchema, ruleCreateSchema, rulePatchSchema, ruleSchema } from './alerts';
+import { analysisDetailSchema, analysisPreviewSchema, analysisSchema, analysisSettingsInputSchema, analysisSettingsSchema } from './analysis';
 import type { SseMessage } from './sse-decoder';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -245,6 +247,89 @@ export const requests = {
     input: z.object({ retention: retentionSettingsSchema.partial().strict().optional() }).strict(),
     output: engineSettingsSchema,
   },
+
+  // ---- Alerts and failure analysis (docs/architecture.md, "Alerts" and "Failure analysis") ----
+  listAlertChannels: { method: 'GET', path: '/api/alerts/channels', summary: 'Where alerts go: the desktop, webhooks, Slack, Discord, ntfy. URLs and secrets are never shown, only where they come from and a hint', input: z.object({}), output: z.array(channelSchema) },
+  createAlertChannel: {
+    method: 'POST',
+    path: '/api/alerts/channels',
+    summary: 'Add a channel. A URL or secret given as `value` is sealed by the OS keychain (desktop app only; headless Berth refuses it); `env` names an environment variable of the engine that holds it',
+    input: channelCreateSchema,
+    output: channelSchema,
+  },
+  deleteAlertChannel: { method: 'DELETE', path: '/api/alerts/channels/:id', summary: 'Remove a channel (rules stop sending to it); its delivery history stays', input: byId, output: z.object({ deleted: z.boolean() }) },
+  testAlertChannel: {
+    method: 'POST',
+    path: '/api/alerts/channels/:id/test',
+    summary: 'Send a test alert to the channel now; answers with its delivery once the one try is over (no retries), which the history keeps',
+    input: byId,
+    output: deliverySchema,
+  },
+  listAlertRules: { method: 'GET', path: '/api/alerts/rules', summary: 'Alert rules, global and per project', input: z.object({}), output: z.array(ruleSchema) },
+  createAlertRule: {
+    method: 'POST',
+    path: '/api/alerts/rules',
+    summary: 'Add a rule: events (crash, OOM, crash loop, unhealthy, recovered, deploys, rollback), an RE2 log pattern seen N times in a window, or a CPU / memory threshold held for a time',
+    input: ruleCreateSchema,
+    output: ruleSchema,
+  },
+  updateAlertRule: {
+    method: 'PATCH',
+    path: '/api/alerts/rules/:id',
+    summary: 'Change a rule; only the fields named change (a new trigger starts its counting over)',
+    input: rulePatchSchema.extend({ id: idSchema }),
+    output: ruleSchema,
+  },
+  deleteAlertRule: { method: 'DELETE', path: '/api/alerts/rules/:id', summary: 'Remove a rule; its delivery history stays', input: byId, output: z.object({ deleted: z.boolean() }) },
+  listAlertHistory: {
+    method: 'GET',
+    path: '/api/alerts/history',
+    summary: 'Alert deliveries, newest first, each with its tries (time, outcome, HTTP status)',
+    input: deliveryHistoryQuerySchema,
+    output: z.array(deliverySchema),
+  },
+  getAnalysisSettings: { method: 'GET', path: '/api/analysis/settings', summary: 'The OpenAI-compatible chat endpoint that Analyze sends failures to (the API key is never shown)', input: z.object({}), output: analysisSettingsSchema },
+  setAnalysisSettings: {
+    method: 'PUT',
+    path: '/api/analysis/settings',
+    summary: 'Set the chat endpoint: base URL, model, and an optional API key (sealed by the OS keychain in the desktop app, or named as an environment variable)',
+    input: analysisSettingsInputSchema,
+    output: analysisSettingsSchema,
+  },
+  clearAnalysisSettings: { method: 'DELETE', path: '/api/analysis/settings', summary: 'Forget the chat endpoint; Analyze sends nothing anywhere until one is set', input: z.object({}), output: analysisSettingsSchema },
+  previewRunAnalysis: {
+    method: 'GET',
+    path: '/api/runs/:id/analysis-request',
+    summary: 'What Analyze would send for this failed run, secrets redacted, byte for byte; nothing is sent',
+    input: byId,
+    output: analysisPreviewSchema,
+  },
+  analyzeRun: {
+    method: 'POST',
+    path: '/api/runs/:id/analyses',
+    summary: 'Send a failed run (classification, evidence, the failed step\'s lines, the project\'s shape), secrets redacted, to the chat endpoint; answers at once, the answer streams in `analysisUpdated` events and is stored with the run',
+    input: byId,
+    output: analysisSchema,
+    successStatus: 202,
+  },
+  listRunAnalyses: { method: 'GET', path: '/api/runs/:id/analyses', summary: 'Analyses of a run, newest first', input: byId, output: z.array(analysisSchema) },
+  previewCrashAnalysis: {
+    method: 'GET',
+    path: '/api/deployments/:id/crash-analysis-request',
+    summary: "What Analyze would send for the deployment's last crash (the runtime lines before it), secrets redacted; nothing is sent",
+    input: byId,
+    output: analysisPreviewSchema,
+  },
+  analyzeCrash: {
+    method: 'POST',
+    path: '/api/deployments/:id/analyses',
+    summary: "Send the deployment's last crash (exit code, OOM, the runtime lines before it), secrets redacted, to the chat endpoint; answers at once, the answer streams in `analysisUpdated` events",
+    input: byId,
+    output: analysisSchema,
+    successStatus: 202,
+  },
+  listCrashAnalyses: { method: 'GET', path: '/api/deployments/:id/analyses', summary: 'Crash analyses of a deployment, newest first', input: byId, output: z.array(analysisSchema) },
+  getAnalysis: { method: 'GET', path: '/api/analyses/:id', summary: 'One analysis with its request exactly as sent', input: byId, output: analysisDetailSchema },
 } as const satisfies Record<string, RequestDefinition>;
 
 export type Requests = typeof requests;
@@ -258,13 +343,15 @@ export type RequestOutput<N extends RequestName> = z.output<Requests[N]['output'
 // `streams` declares each one's SSE route and the name and payload of every event it sends. Over
 // Electron IPC the same payloads travel on the channels of ipc-channels.ts.
 
-export const NOTIFICATION_KINDS = ['crash', 'crash_loop', 'oom', 'unhealthy', 'recovered', 'deploy_failed', 'deploy_succeeded'] as const;
+/** A notification is an alert on the desktop channel (docs/architecture.md, "Alerts"). */
+export const NOTIFICATION_KINDS = ALERT_KINDS;
 
 export const notificationSchema = z.object({
   id: z.string(),
   kind: z.enum(NOTIFICATION_KINDS),
-  projectId: z.string(),
-  deploymentId: z.string(),
+  /** null for a channel's test. */
+  projectId: z.string().nullable(),
+  deploymentId: z.string().nullable(),
   title: z.string(),
   body: z.string(),
   at: z.string(),
@@ -310,6 +397,8 @@ export const events = {
   runUpdated: runDetailSchema,
   projectsChanged: z.object({ projectId: z.string().nullable() }),
   notification: notificationSchema,
+  /** An analysis changed: its answer grew, or it finished. */
+  analysisUpdated: analysisSchema,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

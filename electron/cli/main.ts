@@ -8,6 +8,8 @@ import { registerServeCommand } from './commands/serve';
 import { registerRunCommands } from './commands/runs';
 import { registerScanCommand } from './commands/scan';
 import { registerEjectCommand } from './commands/eject';
+import { registerAlertCommands } from './commands/alerts';
+import { registerAnalyzeCommands } from './commands/analyze';
 
 const program = new Command()
   .name('berth')
@@ -25,6 +27,8 @@ registerDeploymentCommands(program);
 registerRunCommands(program);
 registerScanCommand(program);
 registerEjectCommand(program);
+registerAlertCommands(program);
+registerAnalyzeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

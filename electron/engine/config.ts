@@ -14,6 +14,12 @@ export interface EngineConfig {
    * the official ones (scan/base-images.ts). A project's own `build.baseImages` wins over them.
    */
   readonly baseImageEnv: Readonly<Record<string, string>>;
+  /** How long one try of an alert delivery may take. */
+  readonly alertTimeoutMs: number;
+  /** The wait after an alert delivery's first failed try; it doubles with each further try. */
+  readonly alertRetryMs: number;
+  /** How often the alert engine checks whether crash loops have ended. */
+  readonly alertCheckMs: number;
 }
 
 const BASE_IMAGE_PREFIX = 'BERTH_BASE_IMAGE_';
@@ -38,5 +44,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = de
     stopGraceMs: intervalFrom(env, 'BERTH_STOP_GRACE_MS', 10_000),
     awsEndpoint: env['BERTH_AWS_ENDPOINT'] || null,
     baseImageEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith(BASE_IMAGE_PREFIX) && Boolean(entry[1]?.trim()))),
+    alertTimeoutMs: intervalFrom(env, 'BERTH_ALERT_TIMEOUT_MS', 10_000),
+    alertRetryMs: intervalFrom(env, 'BERTH_ALERT_RETRY_MS', 2_000),
+    alertCheckMs: intervalFrom(env, 'BERTH_ALERT_CHECK_MS', 5_000),
   };
 }

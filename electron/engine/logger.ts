@@ -7,6 +7,11 @@ export function redact(secret: string): void {
   if (secret.length >= 4) secrets.add(secret);
 }
 
+/** Every value registered so far (failure analysis redacts them from what it sends). */
+export function registeredSecrets(): string[] {
+  return [...secrets];
+}
+
 export function redactText(text: string): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('••••••');

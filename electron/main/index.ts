@@ -167,7 +167,9 @@ class BerthShell {
     const forget = () => this.shownNotifications.delete(native);
     native.on('click', () => {
       forget();
-      this.registry.showProject(notification.projectId);
+      // A channel's test belongs to no project: the projects window opens instead.
+      if (notification.projectId) this.registry.showProject(notification.projectId);
+      else this.registry.showProjects();
     });
     native.on('close', forget);
     native.show();

@@ -9,7 +9,7 @@ export interface NativeNotificationOptions {
   readonly silent: boolean;
 }
 
-const CRITICAL: ReadonlySet<Notification['kind']> = new Set(['crash', 'crash_loop', 'oom', 'unhealthy', 'deploy_failed']);
+const CRITICAL: ReadonlySet<Notification['kind']> = new Set(['crash', 'crash_loop', 'oom', 'unhealthy', 'deploy_failed', 'log_pattern', 'metric']);
 
 export function nativeNotificationOptions(notification: Notification): NativeNotificationOptions {
   return {

@@ -1,4 +1,5 @@
 import { KeyboardShortcuts } from './commands/KeyboardShortcuts';
+import { AlertsPage } from './alerts/AlertsPage';
 import { NotificationCenter } from './notifications/NotificationCenter';
 import { ProjectForm } from './projects/ProjectForm';
 import { ProjectsList } from './projects/ProjectsList';
@@ -13,6 +14,8 @@ function Screen({ route }: { route: Route }) {
       return <ProjectsList />;
     case 'new-project':
       return <ProjectForm />;
+    case 'alerts':
+      return <AlertsPage />;
     case 'project':
       return <ProjectView key={route.projectId} projectId={route.projectId} />;
     case 'edit-project':
@@ -43,6 +46,9 @@ export function App() {
             Berth
           </RouteLink>
         </h1>
+        <RouteLink to={{ name: 'alerts' }} className="header-link">
+          Alerts &amp; analysis
+        </RouteLink>
         <HealthIndicator />
       </header>
       <main id="main" tabIndex={-1}>

@@ -1,6 +1,6 @@
 // Lint rule `berth/engine-layers`: inside electron/engine, a file may import only from its own layer or
 // a lower one. The order (docs/architecture.md, "Inside the engine"):
-//   base → store → logs → ports → docker/aws clients → health → targets and monitor → pipeline → host
+//   base → store → logs → ports → docker/aws clients → health → alerts and analysis → targets and monitor → pipeline → host
 // Type-only imports count too: an upward type import is the first step of an import cycle.
 import { dirname, relative, resolve, sep } from 'node:path';
 
@@ -12,6 +12,7 @@ export const ENGINE_LAYERS = [
   { name: 'ports', paths: ['context', 'deployments'] },
   { name: 'docker/aws clients', paths: ['docker/', 'aws/', 'scan/'] },
   { name: 'health', paths: ['health/'] },
+  { name: 'alerts and analysis', paths: ['alerts/', 'analysis/'] },
   { name: 'targets and monitor', paths: ['targets/', 'monitor/'] },
   { name: 'pipeline', paths: ['pipeline/'] },
   { name: 'host', paths: ['host/'] },

@@ -2,6 +2,11 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { RunDetail } from '../../../shared';
+import { AlertEngine } from '../alerts/alert-engine';
+import { ChannelSender } from '../alerts/channel-sender';
+import { DeliveryQueue } from '../alerts/delivery-queue';
+import { DEFAULT_RETRY_POLICY } from '../alerts/retry-schedule';
+import { AnalysisService } from '../analysis/analysis-service';
 import { clientsForProject, type AwsClients } from '../aws/aws-clients';
 import { configFromEnv, type EngineConfig } from '../config';
 import { Deployments } from '../deployments';
@@ -36,6 +41,8 @@ export interface EngineOptions {
   readonly monitor?: (context: MonitorContext) => DeploymentMonitor;
   /** Seals secrets (AWS keys) with the OS keychain: the desktop app's safeStorage. Default: none (headless refuses secrets). */
   readonly vault?: SecretVault;
+  /** Where secrets named as environment variables are read (alert channels, the analysis key). Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -50,6 +57,10 @@ export class Engine {
   readonly events = new EventBus();
   readonly deployments: Deployments;
   readonly notifier: Notifier;
+  /** Decides what becomes an alert and delivers it (the desktop notifications included). */
+  readonly alerts: AlertEngine;
+  readonly delivery: DeliveryQueue;
+  readonly analysis: AnalysisService;
   readonly docker: Dockerode;
   /** The one worker thread that reads Docker log sockets; the engine closes it last. */
   readonly socketReader = new SocketReader();
@@ -61,6 +72,7 @@ export class Engine {
   /** Berth's own log, `<dataDir>/logs/berth.log` (a desktop app's stderr goes nowhere). */
   readonly logFile: RotatingLogFile;
   private readonly detachLogFile: () => void;
+  readonly env: NodeJS.ProcessEnv;
   private readonly retention: RetentionJob;
 
   private constructor(options: EngineOptions) {
@@ -80,7 +92,35 @@ export class Engine {
     this.docker = options.docker ?? new Dockerode();
     this.vault = options.vault ?? headlessVault;
     this.deployments = new Deployments(store.deployments, events);
-    this.notifier = new Notifier(store.projects, events);
+    const env = (this.env = options.env ?? process.env);
+    this.delivery = new DeliveryQueue({
+      history: store.alertHistory,
+      channels: store.alertChannels,
+      sender: new ChannelSender({ events, vault: this.vault, env, timeoutMs: config.alertTimeoutMs }),
+      projects: store.projects,
+      policy: { ...DEFAULT_RETRY_POLICY, baseMs: config.alertRetryMs },
+    });
+    this.alerts = new AlertEngine({
+      rules: store.alertRules,
+      channels: store.alertChannels,
+      state: store.alertState,
+      history: store.alertHistory,
+      projects: store.projects,
+      deployments: this.deployments,
+      delivery: this.delivery,
+      tickMs: config.alertCheckMs,
+    });
+    this.notifier = new Notifier(this.alerts);
+    this.analysis = new AnalysisService({ store, events, vault: this.vault, env });
+    // Log-pattern rules see lines once they are committed; metric rules see samples once they are stored.
+    this.logs.onCommit((deploymentId, lines) => this.alerts.linesCommitted(deploymentId, lines));
+    const metrics = {
+      insertSamples: (samples: Parameters<typeof store.metrics.insertSamples>[0]) => {
+        store.metrics.insertSamples(samples);
+        this.alerts.samplesStored(samples);
+      },
+      insertProbe: (probe: Parameters<typeof store.metrics.insertProbe>[0]) => store.metrics.insertProbe(probe),
+    };
     const credentials = storedCredentials(store.secrets, this.vault);
     const awsClients = (project: ProjectRecord): AwsClients => clientsForProject(project, config.awsEndpoint, credentials);
     const { docker, deployments, logs, notifier, socketReader } = this;
@@ -88,7 +128,7 @@ export class Engine {
       docker,
       deployments,
       projects: store.projects,
-      metrics: store.metrics,
+      metrics,
       storedLines: store.logLines,
       state: store.state,
       logs,
@@ -122,6 +162,8 @@ export class Engine {
     } catch (error) {
       log.warn('Start-up recovery did not finish; it will be retried on the next start.', error);
     }
+    engine.alerts.start();
+    engine.analysis.start();
     await engine.monitor.start();
     engine.retention.start();
     return engine;
@@ -133,6 +175,10 @@ export class Engine {
 
   async close(): Promise<void> {
     this.retention.stop();
+    // First: no receiver is tried while the rest shuts down. Signals that still come become pending rows,
+    // which the next start sends.
+    this.analysis.close();
+    await this.alerts.close();
     await this.monitor.close();
     await this.controller.close();
     // After the monitor and the pipeline: their followers and diagnostics read through it.

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { Engine, type EngineOptions } from './engine';
 import { removeApiFile, writeApiFile } from '../../common/api-file';
 import { startHttpServer, type HttpServer } from './http/server';
-import { createLogger } from '../logger';
+import { createLogger, redact } from '../logger';
 
 const log = createLogger('host');
 
@@ -44,6 +44,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     await engine.close();
     throw error;
   }
+  // The token opens the whole API: no log line, and nothing failure analysis sends, may carry it.
+  redact(http.token);
   writeApiFile(engine.config.dataDir, { url: http.url, token: http.token, pid: process.pid });
   let closed = false;
   return {

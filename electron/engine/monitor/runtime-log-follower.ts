@@ -175,6 +175,11 @@ export class RuntimeLogFollower {
       'logs -f',
       { onLate: (late) => destroy(late) },
     );
+    // A stop that came while the stream was opening found nothing to abort: this pass must not start.
+    if (this.stopped) {
+      destroy(stream);
+      return false;
+    }
     this.current = stream;
     log.debug(`following the runtime logs of ${this.deploymentId} since ${sinceSeconds(cursor)}`);
     let stallTimer: NodeJS.Timeout | undefined;

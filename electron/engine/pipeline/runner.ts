@@ -54,7 +54,7 @@ export interface PipelineOptions {
   readonly logs: LogLinesPort;
   readonly events: EventsPort;
   readonly monitor: MonitorPort;
-  readonly notifier: Pick<Notifier, 'notify'>;
+  readonly notifier: Pick<Notifier, 'runFinished' | 'rolledBack'>;
   readonly targets: TargetSet;
 }
 
@@ -454,10 +454,11 @@ export class PipelineController implements DeploymentController {
         likelyCause: `Verify failed (${failure.code}), then restoring release ${candidate.id} failed: ${outcome.failure.likelyCause}`,
       });
     }
-    return this.finishFailed(active, step, failure, {
+    await this.finishFailed(active, step, failure, {
       ...verifyFailure,
       likelyCause: `${verifyFailure.likelyCause} Berth rolled back automatically: release ${candidate.id} is serving again.`,
     });
+    this.notify(active, (deployment) => this.notifier.rolledBack(deployment, { runId: active.runId, releaseId: candidate.id }));
   }
 
   private failureFrom(active: ActiveRun, step: StepName, failure: StepFailure): Failure {
@@ -516,7 +517,7 @@ export class PipelineController implements DeploymentController {
     this.log(active, `[DONE] run ${active.runId} completed${release ? `: release ${release.id} (${release.imageRef}) is live` : ''}.`);
     this.active.delete(active.runId);
     this.emitRun(active.runId);
-    this.notify(active, 'deploy_succeeded', `${active.project.name} is live`, `The ${active.kind} run completed${release ? `; release ${release.id} serves` : ''}.`);
+    this.notify(active, (deployment) => this.notifier.runFinished(deployment, { runId: active.runId, kind: active.kind, releaseId: release?.id ?? null, failure: null }));
     try {
       monitor.watch(active.deploymentId);
     } catch (error) {
@@ -549,7 +550,7 @@ export class PipelineController implements DeploymentController {
     this.log(active, `[FAILED] run ${active.runId} failed at ${result.stage}: ${result.code}.`);
     this.active.delete(active.runId);
     this.emitRun(active.runId);
-    this.notify(active, 'deploy_failed', `${active.project.name}: ${active.kind} failed`, `${result.code} at ${result.stage}. ${result.likelyCause}`);
+    this.notify(active, (deployment) => this.notifier.runFinished(deployment, { runId: active.runId, kind: active.kind, releaseId: null, failure: result }));
   }
 
   /** After a run that did not complete: running if the earlier release still serves, else `otherwise`. */
@@ -620,9 +621,9 @@ export class PipelineController implements DeploymentController {
     }
   }
 
-  private notify(active: ActiveRun, kind: 'deploy_succeeded' | 'deploy_failed', title: string, body: string): void {
+  private notify(active: ActiveRun, report: (deployment: Deployment) => void): void {
     const deployment = this.deployments.get(active.deploymentId);
-    if (deployment) this.notifier.notify(kind, deployment, title, body);
+    if (deployment) report(deployment);
   }
 
   private log(active: ActiveRun, text: string): void {

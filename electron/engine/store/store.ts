@@ -1,4 +1,9 @@
 import type { Database } from 'better-sqlite3';
+import { AlertChannelRepository } from './alert-channels';
+import { AlertHistoryRepository } from './alert-history';
+import { AlertRuleRepository } from './alert-rules';
+import { AlertStateRepository } from './alert-state';
+import { AnalysisRepository } from './analyses';
 import { openDatabase } from './database';
 import { DeploymentRepository } from './deployments';
 import { EngineStateRepository } from './engine-state';
@@ -19,6 +24,11 @@ export class Store {
   readonly metrics: MetricRepository;
   readonly state: EngineStateRepository;
   readonly secrets: SecretRepository;
+  readonly alertChannels: AlertChannelRepository;
+  readonly alertRules: AlertRuleRepository;
+  readonly alertState: AlertStateRepository;
+  readonly alertHistory: AlertHistoryRepository;
+  readonly analyses: AnalysisRepository;
 
   constructor(readonly db: Database) {
     this.projects = new ProjectRepository(db);
@@ -29,6 +39,11 @@ export class Store {
     this.metrics = new MetricRepository(db);
     this.state = new EngineStateRepository(db);
     this.secrets = new SecretRepository(db);
+    this.alertChannels = new AlertChannelRepository(db);
+    this.alertRules = new AlertRuleRepository(db);
+    this.alertState = new AlertStateRepository(db);
+    this.alertHistory = new AlertHistoryRepository(db);
+    this.analyses = new AnalysisRepository(db);
   }
 
   static open(file: string): Store {

@@ -39,7 +39,7 @@ export function NotificationCenter() {
   const open = useCallback(
     (notification: BerthNotification) => {
       dismiss(notification.id);
-      navigate({ name: 'project', projectId: notification.projectId });
+      navigate(notification.projectId ? { name: 'project', projectId: notification.projectId } : { name: 'alerts' });
     },
     [dismiss],
   );

@@ -1,9 +1,10 @@
 import type { Failure } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
+import { AnalysisPanel } from '../analysis/AnalysisPanel';
 import { humanize } from '../common/format';
 
-/** A failed run's diagnosis: code, summary, likely cause, and the evidence line that links into the logs. */
-export function FailureCard({ failure, onShowEvidence }: { failure: Failure; onShowEvidence: (lineNo: number) => void }) {
+/** A failed run's diagnosis: code, summary, likely cause, the evidence line that links into the logs, and "Analyze". */
+export function FailureCard({ runId, failure, onShowEvidence }: { runId: string; failure: Failure; onShowEvidence: (lineNo: number) => void }) {
   const evidence = { ...failure.evidence, line: failure.evidence.line === null ? null : stripAnsi(failure.evidence.line), context: failure.evidence.context.map(stripAnsi) };
   return (
     <section className="panel failure-card" aria-label="Failure" role="region">
@@ -39,6 +40,7 @@ export function FailureCard({ failure, onShowEvidence }: { failure: Failure; onS
       ) : (
         <p className="muted">No error line was captured for this failure; check the step logs.</p>
       )}
+      <AnalysisPanel target={{ kind: 'run', runId }} />
     </section>
   );
 }

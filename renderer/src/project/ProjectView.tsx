@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiError, RunDetail, Step } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useCommands } from '../commands/commands-context';
+import { CrashCard } from '../analysis/CrashCard';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { useEngineEvent } from '../common/use-event';
 import { HistoryTab } from '../history/HistoryTab';
@@ -152,10 +153,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
         }
       />
       {actionError ? <ErrorNotice action={actionError.action} error={actionError.error} onDismiss={() => setActionError(null)} /> : null}
+      {deployment?.status === 'crashed' ? <CrashCard deployment={deployment} /> : null}
       {shownRun ? (
         <div className="run-area">
           <StepsPanel run={shownRun} isLatest={shownRun.id === latestRun?.id} controls={controls} onOpenStep={openStep} onShowLatest={() => setViewedRunId(null)} />
-          {shownRun.status === 'failed' && shownRun.failure ? <FailureCard failure={shownRun.failure} onShowEvidence={jumpToLine} /> : null}
+          {shownRun.status === 'failed' && shownRun.failure ? <FailureCard runId={shownRun.id} failure={shownRun.failure} onShowEvidence={jumpToLine} /> : null}
         </div>
       ) : (
         <p className="muted">No runs yet. Press Deploy to build and start this project.</p>

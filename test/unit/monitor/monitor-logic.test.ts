@@ -8,6 +8,7 @@ import { Notifier } from '../../../electron/engine/monitor/notifier';
 import { nextFollowWait } from '../../../electron/engine/monitor/runtime-log-follower';
 import { EventBus } from '../../../electron/engine/event-bus';
 import { Store } from '../../../electron/engine/store/store';
+import { createTestAlerting } from '../../support/alerting';
 
 describe('cpuPercent', () => {
   it('is % of one core from the sampler’s own deltas (one-shot stats have no precpu)', () => {
@@ -79,7 +80,7 @@ describe('worstStatus', () => {
   });
 });
 
-describe('Notifier', () => {
+describe('Notifier → the built-in desktop rule', () => {
   function setup(muted = false) {
     const store = Store.open(':memory:');
     const project = store.projects.create({
@@ -92,12 +93,16 @@ describe('Notifier', () => {
     const events = new EventBus();
     const sent: Notification[] = [];
     events.on('notification', (notification) => sent.push(notification));
-    let now = 0;
-    const notifier = new Notifier(store.projects, events, { crashLoopWindowMs: 60_000, now: () => now });
+    let now = 1_000_000;
+    // The migration's desktop rule, with a one-minute crash-loop window and cooldown.
+    const rule = store.alertRules.get('rul_desktop')!;
+    store.alertRules.update(rule.id, { trigger: { ...rule.trigger, crashLoop: { crashes: 2, windowMs: 60_000 } } as typeof rule.trigger, cooldownMs: 60_000 });
+    const { alerts } = createTestAlerting(store, events, { now: () => now });
+    const notifier = new Notifier(alerts);
     return { deployment, sent, notifier, advance: (ms: number) => (now += ms), store };
   }
 
-  it('folds repeated crashes in the window into one crash-loop notification', () => {
+  it('folds repeated crashes in the window into one crash-loop notification, at once (no network in the way)', () => {
     const { deployment, sent, notifier, advance } = setup();
     notifier.crashed(deployment, 1, false);
     advance(10_000);
@@ -109,7 +114,8 @@ describe('Notifier', () => {
     advance(61_000);
     notifier.crashed(deployment, 137, true);
     expect(sent.map((n) => n.kind)).toEqual(['crash', 'crash_loop', 'oom']);
-    expect(sent[0]).toMatchObject({ projectId: deployment.projectId, deploymentId: deployment.id, title: 'Shop crashed' });
+    expect(sent[0]).toMatchObject({ projectId: deployment.projectId, deploymentId: deployment.id, title: 'Shop crashed', body: 'The container exited with 1.' });
+    expect(sent[1]).toMatchObject({ title: 'Shop is crash-looping' });
   });
 
   it('sends nothing for a muted project', () => {

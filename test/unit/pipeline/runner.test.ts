@@ -6,6 +6,7 @@ import { STEP_ORDER, isFinishedRun, projectSettingsSchema, type RunDetail, type 
 import { EventBus } from '../../../electron/engine/event-bus';
 import { Deployments } from '../../../electron/engine/deployments';
 import { Notifier } from '../../../electron/engine/monitor/notifier';
+import { createTestAlerting } from '../../support/alerting';
 import { LogWriter } from '../../../electron/engine/logs/log-writer';
 import type { DeploymentMonitor } from '../../../electron/engine/monitor/deployment-monitor';
 import { PipelineController } from '../../../electron/engine/pipeline/runner';
@@ -55,6 +56,7 @@ describe('PipelineController (fake target, real SQLite)', () => {
   let context: { store: Store; logs: LogWriter; events: EventBus };
   let target: FakeTarget;
   let controller: PipelineController;
+  let alerting: ReturnType<typeof createTestAlerting>;
   let project: ProjectRecord;
   let runEvents: RunDetail[];
   const watched: string[] = [];
@@ -73,7 +75,7 @@ describe('PipelineController (fake target, real SQLite)', () => {
       logs,
       events,
       monitor,
-      notifier: new Notifier(store.projects, events),
+      notifier: new Notifier((alerting = createTestAlerting(store, events)).alerts),
       targets: { docker: target },
     });
     project = store.projects.create({ name: 'pipeline-unit', sourceDir: temp.dir, target: 'docker', settings: projectSettingsSchema.parse({}) });
@@ -84,6 +86,7 @@ describe('PipelineController (fake target, real SQLite)', () => {
 
   afterEach(async () => {
     await controller.close();
+    await alerting.alerts.close();
     context.logs.close();
     context.store.close();
     temp.cleanup();

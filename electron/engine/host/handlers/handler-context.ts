@@ -2,6 +2,8 @@
 // it; the handlers never import the Engine itself.
 import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../../config';
+import type { AlertEngine } from '../../alerts/alert-engine';
+import type { AnalysisService } from '../../analysis/analysis-service';
 import type { EventsPort } from '../../context';
 import type { LogWriter } from '../../logs/log-writer';
 import type { DeploymentController } from '../../pipeline/deployment-controller';
@@ -16,4 +18,8 @@ export interface HandlerContext {
   readonly docker: Dockerode;
   readonly controller: DeploymentController;
   readonly vault: SecretVault;
+  /** Where secrets named as environment variables are read. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly alerts: Pick<AlertEngine, 'rulesChanged' | 'testChannel'>;
+  readonly analysis: AnalysisService;
 }

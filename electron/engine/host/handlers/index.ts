@@ -1,5 +1,7 @@
 import type { Handlers } from '../dispatcher';
 import type { HandlerContext } from './handler-context';
+import { alertHandlers } from './alerts';
+import { analysisHandlers } from './analysis';
 import { deploymentHandlers } from './deployments';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
@@ -17,5 +19,7 @@ export function createHandlers(engine: HandlerContext): Handlers {
     ...deploymentHandlers(engine),
     ...logHandlers(engine),
     ...settingsHandlers(engine),
+    ...alertHandlers(engine),
+    ...analysisHandlers(engine),
   };
 }

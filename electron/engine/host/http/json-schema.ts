@@ -15,6 +15,11 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSch
  * that refuses unknown keys.
  */
 export function splitObjectSchema(schema: JsonSchema, keys: readonly string[]): { picked: JsonSchema | null; rest: JsonSchema | null } {
+  // A union of objects (an alert channel: one shape per kind) is the body as it is; it takes no path parameters.
+  if (!schema.properties && (Array.isArray(schema['oneOf']) || Array.isArray(schema['anyOf']))) {
+    if (keys.length > 0) throw new Error('A request whose input is a union cannot take path parameters.');
+    return { picked: null, rest: schema };
+  }
   const { properties = {}, required = [], type: _type, ...objectRules } = schema;
   const part = (names: string[], rules: Record<string, unknown>): JsonSchema | null =>
     names.length === 0

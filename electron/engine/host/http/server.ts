@@ -58,11 +58,13 @@ const ERROR_RESPONSES = { '4xx': errorEnvelopeSchema, '5xx': errorEnvelopeSchema
 
 /**
  * Whether a request must carry a body. A PATCH or PUT body is the change itself, so one is always needed
- * (an empty PATCH is a mistake, not a no-op); a POST needs one only when a field of it is required.
+ * (an empty PATCH is a mistake, not a no-op); a POST needs one only when a field of it is required, or when
+ * it is a union.
  */
-function bodyRequired(method: HttpMethod, body: { required?: string[] } | null): boolean {
+function bodyRequired(method: HttpMethod, body: { required?: string[]; oneOf?: unknown; anyOf?: unknown } | null): boolean {
   if (!body) return false;
-  return method === 'PATCH' || method === 'PUT' || (body.required?.length ?? 0) > 0;
+  // A union body (one shape per kind) is always one of its members, each with fields of its own to give.
+  return method === 'PATCH' || method === 'PUT' || (body.required?.length ?? 0) > 0 || body.oneOf !== undefined || body.anyOf !== undefined;
 }
 
 /** The engine's HTTP + SSE API (docs/architecture.md, "The contract and its transports"): loopback only, bearer token, Host checked. */
