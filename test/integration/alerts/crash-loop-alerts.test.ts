@@ -1,15 +1,16 @@
 // A `restart: always` container that exits at once, left crash-looping: one crash-loop alert per cooldown on the
 // webhook, and a bounded number of desktop notifications. The windows are rule settings (crashLoop.windowMs,
-// cooldownMs), so the test shortens them: a 60 s loop window and a 15 s cooldown over 45 s of looping stand in
-// for the defaults (10 minutes each) over two minutes. Docker's own restart back-off (0.1 s, doubling, up to a
-// minute) is real time and cannot be shortened; 45 s of it is about 9 crashes.
+// cooldownMs), so the test shortens them: a 60 s loop window and a 15 s cooldown over two minutes of looping
+// (the defaults are 10 minutes each). Docker's own restart back-off (0.1 s, doubling, up to a minute) is real
+// time and cannot be shortened; two minutes of it is about 10 crashes. BERTH_CRASH_LOOP_TEST_MS shortens the
+// loop for a quick local run.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Rule } from '../../../shared';
 import { startReceiver, type Receiver } from '../../support/http-receiver';
 import { waitFor } from '../monitor/monitor-fixture';
 import { startAlertsHarness, type AlertsHarness } from './alerts-harness';
 
-const LOOP_FOR_MS = Number(process.env['BERTH_CRASH_LOOP_TEST_MS'] ?? 45_000);
+const LOOP_FOR_MS = Number(process.env['BERTH_CRASH_LOOP_TEST_MS'] ?? 120_000);
 const COOLDOWN_MS = 15_000;
 const WINDOW_MS = 60_000;
 
