@@ -21,8 +21,8 @@ export interface BuildResult {
 /** The folder with its own Dockerfile, or a prepared context. */
 export type BuildSource = { readonly contextDir: string } | { readonly context: PreparedBuildContext };
 
-export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
-  const { tag, signal, log } = options;
+export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog; labels?: Readonly<Record<string, string>> }): Promise<BuildResult> {
+  const { tag, signal, log, labels } = options;
   if (signal.aborted) throw new StepAborted();
   const context = 'context' in options ? options.context : await createFolderContext(options.contextDir);
   let imageId: string | undefined;
@@ -50,7 +50,7 @@ export async function buildImage(docker: Dockerode, options: BuildSource & { tag
     });
   });
   packFailed.catch(() => undefined);
-  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal }), packFailed]);
+  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal, ...(labels ? { labels: { ...labels } } : {}) }), packFailed]);
   await new Promise<void>((resolve, reject) => {
     void packFailed.catch((error: unknown) => {
       (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();

@@ -3,7 +3,8 @@ import { migration002LogSearch } from './002-log-search';
 import { migration003LineNumberFloor } from './003-line-number-floor';
 import { migration004Secrets } from './004-secrets';
 import { migration005ZeroConfig } from './005-zero-config';
+import { migration006ImageRetention } from './006-image-retention';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002LogSearch, migration003LineNumberFloor, migration004Secrets, migration005ZeroConfig];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002LogSearch, migration003LineNumberFloor, migration004Secrets, migration005ZeroConfig, migration006ImageRetention];
