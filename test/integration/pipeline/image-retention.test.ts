@@ -1,6 +1,8 @@
 // Image retention on the real engine (docs/product-rules.md, "Retention"): a project redeployed more often
 // than keepReleases keeps only the images of its last releases, and a rollback to the oldest kept one works.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../support/temp-dir';
 import { docker, httpText, startTestEngine, writeApp, type TestEngine } from './support';
@@ -102,5 +104,37 @@ describe('docker pipeline: image retention', () => {
     expect(releases.every((release) => release.imageRemoved === undefined)).toBe(true);
     const rollback = await test.waitForRun((await test.engine.controller.rollback(project, releases[3]!.id)).id);
     expect(rollback.status).toBe('completed');
+  }, 120_000);
+
+  it('dangling images labelled with the project go at the next deploy; a dangling image Berth did not label stays', async () => {
+    const project = test.project('healthy');
+    const marker = randomBytes(4).toString('hex');
+    const temp = makeTempDir('pipeline-dangling-');
+    temps.push(temp);
+    // Building the same tag twice leaves the first image dangling (<none>), as a moved tag does.
+    const buildTwice = async (tag: string, labels: Record<string, string>): Promise<string> => {
+      const ids: string[] = [];
+      for (const round of [1, 2]) {
+        writeFileSync(join(temp.dir, 'Dockerfile'), `FROM berth-test/busybox:1\nRUN echo ${marker}-${tag.length}-${round} > /m\n`);
+        const stream = await docker.buildImage({ context: temp.dir, src: ['Dockerfile'] }, { t: tag, labels, rm: true, forcerm: true });
+        await new Promise((resolve, reject) => docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))));
+        ids.push((await docker.getImage(tag).inspect()).Id);
+      }
+      return ids[0]!;
+    };
+    const ours = await buildTwice(`berth/${project.slug}:leftover`, { 'berth.managed': 'true', 'berth.project': project.id });
+    const foreignTag = `berth-retention-test/${marker}:x`;
+    const foreign = await buildTwice(foreignTag, { 'berth.retention-test': marker });
+    try {
+      expect((await docker.getImage(ours).inspect()).RepoTags ?? []).toEqual([]);
+      expect((await test.waitForRun((await test.engine.controller.deploy(project)).run.id)).status).toBe('completed');
+      await expect(docker.getImage(ours).inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect((await docker.getImage(foreign).inspect()).Id).toBe(foreign);
+    } finally {
+      // Left behind only when the check failed: the dangling image has no tag for close() to find.
+      await docker.getImage(ours).remove({ force: true }).catch(() => undefined);
+      await docker.getImage(foreign).remove({ force: true }).catch(() => undefined);
+      await docker.getImage(foreignTag).remove({ force: true }).catch(() => undefined);
+    }
   }, 120_000);
 });
