@@ -75,6 +75,10 @@ export async function pruneProjectImages(call: ImageRetentionCall): Promise<stri
   const candidates = new Set<string>();
   const labelled = await withDockerTimeout(docker.listImages({ filters: { label: [`${PROJECT_LABEL}=${call.projectId}`] } }), 'an image listing');
   for (const image of labelled) candidates.add(image.Id);
+  const labelledIds = new Set(candidates);
+  // On an unlabelled image (built before images were labelled) only this project's release tags are Berth's
+  // to remove: another data dir may have a project with the same slug.
+  const releaseRefs = new Set(call.releases.map((release) => release.imageRef));
   for (const release of plan.pruned) {
     const id = release.imageId ?? (await imageIdOf(docker, release.imageRef));
     if (id) candidates.add(id);
@@ -85,7 +89,7 @@ export async function pruneProjectImages(call: ImageRetentionCall): Promise<stri
     const current = await inspectImage(docker, id);
     if (!current) continue;
     const tags = (current.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
-    const dropped = tags.filter((tag) => tag.startsWith(prefix) && !keepRefs.has(tag));
+    const dropped = tags.filter((tag) => tag.startsWith(prefix) && !keepRefs.has(tag) && (labelledIds.has(id) || releaseRefs.has(tag)));
     let targets: string[];
     if (keepIds.has(id) || inUse.has(id)) {
       // The image stays (a kept release or a container has it): only the tags of dropped releases go
