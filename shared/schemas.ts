@@ -174,6 +174,7 @@ export const projectPatchSchema = z
         healthPath: settingInputFields.healthPath.nullable(),
         healthRule: settingInputFields.healthRule.nullable(),
         hostPort: settingInputFields.hostPort.nullable(),
+        keepReleases: settingInputFields.keepReleases.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
         build: settingInputFields.build.nullable(),
