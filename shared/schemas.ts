@@ -97,6 +97,12 @@ const settingFields = {
   image: z.string().min(1).max(512).optional(),
   verifyTimeoutMs: z.number().int().min(1000).max(3_600_000),
   muteNotifications: z.boolean(),
+  /**
+   * Image retention (docs/product-rules.md, "Retention"): the images of the last `keepReleases` Docker
+   * releases are kept, the project's older Berth-built images are removed after each successful run.
+   * Absent: DEFAULT_KEEP_RELEASES.
+   */
+  keepReleases: z.number().int().min(1).max(100).optional(),
   ecs: ecsSettingsSchema.optional(),
   /** Zero-config builds: what the user sets wins over what the scan detects (each says so in its evidence). */
   build: buildSettingsSchema.optional(),
@@ -168,6 +174,7 @@ export const projectPatchSchema = z
         healthPath: settingInputFields.healthPath.nullable(),
         healthRule: settingInputFields.healthRule.nullable(),
         hostPort: settingInputFields.hostPort.nullable(),
+        keepReleases: settingInputFields.keepReleases.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
         build: settingInputFields.build.nullable(),
@@ -310,8 +317,13 @@ export const releaseSchema = z.object({
   taskDefinitionArn: z.string().nullable(),
   createdAt: z.string(),
   current: z.boolean(),
+  /** Present (true) once image retention removed the release's image: it can no longer be rolled back to. */
+  imageRemoved: z.boolean().optional(),
 });
 export type Release = z.infer<typeof releaseSchema>;
+
+/** How many Docker releases keep their image when the project does not set `keepReleases`. */
+export const DEFAULT_KEEP_RELEASES = 5;
 
 export const logLineSchema = z.object({
   deploymentId: z.string(),

@@ -1,11 +1,12 @@
 // `docker build` through dockerode, the one build function of both targets: the context is the project
 // folder packed as the docker CLI packs it (its .dockerignore applied), or a context prepared by the caller
 // (a zero-config build's, with its generated Dockerfile). The classic builder is used, so the layer cache
-// makes redeploys fast, and every output line goes to the run log as it arrives.
+// makes redeploys fast, and every output line goes to the run log as it arrives (a RUN step's stderr as
+// stderr, see build-output.ts).
 import type Dockerode from 'dockerode';
-import { LineAssembler, type AssembledLine } from '../logs/line-assembler';
 import { createFolderContext, type PreparedBuildContext } from '../scan/build-context';
 import { StepAborted, StepFailure } from '../step-failure';
+import { BuildOutputParser } from './build-output';
 
 export interface BuildLog {
   stdout(text: string): number;
@@ -17,31 +18,28 @@ export interface BuildResult {
   readonly tag: string;
 }
 
-interface BuildMessage {
-  stream?: string;
-  status?: string;
-  error?: string;
-  errorDetail?: { message?: string; code?: number };
-  aux?: { ID?: string };
-}
-
 /** The folder with its own Dockerfile, or a prepared context. */
 export type BuildSource = { readonly contextDir: string } | { readonly context: PreparedBuildContext };
 
-export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
-  const { tag, signal, log } = options;
+export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog; labels?: Readonly<Record<string, string>> }): Promise<BuildResult> {
+  const { tag, signal, log, labels } = options;
   if (signal.aborted) throw new StepAborted();
   const context = 'context' in options ? options.context : await createFolderContext(options.contextDir);
   let imageId: string | undefined;
   let errorLineNo: number | undefined;
   let errorMessage: string | undefined;
-  // Build output arrives as JSON messages whose `stream` text holds partial lines: two assemblers,
-  // one for the message lines (generous cap), one for the text they carry (the usual line cap).
-  const output = new LineAssembler();
-  const writeOutput = (lines: readonly AssembledLine[]): void => {
-    for (const line of lines) if (line.text.trim() !== '') log.stdout(line.text);
-  };
-  const messages = new LineAssembler({ maxLineBytes: 16 * 1024 * 1024 });
+  // Build output arrives as JSON messages whose `stream` text holds partial lines; a RUN step's stderr
+  // comes wrapped in ESC[91m … ESC[0m and is stored as stderr (build-output.ts).
+  const output = new BuildOutputParser({
+    line: (line) => (line.stream === 'stderr' ? log.stderr(line.text) : log.stdout(line.text)),
+    imageId: (id) => {
+      imageId = id;
+    },
+    error: (message) => {
+      errorMessage = message;
+      errorLineNo = log.stderr(message);
+    },
+  });
 
   // A file that cannot be read while packing ends the build with what it was.
   let packError: Error | undefined;
@@ -52,36 +50,18 @@ export async function buildImage(docker: Dockerode, options: BuildSource & { tag
     });
   });
   packFailed.catch(() => undefined);
-  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal }), packFailed]);
+  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal, ...(labels ? { labels: { ...labels } } : {}) }), packFailed]);
   await new Promise<void>((resolve, reject) => {
     void packFailed.catch((error: unknown) => {
       (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
       reject(error);
     });
-    const onMessage = (raw: string): void => {
-      if (raw.trim() === '') return;
-      let message: BuildMessage;
-      try {
-        message = JSON.parse(raw) as BuildMessage;
-      } catch {
-        writeOutput(output.push(`${raw}\n`));
-        return;
-      }
-      if (message.stream) writeOutput(output.push(message.stream));
-      else if (message.status) writeOutput(output.push(`${message.status}\n`));
-      if (message.aux?.ID) imageId = message.aux.ID;
-      if (message.error) {
-        writeOutput(output.end());
-        errorMessage = message.error.trim();
-        errorLineNo = log.stderr(errorMessage);
-      }
-    };
     const onAbort = (): void => {
       (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
       reject(new StepAborted('The build was aborted by a stop request.'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => messages.push(chunk).forEach((line) => onMessage(line.text)));
+    stream.on('data', (chunk: Buffer) => output.push(chunk));
     stream.on('error', (error) => {
       signal.removeEventListener('abort', onAbort);
       if (packError) return; // already rejected with the reason
@@ -89,8 +69,7 @@ export async function buildImage(docker: Dockerode, options: BuildSource & { tag
     });
     stream.on('end', () => {
       signal.removeEventListener('abort', onAbort);
-      messages.end().forEach((line) => onMessage(line.text));
-      writeOutput(output.end());
+      output.end();
       resolve();
     });
   });

@@ -2,7 +2,7 @@
 // creates them, runs the target's steps in order, honours pause/resume/stop between and during
 // steps, writes step output to the deployment's log, stamps step times and line ranges, emits
 // `runUpdated`/`deploymentUpdated` on every change, classifies failures and rolls back.
-import type { Deployment, DeployResult, Failure, FailureCode, Release, RunDetail, RunKind, StepName, Target } from '../../../shared';
+import { DEFAULT_KEEP_RELEASES, type Deployment, type DeployResult, type Failure, type FailureCode, type Release, type RunDetail, type RunKind, type StepName, type Target } from '../../../shared';
 import { createLogger, redact, redactText } from '../logger';
 import type { EventsPort, LogLinesPort, MonitorPort } from '../context';
 import type { Deployments } from '../deployments';
@@ -98,6 +98,13 @@ export class PipelineController implements DeploymentController {
       release = store.releases.get(releaseId);
       if (!release || release.deploymentId !== deployment.id) throw notFound('release', releaseId);
       if (release.current) throw new EngineError('CONFLICT', `Release ${release.id} is already the current release. Pick an earlier one from \`GET /api/projects/${project.id}/releases\`.`);
+      // Image retention removed its image (docs/product-rules.md, "Retention"): nothing to start it from.
+      if (release.imageRemoved) {
+        throw new EngineError(
+          'CONFLICT',
+          `Release ${release.id}'s image ${release.imageRef} was removed by image retention (only the last ${project.settings.keepReleases ?? DEFAULT_KEEP_RELEASES} releases keep their images), so it cannot be rolled back to. Pick a newer release from \`GET /api/projects/${project.id}/releases\`, or raise the project's keepReleases setting for the future.`,
+        );
+      }
     } else {
       release = store.releases.previous(deployment.id);
       if (!release) throw new EngineError('CONFLICT', `"${project.name}" has no earlier release to roll back to.`);

@@ -11,6 +11,7 @@ interface ReleaseRow {
   image_id: string | null;
   task_definition_arn: string | null;
   created_at: number;
+  image_removed_at: number | null;
   current: number;
 }
 
@@ -52,11 +53,16 @@ export class ReleaseRepository {
     ).map(fromRow);
   }
 
-  /** The release that was live before the current one: the automatic rollback candidate. */
+  /** The release that was live before the current one and still has its image: the rollback candidate. */
   previous(deploymentId: string): Release | undefined {
     const releases = this.listForDeployment(deploymentId);
     const currentIndex = releases.findIndex((release) => release.current);
-    return currentIndex === -1 ? releases[0] : releases[currentIndex + 1];
+    return releases.slice(currentIndex + 1).find((release) => !release.imageRemoved);
+  }
+
+  /** Image retention removed the release's image (it is no longer offered for rollback). */
+  markImageRemoved(id: string, now = Date.now()): void {
+    this.db.prepare('UPDATE releases SET image_removed_at = ? WHERE id = ? AND image_removed_at IS NULL').run(now, id);
   }
 }
 
@@ -70,5 +76,6 @@ function fromRow(row: ReleaseRow): Release {
     taskDefinitionArn: row.task_definition_arn,
     createdAt: toIso(row.created_at),
     current: row.current === 1,
+    ...(row.image_removed_at !== null ? { imageRemoved: true } : {}),
   };
 }

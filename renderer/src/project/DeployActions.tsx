@@ -8,9 +8,9 @@ function imageTag(release: Release): string {
   return tag.length > 40 ? shortId(release.imageId ?? release.imageRef) : tag;
 }
 
-/** Rollback candidates: the releases other than the current one, newest first. */
+/** Rollback candidates: the releases other than the current one whose image was not removed by image retention, newest first. */
 export function rollbackCandidates(releases: readonly Release[]): Release[] {
-  return releases.filter((release) => !release.current).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return releases.filter((release) => !release.current && !release.imageRemoved).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 export interface DeployActionsProps {

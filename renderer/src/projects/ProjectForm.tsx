@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { BASE_IMAGE_ROLES, RESTART_POLICIES, TARGETS, type ApiError, type BaseImageRole, type Project, type ProjectCreate, type RestartPolicy, type ScanRecord, type Target } from '../../../shared';
+import { BASE_IMAGE_ROLES, DEFAULT_KEEP_RELEASES, RESTART_POLICIES, TARGETS, type ApiError, type BaseImageRole, type Project, type ProjectCreate, type RestartPolicy, type ScanRecord, type Target } from '../../../shared';
 import type { BaseImageChoice } from '../../../shared/generated-dockerfile';
 import { scanSummary } from '../../../shared/scan-summary';
 import { useApi } from '../api/api-context';
@@ -169,7 +169,7 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
 
   // Errors the form has no input for are shown at the top so none is ever hidden.
   const knownField = (field: string) =>
-    /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+|build\.(buildCommand|startCommand|outputDir|runtimeVersion|baseImages\.\w+)))$/.test(field);
+    /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|keepReleases|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+|build\.(buildCommand|startCommand|outputDir|runtimeVersion|baseImages\.\w+)))$/.test(field);
   const strayErrors = Object.entries(errors).filter(([field]) => !knownField(field));
 
   const text = (field: string, label: string, value: string, onChange: (value: string) => void, options: { placeholder?: string; hint?: string; mono?: boolean; inputMode?: 'numeric' } = {}) => (
@@ -238,6 +238,11 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
               hint: "Empty: the app's own health route, else Berth checks that it answers HTTP.",
             })}
             {text('settings.memoryLimitMb', 'Memory limit (MB)', form.memoryLimitMb, (memoryLimitMb) => update({ memoryLimitMb }), { inputMode: 'numeric' })}
+            {text('settings.keepReleases', 'Release images kept', form.keepReleases, (keepReleases) => update({ keepReleases }), {
+              inputMode: 'numeric',
+              placeholder: String(DEFAULT_KEEP_RELEASES),
+              hint: 'Docker: the images of this many recent releases stay for rollback; older ones are removed after each deploy.',
+            })}
           </div>
           <div className="field-row">
             <Field id={id('settings.restartPolicy')} label="Restart policy" error={errors['settings.restartPolicy']}>
@@ -365,8 +370,9 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
 }
 
 /** Optional settings the form emptied: a PATCH keeps what it does not name, so they are cleared with null. */
-function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; ecs?: null; build?: null } {
+function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; keepReleases?: null; ecs?: null; build?: null } {
   return {
+    ...(project.settings.keepReleases !== undefined && input.settings?.keepReleases === undefined ? { keepReleases: null } : {}),
     ...(project.settings.port !== undefined && input.settings?.port === undefined ? { port: null } : {}),
     ...(project.settings.healthPath !== undefined && input.settings?.healthPath === undefined ? { healthPath: null } : {}),
     ...(project.settings.hostPort !== undefined && input.settings?.hostPort === undefined ? { hostPort: null } : {}),

@@ -43,6 +43,8 @@ export interface ProjectFormState {
   readonly memoryLimitMb: string;
   readonly restartPolicy: RestartPolicy;
   readonly keepCrashedContainers: boolean;
+  /** Image retention: releases that keep their image; empty means the default (DEFAULT_KEEP_RELEASES). */
+  readonly keepReleases: string;
   readonly env: readonly EnvRow[];
   readonly ecs: Readonly<Record<EcsField, string>>;
   readonly build: Readonly<Record<BuildField, string>>;
@@ -85,6 +87,7 @@ export function emptyForm(): ProjectFormState {
     memoryLimitMb: '1536',
     restartPolicy: 'unless-stopped',
     keepCrashedContainers: false,
+    keepReleases: '',
     env: [],
     ecs: emptyEcs,
     build: emptyBuild,
@@ -105,6 +108,7 @@ export function formFromProject(project: Project): ProjectFormState {
     memoryLimitMb: String(settings.memoryLimitMb),
     restartPolicy: RESTART_POLICIES.includes(settings.restartPolicy) ? settings.restartPolicy : 'unless-stopped',
     keepCrashedContainers: settings.keepCrashedContainers,
+    keepReleases: settings.keepReleases === undefined ? '' : String(settings.keepReleases),
     env: settings.env.map((variable) =>
       newEnvRow({ name: variable.name, value: variable.secret ? '' : (variable.value ?? ''), secret: variable.secret, storedSecret: variable.secret }),
     ),
@@ -156,6 +160,7 @@ export function formToInput(
   const port = number('settings.port', form.port);
   const hostPort = number('settings.hostPort', form.hostPort);
   const memoryLimitMb = number('settings.memoryLimitMb', form.memoryLimitMb);
+  const keepReleases = number('settings.keepReleases', form.keepReleases);
 
   let ecs: EcsSettings | undefined;
   if (form.target === 'ecs') {
@@ -186,6 +191,7 @@ export function formToInput(
       ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
       restartPolicy: form.restartPolicy,
       keepCrashedContainers: form.keepCrashedContainers,
+      ...(keepReleases !== undefined ? { keepReleases } : {}),
       env: form.env
         .filter((row) => row.name.trim() !== '' || row.value !== '')
         .map((row) => ({ name: row.name.trim(), value: row.value, secret: row.secret })),
@@ -197,6 +203,7 @@ export function formToInput(
   if (form.hostPort.trim() === '') delete (input.settings as { hostPort?: number }).hostPort;
   if (form.port.trim() === '') delete (input.settings as { port?: number }).port;
   if (form.healthPath.trim() === '') delete (input.settings as { healthPath?: string }).healthPath;
+  if (form.keepReleases.trim() === '') delete (input.settings as { keepReleases?: number }).keepReleases;
 
   // A stored secret is never sent back to the form, so it cannot silently turn into an empty plain value.
   form.env.forEach((row, index) => {

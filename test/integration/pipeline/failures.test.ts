@@ -23,6 +23,15 @@ describe('docker pipeline: failures are classified with evidence', () => {
     expect(finished.failure!.evidence.line).toBe('error: missing dependency left-pad');
     const stored = test.engine.store.logLines.range(finished.deploymentId, finished.failure!.evidence.lineNo!, finished.failure!.evidence.lineNo!)[0];
     expect(stripAnsi(stored?.text ?? '')).toBe('error: missing dependency left-pad');
+    // The classic builder wraps the RUN step's stderr in ESC[91m … ESC[0m: stored as stderr, bytes as sent.
+    expect(stored).toMatchObject({ stream: 'stderr', text: '\x1b[91merror: missing dependency left-pad' });
+    const buildLines = test.engine.store.logLines.since(finished.deploymentId, 0, 5000).filter((line) => line.runId === finished.id && line.step === 'build');
+    expect(buildLines.find((line) => /^Step \d+\/\d+ : RUN echo "error: missing/.test(line.text))?.stream).toBe('stdout');
+    // The reset opens the next line, which is stdout again.
+    const next = buildLines.find((line) => line.lineNo === stored!.lineNo + 1);
+    expect(next?.stream).toBe('stdout');
+    expect(next?.text.startsWith('\x1b[0mRemoving intermediate container ')).toBe(true);
+    expect(buildLines.filter((line) => line.stream === 'stderr').map((line) => stripAnsi(line.text))).toEqual(['error: missing dependency left-pad', expect.stringContaining('returned a non-zero code: 3'), expect.stringMatching(/^DOCKER_IMAGE_BUILD_FAILED: /)]);
     expect(finished.failure!.evidence.context.some((line) => line.includes('RUN echo "error: missing dependency left-pad"'))).toBe(true);
     expect(finished.failure!.likelyCause).toContain('returned a non-zero code: 3');
     expect(await labelledContainers(finished.deploymentId)).toEqual([]);

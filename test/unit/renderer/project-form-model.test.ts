@@ -53,6 +53,19 @@ describe('formToInput', () => {
     });
   });
 
+  it('keepReleases (image retention): empty leaves the default, a number is sent, 0 or a fraction is refused on its field', () => {
+    const sent = (form: ProjectFormState) => {
+      const result = formToInput(form);
+      return result.ok ? result.input.settings : result.errors;
+    };
+    expect(sent(valid)).not.toHaveProperty('keepReleases');
+    expect(sent({ ...valid, keepReleases: ' 8 ' })).toMatchObject({ keepReleases: 8 });
+    expect(sent({ ...valid, keepReleases: '0' })).toHaveProperty(['settings.keepReleases']);
+    expect(sent({ ...valid, keepReleases: '2.5' })).toHaveProperty(['settings.keepReleases']);
+    expect(formFromProject(project({ keepReleases: 3 })).keepReleases).toBe('3');
+    expect(formFromProject(project()).keepReleases).toBe('');
+  });
+
   it('names the field of every mistake the way the engine names it', () => {
     const result = formToInput({
       ...valid,

@@ -5,6 +5,7 @@ import { migration004Secrets } from './004-secrets';
 import { migration005ZeroConfig } from './005-zero-config';
 import { migration006Alerts } from './006-alerts';
 import { migration007Analyses } from './007-analyses';
+import { migration008ImageRetention } from './008-image-retention';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005ZeroConfig,
   migration006Alerts,
   migration007Analyses,
+  migration008ImageRetention,
 ];

@@ -17,7 +17,7 @@ import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCh
 import type { MonitorPort } from '../../context';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
-import { containerNameFor } from '../../docker/labels';
+import { containerNameFor, imageLabels } from '../../docker/labels';
 import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
@@ -87,7 +87,8 @@ export async function detect({ docker, context, unreachable }: DockerStepCall): 
 
 export async function build({ docker, context, baseImageEnv }: DockerStepCall): Promise<void> {
   const tag = `berth/${context.project.slug}:${context.run.id.replace(/[^a-z0-9_.-]/g, '')}`;
-  const image = await buildProjectImage({ docker, context, tag, baseImageEnv });
+  // Labelled with the project, so image retention can find the image (image-retention.ts).
+  const image = await buildProjectImage({ docker, context, tag, baseImageEnv, labels: imageLabels(context.project.id) });
   context.state.imageRef = image.imageRef;
   context.state.imageId = image.imageId;
 }

@@ -2,7 +2,7 @@
 // sequence and start-up reconciliation, all through the one injected dockerode client. The steps
 // themselves are free functions in docker-steps.ts; this class maps step names to them.
 import type Dockerode from 'dockerode';
-import { STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
+import { DEFAULT_KEEP_RELEASES, STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
 import type { DeploymentsPort, LogLinesPort, MonitorPort } from '../../context';
 import { dockerEndpoint, dockerErrorText, isDockerUnreachable } from '../../docker/call';
 import { containersOf, stopAndRemove } from '../../docker/containers';
@@ -13,6 +13,7 @@ import type { ProjectRecord } from '../../store/projects';
 import type { ReleaseRepository } from '../../store/releases';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState, type DockerStepCall } from './docker-steps';
+import { pruneProjectImages } from './image-retention';
 import { reconcileDeployment } from './reconcile';
 
 const log = createLogger('targets/docker');
@@ -21,7 +22,7 @@ export interface DockerTargetOptions {
   readonly docker: Dockerode;
   readonly socketReader: SocketReader;
   readonly deployments: Pick<DeploymentsPort, 'update'>;
-  readonly releases: Pick<ReleaseRepository, 'get'>;
+  readonly releases: Pick<ReleaseRepository, 'get' | 'listForDeployment' | 'markImageRemoved'>;
   readonly logs: Pick<LogLinesPort, 'system'>;
   readonly monitor: MonitorPort;
   readonly config: { readonly stopGraceMs: number; readonly baseImageEnv: Readonly<Record<string, string>> };
@@ -57,7 +58,10 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
       case 'verify':
         return verify(call);
       case 'done':
-        return promote(call);
+        await promote(call);
+        // A deploy or redeploy went live: the project's older images go (never failing the run).
+        if (context.run.kind !== 'rollback') await this.pruneImages(context);
+        return;
       case 'rollback':
         return context.run.kind === 'rollback' ? resolveRelease(call) : restorePrevious(call);
       default:
@@ -101,6 +105,28 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
         system(deployment.id, `[RECONCILE] could not check the container with Docker: ${dockerErrorText(error)}`);
         if (isDockerUnreachable(error)) return; // the engine is down: every other deployment would fail the same way
       }
+    }
+  }
+
+  /** Image retention after a successful deploy (image-retention.ts); a failure is a system line, never the run's. */
+  private async pruneImages(context: StepContext<DockerRunState>): Promise<void> {
+    const { project, state } = context;
+    const keep = project.settings.keepReleases ?? DEFAULT_KEEP_RELEASES;
+    try {
+      const removed = await pruneProjectImages({
+        docker: this.options.docker,
+        projectId: project.id,
+        slug: project.slug,
+        keep,
+        releases: this.options.releases.listForDeployment(context.deploymentAtStart.id),
+        live: { ...(state.imageRef ? { imageRef: state.imageRef } : {}), ...(state.imageId ? { imageId: state.imageId } : {}) },
+        servingReleaseId: context.deploymentAtStart.currentReleaseId,
+        markImageRemoved: (releaseId) => this.options.releases.markImageRemoved(releaseId),
+        log: (text) => context.system(text),
+      });
+      if (removed.length > 0) context.system(`[RETENTION] removed ${removed.length} image${removed.length === 1 ? '' : 's'} beyond the last ${keep} releases: ${removed.join(', ')}`);
+    } catch (error) {
+      context.system(`[RETENTION] could not remove older images (the deploy is not affected): ${dockerErrorText(error)}`);
     }
   }
 

@@ -1,0 +1,131 @@
+// Image retention for Docker deployments (docs/product-rules.md, "Retention"). Every Docker run builds a new
+// image `berth/<slug>:<runId>`; after a successful deploy or redeploy the project's older Berth-built images
+// are removed so disk use stays bounded. Kept: the images of the last `keepReleases` releases (the new one
+// counts), the release that was serving when the run started, and any image a container uses (Docker would
+// refuse anyway). Removed: the images of older releases and images labelled with the project (the Docker
+// target labels its builds, docker/labels.ts), tagged or dangling. Only Berth's own tags `berth/<slug>:…` are
+// removed: a prebuilt image or a tag the user added is never touched. A release whose image is gone is
+// marked, so it is not offered for rollback. Pruning never fails the run: the caller logs an error as a
+// system line.
+import type Dockerode from 'dockerode';
+import type { Release } from '../../../../shared';
+import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
+import { PROJECT_LABEL } from '../../docker/labels';
+
+export interface ImageRetentionCall {
+  readonly docker: Dockerode;
+  readonly projectId: string;
+  readonly slug: string;
+  /** How many releases keep their image, the new one included. */
+  readonly keep: number;
+  /** The deployment's stored releases, newest first (the run's new release is not stored yet). */
+  readonly releases: readonly Release[];
+  /** The image the run just put live. */
+  readonly live: { readonly imageRef?: string; readonly imageId?: string };
+  /** The release that served when the run started (kept even when older than the last `keep`). */
+  readonly servingReleaseId: string | null;
+  markImageRemoved(releaseId: string): void;
+  /** A system line for the run's log. */
+  log(text: string): void;
+}
+
+export interface RetentionPlan {
+  /** Releases whose image stays. */
+  readonly kept: readonly Release[];
+  /** Releases whose Berth-built image goes (not yet marked as removed). */
+  readonly pruned: readonly Release[];
+}
+
+/** Berth's own tag prefix for a project's images. */
+export const imageRepositoryOf = (slug: string): string => `berth/${slug}`;
+
+/** Which stored releases keep their image: the newest `keep - 1` (the live image is the `keep`-th) and the serving one. */
+export function planRetention(releases: readonly Release[], keep: number, servingReleaseId: string | null, slug: string): RetentionPlan {
+  const newest = releases.slice(0, Math.max(0, keep - 1));
+  const kept = releases.filter((release) => newest.includes(release) || release.id === servingReleaseId);
+  const prefix = `${imageRepositoryOf(slug)}:`;
+  const pruned = releases.filter((release) => !kept.includes(release) && !release.imageRemoved && release.imageRef.startsWith(prefix));
+  return { kept, pruned };
+}
+
+/** Removes the project's images that retention does not keep; returns the tags and ids it removed. */
+export async function pruneProjectImages(call: ImageRetentionCall): Promise<string[]> {
+  const { docker, slug } = call;
+  const prefix = `${imageRepositoryOf(slug)}:`;
+  const plan = planRetention(call.releases, call.keep, call.servingReleaseId, slug);
+  const keepIds = new Set<string>();
+  const keepRefs = new Set<string>();
+  for (const release of plan.kept) {
+    if (release.imageId) keepIds.add(release.imageId);
+    keepRefs.add(release.imageRef);
+  }
+  if (call.live.imageId) keepIds.add(call.live.imageId);
+  if (call.live.imageRef) keepRefs.add(call.live.imageRef);
+  // A kept tag's image is kept by id too (a release stored without its id).
+  for (const ref of keepRefs) {
+    if (!ref.startsWith(prefix)) continue;
+    const id = await imageIdOf(docker, ref);
+    if (id) keepIds.add(id);
+  }
+
+  const containers = await withDockerTimeout(docker.listContainers({ all: true }), 'a container listing');
+  const inUse = new Set(containers.map((info) => info.ImageID));
+
+  // Candidates: the project's labelled images and the images of the releases retention drops.
+  const candidates = new Set<string>();
+  const labelled = await withDockerTimeout(docker.listImages({ filters: { label: [`${PROJECT_LABEL}=${call.projectId}`] } }), 'an image listing');
+  for (const image of labelled) candidates.add(image.Id);
+  const labelledIds = new Set(candidates);
+  // On an unlabelled image (built before images were labelled) only this project's release tags are Berth's
+  // to remove: another data dir may have a project with the same slug.
+  const releaseRefs = new Set(call.releases.map((release) => release.imageRef));
+  for (const release of plan.pruned) {
+    const id = release.imageId ?? (await imageIdOf(docker, release.imageRef));
+    if (id) candidates.add(id);
+  }
+
+  const removed: string[] = [];
+  for (const id of candidates) {
+    const current = await inspectImage(docker, id);
+    if (!current) continue;
+    const tags = (current.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+    const dropped = tags.filter((tag) => tag.startsWith(prefix) && !keepRefs.has(tag) && (labelledIds.has(id) || releaseRefs.has(tag)));
+    let targets: string[];
+    if (keepIds.has(id) || inUse.has(id)) {
+      // The image stays (a kept release or a container has it): only the tags of dropped releases go
+      // (unchanged sources give one image several tags), and never its last tag.
+      targets = dropped.length < tags.length ? dropped : [];
+    } else {
+      // Untag Berth's tags (the last one removes the image; a tag the user added keeps it); an image
+      // with no tag at all (dangling) goes by its id.
+      targets = tags.length === 0 ? [id] : dropped;
+    }
+    for (const target of targets) {
+      try {
+        await withDockerTimeout(docker.getImage(target).remove(), 'an image removal');
+        removed.push(target === id ? `${id.replace(/^sha256:/, '').slice(0, 12)} (untagged)` : target);
+      } catch (error) {
+        if (!isDockerNotFound(error)) call.log(`[RETENTION] could not remove image ${target}: ${dockerErrorText(error)}`);
+      }
+    }
+  }
+
+  // Releases whose image is gone now (or was already) are no longer rollback candidates.
+  for (const release of plan.pruned) {
+    if (!(await inspectImage(docker, release.imageId ?? release.imageRef))) call.markImageRemoved(release.id);
+  }
+  return removed;
+}
+
+async function inspectImage(docker: Dockerode, reference: string): Promise<Dockerode.ImageInspectInfo | undefined> {
+  try {
+    return await withDockerTimeout(docker.getImage(reference).inspect(), 'an image inspect');
+  } catch (error) {
+    if (isDockerNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function imageIdOf(docker: Dockerode, reference: string): Promise<string | undefined> {
+  return (await inspectImage(docker, reference))?.Id;
+}
