@@ -94,6 +94,10 @@ export const metricSeriesSchema = z.object({
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
+/** The log budget's bounds: 1 MB to 1 TB. */
+export const LOG_BUDGET_MIN_BYTES = 1024 ** 2;
+export const LOG_BUDGET_MAX_BYTES = 1024 ** 4;
+
 const retentionDaysSchema = z.number().min(1).max(3650);
 
 /** Retention, as settings: lines per kind, metrics (never under 3 days: the charts need them). */
@@ -103,6 +107,13 @@ export const retentionSettingsSchema = z.object({
   deployLineDays: retentionDaysSchema,
   metricDays: z.number().min(3, 'must be at least 3: the charts show 3 days').max(3650),
   batchSize: z.number().int().min(100).max(100_000),
+  /** The log store's size budget in bytes (2 GB by default); past it the oldest runtime lines are trimmed. */
+  logBudgetBytes: z
+    .number()
+    .int()
+    .min(LOG_BUDGET_MIN_BYTES)
+    .max(LOG_BUDGET_MAX_BYTES)
+    .describe('Bytes the log store may hold before the oldest runtime lines are trimmed (1 MB to 1 TB)'),
 });
 export type RetentionSettingsView = z.infer<typeof retentionSettingsSchema>;
 
