@@ -16,7 +16,7 @@ describe('the log-budget trim marker', () => {
   it('the viewer draws it as a gap marker (italic, bright black), not as a log line', () => {
     const drawn = formatTrimMarker({ lines: 58000, fromLineNo: 101, toLineNo: 58100 });
     expect(drawn.startsWith(`${String.fromCharCode(27)}[3;`)).toBe(true);
-    expect(drawn).toContain("┄┄ ");
+    expect(drawn).toContain('┄┄ ');
     expect(drawn).toContain('58,000 runtime lines trimmed here (lines 101–58100)');
   });
 

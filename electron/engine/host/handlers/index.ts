@@ -1,6 +1,7 @@
 import type { Handlers } from '../dispatcher';
 import type { HandlerContext } from './handler-context';
 import { deploymentHandlers } from './deployments';
+import { diskHandlers } from './disk';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
 import { runHandlers } from './runs';
@@ -17,5 +18,6 @@ export function createHandlers(engine: HandlerContext): Handlers {
     ...deploymentHandlers(engine),
     ...logHandlers(engine),
     ...settingsHandlers(engine),
+    ...diskHandlers(engine),
   };
 }
