@@ -3,6 +3,7 @@ import { NotificationCenter } from './notifications/NotificationCenter';
 import { ProjectForm } from './projects/ProjectForm';
 import { ProjectsList } from './projects/ProjectsList';
 import { ProjectView } from './project/ProjectView';
+import { SettingsPage } from './settings/SettingsPage';
 import { RouteLink } from './routing/RouteLink';
 import { HealthIndicator } from './status/HealthIndicator';
 import { routeHref, useHashRoute, type Route } from './routing/use-hash-route';
@@ -13,6 +14,8 @@ function Screen({ route }: { route: Route }) {
       return <ProjectsList />;
     case 'new-project':
       return <ProjectForm />;
+    case 'settings':
+      return <SettingsPage />;
     case 'project':
       return <ProjectView key={route.projectId} projectId={route.projectId} />;
     case 'edit-project':
@@ -43,7 +46,12 @@ export function App() {
             Berth
           </RouteLink>
         </h1>
-        <HealthIndicator />
+        <div className="app-header-end">
+          <HealthIndicator />
+          <RouteLink to={{ name: 'settings' }} className="button subtle small">
+            Settings
+          </RouteLink>
+        </div>
       </header>
       <main id="main" tabIndex={-1}>
         <Screen route={route} />

@@ -4,6 +4,7 @@
 export type Route =
   | { readonly name: 'projects' }
   | { readonly name: 'new-project' }
+  | { readonly name: 'settings' }
   | { readonly name: 'project'; readonly projectId: string }
   | { readonly name: 'edit-project'; readonly projectId: string }
   | { readonly name: 'not-found'; readonly hash: string };
@@ -12,6 +13,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/' || path.startsWith('token=')) return { name: 'projects' };
   if (path === '/new-project') return { name: 'new-project' };
+  if (path === '/settings' || path === '/settings/') return { name: 'settings' };
   const project = /^\/projects\/([A-Za-z0-9_-]+)(\/settings)?\/?$/.exec(path);
   if (project?.[1]) return project[2] ? { name: 'edit-project', projectId: project[1] } : { name: 'project', projectId: project[1] };
   return { name: 'not-found', hash };
@@ -23,6 +25,8 @@ export function routeHref(route: Route): string {
       return '#/';
     case 'new-project':
       return '#/new-project';
+    case 'settings':
+      return '#/settings';
     case 'project':
       return `#/projects/${encodeURIComponent(route.projectId)}`;
     case 'edit-project':
