@@ -48,8 +48,9 @@ export function App() {
         </h1>
         <div className="app-header-end">
           <HealthIndicator />
+          {/* "App settings": a project page has its own "Settings" link. */}
           <RouteLink to={{ name: 'settings' }} className="button subtle small">
-            Settings
+            App settings
           </RouteLink>
         </div>
       </header>

@@ -466,8 +466,9 @@ export class ViewerController {
     const first = this.window.first;
     this.busy = 'Loading earlier lines…';
     this.emit();
-    const since = Math.max(0, first - 1 - PAGE_LINES);
-    const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: PAGE_LINES });
+    // The stored lines before `first`, however far back: a range trimmed by the log budget (or expired) is
+    // stepped over, so "nothing earlier" means nothing is stored, not a hole.
+    const page = await this.api.request('getLogsAround', { id: this.deploymentId, lineNo: first, before: PAGE_LINES, after: 0 });
     this.busy = null;
     if (this.disposed) return;
     if (!page.ok) {

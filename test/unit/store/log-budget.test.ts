@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usedDatabaseBytes } from '../../../electron/engine/store/log-budget';
+import { LOG_BUDGET_LOW_WATER, usedDatabaseBytes } from '../../../electron/engine/store/log-budget';
 import type { StoredLine } from '../../../electron/engine/store/log-lines';
-import { parseTrimMarker, type EngineSettings, type LogLine, type LogPage } from '../../../shared';
+import { parseTrimMarker, type EngineSettings, type LogLine, type LogPage, type LogsAround } from '../../../shared';
 import { startTestHost, type TestHost } from '../../support/host';
 
 // The log budget (docs/product-rules.md, "Log budget") on a real engine and its real SQLite file: a flood
@@ -73,7 +73,8 @@ describe('log budget', () => {
     expect(usedDatabaseBytes(store.db)).toBeGreaterThan(BUDGET);
 
     // The engine's own budget check (every 100 ms here) trims; nothing else is called.
-    await expect.poll(() => usedDatabaseBytes(store.db), { timeout: 60_000, interval: 200 }).toBeLessThanOrEqual(BUDGET);
+    // It trims down to the low water (90% of the budget), then stops.
+    await expect.poll(() => usedDatabaseBytes(store.db), { timeout: 60_000, interval: 200 }).toBeLessThanOrEqual(BUDGET * LOG_BUDGET_LOW_WATER);
 
     const lines = await allLines(host, deployment.id);
     const byNo = new Map(lines.map((stored) => [stored.lineNo, stored]));
@@ -95,6 +96,9 @@ describe('log budget', () => {
     expect(byNo.get(trim!.toLineNo + 1)?.text.startsWith(`${trim!.toLineNo + 1} `)).toBe(true);
     expect(lines.filter((stored) => parseTrimMarker(stored))).toHaveLength(1);
     expect((await allLines(host, other.id)).length).toBe(500);
+    // Paging back from the oldest line left (the viewer's "Load earlier") steps over the trimmed range to the marker.
+    const around = await host.json<LogsAround>(`/api/deployments/${deployment.id}/logs/around?lineNo=${trim!.toLineNo + 1}&before=3&after=0`);
+    expect(around.body.lines.map((stored) => stored.lineNo)).toEqual([99, 100, 101, trim!.toLineNo + 1]);
 
     const again = await host.json<LogPage>(`/api/deployments/${deployment.id}/logs?since=0&limit=1`);
     expect(again.body.lastLineNo).toBe(LAST);
