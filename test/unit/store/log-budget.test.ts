@@ -40,6 +40,15 @@ describe('log budget', () => {
     await host.stop();
   });
 
+  it('the budget is a validated setting: 2 GB by default, whole bytes from 1 MB to 1 TB', async () => {
+    expect((await host.json<EngineSettings>('/api/settings')).body.retention.logBudgetBytes).toBe(2 * 1024 ** 3);
+    for (const logBudgetBytes of [1000, 1024 ** 4 + 1, MB + 0.5, '50MB']) {
+      const refused = await host.json<{ error: { message: string } }>('/api/settings', { method: 'PATCH', body: JSON.stringify({ retention: { logBudgetBytes } }) });
+      expect(refused.status, String(logBudgetBytes)).toBe(400);
+      expect(refused.body.error.message).toContain('retention.logBudgetBytes');
+    }
+  });
+
   it('a flood past a 50 MB budget trims the oldest runtime lines, keeps the active run, and the page shows where', { timeout: 120_000 }, async () => {
     const patched = await host.json<EngineSettings>('/api/settings', { method: 'PATCH', body: JSON.stringify({ retention: { logBudgetBytes: BUDGET } }) });
     expect(patched.status).toBe(200);
