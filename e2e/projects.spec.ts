@@ -72,7 +72,7 @@ test('edits a project: secret values are never shown back, and kept when left em
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Secret Keeper' })).toBeVisible();
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
   const value = page.getByRole('group', { name: 'Variable 1' }).getByLabel('Value');
   await expect(value).toHaveValue('');
   await expect(value).toHaveAttribute('placeholder', /secret is set/);

@@ -96,6 +96,10 @@ export const metricSeriesSchema = z.object({
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
+/** The log budget's bounds: 1 MB to 1 TB. */
+export const LOG_BUDGET_MIN_BYTES = 1024 ** 2;
+export const LOG_BUDGET_MAX_BYTES = 1024 ** 4;
+
 const retentionDaysSchema = z.number().min(1).max(3650);
 
 /** Retention, as settings: lines per kind, metrics (never under 3 days: the charts need them). */
@@ -105,11 +109,46 @@ export const retentionSettingsSchema = z.object({
   deployLineDays: retentionDaysSchema,
   metricDays: z.number().min(3, 'must be at least 3: the charts show 3 days').max(3650),
   batchSize: z.number().int().min(100).max(100_000),
+  /** The log store's size budget in bytes (2 GB by default); past it the oldest runtime lines are trimmed. */
+  logBudgetBytes: z
+    .number()
+    .int()
+    .min(LOG_BUDGET_MIN_BYTES)
+    .max(LOG_BUDGET_MAX_BYTES)
+    .describe('Bytes the log store may hold before the oldest runtime lines are trimmed (1 MB to 1 TB)'),
 });
 export type RetentionSettingsView = z.infer<typeof retentionSettingsSchema>;
 
 export const engineSettingsSchema = z.object({ retention: retentionSettingsSchema });
 export type EngineSettings = z.infer<typeof engineSettingsSchema>;
+
+/** What Berth takes on disk (docs/product-rules.md, "Disk usage"): its database, and per project its logs and images. */
+export const diskUsageSchema = z.object({
+  database: z.object({
+    path: z.string(),
+    /** The SQLite file, its write-ahead log, and the bytes its pages hold (what the log budget counts). */
+    fileBytes: z.number().int(),
+    walBytes: z.number().int(),
+    usedBytes: z.number().int(),
+  }),
+  logBudgetBytes: z.number().int(),
+  /** Docker's image list; `available: false` (with the reason) when Docker did not answer. */
+  images: z.object({ available: z.boolean(), error: z.string().nullable() }),
+  projects: z.array(
+    z.object({
+      projectId: z.string(),
+      name: z.string(),
+      slug: z.string(),
+      logLines: z.number().int(),
+      /** UTF-8 bytes of the stored line text (the file holds more: keys, indexes, page slack). */
+      logBytes: z.number().int(),
+      imageCount: z.number().int(),
+      /** The sum of each image's size; layers two images share are counted in both. */
+      imageBytes: z.number().int(),
+    }),
+  ),
+});
+export type DiskUsage = z.infer<typeof diskUsageSchema>;
 
 export const requests = {
   getStatus: { method: 'GET', path: '/api/status', summary: "The engine's own health", input: z.object({}), output: engineStatusSchema },
@@ -238,6 +277,13 @@ export const requests = {
     summary: 'Health probe results in a time range',
     input: timeRangeQuerySchema.extend({ id: idSchema }),
     output: z.array(healthProbeSchema),
+  },
+  getDiskUsage: {
+    method: 'GET',
+    path: '/api/disk',
+    summary: "What Berth takes on disk: the database file and its WAL, and per project its stored log lines and its images (tagged berth/<slug>)",
+    input: z.object({}),
+    output: diskUsageSchema,
   },
   getEngineSettings: { method: 'GET', path: '/api/settings', summary: 'Engine-wide settings (retention)', input: z.object({}), output: engineSettingsSchema },
   updateEngineSettings: {

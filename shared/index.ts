@@ -8,3 +8,4 @@ export * from './contract';
 export type * from './api';
 export * from './scan';
 export * from './effective-settings';
+export * from './log-trim';

@@ -7,6 +7,8 @@ export interface EngineConfig {
   readonly healthTimeoutMs: number;
   readonly metricsIntervalMs: number;
   readonly retentionIntervalMs: number;
+  /** How often the log budget is checked (docs/product-rules.md, "Log budget"). */
+  readonly logBudgetCheckMs: number;
   readonly stopGraceMs: number;
   readonly awsEndpoint: string | null;
   /**
@@ -41,6 +43,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = de
     healthTimeoutMs: intervalFrom(env, 'BERTH_HEALTH_TIMEOUT_MS', 2_000),
     metricsIntervalMs: intervalFrom(env, 'BERTH_METRICS_INTERVAL_MS', 30_000),
     retentionIntervalMs: intervalFrom(env, 'BERTH_RETENTION_INTERVAL_MS', 3_600_000),
+    logBudgetCheckMs: intervalFrom(env, 'BERTH_LOG_BUDGET_CHECK_MS', 60_000),
     stopGraceMs: intervalFrom(env, 'BERTH_STOP_GRACE_MS', 10_000),
     awsEndpoint: env['BERTH_AWS_ENDPOINT'] || null,
     baseImageEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith(BASE_IMAGE_PREFIX) && Boolean(entry[1]?.trim()))),

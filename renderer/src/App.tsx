@@ -4,6 +4,7 @@ import { NotificationCenter } from './notifications/NotificationCenter';
 import { ProjectForm } from './projects/ProjectForm';
 import { ProjectsList } from './projects/ProjectsList';
 import { ProjectView } from './project/ProjectView';
+import { SettingsPage } from './settings/SettingsPage';
 import { RouteLink } from './routing/RouteLink';
 import { HealthIndicator } from './status/HealthIndicator';
 import { routeHref, useHashRoute, type Route } from './routing/use-hash-route';
@@ -16,6 +17,8 @@ function Screen({ route }: { route: Route }) {
       return <ProjectForm />;
     case 'alerts':
       return <AlertsPage />;
+    case 'settings':
+      return <SettingsPage />;
     case 'project':
       return <ProjectView key={route.projectId} projectId={route.projectId} />;
     case 'edit-project':
@@ -46,10 +49,16 @@ export function App() {
             Berth
           </RouteLink>
         </h1>
-        <RouteLink to={{ name: 'alerts' }} className="header-link">
-          Alerts &amp; analysis
-        </RouteLink>
-        <HealthIndicator />
+        <div className="app-header-end">
+          <RouteLink to={{ name: 'alerts' }} className="header-link">
+            Alerts &amp; analysis
+          </RouteLink>
+          <HealthIndicator />
+          {/* "App settings": a project page has its own "Settings" link. */}
+          <RouteLink to={{ name: 'settings' }} className="button subtle small">
+            App settings
+          </RouteLink>
+        </div>
       </header>
       <main id="main" tabIndex={-1}>
         <Screen route={route} />

@@ -152,7 +152,7 @@ export class Engine {
     };
     this.controller = new PipelineController({ store, deployments, logs, events, monitor, notifier, targets: this.targets });
     this.dispatch = createDispatcher(createHandlers(this));
-    this.retention = new RetentionJob(store, config.retentionIntervalMs);
+    this.retention = new RetentionJob(store, config.retentionIntervalMs, config.logBudgetCheckMs);
   }
 
   static async start(options: EngineOptions = {}): Promise<Engine> {

@@ -146,6 +146,16 @@ export class LogLineRepository {
     return lines;
   }
 
+  /** Up to `limit` stored lines with lineNo < before, in order: counted in lines, so a retention or budget hole is stepped over. */
+  before(deploymentId: string, before: number, limit: number): LogLine[] {
+    if (limit <= 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no < ? ORDER BY line_no DESC LIMIT ?`)
+      .raw()
+      .all(deploymentId, before, limit) as unknown as PageRow[];
+    return rows.reverse().map((row) => fromPageRow(deploymentId, row));
+  }
+
   tail(deploymentId: string, count: number): LogLine[] {
     return this.selectTail.all(deploymentId, count).map(fromRow);
   }

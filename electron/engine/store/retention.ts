@@ -11,7 +11,12 @@ export interface RetentionSettings {
   readonly deployLineDays: number;
   readonly metricDays: number;
   readonly batchSize: number;
+  /** The log budget: past it, the oldest runtime lines are trimmed (store/log-budget.ts). */
+  readonly logBudgetBytes: number;
 }
+
+/** 2 GB. */
+export const DEFAULT_LOG_BUDGET_BYTES = 2 * 1024 ** 3;
 
 export const DEFAULT_RETENTION: RetentionSettings = {
   runtimeLineDays: 7,
@@ -19,6 +24,7 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   deployLineDays: 30,
   metricDays: 7,
   batchSize: 5000,
+  logBudgetBytes: DEFAULT_LOG_BUDGET_BYTES,
 };
 
 /** Metrics must cover the 3-day charts, whatever the setting says. */

@@ -27,6 +27,7 @@ export function KeyboardShortcuts() {
   useCommands(() => [
     { id: 'app:projects', group: 'Berth', title: 'Go to the projects list', keywords: 'home all projects', run: () => go({ name: 'projects' }) },
     { id: 'app:new-project', group: 'Berth', title: 'New project', keywords: 'add create', run: () => go({ name: 'new-project' }) },
+    { id: 'app:settings', group: 'Berth', title: 'Settings: disk usage and log budget', keywords: 'disk size database images logs budget storage', run: () => go({ name: 'settings' }) },
     { id: 'app:shortcuts', group: 'Berth', title: 'Show keyboard shortcuts', keywords: 'help keys ?', run: () => setOpen('shortcuts') },
   ]);
 

@@ -43,3 +43,16 @@ export function shortId(id: string | null | undefined): string {
   const bare = id.replace(/^sha256:/, '');
   return bare.length > 12 ? bare.slice(0, 12) : bare;
 }
+
+/** "0 bytes", "812 KB", "1.4 GB": binary units, as the log budget counts (shared/log-trim.ts). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} bytes` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

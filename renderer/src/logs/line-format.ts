@@ -2,7 +2,7 @@
 // (docs/architecture.md, "The log viewer"): only SGR colour sequences survive; cursor moves, OSC/DCS strings (title, clipboard,
 // hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
 // one logical terminal line and cannot reach anything outside its own cells.
-import type { LogLine, LogStream, Step, StepStatus } from '../../../shared';
+import type { LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
 import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
@@ -149,6 +149,12 @@ export function formatStepHeader(stepName: string, step: Step | undefined): stri
 /** A row that says lines exist but are not loaded here. */
 export function formatGapMarker(text: string): string {
   return `${ESC}[3;${GAP_MARKER_SGR}m┄┄ ${text} ┄┄${RESET}`;
+}
+
+/** Where the log budget trimmed runtime lines (shared/log-trim.ts): a gap marker, not a log line. */
+export function formatTrimMarker(trim: TrimMarker): string {
+  const count = trim.lines.toLocaleString('en-US');
+  return formatGapMarker(`${count} runtime ${trim.lines === 1 ? 'line' : 'lines'} trimmed here (lines ${trim.fromLineNo}–${trim.toLineNo}): the log store was over its size budget`);
 }
 
 /** Plain text for copy and download: what the filters show, with an optional time column. */

@@ -2,8 +2,9 @@
 // written to the terminal, jumps, errors across the run, copy and download. React renders the
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
 import { isErrorLine } from '../../../shared/error-lines';
+import { parseTrimMarker } from '../../../shared/log-trim';
 import type { BerthApi, LogGap, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
-import { formatGapMarker, formatLine, formatStepHeader, plainLine } from './line-format';
+import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
 import { StreamGap } from './stream-gap';
@@ -277,6 +278,12 @@ export class ViewerController {
     const errorLine = { ...plain, error: true };
     const rootCauseLine = { ...plain, error: true, rootCause: true };
     for (const line of lines) {
+      // A log-budget trim is drawn as a gap marker whatever the stream filter: the history has a hole here.
+      const trim = parseTrimMarker(line);
+      if (trim) {
+        this.terminal.append(formatTrimMarker(trim), line.lineNo);
+        continue;
+      }
       if (!streams[line.stream]) continue;
       const key = groupKey(line);
       if (key !== this.lastGroup) {
@@ -459,8 +466,9 @@ export class ViewerController {
     const first = this.window.first;
     this.busy = 'Loading earlier lines…';
     this.emit();
-    const since = Math.max(0, first - 1 - PAGE_LINES);
-    const page = await this.api.request('getLogs', { id: this.deploymentId, since, limit: PAGE_LINES });
+    // The stored lines before `first`, however far back: a range trimmed by the log budget (or expired) is
+    // stepped over, so "nothing earlier" means nothing is stored, not a hole.
+    const page = await this.api.request('getLogsAround', { id: this.deploymentId, lineNo: first, before: PAGE_LINES, after: 0 });
     this.busy = null;
     if (this.disposed) return;
     if (!page.ok) {

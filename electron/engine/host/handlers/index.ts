@@ -3,6 +3,7 @@ import type { HandlerContext } from './handler-context';
 import { alertHandlers } from './alerts';
 import { analysisHandlers } from './analysis';
 import { deploymentHandlers } from './deployments';
+import { diskHandlers } from './disk';
 import { logHandlers } from './logs';
 import { projectHandlers } from './projects';
 import { runHandlers } from './runs';
@@ -21,5 +22,6 @@ export function createHandlers(engine: HandlerContext): Handlers {
     ...settingsHandlers(engine),
     ...alertHandlers(engine),
     ...analysisHandlers(engine),
+    ...diskHandlers(engine),
   };
 }

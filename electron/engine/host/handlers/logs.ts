@@ -18,8 +18,8 @@ export function logHandlers(engine: HandlerContext): LogHandlers {
         anchor = lines.lineNoAt(deployment.id, moment) ?? lines.lineNoBefore(deployment.id, moment);
       } else anchor = lastLineNo;
       if (anchor === undefined || anchor < 1) return { anchorLineNo: null, lines: [], lastLineNo };
-      const from = Math.max(0, anchor - before - 1);
-      return { anchorLineNo: anchor, lines: lines.since(deployment.id, from, anchor - from + after), lastLineNo };
+      // Counted in stored lines, not lineNo arithmetic: a trimmed or expired range in between is stepped over.
+      return { anchorLineNo: anchor, lines: [...lines.before(deployment.id, anchor, before), ...lines.since(deployment.id, anchor - 1, after + 1)], lastLineNo };
     },
   };
 }

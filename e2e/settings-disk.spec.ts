@@ -1,0 +1,130 @@
+// The Disk panel (docs/product-rules.md, "Disk usage"): reached from the app header with the keyboard, it
+// shows the database's size and a row per project with its stored log lines, as the engine measures them.
+// Then the log budget (docs/product-rules.md, "Log budget"): lowered to 1 MB in the panel, the engine's own
+// check trims the oldest runtime lines and the log viewer shows the gap marker where they were.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../electron/engine/store/store';
+import type { StoredLine } from '../electron/engine/store/log-lines';
+import { projectSettingsSchema, type DiskUsage, type LogPage } from '../shared';
+import { expect, openApp, startBerth, test, type BerthServer } from './support/berth';
+
+const LINES = 1234;
+const TRIM_LINES = 12_000;
+const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
+let dataDir = '';
+let trimDeploymentId = '';
+let trimProjectId = '';
+let server: (BerthServer & { stop(): Promise<void> }) | null = null;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'disk-e2e-'));
+  const store = Store.open(join(dataDir, 'berth.db'));
+  const settings = projectSettingsSchema.parse({ port: 8080, healthPath: '/health' });
+  const project = store.projects.create({ name: 'Disk Demo', sourceDir: dataDir, target: 'docker', settings });
+  const deployment = store.deployments.create(project.id, 'docker');
+  const lines: StoredLine[] = Array.from({ length: LINES }, (_, i) => ({
+    deploymentId: deployment.id,
+    lineNo: i + 1,
+    ts: Date.now() - 60_000 + i,
+    stream: 'stdout',
+    source: 'runtime',
+    runId: null,
+    step: null,
+    text: `request ${i + 1} served`,
+    cut: false,
+  }));
+  store.logLines.insertMany(lines);
+  // About 3 MB of older runtime output after a run's deploy lines: more than a 1 MB budget holds.
+  const trimProject = store.projects.create({ name: 'Trim Demo', sourceDir: dataDir, target: 'docker', settings });
+  const trimDeployment = store.deployments.create(trimProject.id, 'docker');
+  const start = Date.now() - 3_600_000;
+  store.logLines.insertMany(
+    Array.from({ length: TRIM_LINES + 3 }, (_, i): StoredLine => {
+      const deploy = i < 3;
+      return {
+        deploymentId: trimDeployment.id,
+        lineNo: i + 1,
+        ts: start + i,
+        stream: 'stdout',
+        source: deploy ? 'deploy' : 'runtime',
+        runId: null,
+        step: deploy ? 'build' : null,
+        text: deploy ? `build output ${i + 1}` : `old request ${i + 1} ${'z'.repeat(200)}`,
+        cut: false,
+      };
+    }),
+  );
+  trimDeploymentId = trimDeployment.id;
+  trimProjectId = trimProject.id;
+  store.close();
+  server = await startBerth({ BERTH_DATA_DIR: dataDir, BERTH_LOG_BUDGET_CHECK_MS: '200' });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the Disk panel, opened from the header with the keyboard, shows the database size and the project’s logs', async ({ page }) => {
+  const berth = server!;
+  await openApp(page, berth);
+  const link = page.getByRole('banner').getByRole('link', { name: 'App settings' });
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/settings$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3, name: 'Disk' })).toBeVisible();
+
+  const usage = (await berth.api<DiskUsage>('GET', '/api/disk')).body;
+  expect(usage.database.path).toBe(join(dataDir, 'berth.db'));
+  expect(usage.database.fileBytes).toBeGreaterThan(0);
+  // A size in the panel's units, and the file it is.
+  await expect(page.getByTestId('disk-database-size')).toHaveText(/^\d+(\.\d)? (bytes|KB|MB|GB)$/);
+  await expect(page.getByText(join(dataDir, 'berth.db'))).toBeVisible();
+
+  const row = page.getByRole('table', { name: 'Disk use per project' }).getByRole('row', { name: /Disk Demo/ });
+  await expect(row.getByRole('rowheader')).toHaveText('Disk Demo');
+  await expect(row.getByRole('cell').nth(0)).toHaveText(LINES.toLocaleString('en-US'));
+  const demo = usage.projects.find((project) => project.name === 'Disk Demo')!;
+  expect(demo.logLines).toBe(LINES);
+  expect(demo.logBytes).toBeGreaterThan(LINES * 'request 1 served'.length);
+  await expect(page.getByLabel('Keep logs within (MB)')).toHaveValue('2048');
+});
+
+test('a log budget lowered in the panel trims the oldest runtime lines, and the log viewer marks the gap', async ({ page }) => {
+  const berth = server!;
+  await page.addInitScript(USE_DOM_RENDERER);
+  await openApp(page, berth);
+  await page.evaluate("window.location.hash = '#/settings'");
+  const budget = page.getByLabel('Keep logs within (MB)');
+  await budget.fill('0');
+  await expect(budget).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await budget.fill('1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText('Saved: logs are kept within 1.0 MB.');
+
+  // The engine's own check (every 200 ms here) trims; the page the viewer reads now starts with the marker.
+  await expect
+    .poll(async () => (await berth.api<LogPage>('GET', `/api/deployments/${trimDeploymentId}/logs?since=3&limit=1`)).body.lines[0]?.stream, { timeout: 30_000 })
+    .toBe('system');
+  const page1 = (await berth.api<LogPage>('GET', `/api/deployments/${trimDeploymentId}/logs?since=0&limit=5`)).body.lines;
+  expect(page1.slice(0, 3).map((line) => line.text)).toEqual(['build output 1', 'build output 2', 'build output 3']);
+  expect(page1[3]!.lineNo).toBe(4);
+  expect(page1[3]!.text).toMatch(/^\[TRIMMED\] \d+ runtime lines trimmed \(lines 4–\d+\)/);
+
+  await page.evaluate(`window.location.hash = '#/projects/${trimProjectId}'`);
+  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+  // The viewer opens on the newest lines; the trimmed range is before them, and "Load earlier" steps over
+  // it to the lines kept before it. Unwrapped, so 2,000 long lines fit the terminal's scrollback.
+  await page.getByLabel('Wrap').uncheck();
+  await page.getByRole('button', { name: 'Load earlier' }).click();
+  await expect(page.getByTestId('log-earlier-marker')).toHaveCount(0);
+  // The viewer keeps the place it was at (the first line it had); the kept lines are just above it.
+  await page.locator('.log-terminal').hover();
+  await page.mouse.wheel(0, -2000);
+  await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: /┄┄ [\d,]+ runtime lines trimmed here \(lines 4–/ })).toBeVisible();
+  await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: 'build output 3' })).toBeVisible();
+});

@@ -1,0 +1,31 @@
+import type { DiskUsage } from '../../../../shared';
+import { dockerErrorText } from '../../docker/call';
+import { berthImagesBySlug, listBerthImages, type SlugImages } from '../../docker/images';
+import { databaseFileUsage, logUsageByProject } from '../../store/disk-usage';
+import type { Handlers } from '../dispatcher';
+import { loadRetentionSettings } from '../retention-job';
+import type { HandlerContext } from './handler-context';
+
+/** The Disk panel's numbers (docs/product-rules.md, "Disk usage"). */
+export function diskHandlers(engine: HandlerContext): Pick<Handlers, 'getDiskUsage'> {
+  return {
+    getDiskUsage: async (): Promise<DiskUsage> => {
+      let images: Map<string, SlugImages> = new Map();
+      let imageStatus: DiskUsage['images'] = { available: true, error: null };
+      try {
+        images = berthImagesBySlug(await listBerthImages(engine.docker));
+      } catch (error) {
+        imageStatus = { available: false, error: `Docker did not list its images: ${dockerErrorText(error)}` };
+      }
+      return {
+        database: databaseFileUsage(engine.store.db),
+        logBudgetBytes: loadRetentionSettings(engine.store).logBudgetBytes,
+        images: imageStatus,
+        projects: logUsageByProject(engine.store.db).map((project) => {
+          const own = images.get(project.slug);
+          return { ...project, imageCount: own?.count ?? 0, imageBytes: own?.bytes ?? 0 };
+        }),
+      };
+    },
+  };
+}
