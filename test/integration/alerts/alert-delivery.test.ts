@@ -153,8 +153,12 @@ describe('alerts from real crashes to real receivers', () => {
       const waiting = (await next.call('listAlertHistory', { limit: 5, channelId: later }))[0]!;
       expect(waiting.status).toBe('pending');
       expect(new Set(waiting.attempts.map((attempt) => attempt.outcome))).toEqual(new Set(['network_error']));
-      await revived.waitFor(1);
-      await waitFor('the webhook delivery', async () => (await next.call('listAlertHistory', { limit: 5, channelId: later }))[0]?.status === 'delivered');
+      // When it is due depends on how many tries the first engine made (the wait doubles after each): allow
+      // for the back-off under a loaded machine, and say where the delivery stood if it never came.
+      await revived.waitFor(1, 90_000).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}; the delivery: ${JSON.stringify((await next.call('listAlertHistory', { limit: 5, channelId: later }))[0])}`);
+      });
+      await waitFor('the webhook delivery', async () => (await next.call('listAlertHistory', { limit: 5, channelId: later }))[0]?.status === 'delivered', 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(target.requests).toHaveLength(1);
       expect(revived.requests).toHaveLength(1);
