@@ -120,15 +120,18 @@ export class DeliveryQueue {
     clearTimeout(this.timer);
     const { history } = this.options;
     const maxInFlight = this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-    for (const delivery of history.due(this.now(), DUE_PAGE)) {
+    // One reading of the clock for the whole pass: a retry that falls due while the rows are read (a slow
+    // disk, a timer that fires a millisecond early) is left for the timer below, never for no one.
+    const now = this.now();
+    for (const delivery of history.due(now, DUE_PAGE)) {
       if (this.inFlight.size >= maxInFlight && delivery.channelKind !== 'desktop') continue;
       if (this.busyChannels.has(delivery.channelId)) continue;
       this.begin(delivery);
     }
     // Due rows still waiting (a busy channel, no free slot) are picked up when a try ends; later ones on a timer.
     const next = history.nextDueAt();
-    if (next !== null && next > this.now()) {
-      this.timer = setTimeout(() => this.schedulePump(), Math.min(next - this.now(), 2 ** 31 - 1));
+    if (next !== null && next > now) {
+      this.timer = setTimeout(() => this.schedulePump(), Math.min(next - now, 2 ** 31 - 1));
       this.timer.unref();
     }
   }

@@ -6,9 +6,23 @@ import { ChannelSender } from '../../../electron/engine/alerts/channel-sender';
 import { DeliveryQueue } from '../../../electron/engine/alerts/delivery-queue';
 import { EventBus } from '../../../electron/engine/event-bus';
 import { Store } from '../../../electron/engine/store/store';
-import type { NewAlert } from '../../../electron/engine/store/alert-history';
+import type { AlertHistoryRepository, NewAlert } from '../../../electron/engine/store/alert-history';
 import { startReceiver, type Receiver } from '../../support/http-receiver';
 import { makeTempDir } from '../../support/temp-dir';
+
+/** The outbox's rows, read as a slow disk would: the rows are those due when the read began, and it ends `ms` later. */
+function slowDueReads(history: AlertHistoryRepository, ms: number): AlertHistoryRepository {
+  const slow = Object.create(history) as AlertHistoryRepository;
+  slow.due = (now, limit) => {
+    const rows = history.due(now, limit);
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      // a read that holds the thread, as better-sqlite3's do
+    }
+    return rows;
+  };
+  return slow;
+}
 
 const alert = (title: string): NewAlert => ({ ruleId: null, ruleName: null, groupKey: 'g', kind: 'crash', projectId: null, deploymentId: null, title, body: 'body', count: 1, at: Date.now() });
 
@@ -18,10 +32,10 @@ describe('the delivery outbox', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  function setup(dir: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; closeGraceMs?: number } = {}) {
+  function setup(dir: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; closeGraceMs?: number; slowReadMs?: number } = {}) {
     const store = Store.open(join(dir, 'berth.db'));
     const queue = new DeliveryQueue({
-      history: store.alertHistory,
+      history: options.slowReadMs ? slowDueReads(store.alertHistory, options.slowReadMs) : store.alertHistory,
       channels: store.alertChannels,
       sender: new ChannelSender({ events: new EventBus(), vault: { available: false, encrypt: () => Buffer.alloc(0), decrypt: () => '' }, env: options.env ?? {}, timeoutMs: options.timeoutMs ?? 2000 }),
       projects: store.projects,
@@ -64,6 +78,20 @@ describe('the delivery outbox', () => {
     // Each try carries the same delivery id, so a receiver can tell a retry from a new alert.
     expect(new Set(flaky.requests.map((request) => request.headers['x-berth-delivery']))).toEqual(new Set([deliveryId]));
     expect(flaky.requests).toHaveLength(3);
+  });
+
+  it('a retry that falls due while the outbox is being read is still made (the timer is set from the time of the read)', async () => {
+    // On a loaded machine the read of due rows can take longer than the wait before a retry (or a timer can
+    // fire a millisecond early): the retry was not due when the rows were read but is by the time the pass
+    // ends. Reading the rows here takes 80 ms, longer than the 50 ms back-off.
+    const temp = makeTempDir();
+    cleanups.push(() => temp.cleanup());
+    const flaky = await receiver((_request, index, response) => void response.writeHead(index < 2 ? 500 : 200).end());
+    const { store, queue } = setup(temp.dir, { env: { FLAKY_URL: flaky.url }, slowReadMs: 80 });
+    const [deliveryId] = queue.enqueue(alert('one alert'), [channelFor(store, 'flaky', 'FLAKY_URL')]);
+    await flaky.waitFor(3, 5000);
+    await queue.idle();
+    expect(store.alertHistory.view(deliveryId!)!.status).toBe('delivered');
   });
 
   it('a receiver that hangs holds up only its own channel: another channel’s alert arrives at once', async () => {
