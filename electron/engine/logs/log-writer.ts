@@ -86,7 +86,7 @@ export class LogWriter {
   private closed = false;
 
   constructor(private readonly store: Store, options: LogWriterOptions = {}) {
-    this.maxDelayMs = options.maxDelayMs ?? 50;
+    this.maxDelayMs = options.maxDelayMs ?? 20;
     this.maxBatchLines = options.maxBatchLines ?? 1000;
     this.maxHeldLines = options.maxHeldLines ?? 200_000;
     this.diskRetryMs = options.diskRetryMs ?? 2000;

@@ -86,7 +86,8 @@ export class HttpApi implements BerthApi {
           if (typeof messages === 'string') {
             handlers.onError?.(messages);
           } else {
-            // Lines gather for ~16 ms and go to the viewer as one batch (the snapshot's lines with the snapshot).
+            // Lines read from one network chunk go to the viewer as one batch (the snapshot's lines with the snapshot);
+            // the terminal draws once per frame anyway, so waiting longer here would only add latency.
             let pending: LogLine[] = [];
             let snapshot: LogSnapshotHead | undefined;
             let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,7 +103,7 @@ export class HttpApi implements BerthApi {
                 handlers.onBatch({ deploymentId: input.deploymentId, lines });
               }
             };
-            const flushSoon = () => (timer ??= setTimeout(flush, 16));
+            const flushSoon = () => (timer ??= setTimeout(flush));
             try {
               for await (const message of messages) {
                 const read = readStreamMessage('logs', message);
