@@ -126,6 +126,25 @@ let server: Awaited<ReturnType<typeof startBerth>>;
 let dataDir: string;
 let main: Seeded;
 let hostile: Seeded;
+let traced: Seeded;
+
+/** A build that fails with a Python traceback: one event, however many of its lines read like errors. */
+const TRACEBACK = [
+  'Traceback (most recent call last):',
+  '  File "/app/setup.py", line 4, in <module>',
+  '    raise RuntimeError("Error: compiler missing")',
+  'RuntimeError: Error: compiler missing',
+];
+
+function tracebackCorpus(): SeededLine[] {
+  return [
+    { stream: 'system', step: 'detect', text: '[DETECT] Dockerfile found' },
+    { stream: 'stdout', step: 'build', text: 'Step 2/3 : RUN python setup.py build' },
+    ...TRACEBACK.map((text) => ({ stream: 'stderr' as const, step: 'build' as const, text })),
+    { stream: 'stderr', step: 'build', text: "The command '/bin/sh -c python setup.py build' returned a non-zero code: 1" },
+    { stream: 'stdout', text: 'traceback tail line' },
+  ];
+}
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'logs-viewer-e2e-'));
@@ -133,6 +152,7 @@ test.beforeAll(async () => {
   try {
     main = seedProject(store, 'logs-viewer main', mainCorpus(), { failedStep: 'build' });
     hostile = seedProject(store, 'logs-viewer hostile', hostileCorpus());
+    traced = seedProject(store, 'logs-viewer traceback', tracebackCorpus(), { failedStep: 'build' });
   } finally {
     store.close();
   }
@@ -330,4 +350,15 @@ test('stream filter, paging earlier lines in, and a download of what the filters
   expect(after).toBe(before - 2000);
   // The old first line (filler k is lineNo k + 28) is scrolled into view just below the new lines.
   await expect(terminalRow(page, `filler line ${before - 28} status=ok`)).toHaveCount(1);
+});
+
+test('a Python traceback is one event: "Jump to first error" lands on its first line, and "Next error" goes past its other lines', async ({ page }) => {
+  await openProjectLogs(page, traced.projectId);
+  await expect(terminalRow(page, 'traceback tail line')).toBeVisible();
+  await page.getByRole('button', { name: 'Jump to first error' }).click();
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${traced.lineNoOf(TRACEBACK[0]!)} (likely root cause)`);
+  await expect(page.locator('.log-root-cause-banner')).toContainText('Traceback (most recent call last):');
+  // The traceback's exception line reads like an error too, but it is part of the same event.
+  await page.getByRole('button', { name: 'Next error' }).click();
+  await expect(page.getByTestId('log-status')).toContainText(`Showing line ${traced.lineNoOf("The command '/bin/sh -c python setup.py build' returned a non-zero code: 1")}`);
 });

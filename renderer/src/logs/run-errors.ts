@@ -1,6 +1,9 @@
 // Error lines across a whole run, not just the loaded window (fix the earliest failure,
-// ignore the cascade). Pages the run's stored lines once and keeps only lineNos.
+// ignore the cascade). Pages the run's stored lines once and keeps only lineNos. A stack trace is one
+// event (shared/log-events.ts): it counts once, at the line that began it, however many of its lines
+// read like errors (a Python traceback's head and its `ValueError: …`, a Java trace's `Caused by:`).
 import { isErrorLine } from '../../../shared/error-lines';
+import { continuesEvent, NO_EVENT, type EventGrouping } from '../../../shared/log-events';
 import type { BerthApi, LogLine, RunDetail, Step } from '../../../shared';
 
 export interface RunErrors {
@@ -13,6 +16,25 @@ export interface RunErrors {
   readonly scannedThrough: number;
   /** False when the scan stopped at its budget before the run's end. */
   readonly complete: boolean;
+  /** The event the last scanned line belongs to, so live lines continue it. */
+  readonly event: OpenEvent;
+}
+
+/** The event being read: where it began, whether it is already counted as an error, and what it leaves open. */
+export interface OpenEvent {
+  readonly head: number;
+  readonly counted: boolean;
+  readonly grouping: EventGrouping;
+}
+
+const NO_OPEN_EVENT: OpenEvent = { head: 0, counted: false, grouping: NO_EVENT };
+
+/** Reads one line of the run: its event, and the event's head lineNo when this line makes it an error for the first time. */
+function readLine(event: OpenEvent, line: LogLine): { event: OpenEvent; error: number | null } {
+  const step = continuesEvent(event.grouping, line.text);
+  const current = step.continues && event.head > 0 ? { ...event, grouping: step.next } : { head: line.lineNo, counted: false, grouping: step.next };
+  if (current.counted || !isErrorLine(line.text)) return { event: current, error: null };
+  return { event: { ...current, counted: true }, error: current.head };
 }
 
 const PAGE = 5000;
@@ -50,6 +72,9 @@ export async function scanRunErrors(api: BerthApi, deploymentId: string, run: Ru
   let rootCause: RunErrors['rootCause'] = null;
   let scanned = 0;
   let scannedThrough = since;
+  let event = NO_OPEN_EVENT;
+  /** The step and first line of each event, while it is open (the root cause is shown by its head). */
+  let head: LogLine | undefined;
   while (since < end && scanned < SCAN_BUDGET_LINES) {
     const page = await api.request('getLogs', { id: deploymentId, since, limit: PAGE });
     if (signal.cancelled) return null;
@@ -57,9 +82,13 @@ export async function scanRunErrors(api: BerthApi, deploymentId: string, run: Ru
     for (const line of page.value.lines) {
       if (line.lineNo > end) break;
       scannedThrough = line.lineNo;
-      if (!belongsToRun(line, run) || !isErrorLine(line.text)) continue;
-      if (lineNos.length < ERROR_LIMIT) lineNos.push(line.lineNo);
-      if (!rootCause && failed && line.step === failed.name) rootCause = { lineNo: line.lineNo, step: failed.name, text: line.text };
+      if (!belongsToRun(line, run)) continue;
+      const read = readLine(event, line);
+      if (read.event.head === line.lineNo) head = line;
+      event = read.event;
+      if (read.error === null) continue;
+      if (lineNos.length < ERROR_LIMIT) lineNos.push(read.error);
+      if (!rootCause && failed && head?.step === failed.name) rootCause = { lineNo: head.lineNo, step: failed.name, text: head.text };
     }
     scanned += page.value.lines.length;
     since = page.value.lines.at(-1)!.lineNo;
@@ -67,20 +96,24 @@ export async function scanRunErrors(api: BerthApi, deploymentId: string, run: Ru
   // The classifier's evidence is the fallback when no line of the failed step reads like an error.
   const evidence = run.failure?.evidence;
   if (!rootCause && failed && evidence?.lineNo != null) rootCause = { lineNo: evidence.lineNo, step: failed.name, text: evidence.line ?? '' };
-  return { runId: run.id, lineNos, rootCause, scannedThrough, complete: since >= end };
+  return { runId: run.id, lineNos, rootCause, scannedThrough, complete: since >= end, event };
 }
 
 /** Adds live error lines of the run that arrived after the scan. */
 export function withLiveErrors(errors: RunErrors, lines: readonly LogLine[], run: RunDetail): RunErrors {
   let added: number[] | undefined;
   let scannedThrough = errors.scannedThrough;
+  let event = errors.event;
   for (const line of lines) {
     if (line.lineNo <= scannedThrough) continue;
     scannedThrough = line.lineNo;
-    if (belongsToRun(line, run) && isErrorLine(line.text)) (added ??= []).push(line.lineNo);
+    if (!belongsToRun(line, run)) continue;
+    const read = readLine(event, line);
+    event = read.event;
+    if (read.error !== null) (added ??= []).push(read.error);
   }
-  if (!added) return scannedThrough === errors.scannedThrough ? errors : { ...errors, scannedThrough };
-  return { ...errors, lineNos: [...errors.lineNos, ...added].slice(0, ERROR_LIMIT), scannedThrough };
+  if (!added) return scannedThrough === errors.scannedThrough ? errors : { ...errors, scannedThrough, event };
+  return { ...errors, lineNos: [...errors.lineNos, ...added].slice(0, ERROR_LIMIT), scannedThrough, event };
 }
 
 /** The first error strictly after (direction 1) or before (-1) `from`. */

@@ -200,6 +200,31 @@ describe('run-errors: the first error of the failed step is the likely root caus
     expect(withLiveErrors(updated, live, run)).toBe(updated);
   });
 
+  it('a stack trace is one error, at the line that began it, also when it arrives live across batches', async () => {
+    const traceback = [
+      'Traceback (most recent call last):',
+      '  File "/app/app.py", line 3, in <module>',
+      '    raise ValueError("Error: bad config")',
+      'ValueError: Error: bad config',
+      'java.lang.IllegalStateException: boom',
+      '\tat com.example.App.main(App.java:10)',
+      'Caused by: java.io.IOException: disk gone',
+    ];
+    const traced = [...stored.slice(0, 4), ...traceback.map((text, index) => line(5 + index, text, { runId: 'run_1', step: 'build' }))];
+    const tracedApi = {
+      request: async (_name: string, input: { since: number; limit: number }) => ({ ok: true, value: { lines: traced.filter((item) => item.lineNo > input.since).slice(0, 2), lastLineNo: 11 } }),
+    } as unknown as BerthApi;
+    const tracedRun = { ...run, steps: steps({ detect: 'success', build: 'failed', setup: 'skipped' }, { detect: [1, 3], build: [4, 11] }) };
+    const errors = (await scanRunErrors(tracedApi, 'dep_1', tracedRun, 11, { cancelled: false }))!;
+    // The traceback (lines 5–8) and the Java trace (9–11) count once each, at their heads.
+    expect(errors.lineNos).toEqual([2, 5, 9]);
+    expect(errors.rootCause).toEqual({ lineNo: 5, step: 'build', text: 'Traceback (most recent call last):' });
+    // Live: a trace whose head came in one batch and its exception line in the next.
+    let live = withLiveErrors(errors, [line(12, 'Traceback (most recent call last):', { runId: 'run_1' }), line(13, '  File "x.py", line 1', { runId: 'run_1' })], tracedRun);
+    live = withLiveErrors(live, [line(14, 'KeyError: Error: missing', { runId: 'run_1' }), line(15, 'ERROR next request failed', { runId: 'run_1' })], tracedRun);
+    expect(live.lineNos).toEqual([2, 5, 9, 12, 15]);
+  });
+
   it('the viewer pre-check never disagrees with isErrorLine', () => {
     const corpus = [
       ...stored.map((item) => item.text),
