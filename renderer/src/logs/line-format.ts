@@ -3,6 +3,7 @@
 // hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
 // one logical terminal line and cannot reach anything outside its own cells.
 import type { LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
+import { colourJson, isJsonLine } from './json-line';
 import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
@@ -104,7 +105,8 @@ export function formatLine(line: LogLine, options: FormatOptions): string {
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
   const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;
-  let body = sanitize(line.text, base);
+  // A JSON line has no control characters to strip: its tokens are coloured instead.
+  let body = isJsonLine(line.text) ? colourJson(line.text, base) : sanitize(line.text, base);
   let suffix = '';
   if (options.wrap) {
     const cut = cutVisible(body, DISPLAY_CHARACTER_CAP);
