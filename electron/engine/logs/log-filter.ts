@@ -118,8 +118,11 @@ export const MAX_SCAN_LINES = 64 * 4096;
 export const MAX_COUNT_SCAN_LINES = 512 * 4096;
 /** Kept lines plus context lines per page. */
 export const MAX_FILTER_PAGE_LINES = 5000;
-/** Search blocks' bitsets read per query while skipping. */
-const BITS_CHUNK = 256;
+/** Compiled filters kept for the next request. */
+const COMPILED_FILTERS = 16;
+/** Search blocks' bitsets read per query while skipping: 128 KB at first, at most 8 MB. */
+const FIRST_BITS_CHUNK = 16;
+const MAX_BITS_CHUNK = 1024;
 
 type BitsRow = [blockNo: number, bits: Buffer];
 
@@ -130,14 +133,19 @@ interface ScanState {
 }
 
 export class LogFilter {
-  private readonly bounds: Statement<[string], { first: number | null; last: number | null }>;
+  private readonly bounds: Statement<[string, string], { first: number | null; last: number | null }>;
   private readonly bitsUp: Statement<[string, number, number], BitsRow>;
   private readonly bitsDown: Statement<[string, number, number], BitsRow>;
   private readonly rangeRows: Statement<[string, number, number], PageRow>;
   private readonly scans = new Map<string, Statement<unknown[], PageRow>>();
+  /** Recently used filters: a viewer pages with the same one, and a compiled RE2 program gets faster with use (its caches fill). */
+  private readonly compiled = new Map<string, CompiledLineFilter>();
 
   constructor(private readonly db: Database) {
-    this.bounds = db.prepare('SELECT MIN(line_no) AS first, MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
+    // Two subqueries: MIN and MAX in one SELECT would scan every line instead of reading the index's two ends.
+    this.bounds = db.prepare(
+      'SELECT (SELECT MIN(line_no) FROM log_lines WHERE deployment_id = ?) AS first, (SELECT MAX(line_no) FROM log_lines WHERE deployment_id = ?) AS last',
+    );
     this.bitsUp = db
       .prepare<[string, number, number], BitsRow>('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
       .raw(true);
@@ -150,8 +158,8 @@ export class LogFilter {
   }
 
   page(deploymentId: string, options: FilterPageOptions): FilterPage {
-    const filter = compileLineFilter(options);
-    const { first, last } = this.bounds.get(deploymentId) ?? { first: null, last: null };
+    const filter = this.compile(options);
+    const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
     const lastLineNo = last ?? 0;
     const backward = options.before !== undefined;
     const limit = Math.max(1, Math.min(options.limit, Math.floor(MAX_FILTER_PAGE_LINES / (2 * options.context + 1))));
@@ -202,9 +210,9 @@ export class LogFilter {
 
   /** Counts kept lines with lineNo > since, scanning at most MAX_COUNT_SCAN_LINES lines the index cannot skip. */
   count(deploymentId: string, options: LineFilterOptions & { readonly since: number; readonly streams?: readonly LogStream[] | undefined }): FilterCount {
-    const filter = compileLineFilter(options);
+    const filter = this.compile(options);
     const streams = streamCodes(options.streams);
-    const { first, last } = this.bounds.get(deploymentId) ?? { first: null, last: null };
+    const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
     if (first === null || last === null) return { matches: 0, scannedTo: options.since, lastLineNo: 0, truncated: false };
     const from = Math.max(options.since + 1, first);
     if (from > last) return { matches: 0, scannedTo: Math.max(options.since, last), lastLineNo: last, truncated: false };
@@ -215,6 +223,19 @@ export class LogFilter {
       return true;
     });
     return { matches, scannedTo: state.scannedTo, lastLineNo: last, truncated: state.scannedTo < last };
+  }
+
+  private compile(options: LineFilterOptions): CompiledLineFilter {
+    const key = JSON.stringify([options.query, options.regex, options.caseSensitive, options.exclude]);
+    let filter = this.compiled.get(key);
+    if (filter) {
+      this.compiled.delete(key);
+    } else {
+      filter = compileLineFilter(options);
+      if (this.compiled.size >= COMPILED_FILTERS) this.compiled.delete(this.compiled.keys().next().value!);
+    }
+    this.compiled.set(key, filter);
+    return filter;
   }
 
   /**
@@ -237,13 +258,16 @@ export class LogFilter {
     const lastBlock = blockOfLine(to);
     const step = direction === 'up' ? 1 : -1;
     let bits = new Map<number, Buffer>();
+    let chunk = FIRST_BITS_CHUNK;
     let bitsUntil = direction === 'up' ? firstBlock - 1 : lastBlock + 1;
     for (let block = direction === 'up' ? firstBlock : lastBlock; direction === 'up' ? block <= lastBlock : block >= firstBlock; block += step) {
       const low = Math.max(from, firstLineOfBlock(block));
       const high = Math.min(to, lastLineOfBlock(block));
       if (filter.requiredBits) {
         if (direction === 'up' ? block > bitsUntil : block < bitsUntil) {
-          bitsUntil = direction === 'up' ? Math.min(lastBlock, block + BITS_CHUNK - 1) : Math.max(firstBlock, block - BITS_CHUNK + 1);
+          // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
+          bitsUntil = direction === 'up' ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
+          chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
           const rows = direction === 'up' ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block);
           bits = new Map(rows as unknown as BitsRow[]);
         }
