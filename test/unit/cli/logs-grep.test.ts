@@ -2,25 +2,14 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type LogLine } from '../../../shared';
-import { BERTH_BIN } from '../../support/berth-process';
+import { BERTH_BIN, runBerthAsync } from '../../support/berth-process';
 import { startTestHost, type TestHost } from '../../support/host';
 
 describe('berth logs --grep', () => {
   let host: TestHost;
   let deploymentId: string;
 
-  /** Runs the CLI without blocking this process, which serves its requests. */
-  function berth(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BERTH_BIN, ...args], { env: { ...process.env, BERTH_DATA_DIR: host.dataDir, BERTH_LOG_LEVEL: 'warn' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  }
+  const berth = (args: readonly string[]) => runBerthAsync(args, host.dataDir);
 
   beforeAll(async () => {
     host = await startTestHost();
