@@ -114,8 +114,8 @@ export interface FilterCount {
 
 /** Lines scanned (read and tested) per page request; blocks the index skips do not count. */
 export const MAX_SCAN_LINES = 64 * 4096;
-/** Lines scanned per count request. */
-export const MAX_COUNT_SCAN_LINES = 512 * 4096;
+/** Lines scanned per count request: twice a page's, as a count reads no context and builds no lines. */
+export const MAX_COUNT_SCAN_LINES = 128 * 4096;
 /** Kept lines plus context lines per page. */
 export const MAX_FILTER_PAGE_LINES = 5000;
 /** Compiled filters kept for the next request. */

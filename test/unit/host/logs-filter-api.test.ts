@@ -2,7 +2,7 @@
 // on a fresh data dir, lines stored through its log writer, no Docker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type LogPage } from '../../../shared';
-import { MAX_SCAN_LINES } from '../../../electron/engine/logs/log-filter';
+import { MAX_COUNT_SCAN_LINES, MAX_SCAN_LINES } from '../../../electron/engine/logs/log-filter';
 import { startTestHost, type TestHost } from '../../support/host';
 
 interface ErrorBody {
@@ -112,5 +112,15 @@ describe('filter mode over the HTTP API', () => {
     expect(response.body.lines.map((line) => line.text)).toEqual(['GET /api/items/542 200', 'ERROR payment pay-9f2c declined', 'GET /api/items/544 200']);
     const count = await host.json(`/api/deployments/${big}/logs/count?${query({ filter: 'payment pay-[0-9a-f]+ declined', regex: 'true', caseSensitive: 'true' })}`);
     expect(count.body).toEqual({ matches: 1, scannedTo: total, lastLineNo: total, truncated: false });
+    // Without a literal every line is read: the count stops at its bound and goes on from scannedTo.
+    const counted: { matches: number; scannedTo: number; truncated: boolean }[] = [];
+    for (let since = 0; counted.at(-1)?.truncated !== false; since = counted.at(-1)!.scannedTo) {
+      counted.push((await host.json<{ matches: number; scannedTo: number; truncated: boolean }>(`/api/deployments/${big}/logs/count?${query({ filter: 'items/(7|9)\\d\\d |declined', regex: 'true', since })}`)).body);
+    }
+    expect(counted.map((part) => [part.scannedTo, part.truncated])).toEqual([
+      [MAX_COUNT_SCAN_LINES, true],
+      [total, false],
+    ]);
+    expect(counted.reduce((sum, part) => sum + part.matches, 0)).toBe(200_001);
   }, 120_000);
 });
