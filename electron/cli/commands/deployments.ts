@@ -66,7 +66,7 @@ export function registerDeploymentCommands(program: Command): void {
     .command('logs <deployment>')
     .description('print stored log lines (lineNo > since), or follow them live with -f; --grep keeps only the lines a filter keeps')
     .option('--since <lineNo>', 'print lines after this lineNo', parseCount('--since', Number.MAX_SAFE_INTEGER), 0)
-    .option('--limit <n>', 'at most this many lines (max 5000)', parseCount('--limit', 5000), 500)
+    .option('--limit <n>', 'at most this many lines (max 5000); with --grep, this many kept lines, context aside', parseCount('--limit', 5000), 500)
     .option('-f, --follow', 'keep printing new lines as they arrive')
     .option('--grep <filter>', 'only the lines this filter keeps, from the whole history: text terms (all must occur; quote a phrase), field terms for JSON lines (level:error, status>=500, user.id=42, msg~"timeout"), or with --regex one RE2 pattern')
     .option('--regex', 'with --grep: the filter is one RE2 pattern')
