@@ -8,6 +8,7 @@ import {
   healthProbeSchema,
   idSchema,
   logLineSchema,
+  logsCountQuerySchema,
   logsQuerySchema,
   metricSampleSchema,
   projectCreateSchema,
@@ -56,6 +57,12 @@ export const logPageSchema = z.object({
   lines: z.array(logLineSchema),
   /** The highest lineNo stored for the deployment when the page was read. */
   lastLineNo: z.number().int(),
+  /** Filter mode only: the lineNos of the kept lines among `lines`; the others are their context. */
+  matches: z.array(z.number().int()).optional(),
+  /** Filter mode only: where the scan got to, the next page's `since` (forward) or `before` (backward). */
+  scannedTo: z.number().int().optional(),
+  /** Filter mode only: the scan stopped early (limit or its work bound); a next page from scannedTo may find more. */
+  truncated: z.boolean().optional(),
 });
 export type LogPage = z.infer<typeof logPageSchema>;
 
@@ -246,9 +253,16 @@ export const requests = {
   getLogs: {
     method: 'GET',
     path: '/api/deployments/:id/logs',
-    summary: 'Stored log lines with lineNo > since, in order, at most limit',
+    summary: 'Stored log lines with lineNo > since, in order, at most limit; with `filter`, only the kept lines and their context, forward from since or backward from before',
     input: logsQuerySchema.extend({ id: idSchema }),
     output: logPageSchema,
+  },
+  countLogs: {
+    method: 'GET',
+    path: '/api/deployments/:id/logs/count',
+    summary: 'How many stored lines a filter keeps (lineNo > since); a count of a common match over a long history is truncated at its work bound: continue from scannedTo',
+    input: logsCountQuerySchema.extend({ id: idSchema }),
+    output: z.object({ matches: z.number().int(), scannedTo: z.number().int(), lastLineNo: z.number().int(), truncated: z.boolean() }),
   },
   getLogsAround: {
     method: 'GET',

@@ -17,6 +17,7 @@ import {
   STEP_NAMES,
   STEP_STATUSES,
   TARGETS,
+  type LogStream,
 } from './vocabulary';
 
 export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"');
@@ -367,9 +368,49 @@ export const engineStatusSchema = z.object({
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
+/** A true/false query-string flag: `true`/`1` or `false`/`0`; absent is false. */
+const queryFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** A comma list of streams, `stderr` or `stdout,system`. */
+export const STREAM_LIST_PATTERN = `^(?:${LOG_STREAMS.join('|')})(?:,(?:${LOG_STREAMS.join('|')}))*$`;
+
+/** Filter mode's inputs (docs/product-rules.md, "Filter mode"); the page and the count share them. */
+const filterFields = {
+  regex: queryFlag.describe('The whole filter is one RE2 pattern (no field terms).'),
+  caseSensitive: queryFlag.describe('Match text terms (or the pattern) with case; field values are compared without case either way.'),
+  exclude: queryFlag.describe('Keep the lines that do not match instead.'),
+  stream: z
+    .string()
+    .regex(new RegExp(STREAM_LIST_PATTERN))
+    .optional()
+    .transform((list) => (list === undefined ? undefined : (list.split(',') as LogStream[])))
+    .describe('Only these streams, a comma list (stdout,stderr,system); all when absent.'),
+};
+
+const FILTER_TEXT = z
+  .string()
+  .min(1)
+  .max(1000)
+  .describe(
+    'Filter mode: terms every kept line satisfies. Text terms (quoted when they hold spaces) must occur in the line; field terms (level:error, status>=500, user.id=42, msg~"timeout") match JSON lines. With regex=true, one RE2 pattern.',
+  );
+
 export const logsQuerySchema = z.object({
   since: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  limit: z.coerce.number().int().min(1).max(5000).default(500).describe('At most this many lines; in filter mode, this many kept lines (fewer when their context would pass 5000 lines).'),
+  filter: FILTER_TEXT.optional(),
+  ...filterFields,
+  context: z.coerce.number().int().min(0).max(50).default(0).describe('Filter mode: lines shown before and after each kept line.'),
+  before: z.coerce.number().int().min(1).optional().describe('Filter mode: page backward, the last `limit` kept lines with lineNo < before (since is then ignored).'),
+});
+
+export const logsCountQuerySchema = z.object({
+  filter: FILTER_TEXT,
+  ...filterFields,
+  since: z.coerce.number().int().min(0).default(0).describe('Count kept lines with lineNo > since: a truncated count continues from its scannedTo.'),
 });
 
 export const timeRangeQuerySchema = z.object({
@@ -380,14 +421,8 @@ export const timeRangeQuerySchema = z.object({
 
 export const searchQuerySchema = z.object({
   q: z.string().min(1).max(1000),
-  regex: z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((v) => v === 'true' || v === '1'),
-  caseSensitive: z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((v) => v === 'true' || v === '1'),
+  regex: queryFlag,
+  caseSensitive: queryFlag,
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -13,6 +13,11 @@ export const DEPLOYMENT_ID = 'bench-10m';
 export const NEEDLE = 'req-7f3a9c41e2';
 export const NEEDLE_LINES = [1_234_567, Math.floor(TOTAL_LINES * 0.76), TOTAL_LINES - 17].filter((lineNo) => lineNo <= TOTAL_LINES);
 
+/** A rare error on one line in 100,000 (0.001%): what a filter for a rare failure finds (bench/filter-history.bench.ts). */
+export const RARE_EVERY = 100_000;
+export const RARE_PATTERN = 'payment pay-[0-9a-f]+ declined: card_\\w+';
+export const rareLineCount = (): number => Math.floor((TOTAL_LINES + RARE_EVERY / 2) / RARE_EVERY);
+
 const paths = ['/api/items', '/api/users', '/health', '/api/orders/checkout', '/static/app.js', '/api/search'];
 const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
 
@@ -20,6 +25,7 @@ const levels = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
 export function lineText(lineNo: number): string {
   if (NEEDLE_LINES.includes(lineNo)) return `2026-01-01T00:00:00Z ERROR request ${NEEDLE} failed: upstream timeout after 30000ms`;
   const hash = Math.imul(lineNo, 2_654_435_761) >>> 0;
+  if (lineNo % RARE_EVERY === RARE_EVERY / 2) return `2026-01-01T00:00:00Z ERROR payment pay-${hash.toString(16)} declined: card_expired (attempt ${(hash % 3) + 1})`;
   return `2026-01-01T${String((lineNo >> 12) % 24).padStart(2, '0')}:${String((lineNo >> 6) % 60).padStart(2, '0')}:${String(lineNo % 60).padStart(2, '0')}Z ${levels[hash % 6]} worker-${hash % 8} GET ${paths[(hash >> 3) % 6]}/${hash % 100_000} status=${hash % 50 === 0 ? 500 : 200} bytes=${hash % 65_536} took ${hash % 1000}ms`;
 }
 
@@ -31,7 +37,8 @@ export interface TenMillion {
 }
 
 export function tenMillionLines(): TenMillion {
-  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}`);
+  // v2: with the rare payment lines; a cache of the first version is left alone and regenerated here.
+  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}-v2`);
   const databaseFile = join(dir, 'berth.db');
   const textFile = join(dir, 'lines.txt');
   const done = join(dir, 'complete');

@@ -1,9 +1,12 @@
-import { decodeSse, readStreamMessage, streamPath } from '../../shared';
+import { decodeSse, readStreamMessage, streamPath, type LogLine } from '../../shared';
 import type { ApiClient } from './client';
 import { formatLine } from './format-line';
 
-/** Follows the SSE log stream, resuming with Last-Event-ID whenever the connection drops. */
-export async function followLogs(client: ApiClient, deploymentId: string, since: number, json: boolean): Promise<void> {
+/**
+ * Follows the SSE log stream, resuming with Last-Event-ID whenever the connection drops. Each new line is
+ * printed, or handed to `onLine` when given (`--grep` filters them).
+ */
+export async function followLogs(client: ApiClient, deploymentId: string, since: number, json: boolean, onLine?: (line: LogLine) => void): Promise<void> {
   let last = since;
   const color = Boolean(process.stdout.isTTY);
   for (;;) {
@@ -15,7 +18,8 @@ export async function followLogs(client: ApiClient, deploymentId: string, since:
         const line = read.payload;
         if (line.lineNo <= last) continue;
         last = line.lineNo;
-        process.stdout.write(json ? `${message.data}\n` : `${formatLine(line, color)}\n`);
+        if (onLine) onLine(line);
+        else process.stdout.write(json ? `${message.data}\n` : `${formatLine(line, color)}\n`);
       }
     } catch (error) {
       if ((error as { exitCode?: number }).exitCode !== undefined) throw error;

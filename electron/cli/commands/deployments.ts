@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Deployment } from '../../../shared';
+import { LOG_STREAMS, type Deployment, type LogStream } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
-import { printJson } from '../output';
+import { CliError, printJson } from '../output';
 import { followLogs } from '../follow-logs';
+import { grepLogs } from '../grep-logs';
 import { formatLine } from '../format-line';
 
 function parseCount(name: string, max: number) {
@@ -11,6 +12,25 @@ function parseCount(name: string, max: number) {
     if (!Number.isInteger(count) || count < 0 || count > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max} (got "${value}").`);
     return count;
   };
+}
+
+function parseStreams(value: string): LogStream[] {
+  const streams = value.split(',').map((stream) => stream.trim());
+  const unknown = streams.filter((stream) => !(LOG_STREAMS as readonly string[]).includes(stream));
+  if (unknown.length > 0 || streams.length === 0) throw new InvalidArgumentError(`--stream takes a comma list of ${LOG_STREAMS.join(', ')} (got "${value}").`);
+  return streams as LogStream[];
+}
+
+interface LogsOptions {
+  since: number;
+  limit: number;
+  follow?: boolean;
+  grep?: string;
+  regex?: boolean;
+  caseSensitive?: boolean;
+  exclude?: boolean;
+  context?: number;
+  stream?: LogStream[];
 }
 
 export function describeDeployment(deployment: Deployment): string {
@@ -44,12 +64,40 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command('logs <deployment>')
-    .description('print stored log lines (lineNo > since), or follow them live with -f')
+    .description('print stored log lines (lineNo > since), or follow them live with -f; --grep keeps only the lines a filter keeps')
     .option('--since <lineNo>', 'print lines after this lineNo', parseCount('--since', Number.MAX_SAFE_INTEGER), 0)
-    .option('--limit <n>', 'at most this many lines (max 5000)', parseCount('--limit', 5000), 500)
+    .option('--limit <n>', 'at most this many lines (max 5000); with --grep, this many kept lines, context aside', parseCount('--limit', 5000), 500)
     .option('-f, --follow', 'keep printing new lines as they arrive')
-    .action(async (id: string, options: { since: number; limit: number; follow?: boolean }, command: Command) => {
+    .option('--grep <filter>', 'only the lines this filter keeps, from the whole history: text terms (all must occur; quote a phrase), field terms for JSON lines (level:error, status>=500, user.id=42, msg~"timeout"), or with --regex one RE2 pattern')
+    .option('--regex', 'with --grep: the filter is one RE2 pattern')
+    .option('--case-sensitive', 'with --grep: match text with case')
+    .option('--exclude', 'with --grep: keep the lines that do not match instead')
+    .option('--context <n>', 'with --grep: show n lines before and after each kept line (0-50)', parseCount('--context', 50))
+    .option('--stream <list>', 'with --grep: only these streams, a comma list of stdout, stderr, system', parseStreams)
+    .action(async (id: string, options: LogsOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
+      const grepOnly = (['regex', 'caseSensitive', 'exclude', 'context', 'stream'] as const).filter((name) => options[name] !== undefined);
+      if (options.grep === undefined && grepOnly.length > 0) {
+        throw new CliError(`${grepOnly.map((name) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ')} only apply with --grep <filter>.`, 2, 'VALIDATION_FAILED');
+      }
+      if (options.grep !== undefined) {
+        return grepLogs(
+          client,
+          id,
+          {
+            grep: options.grep,
+            regex: options.regex ?? false,
+            caseSensitive: options.caseSensitive ?? false,
+            exclude: options.exclude ?? false,
+            context: options.context ?? 0,
+            streams: options.stream,
+            since: options.since,
+            limit: options.limit,
+            follow: options.follow ?? false,
+          },
+          global.json,
+        );
+      }
       if (options.follow) return followLogs(client, id, options.since, global.json);
       const page = await client.call('getLogs', { id, since: options.since, limit: options.limit });
       if (global.json) return printJson(page);

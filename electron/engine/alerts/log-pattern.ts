@@ -3,7 +3,7 @@
 // when the pattern is case-sensitive.
 import { RE2JS } from 're2js';
 import { EngineError } from '../engine-error';
-import { requiredLiteral } from '../logs/search';
+import { requiredLiteral } from '../logs/line-pattern';
 
 export type LineMatcher = (text: string) => boolean;
 

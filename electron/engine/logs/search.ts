@@ -1,8 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { RE2JS } from 're2js';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
-import { EngineError } from '../engine-error';
 import { isoTime } from '../store/log-lines';
+import { compileLinePattern, requiredLiteral } from './line-pattern';
 import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
 
 export interface SearchOptions {
@@ -27,104 +26,6 @@ interface HitRow {
   text: string;
 }
 
-interface LineMatcher {
-  test(text: string): boolean;
-}
-
-/**
- * Literal queries use V8's RegExp on the escaped text (no backtracking possible). User regexes run on
- * RE2 (re2js), which matches in linear time: a pattern like `(a+)+$` sent to the API cannot stall the
- * engine, whose one thread also stores every incoming log line.
- */
-function compile(options: SearchOptions): LineMatcher {
-  if (!options.regex) return new RegExp(escapeRegExp(options.query), options.caseSensitive ? '' : 'i');
-  try {
-    return RE2JS.compile(options.query, options.caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
-    throw new EngineError(
-      'VALIDATION_FAILED',
-      `q: not a regular expression full-history search can run (${reason}). It uses RE2 syntax, which has no look-arounds or back-references.`,
-      'q',
-    );
-  }
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-const QUANTIFIER = /^(?:[*?]|\{0?,|\{0\})/;
-
-/**
- * The longest literal every match of `source` must contain, or '' when none can be proven.
- * Conservative: only top-level text outside groups, classes and alternations counts, and a
- * character that a quantifier may repeat or drop ends the run.
- */
-export function requiredLiteral(source: string): string {
-  let best = '';
-  let run = '';
-  let depth = 0;
-  const close = (): void => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index]!;
-    if (char === '\\') {
-      const next = source[index + 1];
-      index++;
-      if (next === undefined) return '';
-      // \d, \w, \b, \1, \u… are classes or assertions; punctuation escapes are literal.
-      if (depth === 0 && /[^A-Za-z0-9]/.test(next)) {
-        if (QUANTIFIER.test(source.slice(index + 1))) close();
-        else run += next;
-      } else close();
-      continue;
-    }
-    if (char === '[') {
-      close();
-      // Skip the class, honouring escapes and a leading ].
-      index++;
-      if (source[index] === '^') index++;
-      if (source[index] === ']') index++;
-      while (index < source.length && source[index] !== ']') index += source[index] === '\\' ? 2 : 1;
-      continue;
-    }
-    if (char === '(') {
-      depth++;
-      close();
-      continue;
-    }
-    if (char === ')') {
-      depth = Math.max(0, depth - 1);
-      close();
-      continue;
-    }
-    if (char === '|') {
-      if (depth === 0) return '';
-      continue;
-    }
-    if (char === '{') {
-      // A counted repeat: `{2}`, `{1,3}`; its digits are no literal.
-      close();
-      while (index < source.length && source[index] !== '}') index++;
-      continue;
-    }
-    if ('.^$*+?}'.includes(char)) {
-      // `x+` still requires one x, but keep it simple: quantified characters end the run.
-      close();
-      continue;
-    }
-    if (depth > 0) continue;
-    if (QUANTIFIER.test(source.slice(index + 1)) || source[index + 1] === '+') {
-      close();
-      continue;
-    }
-    run += char;
-  }
-  close();
-  return best;
-}
-
 /**
  * Full-history search over every stored line of a deployment, oldest first. Literal searches (and
  * regexes with a required literal) read only the blocks whose trigram bitsets may match; anything
@@ -146,7 +47,7 @@ export class LogSearch {
   }
 
   search(deploymentId: string, options: SearchOptions): SearchResult {
-    const pattern = compile(options);
+    const pattern = compileLinePattern(options.query, options.regex, options.caseSensitive, 'q');
     const literal = options.regex ? requiredLiteral(options.query) : options.query;
     const required = requiredBits(literal, options.caseSensitive);
     const last = this.selectLast.get(deploymentId)?.last ?? 0;
@@ -176,6 +77,8 @@ export class LogSearch {
     return { hits, truncated: false };
   }
 }
+
+export { requiredLiteral };
 
 const searchers = new WeakMap<Database, LogSearch>();
 

@@ -39,10 +39,11 @@ export interface SearchBlock {
 export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
 export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
 
-const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut';
-type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number];
+/** The columns a LogLine needs, read as raw (array) rows: the page path skips per-row object building in the driver. */
+export const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut';
+export type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number];
 
-function fromPageRow(deploymentId: string, row: PageRow): LogLine {
+export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
   return {
     deploymentId,
     lineNo: row[0],

@@ -1,13 +1,12 @@
 // `berth projects credentials`: against a real `berth serve` (headless: refused, exit 1) and against an
 // engine with a vault that really encrypts (stored; the CLI prints the hint only). The secret travels
 // on stdin; it must never be echoed.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedSecretMessage } from '../../../electron/engine/secrets/secret-vault';
 import { secretsFromStdin } from '../../../electron/cli/commands/credentials';
-import { BERTH_BIN, runBerth, startServeProcess, type ServeProcess } from '../../support/berth-process';
+import { runBerth, runBerthAsync, startServeProcess, type ServeProcess } from '../../support/berth-process';
 import { startTestHost, type TestHost } from '../../support/host';
 import { makeTempDir } from '../../support/temp-dir';
 import { createTestVault } from '../../support/test-vault';
@@ -15,22 +14,7 @@ import { createTestVault } from '../../support/test-vault';
 const KEY_ID = 'AKIACLITEST00000WXYZ';
 const SECRET = 'cli-secret-value/never+echoed';
 
-/** Runs the CLI with `stdin` piped in, without blocking this process (an in-process engine must answer). */
-function berth(args: readonly string[], dataDir: string, stdin: string | null): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-      env: { ...process.env, BERTH_DATA_DIR: dataDir, BERTH_LOG_LEVEL: 'warn' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const berth = runBerthAsync;
 
 describe('berth projects credentials against headless `berth serve`', () => {
   const temp = makeTempDir('berth-cli-credentials-');

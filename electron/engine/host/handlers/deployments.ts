@@ -7,7 +7,7 @@ import { DEFAULT_METRIC_POINTS, downsampleMetrics } from '../../monitor/downsamp
 
 type DeploymentHandlers = Pick<
   Handlers,
-  'listDeployments' | 'getDeployment' | 'stopDeployment' | 'getLogs' | 'searchLogs' | 'getMetrics' | 'getHealthProbes'
+  'listDeployments' | 'getDeployment' | 'stopDeployment' | 'searchLogs' | 'getMetrics' | 'getHealthProbes'
 >;
 
 const THREE_DAYS_MS = 3 * 86_400_000;
@@ -29,13 +29,6 @@ export function deploymentHandlers(engine: HandlerContext): DeploymentHandlers {
     listDeployments: () => engine.store.deployments.list(),
     getDeployment: ({ id }) => requireDeployment(engine, id),
     stopDeployment: ({ id }) => engine.controller.stopDeployment(requireDeployment(engine, id).id),
-    getLogs: ({ id, since, limit }) => {
-      const deployment = requireDeployment(engine, id);
-      return {
-        lines: engine.store.logLines.since(deployment.id, since, limit),
-        lastLineNo: engine.store.logLines.lastLineNo(deployment.id),
-      };
-    },
     searchLogs: ({ id, q, regex, caseSensitive, limit }) => searchLines(engine.store.db, requireDeployment(engine, id).id, { query: q, regex, caseSensitive, limit }),
     getMetrics: ({ id, from, to, points }) => {
       const deployment = requireDeployment(engine, id);

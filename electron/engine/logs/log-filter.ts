@@ -1,0 +1,343 @@
+// Filter mode over a deployment's whole stored history (docs/product-rules.md, "Filter mode"): only the
+// matching lines (or, with `exclude`, the others), each with up to `context` neighbouring lines, paged
+// forward from `since` or backward from `before`. Every request does bounded work: it stops after
+// scanning MAX_SCAN_LINES lines and says where it got to (`scannedTo`), so the caller continues from
+// there. Blocks the search index proves free of a required literal are skipped without being read.
+import type { Database, Statement } from 'better-sqlite3';
+import { LOG_STREAMS, type LogLine, type LogStream } from '../../../shared';
+import { fromPageRow, PAGE_COLUMNS, type PageRow } from '../store/log-lines';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
+import { fieldsMatch, parseFilterQuery } from './field-query';
+import { compileLinePattern, literalMatcher, requiredLiteral, type LineMatcher } from './line-pattern';
+
+export interface LineFilterOptions {
+  /** The filter box: terms (see field-query.ts), or one RE2 pattern when `regex`. */
+  readonly query: string;
+  readonly regex: boolean;
+  readonly caseSensitive: boolean;
+  /** Keep the lines that do not match instead. */
+  readonly exclude: boolean;
+}
+
+/** How SQLite can drop lines before they reach JavaScript: every matching line holds `literal`. */
+interface Prefilter {
+  readonly literal: string;
+  /** `instr` (exact) or `LIKE` (ASCII letters folded, the same folding as the literal matcher's). */
+  readonly kind: 'instr' | 'like';
+}
+
+export interface CompiledLineFilter {
+  /** Whether a line's text is kept (exclude already applied). */
+  test(text: string): boolean;
+  /** Trigram bits every block holding a kept line has; undefined when the index cannot help. */
+  readonly requiredBits: readonly number[] | undefined;
+  readonly prefilter: Prefilter | undefined;
+  /** Only lines starting with `{` can be kept (the query has field terms and is not an exclude). */
+  readonly jsonOnly: boolean;
+}
+
+const isAscii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
+
+/**
+ * The one matcher of filter mode: the engine's pages and counts, and `berth logs --grep --follow` on
+ * live lines, all use it. `field` names the input in errors (`filter` for the API, `--grep` for the CLI).
+ */
+export function compileLineFilter(options: LineFilterOptions, field = 'filter'): CompiledLineFilter {
+  let matches: (text: string) => boolean;
+  let literals: string[];
+  let prefilter: Prefilter | undefined;
+  let jsonOnly = false;
+  if (options.regex) {
+    const pattern = compileLinePattern(options.query, true, options.caseSensitive, field);
+    matches = (text) => pattern.test(text);
+    const literal = requiredLiteral(options.query);
+    literals = literal ? [literal] : [];
+    // RE2's case folding (ſ matches s, K matches k) is not SQLite's: only an exact literal prefilters.
+    if (options.caseSensitive && literal.length >= 3) prefilter = { literal, kind: 'instr' };
+  } else {
+    const query = parseFilterQuery(options.query, field);
+    const texts: LineMatcher[] = query.textTerms.map((term) => literalMatcher(term, options.caseSensitive));
+    const fields = query.fieldTerms;
+    matches = (text) => {
+      for (const matcher of texts) if (!matcher.test(text)) return false;
+      return fields.length === 0 || fieldsMatch(text, fields);
+    };
+    literals = [...query.textTerms];
+    const longest = literals.reduce((best, term) => (term.length > best.length ? term : best), '');
+    if (longest.length >= 3 && (options.caseSensitive || isAscii(longest))) prefilter = { literal: longest, kind: options.caseSensitive ? 'instr' : 'like' };
+    jsonOnly = fields.length > 0;
+  }
+  if (options.exclude) {
+    // Every block can hold lines that do not match: neither the index nor a prefilter can help.
+    return { test: (text) => !matches(text), requiredBits: undefined, prefilter: undefined, jsonOnly: false };
+  }
+  const bits = new Set<number>();
+  for (const literal of literals) for (const bit of requiredBits(literal, options.caseSensitive) ?? []) bits.add(bit);
+  return { test: matches, requiredBits: bits.size > 0 ? [...bits] : undefined, prefilter, jsonOnly };
+}
+
+export interface FilterPageOptions extends LineFilterOptions {
+  /** Lines shown before and after each kept line (0–50); overlapping contexts merge. */
+  readonly context: number;
+  /** Only these streams (matches and context alike); all when absent. */
+  readonly streams?: readonly LogStream[] | undefined;
+  /** Forward: kept lines with lineNo > since. Ignored when `before` is given. */
+  readonly since: number;
+  /** Backward: the last `limit` kept lines with lineNo < before. */
+  readonly before?: number | undefined;
+  /** At most this many kept lines (fewer when context would make the page exceed MAX_FILTER_PAGE_LINES). */
+  readonly limit: number;
+}
+
+export interface FilterPage {
+  /** Kept lines and their context lines, in lineNo order, each once. */
+  lines: LogLine[];
+  /** The lineNos of the kept lines among `lines`; the others are context. */
+  matches: number[];
+  /**
+   * Where the scan got to: forward, the highest lineNo examined (the next page's `since`); backward,
+   * the lowest (the next page's `before`).
+   */
+  scannedTo: number;
+  lastLineNo: number;
+  /** The scan stopped early (limit or work bound): a next page from `scannedTo` may find more. */
+  truncated: boolean;
+}
+
+export interface FilterCount {
+  matches: number;
+  /** The highest lineNo examined: continue with `since=scannedTo` when truncated. */
+  scannedTo: number;
+  lastLineNo: number;
+  truncated: boolean;
+}
+
+/** Lines scanned (read and tested) per page request; blocks the index skips do not count. */
+export const MAX_SCAN_LINES = 64 * 4096;
+/** Lines scanned per count request: twice a page's, as a count reads no context and builds no lines. */
+export const MAX_COUNT_SCAN_LINES = 128 * 4096;
+/** Kept lines plus context lines per page. */
+export const MAX_FILTER_PAGE_LINES = 5000;
+/** Compiled filters kept for the next request. */
+const COMPILED_FILTERS = 16;
+/** Search blocks' bitsets read per query while skipping: 128 KB at first, at most 8 MB. */
+const FIRST_BITS_CHUNK = 16;
+const MAX_BITS_CHUNK = 1024;
+
+type BitsRow = [blockNo: number, bits: Buffer];
+
+/** How far a scan got: lines read and tested, and the lineNo at its edge. */
+interface ScanState {
+  scanned: number;
+  scannedTo: number;
+}
+
+export class LogFilter {
+  private readonly bounds: Statement<[string, string], { first: number | null; last: number | null }>;
+  private readonly bitsUp: Statement<[string, number, number], BitsRow>;
+  private readonly bitsDown: Statement<[string, number, number], BitsRow>;
+  private readonly rangeRows: Statement<[string, number, number], PageRow>;
+  private readonly scans = new Map<string, Statement<unknown[], PageRow>>();
+  /** Recently used filters: a viewer pages with the same one, and a compiled RE2 program gets faster with use (its caches fill). */
+  private readonly compiled = new Map<string, CompiledLineFilter>();
+
+  constructor(private readonly db: Database) {
+    // Two subqueries: MIN and MAX in one SELECT would scan every line instead of reading the index's two ends.
+    this.bounds = db.prepare(
+      'SELECT (SELECT MIN(line_no) FROM log_lines WHERE deployment_id = ?) AS first, (SELECT MAX(line_no) FROM log_lines WHERE deployment_id = ?) AS last',
+    );
+    this.bitsUp = db
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
+      .raw(true);
+    this.bitsDown = db
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no DESC')
+      .raw(true);
+    this.rangeRows = db
+      .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no`)
+      .raw(true);
+  }
+
+  page(deploymentId: string, options: FilterPageOptions): FilterPage {
+    const filter = this.compile(options);
+    const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
+    const lastLineNo = last ?? 0;
+    const backward = options.before !== undefined;
+    const limit = Math.max(1, Math.min(options.limit, Math.floor(MAX_FILTER_PAGE_LINES / (2 * options.context + 1))));
+    const streams = streamCodes(options.streams);
+    const empty = (scannedTo: number): FilterPage => ({ lines: [], matches: [], scannedTo, lastLineNo, truncated: false });
+    if (first === null || last === null) return empty(backward ? 0 : options.since);
+
+    const kept: PageRow[] = [];
+    let state: ScanState;
+    let truncated = false;
+    if (!backward) {
+      const from = Math.max(options.since + 1, first);
+      if (from > last) return empty(Math.max(options.since, last));
+      state = { scanned: 0, scannedTo: from - 1 };
+      this.scanBlocks(deploymentId, filter, from, last, 'up', state, MAX_SCAN_LINES, (rows) => {
+        for (const row of rows) {
+          if (!keeps(filter, streams, row)) continue;
+          kept.push(row);
+          if (kept.length === limit) {
+            state.scannedTo = row[0];
+            truncated = true;
+            return false;
+          }
+        }
+        return true;
+      });
+    } else {
+      const to = Math.min(options.before! - 1, last);
+      if (to < first) return empty(Math.max(0, Math.min(options.before!, first)));
+      state = { scanned: 0, scannedTo: to + 1 };
+      const blocks: PageRow[][] = [];
+      let count = 0;
+      this.scanBlocks(deploymentId, filter, first, to, 'down', state, MAX_SCAN_LINES, (rows) => {
+        const found = rows.filter((row) => keeps(filter, streams, row));
+        blocks.push(found);
+        count += found.length;
+        if (count < limit) return true;
+        truncated = true;
+        return false;
+      });
+      for (let index = blocks.length - 1; index >= 0; index--) kept.push(...blocks[index]!);
+      if (kept.length > limit) kept.splice(0, kept.length - limit);
+      if (truncated) state.scannedTo = kept[0]![0];
+    }
+    if (!truncated && state.scanned >= MAX_SCAN_LINES) truncated = backward ? state.scannedTo > first : state.scannedTo < last;
+    return { lines: this.withContext(deploymentId, kept, options.context, streams, lastLineNo), matches: kept.map((row) => row[0]), scannedTo: state.scannedTo, lastLineNo, truncated };
+  }
+
+  /** Counts kept lines with lineNo > since, scanning at most MAX_COUNT_SCAN_LINES lines the index cannot skip. */
+  count(deploymentId: string, options: LineFilterOptions & { readonly since: number; readonly streams?: readonly LogStream[] | undefined }): FilterCount {
+    const filter = this.compile(options);
+    const streams = streamCodes(options.streams);
+    const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
+    if (first === null || last === null) return { matches: 0, scannedTo: options.since, lastLineNo: 0, truncated: false };
+    const from = Math.max(options.since + 1, first);
+    if (from > last) return { matches: 0, scannedTo: Math.max(options.since, last), lastLineNo: last, truncated: false };
+    const state: ScanState = { scanned: 0, scannedTo: from - 1 };
+    let matches = 0;
+    this.scanBlocks(deploymentId, filter, from, last, 'up', state, MAX_COUNT_SCAN_LINES, (rows) => {
+      for (const row of rows) if (keeps(filter, streams, row)) matches++;
+      return true;
+    });
+    return { matches, scannedTo: state.scannedTo, lastLineNo: last, truncated: state.scannedTo < last };
+  }
+
+  private compile(options: LineFilterOptions): CompiledLineFilter {
+    const key = JSON.stringify([options.query, options.regex, options.caseSensitive, options.exclude]);
+    let filter = this.compiled.get(key);
+    if (filter) {
+      this.compiled.delete(key);
+    } else {
+      filter = compileLineFilter(options);
+      if (this.compiled.size >= COMPILED_FILTERS) this.compiled.delete(this.compiled.keys().next().value!);
+    }
+    this.compiled.set(key, filter);
+    return filter;
+  }
+
+  /**
+   * Visits, block by block, the lines in [from, to] that may be kept (the prefilter applied), skipping the
+   * blocks the index rules out. Stops when `visit` returns false or `budget` lines were scanned; keeps
+   * `state.scannedTo` at the edge of what was examined.
+   */
+  private scanBlocks(
+    deploymentId: string,
+    filter: CompiledLineFilter,
+    from: number,
+    to: number,
+    direction: 'up' | 'down',
+    state: ScanState,
+    budget: number,
+    visit: (rows: PageRow[]) => boolean,
+  ): void {
+    const scan = this.scanStatement(filter);
+    const firstBlock = blockOfLine(from);
+    const lastBlock = blockOfLine(to);
+    const step = direction === 'up' ? 1 : -1;
+    let bits = new Map<number, Buffer>();
+    let chunk = FIRST_BITS_CHUNK;
+    let bitsUntil = direction === 'up' ? firstBlock - 1 : lastBlock + 1;
+    for (let block = direction === 'up' ? firstBlock : lastBlock; direction === 'up' ? block <= lastBlock : block >= firstBlock; block += step) {
+      const low = Math.max(from, firstLineOfBlock(block));
+      const high = Math.min(to, lastLineOfBlock(block));
+      if (filter.requiredBits) {
+        if (direction === 'up' ? block > bitsUntil : block < bitsUntil) {
+          // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
+          bitsUntil = direction === 'up' ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
+          chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
+          const rows = direction === 'up' ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block);
+          bits = new Map(rows as unknown as BitsRow[]);
+        }
+        // A block without a stored bitset (lines older than the index) is always scanned.
+        const stored = bits.get(block);
+        if (stored && !blockMayContain(stored, filter.requiredBits)) {
+          state.scannedTo = direction === 'up' ? high : low;
+          continue;
+        }
+      }
+      if (state.scanned >= budget) return;
+      const rows = (filter.prefilter ? scan.all(deploymentId, low, high, filter.prefilter.kind === 'like' ? likePattern(filter.prefilter.literal) : filter.prefilter.literal) : scan.all(deploymentId, low, high)) as unknown as PageRow[];
+      state.scanned += high - low + 1;
+      state.scannedTo = direction === 'up' ? high : low;
+      if (!visit(rows)) return;
+    }
+  }
+
+  private scanStatement(filter: CompiledLineFilter): Statement<unknown[], PageRow> {
+    const conditions = [
+      filter.prefilter?.kind === 'instr' ? ' AND instr(text, ?) > 0' : '',
+      filter.prefilter?.kind === 'like' ? " AND text LIKE ? ESCAPE '\\'" : '',
+      // Field terms only ever match JSON objects: a cheap first-character test in SQLite.
+      filter.jsonOnly ? " AND substr(text, 1, 1) = '{'" : '',
+    ].join('');
+    let statement = this.scans.get(conditions);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ?${conditions} ORDER BY line_no`).raw(true);
+      this.scans.set(conditions, statement);
+    }
+    return statement;
+  }
+
+  /** The kept rows as lines, with up to `context` lines either side of each (merged, each line once). */
+  private withContext(deploymentId: string, kept: readonly PageRow[], context: number, streams: ReadonlySet<number> | undefined, lastLineNo: number): LogLine[] {
+    if (context === 0) return kept.map((row) => fromPageRow(deploymentId, row));
+    const lines: LogLine[] = [];
+    let index = 0;
+    while (index < kept.length) {
+      const low = Math.max(1, kept[index]![0] - context);
+      let high = Math.min(lastLineNo, kept[index]![0] + context);
+      // Merge every following match whose context touches this range.
+      while (index + 1 < kept.length && kept[index + 1]![0] - context <= high + 1) {
+        index++;
+        high = Math.min(lastLineNo, kept[index]![0] + context);
+      }
+      index++;
+      for (const row of this.rangeRows.all(deploymentId, low, high) as unknown as PageRow[]) if (!streams || streams.has(row[2])) lines.push(fromPageRow(deploymentId, row));
+    }
+    return lines;
+  }
+}
+
+function keeps(filter: CompiledLineFilter, streams: ReadonlySet<number> | undefined, row: PageRow): boolean {
+  return (!streams || streams.has(row[2])) && filter.test(row[6]);
+}
+
+function streamCodes(streams: readonly LogStream[] | undefined): ReadonlySet<number> | undefined {
+  if (!streams || streams.length === 0 || streams.length === LOG_STREAMS.length) return undefined;
+  return new Set(streams.map((stream) => LOG_STREAMS.indexOf(stream)));
+}
+
+/** `%literal%` with LIKE's own wildcards escaped. */
+const likePattern = (literal: string): string => `%${literal.replace(/[\\%_]/g, '\\$&')}%`;
+
+const filters = new WeakMap<Database, LogFilter>();
+
+/** The filter of a database, its statements prepared once. */
+export function logFilterFor(db: Database): LogFilter {
+  let filter = filters.get(db);
+  if (!filter) filters.set(db, (filter = new LogFilter(db)));
+  return filter;
+}

@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineError } from '../../../electron/engine/engine-error';
+import { compileLineFilter, LogFilter, MAX_FILTER_PAGE_LINES, MAX_SCAN_LINES, type FilterPageOptions } from '../../../electron/engine/logs/log-filter';
+import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
+import { logFixture } from './fixture';
+
+const base: FilterPageOptions = { query: '', regex: false, caseSensitive: false, exclude: false, context: 0, since: 0, limit: 500 };
+
+describe('compileLineFilter', () => {
+  it('applies text terms (AND), field terms, regex and exclude alike for every caller', () => {
+    const test = (options: Partial<FilterPageOptions>, text: string) => compileLineFilter({ ...base, ...options }).test(text);
+    expect(test({ query: 'upstream timeout' }, 'upstream took a TIMEOUT')).toBe(true);
+    expect(test({ query: 'upstream timeout', caseSensitive: true }, 'upstream took a TIMEOUT')).toBe(false);
+    expect(test({ query: '"upstream timeout"' }, 'upstream took a timeout')).toBe(false);
+    expect(test({ query: 'level:error db' }, '{"level":"error","msg":"db down"}')).toBe(true);
+    expect(test({ query: 'level:error db' }, '{"level":"info","msg":"db up"}')).toBe(false);
+    expect(test({ query: 'time(out|d)\\s+\\d+', regex: true }, 'TIMEOUT 30')).toBe(true);
+    expect(test({ query: 'level:error', regex: true }, '{"level":"error"}')).toBe(false); // regex mode: no field terms
+    expect(test({ query: 'health', exclude: true }, 'GET /health 200')).toBe(false);
+    expect(test({ query: 'health', exclude: true }, 'GET /api 200')).toBe(true);
+  });
+
+  it('rejects what RE2 cannot run with the search’s wording, naming the input', () => {
+    const error = (() => {
+      try {
+        compileLineFilter({ ...base, query: '(a)\\1', regex: true });
+      } catch (thrown) {
+        return thrown as EngineError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'filter' });
+    expect(error!.message).toBe('filter: not a regular expression full-history search can run (invalid escape sequence: `\\1`). It uses RE2 syntax, which has no look-arounds or back-references.');
+  });
+
+  it('uses the index only when every kept line must hold the literal', () => {
+    expect(compileLineFilter({ ...base, query: 'needle-7f3a' }).requiredBits).toBeDefined();
+    expect(compileLineFilter({ ...base, query: 'needle-7f3a', exclude: true }).requiredBits).toBeUndefined();
+    expect(compileLineFilter({ ...base, query: 'level:error' }).requiredBits).toBeUndefined();
+    expect(compileLineFilter({ ...base, query: 'a|needle', regex: true }).requiredBits).toBeUndefined();
+  });
+});
+
+describe('LogFilter', () => {
+  let fixture: ReturnType<typeof logFixture>;
+  afterEach(() => fixture?.close());
+
+  function fill(count: number, special: (lineNo: number) => string | undefined, stream: (lineNo: number) => 'stdout' | 'stderr' = () => 'stdout') {
+    fixture = logFixture({ maxDelayMs: 60_000, maxBatchLines: 50_000 });
+    for (let lineNo = 1; lineNo <= count; lineNo++) fixture.writer.append('d', { stream: stream(lineNo), source: 'runtime', text: special(lineNo) ?? `GET /api/items/${lineNo % 97} 200 in ${lineNo % 13}ms` });
+    fixture.writer.append('other', { stream: 'stdout', source: 'runtime', text: 'needle in another deployment' });
+    fixture.writer.flush();
+    return new LogFilter(fixture.store.db);
+  }
+
+  it('pages forward through matches with their context, merged, across block boundaries and pages', () => {
+    const at = [10, 12, SEARCH_BLOCK_LINES, SEARCH_BLOCK_LINES + 2, 9000];
+    const filter = fill(10_000, (lineNo) => (at.includes(lineNo) ? `ERROR needle ${lineNo}` : undefined));
+    const first = filter.page('d', { ...base, query: 'needle', context: 2, limit: 3 });
+    expect(first.matches).toEqual([10, 12, SEARCH_BLOCK_LINES]);
+    // 8–14 merged (10 and 12 share 11 and 12's context), then 4094–4098 across the block boundary: the
+    // page stops at its third match, so the after-context reaches into the next page's match.
+    expect(first.lines.map((line) => line.lineNo)).toEqual([8, 9, 10, 11, 12, 13, 14, 4094, 4095, 4096, 4097, 4098]);
+    expect(first.truncated).toBe(true);
+    expect(first.scannedTo).toBe(SEARCH_BLOCK_LINES);
+    expect(first.lastLineNo).toBe(10_000);
+    const second = filter.page('d', { ...base, query: 'needle', context: 2, limit: 3, since: first.scannedTo });
+    expect(second.matches).toEqual([SEARCH_BLOCK_LINES + 2, 9000]);
+    expect(second.lines.map((line) => line.lineNo)).toEqual([4096, 4097, 4098, 4099, 4100, 8998, 8999, 9000, 9001, 9002]);
+    expect(second.lines.find((line) => line.lineNo === 9000)!.text).toBe('ERROR needle 9000');
+    expect(second.truncated).toBe(false);
+    expect(second.scannedTo).toBe(10_000);
+  });
+
+  it('pages backward from the newest lines: the last `limit` matches before a lineNo', () => {
+    const filter = fill(3 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 1000 === 0 ? `needle ${lineNo}` : undefined));
+    const newest = filter.page('d', { ...base, query: 'needle', limit: 4, before: Number.MAX_SAFE_INTEGER });
+    expect(newest.matches).toEqual([9000, 10_000, 11_000, 12_000]);
+    expect(newest.truncated).toBe(true);
+    const older = filter.page('d', { ...base, query: 'needle', limit: 4, before: newest.scannedTo });
+    expect(older.matches).toEqual([5000, 6000, 7000, 8000]);
+    const oldest = filter.page('d', { ...base, query: 'needle', limit: 10, before: older.scannedTo });
+    expect(oldest.matches).toEqual([1000, 2000, 3000, 4000]);
+    expect(oldest.truncated).toBe(false);
+    expect(oldest.scannedTo).toBe(1);
+    const withContext = filter.page('d', { ...base, query: 'needle', limit: 1, context: 1, before: 2000 });
+    expect(withContext.lines.map((line) => line.lineNo)).toEqual([999, 1000, 1001]);
+  });
+
+  it('excludes matching lines, and combines with the stream filter (context lines too)', () => {
+    const filter = fill(100, (lineNo) => (lineNo % 10 === 0 ? undefined : `GET /health ${lineNo}`), (lineNo) => (lineNo % 20 === 0 ? 'stderr' : 'stdout'));
+    const rest = filter.page('d', { ...base, query: '/health', exclude: true });
+    expect(rest.matches).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    const stderr = filter.page('d', { ...base, query: '/health', exclude: true, streams: ['stderr'], context: 1 });
+    expect(stderr.matches).toEqual([20, 40, 60, 80, 100]);
+    expect(stderr.lines.map((line) => line.stream)).toEqual(['stderr', 'stderr', 'stderr', 'stderr', 'stderr']);
+  });
+
+  it('filters JSON lines by field, and text lines never match a field term', () => {
+    const filter = fill(50, (lineNo) =>
+      lineNo % 5 === 0 ? JSON.stringify({ level: lineNo % 10 === 0 ? 'error' : 'info', status: 400 + lineNo, user: { id: lineNo } }) : lineNo === 7 ? 'level:error status=500 in text' : undefined,
+    );
+    expect(filter.page('d', { ...base, query: 'level:error' }).matches).toEqual([10, 20, 30, 40, 50]);
+    expect(filter.page('d', { ...base, query: 'level:error status>=430' }).matches).toEqual([30, 40, 50]);
+    expect(filter.page('d', { ...base, query: 'user.id=25' }).matches).toEqual([25]);
+    expect(filter.page('d', { ...base, query: '"level:error"' }).matches).toEqual([7]);
+  });
+
+  it('bounds the work of one page when matches are rare and the index cannot help, and says where to go on', () => {
+    const total = MAX_SCAN_LINES + 3 * SEARCH_BLOCK_LINES;
+    const filter = fill(total, (lineNo) => (lineNo === total - 5 ? 'ERROR rare one' : undefined));
+    // A regex without a required literal reads every line: the first request stops at the bound.
+    const first = filter.page('d', { ...base, query: 'rare\\s+one|never', regex: true });
+    expect(first).toMatchObject({ matches: [], truncated: true, scannedTo: MAX_SCAN_LINES });
+    const next = filter.page('d', { ...base, query: 'rare\\s+one|never', regex: true, since: first.scannedTo });
+    expect(next).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
+    // A literal goes through the index: one request skips to the one block that may hold it.
+    expect(filter.page('d', { ...base, query: 'rare one' })).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
+  });
+
+  it('caps a page at MAX_FILTER_PAGE_LINES lines when context would exceed it', () => {
+    const filter = fill(20_000, () => undefined);
+    const page = filter.page('d', { ...base, query: 'items', context: 50, limit: 5000 });
+    expect(page.matches).toHaveLength(Math.floor(MAX_FILTER_PAGE_LINES / 101));
+    expect(page.lines.length).toBeLessThanOrEqual(MAX_FILTER_PAGE_LINES);
+    expect(new Set(page.lines.map((line) => line.lineNo)).size).toBe(page.lines.length);
+  });
+
+  it('counts matches over the whole history, only in its own deployment', () => {
+    const filter = fill(2 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 100 === 0 ? 'a needle' : undefined));
+    expect(filter.count('d', { ...base, query: 'NEEDLE' })).toEqual({ matches: 81, scannedTo: 2 * SEARCH_BLOCK_LINES, lastLineNo: 2 * SEARCH_BLOCK_LINES, truncated: false });
+    expect(filter.count('d', { ...base, query: 'NEEDLE', caseSensitive: true }).matches).toBe(0);
+    expect(filter.count('d', { ...base, query: 'needle', exclude: true }).matches).toBe(2 * SEARCH_BLOCK_LINES - 81);
+    expect(filter.count('d', { ...base, query: 'needle', since: 4000 }).matches).toBe(41);
+  });
+});
