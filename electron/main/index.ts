@@ -1,7 +1,7 @@
 // The Electron shell (docs/architecture.md, "Layers"): app lifecycle, one window per project, tray, notifications and the
 // IPC binding. It stays thin: every decision lives in a module next to this one that is tested under
 // Node. The engine runs in this process, with its HTTP API, so the CLI works while the app is open.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, nativeTheme, safeStorage, screen, session, shell, type WebContents } from 'electron';
 import type { StatusTone } from '../../shared/deployment-status';
@@ -9,6 +9,8 @@ import type { Notification as BerthNotification } from '../../shared/contract';
 import { configFromEnv } from '../engine/config';
 import { logStrayRejections, startHost, type RunningHost } from '../engine/host/serve';
 import { createLogger } from '../engine/logger';
+import { DEEP_LINK_SCHEME } from '../../shared/log-link';
+import { deepLinkFromArgv, deepLinkRoute, parseDeepLink } from './deep-link';
 import { bindIpc, type IpcBinding } from './ipc-main';
 import { handleWillNavigate, handleWindowOpen, isWebLink } from './navigation';
 import { nativeNotificationOptions } from './notification-display';
@@ -111,6 +113,17 @@ class BerthShell {
 
   showProjects(): void {
     this.registry.showProjects();
+  }
+
+  /** A berth:// link: the project's window, on the linked line; a link Berth does not make is refused, saying why. */
+  openDeepLink(url: string): void {
+    const link = parseDeepLink(url);
+    if ('error' in link) {
+      log.warn(`Refused a ${DEEP_LINK_SCHEME}:// link: ${link.error}.`);
+      void dialog.showMessageBox({ type: 'warning', message: 'Berth could not open that link', detail: `${url.slice(0, 300)}\n\nThe problem: ${link.error}.` });
+      return;
+    }
+    this.show(deepLinkRoute(link));
   }
 
   createTray(): void {
@@ -241,9 +254,17 @@ async function start(): Promise<void> {
   const berth = new BerthShell(host, location, states);
   app.on('web-contents-created', (_event, contents) => berth.secureContents(contents));
   berth.createTray();
-  berth.showProjects();
+  // Launched by a berth:// link (Windows, Linux: in argv; macOS: open-url, possibly before ready).
+  const launchLinks = [...pendingDeepLinks.splice(0), ...[deepLinkFromArgv(process.argv)].filter((url) => url !== null)];
+  if (launchLinks.length === 0) berth.showProjects();
+  for (const url of launchLinks) berth.openDeepLink(url);
+  openDeepLink = (url) => berth.openDeepLink(url);
 
-  app.on('second-instance', () => berth.showProjects());
+  app.on('second-instance', (_event, argv) => {
+    const url = deepLinkFromArgv(argv);
+    if (url) berth.openDeepLink(url);
+    else berth.showProjects();
+  });
   app.on('activate', () => berth.showProjects());
   // With a tray, Berth keeps monitoring after the last window closes; Quit is in the tray menu.
   app.on('window-all-closed', () => {
@@ -261,10 +282,22 @@ async function start(): Promise<void> {
   });
 }
 
+/** berth:// links that arrived before the windows exist; then, the shell's handler. */
+const pendingDeepLinks: string[] = [];
+let openDeepLink = (url: string): void => void pendingDeepLinks.push(url);
+
 if (!app.requestSingleInstanceLock()) {
-  // Another Berth owns the engine and the data dir; it focuses its window on 'second-instance'.
+  // Another Berth owns the engine and the data dir; it focuses its window (or opens the berth:// link) on 'second-instance'.
   app.quit();
 } else {
+  // Development runs register the electron binary with this app's entry; a packaged app registers itself.
+  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]);
+  else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // macOS hands links over as an event, also the one that launched the app (before ready).
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDeepLink(url);
+  });
   start().catch((error: unknown) => {
     log.error('Berth failed to start.', error);
     app.exit(1);

@@ -11,10 +11,10 @@ export type WindowRoute =
   | { readonly kind: 'projects'; readonly page?: string }
   | { readonly kind: 'project'; readonly projectId: string; readonly page?: string };
 
-/** `#/projects/<id>` and its sub-pages (e.g. `/settings`) all belong to that project's window. */
-const PROJECT_ROUTE = /^#\/projects\/([^/?#]+)(?:\/[a-z-]+)?\/?$/;
-/** The hashes we pass on to a window: plain renderer paths only. */
-const PAGE = /^#\/[A-Za-z0-9_\-/]{0,200}$/;
+/** `#/projects/<id>` and its sub-pages (e.g. `/settings`) all belong to that project's window; a link to a line adds a query. */
+const PROJECT_ROUTE = /^#\/projects\/([^/?#]+)(?:\/[a-z-]+)?\/?(?:\?[^#]*)?$/;
+/** The hashes we pass on to a window: plain renderer paths, and a line link's `?deployment=…&line=…`. */
+const PAGE = /^#\/[A-Za-z0-9_\-/]{0,200}(?:\?[A-Za-z0-9_=&]{0,200})?$/;
 
 function parse(url: string): URL | null {
   try {

@@ -59,7 +59,11 @@ export function withContentSecurityPolicy(headers: ResponseHeaders | undefined, 
   return result;
 }
 
-/** The one permission a Berth window may ask for: notifications (browser-mode toasts share this code). */
+/**
+ * What a Berth window may ask for: notifications (browser-mode toasts share this code), and writing
+ * plain text to the clipboard from a click (the log viewer's Copy and "Copy link to line"). Reading
+ * the clipboard stays refused.
+ */
 export function isPermissionAllowed(permission: string): boolean {
-  return permission === 'notifications';
+  return permission === 'notifications' || permission === 'clipboard-sanitized-write';
 }

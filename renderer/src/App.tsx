@@ -20,7 +20,7 @@ function Screen({ route }: { route: Route }) {
     case 'settings':
       return <SettingsPage />;
     case 'project':
-      return <ProjectView key={route.projectId} projectId={route.projectId} />;
+      return <ProjectView key={route.projectId} projectId={route.projectId} link={route} />;
     case 'edit-project':
       return <ProjectForm key={route.projectId} projectId={route.projectId} />;
     case 'not-found':

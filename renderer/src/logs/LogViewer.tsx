@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LogStream, RunDetail, SearchHit } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
 import { useApi } from '../api/api-context';
+import { shareableLineLink } from '../routing/line-link';
 import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
 import { ViewerController, type ViewerState } from './viewer-controller';
@@ -11,11 +12,15 @@ import '../common/visually-hidden.css';
 export interface LogJumpTarget {
   readonly lineNo?: number;
   readonly ts?: string;
+  /** How the status line names the target ("linked"); `line N` by default. */
+  readonly label?: string;
   /** A new nonce re-triggers a jump to the same place. */
   readonly nonce: number;
 }
 
 export interface LogViewerProps {
+  /** The project the log belongs to (for "Copy link to line"). */
+  readonly projectId: string;
   readonly deploymentId: string;
   /** The run whose steps group the lines (the active or the latest run). */
   readonly run: RunDetail | null;
@@ -24,6 +29,8 @@ export interface LogViewerProps {
 }
 
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
+/** How long "Link copied" and "Copied N lines" stay in the status line. */
+const CONFIRMATION_MS = 6000;
 /** `localStorage['berth.logs.renderer'] = 'dom'` turns the WebGL renderer off (e.g. on a GPU that misdraws). */
 const RENDERER_PREFERENCE = 'berth.logs.renderer';
 
@@ -39,14 +46,14 @@ const noState = (): ViewerState | null => null;
 const noSubscribe = () => () => undefined;
 
 /** The terminal log viewer: live lines, steps, errors, search, history, copy and download. */
-export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
+export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerProps) {
   const api = useApi();
   const hostRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLElement>(null);
   const [controller, setController] = useState<ViewerController | null>(null);
   const [searchOpen, setSearchOpen] = useState(false);
   const [download, setDownload] = useState<string | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
+  const [copied, setCopied] = useState<{ readonly text: string; readonly confirmation: boolean } | null>(null);
   const state = useSyncExternalStore(controller ? (listener) => controller.subscribe(listener) : noSubscribe, controller ? () => controller.current : noState);
 
   // One terminal and one subscription per deployment.
@@ -73,11 +80,19 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
       if (created.terminal.terminal.buffer.active.viewportY === 0 && created.current.hasEarlier) void created.loadEarlier();
     };
     host.addEventListener('wheel', onWheel, { passive: true });
+    // A click on a line (not the end of a drag that selected text) marks it, for "Copy link to line".
+    const onClick = (event: MouseEvent) => {
+      if (event.button !== 0 || created.terminal.terminal.hasSelection()) return;
+      const row = created.terminal.rowAtPoint(event.clientX, event.clientY);
+      if (row >= 0) created.markLineAtRow(row);
+    };
+    host.addEventListener('click', onClick);
     return () => {
       unsubscribe();
       observer.disconnect();
       cancelAnimationFrame(frame);
       host.removeEventListener('wheel', onWheel);
+      host.removeEventListener('click', onClick);
       created.dispose();
       setController(null);
     };
@@ -89,10 +104,17 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
 
   useEffect(() => {
     if (!controller || !jumpTo) return;
-    if (jumpTo.lineNo !== undefined) void controller.showLine(jumpTo.lineNo, `line ${jumpTo.lineNo}`);
+    if (jumpTo.lineNo !== undefined) void controller.showLine(jumpTo.lineNo, jumpTo.label ?? `line ${jumpTo.lineNo}`);
     else if (jumpTo.ts !== undefined) void controller.jumpToTime(jumpTo.ts);
     // The nonce is the trigger: the same place can be asked for twice.
   }, [controller, jumpTo?.nonce]);
+
+  // A confirmation ("Link copied") is short-lived; a failure stays until the next copy.
+  useEffect(() => {
+    if (!copied?.confirmation) return;
+    const timer = setTimeout(() => setCopied(null), CONFIRMATION_MS);
+    return () => clearTimeout(timer);
+  }, [copied]);
 
   // Ctrl/Cmd+F opens the viewer's search instead of the browser's.
   useEffect(() => {
@@ -113,9 +135,25 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
     const text = await controller.copyText();
     try {
       await navigator.clipboard.writeText(text);
-      setCopied(`Copied ${text.split('\n').filter(Boolean).length} lines.`);
+      setCopied({ text: `Copied ${text.split('\n').filter(Boolean).length} lines.`, confirmation: true });
     } catch (error) {
-      setCopied(`Copy failed (${(error as Error).message}). Select the text and use the system copy.`);
+      setCopied({ text: `Copy failed (${(error as Error).message}). Select the text and use the system copy.`, confirmation: false });
+    }
+  };
+
+  const copyLink = async () => {
+    if (!controller) return;
+    const lineNo = controller.linkLineNo();
+    if (lineNo === null) {
+      setCopied({ text: 'No line to link to yet: click a line in the log first.', confirmation: false });
+      return;
+    }
+    const link = shareableLineLink(api.transport, window.location, { projectId, deploymentId, lineNo });
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied({ text: `Link copied: line ${lineNo}.`, confirmation: true });
+    } catch (error) {
+      setCopied({ text: `Copy failed (${(error as Error).message}). The link is ${link}`, confirmation: false });
     }
   };
 
@@ -198,6 +236,9 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>
+        <button type="button" onClick={() => void copyLink()} disabled={!controller} title="Copy a link to the marked line (click a line to mark it), or else to the first line in view">
+          Copy link to line
+        </button>
         <button type="button" onClick={() => void save()} disabled={download !== null}>
           Download
         </button>
@@ -243,7 +284,7 @@ export function LogViewer({ deploymentId, run, jumpTo }: LogViewerProps) {
       )}
 
       <p className="log-status" role="status" aria-live="polite" data-testid="log-status">
-        {state?.busy ?? state?.message ?? download ?? copied ?? (state?.focus ? `Showing line ${state.focus.lineNo} (${state.focus.label})` : '')}
+        {state?.busy ?? state?.message ?? download ?? copied?.text ?? (state?.focus ? `Showing line ${state.focus.lineNo} (${state.focus.label})` : '')}
         {state?.errors && state.errors.count > 0 && <span className="log-error-count"> · {state.errors.count.toLocaleString()} error lines in this run</span>}
         {!state?.connected && state?.message === null && <span> · connecting…</span>}
       </p>

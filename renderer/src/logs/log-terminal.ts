@@ -332,12 +332,51 @@ export class LogTerminal {
     this.fitToHost();
   }
 
-  /** Highlights a row: a full-width decoration, optionally with a label at its right end. */
-  decorate(row: number, style: RowStyle): void {
+  /**
+   * The lineNo of the log line shown on buffer `row` (any row of a wrapped line), or NOT_A_LINE for a
+   * step header, a gap marker or a row past the output. The inverse of rowOfLine.
+   */
+  lineNoAtRow(row: number): number {
+    const buffer = this.terminal.buffer.active;
+    const cursorRow = buffer.baseY + buffer.cursorY;
+    if (row < 0 || row >= cursorRow) return NOT_A_LINE;
+    let start = row;
+    while (start > 0 && buffer.getLine(start)?.isWrapped) start -= 1;
+    // Logical lines between this one and the last written one: counted as rowOfLine counts them.
+    let after = 0;
+    for (let scan = cursorRow - 1; scan > start; scan -= 1) if (!buffer.getLine(scan)?.isWrapped) after += 1;
+    const sequence = this.nextSequence - 1 - after;
+    const index = binarySearch(this.lineSequences, sequence);
+    return index === -1 ? NOT_A_LINE : this.lineNos[index]!;
+  }
+
+  /** The buffer row under a point of the page (a click), or -1 outside the terminal's rows. */
+  rowAtPoint(clientX: number, clientY: number): number {
+    const screen = this.host.querySelector('.xterm-screen');
+    if (!screen) return -1;
+    const box = screen.getBoundingClientRect();
+    if (clientX < box.left || clientX > box.right || clientY < box.top || clientY >= box.bottom || this.terminal.rows === 0) return -1;
+    const rowHeight = box.height / this.terminal.rows;
+    return this.terminal.buffer.active.viewportY + Math.floor((clientY - box.top) / rowHeight);
+  }
+
+  /** The first log line in view (the top rows may be a header or the rest of a wrapped line). */
+  firstLineNoInView(): number {
+    const buffer = this.terminal.buffer.active;
+    for (let row = buffer.viewportY; row < buffer.viewportY + this.terminal.rows; row += 1) {
+      const lineNo = this.lineNoAtRow(row);
+      if (lineNo !== NOT_A_LINE) return lineNo;
+    }
+    return NOT_A_LINE;
+  }
+
+  /** Highlights a row: a full-width decoration, optionally with a label at its right end. Returns a remover. */
+  decorate(row: number, style: RowStyle): () => void {
+    const none = () => undefined;
     this.showRuler();
     const buffer = this.terminal.buffer.active;
     const marker = this.terminal.registerMarker(row - (buffer.baseY + buffer.cursorY));
-    if (!marker) return;
+    if (!marker) return none;
     const label = style.label;
     const decoration = this.terminal.registerDecoration({
       marker,
@@ -350,7 +389,7 @@ export class LogTerminal {
     });
     if (!decoration) {
       marker.dispose();
-      return;
+      return none;
     }
     decoration.onRender((element) => {
       if (style.className) element.classList.add(style.className);
@@ -358,6 +397,11 @@ export class LogTerminal {
     });
     decoration.onDispose(() => marker.dispose());
     this.decorations.push({ marker, decoration, style });
+    // By style object: a theme change re-creates the decoration with the same style, and this still removes it.
+    return () => {
+      for (const row of this.decorations) if (row.style === style) row.decoration.dispose();
+      this.decorations = this.decorations.filter((row) => row.style !== style);
+    };
   }
 
   clearDecorations(): void {

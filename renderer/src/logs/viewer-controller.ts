@@ -23,6 +23,7 @@ const RULER_MARK_LIMIT = 200;
 interface LineMark {
   readonly lineNo: number;
   readonly rootCause: boolean;
+  readonly focus?: boolean;
 }
 
 export interface ViewerSettings {
@@ -87,6 +88,8 @@ export class ViewerController {
   private errorScan = { cancelled: false };
   private focus: ViewerState['focus'] = null;
   private focusRow = -1;
+  /** Removes the focus line's highlight (one marked line at a time). */
+  private unmarkFocus: () => void = () => undefined;
   private connected = false;
   private message: string | null = null;
   private busy: string | null = null;
@@ -310,11 +313,15 @@ export class ViewerController {
     terminal.reset();
     this.lastGroup = null;
     this.focusRow = -1;
+    this.unmarkFocus = () => undefined;
     if (window.hasEarlier) {
       terminal.append(formatGapMarker(`lines before ${window.first} are stored but not loaded: scroll up or press “Load earlier”`), NOT_A_LINE);
     }
     const marks = this.writeLines(window.lines, true);
     this.writtenThrough = window.last;
+    // The marked line (a jump, a link, a click) stays marked through a redraw (paging, filters).
+    const focused = this.focus?.lineNo;
+    if (focused !== undefined && window.has(focused)) marks.push({ lineNo: focused, rootCause: false, focus: true });
     if (!window.atTail && window.missingAfter > 0) {
       terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), NOT_A_LINE);
     }
@@ -330,7 +337,9 @@ export class ViewerController {
     for (const mark of marks) {
       const row = this.terminal.rowOfLine(mark.lineNo);
       if (row < 0) continue;
-      if (mark.rootCause) this.terminal.decorate(row, { mark: 'rootCause', label: 'likely root cause', className: 'log-root-cause' });
+      if (mark.focus) {
+        if (this.focus?.lineNo === mark.lineNo) this.markFocusRow(row);
+      } else if (mark.rootCause) this.terminal.decorate(row, { mark: 'rootCause', label: 'likely root cause', className: 'log-root-cause' });
       else this.terminal.decorate(row, { mark: 'error' });
     }
   }
@@ -413,6 +422,16 @@ export class ViewerController {
     }
     if (this.disposed) return;
     await this.terminal.whenWritten();
+    if (lineNo > this.window.knownLast) {
+      // Past the end (a link to a line of a log that was cleared, or a typo): say so over the last lines, not a blank view.
+      const last = this.window.knownLast;
+      this.focus = null;
+      this.unmarkFocus();
+      this.focusRow = -1;
+      this.terminal.terminal.scrollToBottom();
+      this.setMessage(last === 0 ? `This log has no line ${lineNo}: it has no lines yet.` : `This log has no line ${lineNo}: it ends at line ${last}. Showing its last lines.`);
+      return;
+    }
     let target = this.window.atOrAfter(lineNo)?.lineNo ?? lineNo;
     let row = this.terminal.rowOfLine(target);
     if (row < 0) {
@@ -427,13 +446,39 @@ export class ViewerController {
       return;
     }
     this.terminal.scrollToRow(row);
-    if (this.focusRow !== row) {
-      this.focusRow = row;
-      this.terminal.decorate(row, { mark: 'focus', className: 'log-focus-line' });
-    }
+    this.markFocusRow(row);
     this.focus = { lineNo: target, label: target === lineNo ? label : `${label} (line ${lineNo} is gone; nearest after it)` };
     this.message = null;
     this.emit();
+  }
+
+  /** Marks the line on a clicked row (for "Copy link to line"); a header or gap row marks nothing. */
+  markLineAtRow(row: number): number | null {
+    const lineNo = this.terminal.lineNoAtRow(row);
+    if (lineNo === NOT_A_LINE) return null;
+    this.setFollow(false);
+    this.markFocusRow(row);
+    this.focus = { lineNo, label: 'selected' };
+    this.message = null;
+    this.emit();
+    return lineNo;
+  }
+
+  /** The line a "copy link" is for: the marked line, else the first line in view. */
+  linkLineNo(): number | null {
+    const focused = this.focus?.lineNo;
+    if (focused !== undefined && this.terminal.hasLine(focused)) return focused;
+    const first = this.terminal.firstLineNoInView();
+    return first === NOT_A_LINE ? null : first;
+  }
+
+  private markFocusRow(row: number): void {
+    const start = this.terminal.rowOfLine(this.terminal.lineNoAtRow(row));
+    const at = start >= 0 ? start : row;
+    if (this.focusRow === at) return;
+    this.unmarkFocus();
+    this.focusRow = at;
+    this.unmarkFocus = this.terminal.decorate(at, { mark: 'focus', className: 'log-focus-line' });
   }
 
   /** Replaces the window with the stored lines around a lineNo or a moment; returns the anchor line. */

@@ -9,6 +9,7 @@ import { HistoryTab } from '../history/HistoryTab';
 import { LogViewer, type LogJumpTarget } from '../logs/LogViewer';
 import { scheduleChartWarmUp } from '../metrics/chart-warm-up';
 import { MetricsPanel } from '../metrics/MetricsPanel';
+import type { ProjectRoute } from '../routing/route';
 import { RouteLink, useGo } from '../routing/RouteLink';
 import { BuildTab } from './BuildTab';
 import { DeployActions } from './DeployActions';
@@ -24,13 +25,22 @@ import { useProjectState } from './use-project-state';
 
 type Busy = 'deploy' | 'rollback' | 'pause' | 'resume' | 'stop' | 'stop-deployment' | null;
 
-/** One project: the header and info grid, the run with its steps, and the Logs / Metrics / History tabs. */
-export function ProjectView({ projectId }: { projectId: string }) {
+/** Where a link's deployment stands: checked to be one of this project's before its log is shown. */
+type LinkedDeployment = { readonly status: 'checking' } | { readonly status: 'ok'; readonly id: string } | { readonly status: 'refused'; readonly problem: string };
+
+/**
+ * One project: the header and info grid, the run with its steps, and the Logs / Metrics / History tabs.
+ * `link` is the route, which may name a deployment and a line (docs/product-rules.md, "Links to a log line").
+ */
+export function ProjectView({ projectId, link }: { projectId: string; link?: ProjectRoute }) {
   const api = useApi();
   const state = useProjectState(projectId);
   const { project, deployment, runs, latestRun, releases, acceptRun, acceptDeployment } = state;
   const [tab, setTab] = useState<TabName>('logs');
   const [jumpTo, setJumpTo] = useState<LogJumpTarget | null>(null);
+  const [linked, setLinked] = useState<LinkedDeployment | null>(null);
+  const linkedDeploymentId = link?.deploymentId;
+  const linkedLineNo = link?.lineNo;
   const [viewedRunId, setViewedRunId] = useState<string | null>(null);
   const [pinnedRun, setPinnedRun] = useState<RunDetail | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
@@ -41,6 +51,32 @@ export function ProjectView({ projectId }: { projectId: string }) {
   }, [project]);
   // The metrics tab's first render then runs warm.
   useEffect(scheduleChartWarmUp, []);
+
+  // A link's deployment is shown only when it belongs to this project (a deployment of another project, or one deleted, is not).
+  useEffect(() => {
+    if (!linkedDeploymentId) return setLinked(null);
+    setLinked({ status: 'checking' });
+    let current = true;
+    void api.request('getDeployment', { id: linkedDeploymentId }).then((result) => {
+      if (!current) return;
+      if (result.ok && result.value.projectId === projectId) setLinked({ status: 'ok', id: result.value.id });
+      else
+        setLinked({
+          status: 'refused',
+          problem: result.ok ? `deployment ${linkedDeploymentId} belongs to another project` : `deployment ${linkedDeploymentId} is not stored any more (${result.error.message})`,
+        });
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, projectId, linkedDeploymentId]);
+
+  // Then the viewer goes to the linked line, marked (the same jump as a search hit's).
+  useEffect(() => {
+    if (linked?.status !== 'ok' || linkedLineNo === undefined) return;
+    setTab('logs');
+    setJumpTo({ lineNo: linkedLineNo, label: 'linked', nonce: Date.now() });
+  }, [linked, linkedLineNo]);
 
   // A run picked from History stays in the steps panel, live, until "Show latest run".
   useEffect(() => {
@@ -124,7 +160,9 @@ export function ProjectView({ projectId }: { projectId: string }) {
   };
 
   const currentRelease = releases.find((release) => release.current) ?? null;
-  const logDeploymentId = deployment?.id ?? shownRun?.deploymentId ?? null;
+  const linkChecking = linked?.status === 'checking';
+  const logDeploymentId = linked?.status === 'ok' ? linked.id : (deployment?.id ?? shownRun?.deploymentId ?? null);
+  const linkProblem = link?.linkProblem ?? (linked?.status === 'refused' ? linked.problem : null);
 
   return (
     <section className="page project-view" aria-label={`Project ${project.name}`}>
@@ -152,6 +190,11 @@ export function ProjectView({ projectId }: { projectId: string }) {
           })
         }
       />
+      {linkProblem ? (
+        <p className="notice" role="status" data-testid="link-notice">
+          The link’s line was not opened: {linkProblem}. The project is shown as usual.
+        </p>
+      ) : null}
       {actionError ? <ErrorNotice action={actionError.action} error={actionError.error} onDismiss={() => setActionError(null)} /> : null}
       {deployment?.status === 'crashed' ? <CrashCard deployment={deployment} /> : null}
       {shownRun ? (
@@ -164,8 +207,10 @@ export function ProjectView({ projectId }: { projectId: string }) {
       )}
       <ProjectTabs selected={tab} onSelect={setTab}>
         {tab === 'logs' ? (
-          logDeploymentId ? (
-            <LogViewer deploymentId={logDeploymentId} run={shownRun} jumpTo={jumpTo} />
+          linkChecking ? (
+            <p className="muted">Opening the linked log…</p>
+          ) : logDeploymentId ? (
+            <LogViewer projectId={projectId} deploymentId={logDeploymentId} run={shownRun} jumpTo={jumpTo} />
           ) : (
             <p className="muted">Logs appear here once the project has been deployed.</p>
           )

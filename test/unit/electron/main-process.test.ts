@@ -104,6 +104,11 @@ const fake = vi.hoisted(() => {
     userData = '';
     exitCode: number | undefined;
     requestSingleInstanceLock = () => true;
+    readonly protocols: string[] = [];
+    setAsDefaultProtocolClient(scheme: string): boolean {
+      this.protocols.push(scheme);
+      return true;
+    }
     setAppUserModelId(): void {}
     whenReady = () => Promise.resolve();
     getPath = () => this.userData;
@@ -123,6 +128,7 @@ const fake = vi.hoisted(() => {
     notifications: [] as FakeNotification[],
     handlers,
     external: [] as string[],
+    messageBoxes: [] as Record<string, unknown>[],
     headerHook: undefined as undefined | Listener,
     permissionHook: undefined as undefined | Listener,
     host: undefined as RunningHost | undefined,
@@ -133,7 +139,10 @@ const fake = vi.hoisted(() => {
     Tray: FakeTray,
     Notification: FakeNotification,
     Menu: { buildFromTemplate: (template: unknown[]) => template },
-    dialog: { showErrorBox: (title: string, body: string) => console.error(title, body) },
+    dialog: {
+      showErrorBox: (title: string, body: string) => console.error(title, body),
+      showMessageBox: async (options: Record<string, unknown>) => void state.messageBoxes.push(options),
+    },
     nativeImage: { createFromPath: (path: string) => path },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     nativeTheme: { shouldUseDarkColors: true },
@@ -283,6 +292,34 @@ describe('the Electron main process (electron/main/index.ts) with a stand-in ele
     shown.emit('click');
     expect(state.windows[1]!.focused).toBe(focusedBefore + 1);
     expect(state.windows).toHaveLength(2);
+  });
+
+  it('opens a berth:// link in the project’s window on the linked line, and refuses a malformed one, saying why', () => {
+    expect(state.app.protocols).toEqual(['berth']);
+    const project = state.host!.engine.store.projects.list()[0]!;
+    const deployment = state.host!.engine.store.deployments.create(project.id, 'docker');
+    const projectWindow = state.windows[1]!;
+    const focusedBefore = projectWindow.focused;
+    // Windows and Linux: the link is in the second instance's command line.
+    state.app.emit('second-instance', {}, ['/opt/Berth/berth', `berth://projects/${project.id}?deployment=${deployment.id}&line=1234`], '/');
+    expect(state.windows).toHaveLength(2);
+    expect(projectWindow.focused).toBe(focusedBefore + 1);
+    expect(projectWindow.webContents.url).toBe(`${rendererIndex}#/projects/${project.id}?deployment=${deployment.id}&line=1234`);
+    // macOS: an open-url event.
+    const prevented = vi.fn();
+    state.app.emit('open-url', { preventDefault: prevented }, `berth://projects/${project.id}?deployment=${deployment.id}&line=7`);
+    expect(prevented).toHaveBeenCalled();
+    expect(projectWindow.webContents.url).toBe(`${rendererIndex}#/projects/${project.id}?deployment=${deployment.id}&line=7`);
+
+    state.app.emit('open-url', { preventDefault: vi.fn() }, `berth://projects/${project.id}?deployment=${deployment.id}&line=-1`);
+    expect(state.windows).toHaveLength(2);
+    expect(projectWindow.webContents.url).toBe(`${rendererIndex}#/projects/${project.id}?deployment=${deployment.id}&line=7`);
+    expect(state.messageBoxes.at(-1)).toMatchObject({ message: 'Berth could not open that link', detail: expect.stringContaining('line “-1” is not a positive whole number') });
+
+    // A second instance without a link focuses the projects window, as before.
+    const projectsFocused = state.windows[0]!.focused;
+    state.app.emit('second-instance', {}, ['/opt/Berth/berth'], '/');
+    expect(state.windows[0]!.focused).toBe(projectsFocused + 1);
   });
 
   it('closes the engine on quit and removes api.json', async () => {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEEP_LINK_SCHEME } from '../../../shared/log-link';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const config = JSON.parse(readFileSync(`${root}/electron-builder.json`, 'utf8')) as Record<string, unknown> & {
@@ -37,6 +38,10 @@ describe('the desktop installers', () => {
     expect(config['npmRebuild']).toBe(true);
     expect(config['asarUnpack']).toEqual(expect.arrayContaining(['**/*.node', 'out/main/chunks/socket-reader-worker-*.js']));
     expect(config['files']).toEqual(expect.arrayContaining(['out/**', 'resources/**', 'package.json']));
+  });
+
+  it('register the berth:// scheme, so a copied link to a log line opens the desktop app (shared/log-link.ts)', () => {
+    expect(config['protocols']).toEqual([{ name: 'Berth link', schemes: [DEEP_LINK_SCHEME] }]);
   });
 
   it('package a supported Electron line (the three newest majors: 45, 44, 43 on 2026-12-04)', () => {

@@ -37,8 +37,9 @@ describe('webPreferences (Electron security checklist)', () => {
     expect(directives(meta!)).toEqual(directives(CONTENT_SECURITY_POLICY));
   });
 
-  it('grants no permission other than notifications', () => {
+  it('grants notifications and a click\'s clipboard write (Copy, "Copy link to line"), nothing else', () => {
     expect(isPermissionAllowed('notifications')).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
     for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) expect(isPermissionAllowed(permission)).toBe(false);
   });
 });
