@@ -143,8 +143,11 @@ function tracebackCorpus(): SeededLine[] {
     ...TRACEBACK.map((text) => ({ stream: 'stderr' as const, step: 'build' as const, text })),
     { stream: 'stderr', step: 'build', text: "The command '/bin/sh -c python setup.py build' returned a non-zero code: 1" },
     { stream: 'stdout', text: 'traceback tail line' },
+    { stream: 'stdout', text: JSON_LINE },
   ];
 }
+
+const JSON_LINE = '{"level":"warn","msg":"slow upstream","status":503,"user":{"id":42,"roles":["admin"]},"cached":false}';
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'logs-viewer-e2e-'));
@@ -361,4 +364,30 @@ test('a Python traceback is one event: "Jump to first error" lands on its first 
   // The traceback's exception line reads like an error too, but it is part of the same event.
   await page.getByRole('button', { name: 'Next error' }).click();
   await expect(page.getByTestId('log-status')).toContainText(`Showing line ${traced.lineNoOf("The command '/bin/sh -c python setup.py build' returned a non-zero code: 1")}`);
+});
+
+test('a JSON line is coloured in the terminal, and a click on it opens it pretty-printed', async ({ page }) => {
+  await openProjectLogs(page, traced.projectId);
+  const row = terminalRow(page, '"slow upstream"');
+  await expect(row).toBeVisible();
+  // Keys and values are coloured in place (the DOM renderer draws SGR colours as classes).
+  await expect(row.locator('span.xterm-fg-6', { hasText: '"level"' })).toBeVisible();
+  await expect(row.locator('span.xterm-fg-3', { hasText: '503' })).toBeVisible();
+  // A mouse click where the row is drawn: xterm's screen layer, above the rows, takes the event.
+  const clickRow = async (text: string) => {
+    await terminalRow(page, text).scrollIntoViewIfNeeded();
+    const box = (await terminalRow(page, text).boundingBox())!;
+    await page.mouse.click(box.x + 40, box.y + box.height / 2);
+  };
+  await clickRow('"slow upstream"');
+  const view = page.getByTestId('log-json-view');
+  await expect(view).toContainText(`Line ${traced.lineNoOf(JSON_LINE)} as JSON`);
+  await expect(view.locator('pre')).toHaveText(JSON.stringify(JSON.parse(JSON_LINE), null, 2));
+  await expect(view.locator('.json-key', { hasText: '"roles"' })).toBeVisible();
+  await view.getByRole('button', { name: 'Close the JSON view' }).click();
+  await expect(view).toHaveCount(0);
+  // A line that is not JSON opens nothing.
+  await clickRow('traceback tail line');
+  await expect(page.getByTestId('log-status')).toContainText('selected');
+  await expect(view).toHaveCount(0);
 });

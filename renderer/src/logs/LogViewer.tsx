@@ -3,6 +3,7 @@ import type { LogStream, RunDetail, SearchHit } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
 import { useApi } from '../api/api-context';
 import { shareableLineLink } from '../routing/line-link';
+import { JsonLineView, opensAsJson } from './JsonLineView';
 import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
 import { ViewerController, type ViewerState } from './viewer-controller';
@@ -55,6 +56,10 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
   const [download, setDownload] = useState<string | null>(null);
   const [copied, setCopied] = useState<{ readonly text: string; readonly confirmation: boolean } | null>(null);
   const state = useSyncExternalStore(controller ? (listener) => controller.subscribe(listener) : noSubscribe, controller ? () => controller.current : noState);
+  // A marked JSON line opens pretty-printed below the terminal, until it is closed (per line).
+  const [jsonClosed, setJsonClosed] = useState<number | null>(null);
+  const markedLine = state?.focus && state.focus.lineNo !== jsonClosed ? controller?.lineOf(state.focus.lineNo) : undefined;
+  const jsonLine = markedLine && opensAsJson(markedLine.text) ? markedLine : undefined;
 
   // One terminal and one subscription per deployment.
   useEffect(() => {
@@ -264,6 +269,8 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
       )}
 
       <div className="log-terminal" ref={hostRef} />
+
+      {jsonLine && <JsonLineView line={jsonLine} onClose={() => setJsonClosed(jsonLine.lineNo)} />}
 
       {state?.behind && (
         <p className="log-gap-banner" data-testid="log-behind-marker">

@@ -27,42 +27,49 @@ export function isJsonLine(text: string): boolean {
   return text.charCodeAt(end) === 125 && !/[\x00-\x08\x0a-\x1f\x7f-\x9f]/.test(text);
 }
 
+export type JsonTokenKind = keyof typeof JSON_SGR | 'plain';
+
+/**
+ * The text cut into tokens: keys, string values, numbers, `true`/`false`/`null`, and the punctuation and
+ * whitespace between them. One linear pass, no parse: it works on text that is not valid JSON too.
+ */
+export function jsonTokens(text: string): { kind: JsonTokenKind; text: string }[] {
+  const tokens: { kind: JsonTokenKind; text: string }[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    let end = index + 1;
+    let kind: JsonTokenKind = 'plain';
+    if (code === 34) {
+      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 ? 2 : 1;
+      end = Math.min(end + 1, text.length);
+      let after = end;
+      while (after < text.length && /\s/.test(text[after]!)) after += 1;
+      kind = text.charCodeAt(after) === 58 ? 'key' : 'string';
+    } else if (code === 45 || (code >= 48 && code <= 57)) {
+      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end += 1;
+      kind = 'number';
+    } else if (text.startsWith('true', index) || text.startsWith('null', index) || text.startsWith('false', index)) {
+      end = index + (code === 102 ? 5 : 4);
+      kind = 'literal';
+    } else {
+      // Punctuation and whitespace, up to the next token.
+      while (end < text.length && !/["\-0-9tfn]/.test(text[end]!)) end += 1;
+    }
+    tokens.push({ kind, text: text.slice(index, end) });
+    index = end;
+  }
+  return tokens;
+}
+
 /**
  * The line with its tokens coloured: keys, string values, numbers and `true`/`false`/`null`. `base` is the
  * line's own SGR (stream colour, error background), restored after every token.
  */
 export function colourJson(text: string, base: string): string {
   const restore = base ? `${ESC}[0;${base}m` : `${ESC}[0m`;
-  const paint = (sgr: string, token: string) => `${ESC}[${sgr}m${token}${restore}`;
   let out = '';
-  let index = 0;
-  while (index < text.length) {
-    const code = text.charCodeAt(index);
-    if (code === 34) {
-      let end = index + 1;
-      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 ? 2 : 1;
-      end = Math.min(end + 1, text.length);
-      let after = end;
-      while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9)) after += 1;
-      out += paint(text.charCodeAt(after) === 58 ? JSON_SGR.key : JSON_SGR.string, text.slice(index, end));
-      index = end;
-    } else if (code === 45 || (code >= 48 && code <= 57)) {
-      let end = index + 1;
-      while (end < text.length && /[0-9eE.+-]/.test(text[end]!)) end += 1;
-      out += paint(JSON_SGR.number, text.slice(index, end));
-      index = end;
-    } else if (text.startsWith('true', index) || text.startsWith('null', index) || text.startsWith('false', index)) {
-      const length = text.charCodeAt(index) === 102 ? 5 : 4;
-      out += paint(JSON_SGR.literal, text.slice(index, index + length));
-      index += length;
-    } else {
-      // Punctuation and whitespace, up to the next token.
-      let end = index + 1;
-      while (end < text.length && !/["\-0-9tfn]/.test(text[end]!)) end += 1;
-      out += text.slice(index, end);
-      index = end;
-    }
-  }
+  for (const token of jsonTokens(text)) out += token.kind === 'plain' ? token.text : `${ESC}[${JSON_SGR[token.kind]}m${token.text}${restore}`;
   return out;
 }
 

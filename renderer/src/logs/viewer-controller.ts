@@ -464,6 +464,12 @@ export class ViewerController {
     return lineNo;
   }
 
+  /** A loaded line by its lineNo (the marked line's text, for the JSON view). */
+  lineOf(lineNo: number): LogLine | undefined {
+    const index = this.window.indexOf(lineNo);
+    return index >= 0 ? this.window.lines[index] : undefined;
+  }
+
   /** The line a "copy link" is for: the marked line, else the first line in view. */
   linkLineNo(): number | null {
     const focused = this.focus?.lineNo;
