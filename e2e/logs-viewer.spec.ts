@@ -99,6 +99,8 @@ function mainCorpus(): SeededLine[] {
   return lines;
 }
 
+const JSON_DEEP = `{"deep":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+
 function hostileCorpus(): SeededLine[] {
   const megabyte = `huge-line-start ${'x'.repeat(1_048_576)} huge-line-end`;
   const escapes = '\x1b[31m\x1b[1;2;3;4m\x1b[H\x1b[2J\x1b[?1049h'.repeat(20_000);
@@ -115,6 +117,11 @@ function hostileCorpus(): SeededLine[] {
     { stream: 'stdout', text: `invalid utf-8 \uFFFD\uFFFD lone surrogate \uD800 nul \u0000 bell \u0007 done` },
     { stream: 'stdout', text: `escape storm ${escapes} end-of-storm` },
     { stream: 'stdout', text: 'unterminated OSC \x1b]0;PWNED-TITLE-UNTERMINATED' },
+    // JSON bombs: deep nesting, a 1 MB object, and a few thousand keys (the assembler caps lines at 64 KB;
+    // these go through the writer as they are, bigger than any line a container can store).
+    { stream: 'stdout', text: JSON_DEEP },
+    { stream: 'stdout', text: `{"bomb":"${'b'.repeat(1_048_576)}"}` },
+    { stream: 'stdout', text: `{${Array.from({ length: 5000 }, (_, index) => `"key${index}":${index}`).join(',')}}` },
     { stream: 'stderr', text: 'hostile-end marker' },
   ];
 }
@@ -256,6 +263,10 @@ test('full-history search finds a line far beyond the scrollback and clicking it
 test('hostile log content leaves the clipboard and the title untouched and does not break the viewer', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.addInitScript(USE_DOM_RENDERER);
+  // The page's responsiveness: the longest task on its main thread (the browser reports those over 50 ms).
+  await page.addInitScript({
+    content: 'window.longestTask = 0; new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.longestTask = Math.max(window.longestTask, entry.duration); }).observe({ type: "longtask", buffered: true });',
+  });
   await page.goto(server.browserUrl);
   await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
   await page.evaluate(`navigator.clipboard.writeText('clipboard-sentinel')`);
@@ -290,9 +301,18 @@ test('hostile log content leaves the clipboard and the title untouched and does 
   expect(await page.title()).toBe(title);
   expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('clipboard-sentinel');
   expect(opened).toEqual([]);
+  // The JSON bombs: coloured or shown raw in the terminal, and opening one says it is shown as stored.
+  // (A link to the line marks it, as a click would.)
+  await page.evaluate(`window.location.hash = '#/projects/${hostile.projectId}?deployment=${hostile.deploymentId}&line=${hostile.lineNoOf(JSON_DEEP)}'`);
+  await expect(page.getByTestId('log-json-view')).toContainText('nested too deeply to show');
+  await expect(terminalRow(page, '{"deep":{"a":{"a":')).toHaveCount(1);
   // Still responsive: the controls work after the corpus.
   await page.getByRole('checkbox', { name: 'Timestamps' }).check();
   await expect(terminalRow(page, 'hostile-end marker')).toContainText(/\d\d:\d\d:\d\d\.\d{3} hostile-end marker/);
+  // No task held the page for long: a stall (parsing a bomb, a runaway regex) would be seconds. The bound
+  // is generous for a shared 2-core machine; a normal load of this corpus stays well under it.
+  const longest = await page.evaluate<number>('window.longestTask');
+  expect(longest, `the longest main-thread task was ${Math.round(longest)} ms`).toBeLessThan(1500);
   expect(await page.title()).toBe(title);
   expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('clipboard-sentinel');
 });

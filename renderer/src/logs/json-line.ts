@@ -87,14 +87,14 @@ function depthWithin(value: unknown, cap: number): boolean {
 /** The line pretty-printed (two-space indent), or null when it is not JSON or past the caps: show it raw. */
 export function prettyJson(text: string): string | null {
   if (text.length > JSON_PRETTY_CAP || !isJsonObjectText(text)) return null;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    if (!depthWithin(value, PRETTY_DEPTH_CAP)) return null;
+    return JSON.stringify(value, null, 2);
   } catch {
+    // Not JSON; or (past the depth check, should it ever change) a structure too deep for the stack.
     return null;
   }
-  if (!depthWithin(value, PRETTY_DEPTH_CAP)) return null;
-  return JSON.stringify(value, null, 2);
 }
 
 function isJsonObjectText(text: string): boolean {
