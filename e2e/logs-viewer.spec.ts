@@ -384,6 +384,13 @@ test('a Python traceback is one event: "Jump to first error" lands on its first 
   // The traceback's exception line reads like an error too, but it is part of the same event.
   await page.getByRole('button', { name: 'Next error' }).click();
   await expect(page.getByTestId('log-status')).toContainText(`Showing line ${traced.lineNoOf("The command '/bin/sh -c python setup.py build' returned a non-zero code: 1")}`);
+  // A history search hit inside the traceback names the line the trace began at.
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('searchbox', { name: 'Search in logs' }).fill('compiler missing');
+  await page.getByRole('button', { name: 'Search all history' }).click();
+  const hits = page.getByLabel('History search results').locator('li');
+  await expect(hits).toHaveCount(2);
+  await expect(hits.first()).toContainText(`in the trace from #${traced.lineNoOf(TRACEBACK[0]!)}: Traceback (most recent call last):`);
 });
 
 test('a JSON line is coloured in the terminal, and a click on it opens it pretty-printed', async ({ page }) => {

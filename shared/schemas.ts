@@ -433,6 +433,8 @@ export const searchHitSchema = z.object({
   step: z.enum(STEP_NAMES).nullable(),
   runId: z.string().nullable(),
   text: z.string(),
+  /** The first line of the multi-line event (a stack trace) the hit is part of, when that is another line. */
+  event: z.object({ lineNo: z.number().int(), text: z.string() }).nullable(),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

@@ -156,6 +156,11 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
                   <time dateTime={hit.ts}>{formatTime(hit.ts)}</time>
                   <span className="log-hit-step">{hit.step ?? 'runtime'}</span>
                   <span className="log-hit-text">{hit.text.length > 300 ? `${hit.text.slice(0, 300)}…` : hit.text}</span>
+                  {hit.event && (
+                    <span className="log-hit-event">
+                      in the trace from #{hit.event.lineNo}: {hit.event.text.length > 120 ? `${hit.event.text.slice(0, 120)}…` : hit.event.text}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}

@@ -44,6 +44,18 @@ describe('LogSearch', () => {
     expect(search.search('d', { query: 'NEEDLE-7f3a', regex: false, caseSensitive: true, limit: 10 }).hits.map((hit) => hit.lineNo)).toEqual([SEARCH_BLOCK_LINES * 4 + 9]);
   });
 
+  it('a hit inside a stack trace carries the line that began the trace; a hit on its own line carries none', () => {
+    const trace: string[] = ['Traceback (most recent call last):', '  File "/app/db.py", line 9, in connect', '    raise TimeoutError("pool exhausted")', 'TimeoutError: pool exhausted'];
+    const search = fill(400, new Map([...trace.map((text, index) => [300 + index, text] as const), [350, 'pool exhausted, retrying']]));
+    const result = search.search('d', { query: 'pool exhausted', regex: false, caseSensitive: false, limit: 10 });
+    expect(result.hits.map((hit) => [hit.lineNo, hit.event?.lineNo ?? null])).toEqual([
+      [302, 300],
+      [303, 300],
+      [350, null],
+    ]);
+    expect(result.hits[0]!.event!.text).toBe('Traceback (most recent call last):');
+  });
+
   it('matches regexes (with and without a required literal) and reports truncation', () => {
     const search = fill(SEARCH_BLOCK_LINES * 2, new Map([[5000, 'ERROR timeout after 3051ms'], [7000, 'fatal: disk full']]));
     expect(search.search('d', { query: 'timeout after \\d{4}ms', regex: true, caseSensitive: true, limit: 5 }).hits.map((hit) => hit.lineNo)).toEqual([5000]);
