@@ -9,6 +9,7 @@ import {
   FAILURE_STAGES,
   HEALTH_CHECK_RULES,
   HEALTH_STATUSES,
+  LOG_LEVELS,
   LOG_SOURCES,
   LOG_STREAMS,
   RESTART_POLICIES,
@@ -335,6 +336,8 @@ export const logLineSchema = z.object({
   step: z.enum(STEP_NAMES).nullable(),
   text: z.string(),
   cut: z.boolean(),
+  /** Detected when the line was stored (docs/product-rules.md "Log levels"); `unknown` when the line names none. */
+  level: z.enum(LOG_LEVELS),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
@@ -398,6 +401,7 @@ export const searchHitSchema = z.object({
   step: z.enum(STEP_NAMES).nullable(),
   runId: z.string().nullable(),
   text: z.string(),
+  level: z.enum(LOG_LEVELS),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

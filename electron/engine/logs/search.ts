@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { RE2JS } from 're2js';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
 import { EngineError } from '../engine-error';
+import { storedLevel } from './log-level';
 import { isoTime } from '../store/log-lines';
 import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
 
@@ -25,6 +26,7 @@ interface HitRow {
   step: StepName | null;
   run_id: string | null;
   text: string;
+  level: number | null;
 }
 
 interface LineMatcher {
@@ -138,7 +140,7 @@ export class LogSearch {
 
   constructor(db: Database) {
     this.selectRange = db.prepare(
-      'SELECT line_no, ts, stream, step, run_id, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
+      'SELECT line_no, ts, stream, step, run_id, text, level FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
     );
     this.selectBlocks = db.prepare('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? ORDER BY block_no');
     this.selectLast = db.prepare('SELECT MAX(line_no) AS last FROM log_lines WHERE deployment_id = ?');
@@ -163,13 +165,15 @@ export class LogSearch {
       for (const row of this.selectRange.all(deploymentId, firstLineOfBlock(block), lastLineOfBlock(block))) {
         if (!pattern.test(row.text)) continue;
         if (hits.length === options.limit) return { hits, truncated: true };
+        const stream = LOG_STREAMS[row.stream] ?? 'system';
         hits.push({
           lineNo: row.line_no,
           ts: isoTime(row.ts),
-          stream: LOG_STREAMS[row.stream] ?? 'system',
+          stream,
           step: row.step,
           runId: row.run_id,
           text: row.text,
+          level: storedLevel(row.level, stream, row.text),
         });
       }
     }

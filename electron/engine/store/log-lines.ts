@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LOG_SOURCES, LOG_STREAMS, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { LOG_LEVELS, LOG_SOURCES, LOG_STREAMS, type LogLevel, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { levelCode, lineLevel, storedLevel } from '../logs/log-level';
 
 interface LogLineRow {
   deployment_id: string;
@@ -12,6 +13,8 @@ interface LogLineRow {
   text: string;
   cut: number;
   raw?: Buffer | null;
+  /** NULL for lines stored before migration 009. */
+  level: number | null;
 }
 
 /** A line ready to store: lineNo already assigned by the log writer. */
@@ -27,7 +30,12 @@ export interface StoredLine {
   readonly cut: boolean;
   /** The exact bytes when `text` cannot hold them (invalid UTF-8); see logs/line-assembler.ts. */
   readonly raw?: Uint8Array | null;
+  /** Set by the log writer (logs/log-level.ts `lineLevel`); detected from stream and text when not given. */
+  readonly level?: LogLevel;
 }
+
+/** Lines per level, every level present (0 when none). */
+export type LevelCounts = Record<LogLevel, number>;
 
 /** One block of the search index (logs/search-index.ts). */
 export interface SearchBlock {
@@ -39,25 +47,32 @@ export interface SearchBlock {
 export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
 export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
 
-const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut';
-type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number];
+const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut, level';
+type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number, level: number | null];
 
 function fromPageRow(deploymentId: string, row: PageRow): LogLine {
+  const stream = LOG_STREAMS[row[2]] ?? 'system';
   return {
     deploymentId,
     lineNo: row[0],
     ts: isoTime(row[1]),
-    stream: LOG_STREAMS[row[2]] ?? 'system',
+    stream,
     source: LOG_SOURCES[row[3]] ?? 'runtime',
     runId: row[4],
     step: row[5],
     text: row[6],
     cut: row[7] === 1,
+    level: storedLevel(row[8], stream, row[6]),
   };
 }
 
+/** Every level at 0: a count answer always names all of LOG_LEVELS. */
+export function emptyLevelCounts(): LevelCounts {
+  return Object.fromEntries(LOG_LEVELS.map((level) => [level, 0])) as LevelCounts;
+}
+
 const INSERT_ROWS = 64;
-const INSERT_COLUMNS = 10;
+const INSERT_COLUMNS = 11;
 
 export class LogLineRepository {
   private readonly insert: Statement<unknown[]>;
@@ -73,18 +88,24 @@ export class LogLineRepository {
   private readonly upsertBlock: Statement<[string, number, Uint8Array]>;
   private readonly selectBlock: Statement<[string, number], { bits: Buffer }>;
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
+  private readonly selectLevelCounts: Statement<[string, number]>;
+  private readonly selectRunLevelCounts: Statement<[string, number, string]>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertRows = db.prepare(
-      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
     this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
+    this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, COUNT(*) FROM log_lines WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
+    this.selectRunLevelCounts = db
+      .prepare<[string, number, string]>('SELECT level, COUNT(*) FROM log_lines WHERE deployment_id = ? AND source = ? AND run_id = ? GROUP BY level')
+      .raw(true);
     this.selectSince = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
       .raw(true);
@@ -117,6 +138,7 @@ export class LogLineRepository {
           parameters[at + 7] = line.text;
           parameters[at + 8] = line.cut ? 1 : 0;
           parameters[at + 9] = line.raw ?? null;
+          parameters[at + 10] = levelCode(line.level ?? lineLevel(line.stream, line.text));
         }
         this.insertRows.run(parameters);
       }
@@ -133,6 +155,7 @@ export class LogLineRepository {
           line.text,
           line.cut ? 1 : 0,
           line.raw ?? null,
+          levelCode(line.level ?? lineLevel(line.stream, line.text)),
         );
       }
     })();
@@ -205,6 +228,21 @@ export class LogLineRepository {
     return row.ts;
   }
 
+  /**
+   * Lines per level of a deployment's `source` lines, or of one run's (a GROUP BY over the covering index
+   * `log_lines_by_level`, migration 009). Lines stored before levels were (NULL) count as unknown: detecting
+   * them here would read every old line's text.
+   */
+  levelCounts(deploymentId: string, source: LogSource, runId?: string): LevelCounts {
+    const rows = (runId === undefined ? this.selectLevelCounts.all(deploymentId, sourceCode(source)) : this.selectRunLevelCounts.all(deploymentId, sourceCode(source), runId)) as unknown as [
+      level: number | null,
+      count: number,
+    ][];
+    const counts = emptyLevelCounts();
+    for (const [code, count] of rows) counts[(code === null ? undefined : LOG_LEVELS[code]) ?? 'unknown'] += count;
+    return counts;
+  }
+
   range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {
     return (
       this.db
@@ -234,15 +272,17 @@ export function isoTime(ms: number): string {
 }
 
 export function fromRow(row: LogLineRow): LogLine {
+  const stream = LOG_STREAMS[row.stream] ?? 'system';
   return {
     deploymentId: row.deployment_id,
     lineNo: row.line_no,
     ts: isoTime(row.ts),
-    stream: LOG_STREAMS[row.stream] ?? 'system',
+    stream,
     source: LOG_SOURCES[row.source] ?? 'runtime',
     runId: row.run_id,
     step: row.step,
     text: row.text,
     cut: row.cut === 1,
+    level: storedLevel(row.level, stream, row.text),
   };
 }
