@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LOG_LEVELS, LOG_SOURCES, LOG_STREAMS, type LogLevel, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { LOG_LEVELS, LOG_SOURCES, LOG_STREAMS, type LevelCounts, type LogLevel, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
 import { levelCode, lineLevel, storedLevel } from '../logs/log-level';
 
 interface LogLineRow {
@@ -33,9 +33,6 @@ export interface StoredLine {
   /** Set by the log writer (logs/log-level.ts `lineLevel`); detected from stream and text when not given. */
   readonly level?: LogLevel;
 }
-
-/** Lines per level, every level present (0 when none). */
-export type LevelCounts = Record<LogLevel, number>;
 
 /** One block of the search index (logs/search-index.ts). */
 export interface SearchBlock {
