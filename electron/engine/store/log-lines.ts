@@ -68,6 +68,52 @@ export function emptyLevelCounts(): LevelCounts {
   return Object.fromEntries(LOG_LEVELS.map((level) => [level, 0])) as LevelCounts;
 }
 
+/** Adds lines to `log_level_counts` (migration 009); everything that stores lines runs it in the same transaction. */
+export const ADD_LEVEL_COUNTS =
+  'INSERT INTO log_level_counts (deployment_id, source, run_id, level, lines) VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment_id, source, run_id, level) DO UPDATE SET lines = lines + excluded.lines';
+
+/** Each line's stored level code: the writer's level, else detected now. */
+function levelCodesOf(lines: readonly StoredLine[]): number[] {
+  const codes = new Array<number>(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    codes[index] = levelCode(line.level ?? lineLevel(line.stream, line.text));
+  }
+  return codes;
+}
+
+interface LevelCount {
+  readonly deploymentId: string;
+  readonly source: number;
+  readonly runId: string;
+  readonly level: number;
+  lines: number;
+}
+
+/** A batch's lines per (deployment, source, run, level). Neighbours mostly share all four, so a run of them costs one comparison a line. */
+function countLevels(lines: readonly StoredLine[], levels: readonly number[]): Iterable<LevelCount> {
+  const counts = new Map<string, LevelCount>();
+  let first = 0;
+  const close = (end: number): void => {
+    const line = lines[first]!;
+    const source = sourceCode(line.source);
+    const runId = line.runId ?? '';
+    const key = `${line.deploymentId}\u0000${source}\u0000${runId}\u0000${levels[first]}`;
+    const count = counts.get(key);
+    if (count) count.lines += end - first;
+    else counts.set(key, { deploymentId: line.deploymentId, source, runId, level: levels[first]!, lines: end - first });
+  };
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    const previous = lines[first]!;
+    if (levels[index] === levels[first] && line.deploymentId === previous.deploymentId && line.source === previous.source && line.runId === previous.runId) continue;
+    close(index);
+    first = index;
+  }
+  if (lines.length > 0) close(lines.length);
+  return counts.values();
+}
+
 const INSERT_ROWS = 64;
 const INSERT_COLUMNS = 11;
 
@@ -87,6 +133,7 @@ export class LogLineRepository {
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
   private readonly selectLevelCounts: Statement<[string, number]>;
   private readonly selectRunLevelCounts: Statement<[string, number, string]>;
+  private readonly addLevelCounts: Statement<[string, number, string, number, number]>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -99,10 +146,11 @@ export class LogLineRepository {
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
     this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
-    this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, COUNT(*) FROM log_lines WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
+    this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
     this.selectRunLevelCounts = db
-      .prepare<[string, number, string]>('SELECT level, COUNT(*) FROM log_lines WHERE deployment_id = ? AND source = ? AND run_id = ? GROUP BY level')
+      .prepare<[string, number, string]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? AND run_id = ? GROUP BY level')
       .raw(true);
+    this.addLevelCounts = db.prepare(ADD_LEVEL_COUNTS);
     this.selectSince = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
       .raw(true);
@@ -119,6 +167,7 @@ export class LogLineRepository {
   insertMany(lines: readonly StoredLine[], blocks: readonly SearchBlock[] = []): void {
     this.db.transaction(() => {
       for (const block of blocks) this.upsertBlock.run(block.deploymentId, block.blockNo, block.bits);
+      const levels = levelCodesOf(lines);
       let index = 0;
       const parameters = this.rowParameters;
       for (; index + INSERT_ROWS <= lines.length; index += INSERT_ROWS) {
@@ -135,7 +184,7 @@ export class LogLineRepository {
           parameters[at + 7] = line.text;
           parameters[at + 8] = line.cut ? 1 : 0;
           parameters[at + 9] = line.raw ?? null;
-          parameters[at + 10] = levelCode(line.level ?? lineLevel(line.stream, line.text));
+          parameters[at + 10] = levels[index + row];
         }
         this.insertRows.run(parameters);
       }
@@ -152,9 +201,10 @@ export class LogLineRepository {
           line.text,
           line.cut ? 1 : 0,
           line.raw ?? null,
-          levelCode(line.level ?? lineLevel(line.stream, line.text)),
+          levels[index],
         );
       }
+      for (const count of countLevels(lines, levels)) this.addLevelCounts.run(count.deploymentId, count.source, count.runId, count.level, count.lines);
     })();
   }
 
@@ -226,9 +276,9 @@ export class LogLineRepository {
   }
 
   /**
-   * Lines per level of a deployment's `source` lines, or of one run's (a GROUP BY over the covering index
-   * `log_lines_by_level`, migration 009). Lines stored before levels were (NULL) count as unknown: detecting
-   * them here would read every old line's text.
+   * Lines per level of a deployment's `source` lines, or of one run's: read from `log_level_counts` (migration
+   * 009), a few rows however many lines there are. Lines stored before levels were count as unknown: detecting
+   * them would read every old line's text.
    */
   levelCounts(deploymentId: string, source: LogSource, runId?: string): LevelCounts {
     const rows = (runId === undefined ? this.selectLevelCounts.all(deploymentId, sourceCode(source)) : this.selectRunLevelCounts.all(deploymentId, sourceCode(source), runId)) as unknown as [
@@ -236,7 +286,7 @@ export class LogLineRepository {
       count: number,
     ][];
     const counts = emptyLevelCounts();
-    for (const [code, count] of rows) counts[(code === null ? undefined : LOG_LEVELS[code]) ?? 'unknown'] += count;
+    for (const [code, count] of rows) counts[(code === null ? undefined : LOG_LEVELS[code]) ?? 'unknown'] += count ?? 0;
     return counts;
   }
 
