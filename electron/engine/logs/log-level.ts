@@ -28,7 +28,7 @@ const UNKNOWN = 'unknown';
  * emerg, alert, notice) and java.util.logging (SEVERE, FINE). CRITICAL, PANIC, EMERG and ALERT say the program
  * may not go on: fatal. SEVERE is java.util.logging's only level above WARNING, used for ordinary errors: error.
  */
-const LEVEL_WORDS: ReadonlyMap<string, LogLevel> = new Map<string, LogLevel>([
+const LEVEL_WORD_LIST: readonly (readonly [string, LogLevel])[] = [
   ['trace', TRACE],
   ['trc', TRACE],
   ['trac', TRACE],
@@ -65,9 +65,34 @@ const LEVEL_WORDS: ReadonlyMap<string, LogLevel> = new Map<string, LogLevel>([
   ['emerg', FATAL],
   ['emergency', FATAL],
   ['alert', FATAL],
-]);
+];
 const SHORTEST_WORD = 3;
 const LONGEST_WORD = 11;
+
+/**
+ * A word of up to 11 letters as a number, case folded: letter values 1–26 in base 27 (27^11 < 2^53, so exact).
+ * Lines are looked up by this key while their letters are scanned: no substring, no lowercase copy per line.
+ */
+const addLetter = (key: number, code: number): number => key * 27 + ((code | 32) - 96);
+const wordKey = (word: string): number => {
+  let key = 0;
+  for (let index = 0; index < word.length; index++) key = addLetter(key, word.charCodeAt(index));
+  return key;
+};
+const LEVEL_WORDS: ReadonlyMap<number, LogLevel> = new Map(LEVEL_WORD_LIST.map(([word, level]) => [wordKey(word), level]));
+
+/** The level a run of letters names (`start` to `end`, letters only), if any. */
+function wordLevel(head: string, start: number, end: number): LogLevel | undefined {
+  const length = end - start;
+  if (length < SHORTEST_WORD || length > LONGEST_WORD) return undefined;
+  let key = 0;
+  for (let position = start; position < end; position++) {
+    const code = head.charCodeAt(position);
+    if (!isLetter(code)) return undefined;
+    key = addLetter(key, code);
+  }
+  return LEVEL_WORDS.get(key);
+}
 
 /** Keys a JSON line's level is found under: pino/bunyan/winston/zap (`level`), `lvl`, GCP (`severity`), ECS (`log.level`), Serilog CLEF (`@l`), python-json-logger (`levelname`), monolog (`level_name`). */
 const JSON_LEVEL_KEYS: ReadonlySet<string> = new Set(['level', 'lvl', 'severity', 'log.level', '@l', 'levelname', 'level_name', 'loglevel']);
@@ -121,18 +146,27 @@ export function detectLevel(text: string): LogLevel {
   if (start === length) return UNKNOWN;
   const first = text.charCodeAt(start);
   if (first === OPEN_BRACE) return jsonLevel(text, start);
-  let head = length > start + TEXT_PREFIX_CHARS ? text.slice(start, start + TEXT_PREFIX_CHARS) : start === 0 ? text : text.slice(start);
-  if (first === ESCAPE || head.includes('\x1b')) {
-    head = head.replace(ANSI_SEQUENCE, '');
-    const trimmed = head.trimStart();
-    if (trimmed.charCodeAt(0) === OPEN_BRACE) return jsonLevel(trimmed, 0);
-    head = trimmed;
-  }
+  const head = length > start + TEXT_PREFIX_CHARS ? text.slice(start, start + TEXT_PREFIX_CHARS) : start === 0 ? text : text.slice(start);
+  const level = first === ESCAPE ? COLOURED : plainTextLevel(head);
+  if (level !== COLOURED) return level;
+  // Colour codes in the first tokens (rare): read the line again without them.
+  const plain = head.replace(ANSI_SEQUENCE, '').trimStart();
+  if (plain.charCodeAt(0) === OPEN_BRACE) return jsonLevel(plain, 0);
+  const uncoloured = plainTextLevel(plain);
+  return uncoloured === COLOURED ? UNKNOWN : uncoloured;
+}
+
+/** tokenLevel met an escape character: the line has colour codes where its level may be. */
+const COLOURED = null;
+
+function plainTextLevel(head: string): LogLevel | typeof COLOURED {
   if (head.charCodeAt(0) === LESS) {
     const severity = syslogPriority(head);
     if (severity !== undefined) return severity;
   }
-  return tokenLevel(head) ?? logfmtLevel(head) ?? UNKNOWN;
+  const level = tokenLevel(head);
+  if (level !== undefined) return level;
+  return logfmtLevel(head) ?? UNKNOWN;
 }
 
 /**
@@ -176,8 +210,8 @@ export function storedLevel(code: number | null, stream: LogStream, text: string
   return LOG_LEVELS[code] ?? UNKNOWN;
 }
 
-/** Reads the first tokens; undefined when none is a level before the plain words run out. */
-function tokenLevel(head: string): LogLevel | undefined {
+/** Reads the first tokens; undefined when none is a level before the plain words run out, COLOURED at an escape character. */
+function tokenLevel(head: string): LogLevel | undefined | typeof COLOURED {
   const end = head.length;
   let position = 0;
   let plainWords = 0;
@@ -185,7 +219,11 @@ function tokenLevel(head: string): LogLevel | undefined {
     while (position < end && isBlank(head.charCodeAt(position))) position++;
     if (position >= end) return undefined;
     const tokenStart = position;
-    while (position < end && !isBlank(head.charCodeAt(position))) position++;
+    for (; position < end; position++) {
+      const code = head.charCodeAt(position);
+      if (code === SPACE || code === TAB) break;
+      if (code === ESCAPE) return COLOURED;
+    }
     const found = tokenWordLevel(head, tokenStart, position, tokens === 0, plainWords === 0);
     if (found !== undefined) return found;
     if (!isHeaderToken(head, tokenStart, position) && ++plainWords > MAX_PLAIN_WORDS) return undefined;
@@ -202,16 +240,18 @@ function tokenWordLevel(head: string, start: number, end: number, firstToken: bo
   for (;;) {
     const runStart = position;
     let upper = true;
+    let key = 0;
     while (position < end) {
       const code = head.charCodeAt(position);
       if (!isLetter(code)) break;
       if (code >= 97) upper = false;
+      if (position - runStart < LONGEST_WORD) key = addLetter(key, code);
       position++;
     }
     const runLength = position - runStart;
     const next = position < end ? head.charCodeAt(position) : -1;
     if (runLength >= SHORTEST_WORD && runLength <= LONGEST_WORD && endsWord(next)) {
-      const level = LEVEL_WORDS.get(head.slice(runStart, position).toLowerCase());
+      const level = LEVEL_WORDS.get(key);
       // Lowercase words are prose unless set apart: `[error]`, or `error:` before any plain word.
       if (level !== undefined && (upper || bracketed || (next === COLON && onlyHeaderBefore))) return level;
     }
@@ -279,10 +319,8 @@ function logfmtLevel(head: string): LogLevel | undefined {
         if (head.charCodeAt(position) === QUOTE) position++;
         const runStart = position;
         while (position < head.length && isLetter(head.charCodeAt(position))) position++;
-        if (position - runStart >= SHORTEST_WORD && position - runStart <= LONGEST_WORD) {
-          const level = LEVEL_WORDS.get(head.slice(runStart, position).toLowerCase());
-          if (level !== undefined) return level;
-        }
+        const level = wordLevel(head, runStart, position);
+        if (level !== undefined) return level;
         break;
       }
       at = head.indexOf(key, at + 1);
@@ -312,7 +350,7 @@ function jsonLevel(text: string, start: number): LogLevel {
     if (code === QUOTE) {
       const valueEnd = closingQuote(head, value + 1);
       if (valueEnd === -1) return UNKNOWN;
-      const level = valueEnd - value - 1 <= LONGEST_WORD ? LEVEL_WORDS.get(head.slice(value + 1, valueEnd).toLowerCase()) : undefined;
+      const level = wordLevel(head, value + 1, valueEnd);
       if (level !== undefined) return level;
       position = valueEnd + 1;
     } else if (isDigit(code)) {
