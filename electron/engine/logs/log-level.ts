@@ -201,8 +201,10 @@ export function systemLineLevel(text: string): LogLevel {
   return detected === UNKNOWN ? INFO : detected;
 }
 
+const LEVEL_CODES: ReadonlyMap<LogLevel, number> = new Map(LOG_LEVELS.map((level, index) => [level, index]));
+
 /** The stored code of a level: its index in LOG_LEVELS. */
-export const levelCode = (level: LogLevel): number => LOG_LEVELS.indexOf(level);
+export const levelCode = (level: LogLevel): number => LEVEL_CODES.get(level)!;
 
 /** A stored level, or the level detected now for a line stored before levels were (NULL). */
 export function storedLevel(code: number | null, stream: LogStream, text: string): LogLevel {
