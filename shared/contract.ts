@@ -21,6 +21,7 @@ import {
   timeRangeQuerySchema,
 } from './schemas';
 import { scanRecordSchema } from './scan';
+import { LOG_LEVELS } from './vocabulary';
 import { generatedDockerfileSchema } from './generated-dockerfile';
 import { ALERT_KINDS, channelCreateSchema, channelSchema, deliveryHistoryQuerySchema, deliverySchema, ruleCreateSchema, rulePatchSchema, ruleSchema } from './alerts';
 import { analysisDetailSchema, analysisPreviewSchema, analysisSchema, analysisSettingsInputSchema, analysisSettingsSchema } from './analysis';
@@ -89,6 +90,28 @@ export const logsAroundSchema = z.object({
   lastLineNo: z.number().int(),
 });
 export type LogsAround = z.infer<typeof logsAroundSchema>;
+
+/** Lines per level; every level of LOG_LEVELS is present (0 when none). */
+export const levelCountsSchema = z.record(z.enum(LOG_LEVELS), z.number().int().min(0));
+export type LevelCounts = z.infer<typeof levelCountsSchema>;
+
+export const logLevelsQuerySchema = z.object({
+  runId: idSchema.optional().describe("The run whose build and deploy lines are counted; the deployment's latest run when not given."),
+});
+
+/**
+ * Counts per level (docs/product-rules.md "Log levels"). Lines stored before Berth detected levels count as
+ * `unknown` here (the log endpoints show them with a level detected when read).
+ */
+export const logLevelCountsSchema = z.object({
+  /** The run counted in `run`: the one asked for, else the deployment's latest; null when it has no run. */
+  runId: z.string().nullable(),
+  /** The run's own lines (source deploy: build and deploy steps); null when the deployment has no run. */
+  run: levelCountsSchema.nullable(),
+  /** The deployment's runtime lines (the app's output and Berth's runtime events), across runs. */
+  runtime: levelCountsSchema,
+});
+export type LogLevelCounts = z.infer<typeof logLevelCountsSchema>;
 
 export const deployResultSchema = z.object({ run: runDetailSchema, deployment: deploymentSchema });
 export type DeployResult = z.infer<typeof deployResultSchema>;
@@ -270,6 +293,13 @@ export const requests = {
     summary: 'Stored lines around a moment (`at`) or a lineNo, for jumping to a time or a search hit',
     input: logsAroundQuerySchema.extend({ id: idSchema }),
     output: logsAroundSchema,
+  },
+  getLogLevels: {
+    method: 'GET',
+    path: '/api/deployments/:id/logs/levels',
+    summary: "Lines per level: of one run's build and deploy lines (the latest run by default) and of the deployment's runtime lines",
+    input: logLevelsQuerySchema.extend({ id: idSchema }),
+    output: logLevelCountsSchema,
   },
   searchLogs: {
     method: 'GET',

@@ -9,6 +9,7 @@ import {
   FAILURE_STAGES,
   HEALTH_CHECK_RULES,
   HEALTH_STATUSES,
+  LOG_LEVELS,
   LOG_SOURCES,
   LOG_STREAMS,
   RESTART_POLICIES,
@@ -336,6 +337,8 @@ export const logLineSchema = z.object({
   step: z.enum(STEP_NAMES).nullable(),
   text: z.string(),
   cut: z.boolean(),
+  /** Detected when the line was stored (docs/product-rules.md "Log levels"); `unknown` when the line names none. */
+  level: z.enum(LOG_LEVELS),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
@@ -435,6 +438,7 @@ export const searchHitSchema = z.object({
   text: z.string(),
   /** The first line of the multi-line event (a stack trace) the hit is part of, when that is another line. */
   event: z.object({ lineNo: z.number().int(), text: z.string() }).nullable(),
+  level: z.enum(LOG_LEVELS),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

@@ -137,6 +137,15 @@ export type LogStream = (typeof LOG_STREAMS)[number];
 export const LOG_SOURCES = ['deploy', 'runtime'] as const;
 export type LogSource = (typeof LOG_SOURCES)[number];
 
+/**
+ * A log line's level, detected when the line is stored (electron/engine/logs/log-level.ts; the rules are in
+ * docs/product-rules.md "Log levels"). Ordered by severity, then `unknown`: a line with no level token, stderr
+ * included (stderr is where many apps write everything, so it says nothing about severity).
+ * Stored in `log_lines.level` as the index in this list: append only, never reorder.
+ */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export const RESTART_POLICIES = ['no', 'always', 'unless-stopped', 'on-failure'] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 

@@ -6,7 +6,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 
 /** Each layer with the paths (relative to electron/engine, without extension) that belong to it. */
 export const ENGINE_LAYERS = [
-  { name: 'base', paths: ['logger', 'config', 'event-bus', 'engine-error', 'step-failure', 'wakeable-sleep', 'abortable-delay', 'log-file'] },
+  { name: 'base', paths: ['logger', 'config', 'event-bus', 'engine-error', 'step-failure', 'wakeable-sleep', 'abortable-delay', 'log-file', 'logs/log-level'] },
   { name: 'store', paths: ['store/', 'secrets/'] },
   { name: 'logs', paths: ['logs/'] },
   { name: 'ports', paths: ['context', 'deployments'] },

@@ -5,6 +5,7 @@ import type { SearchBlock, StoredLine } from '../store/log-lines';
 import type { DemuxedLinesHandler } from './line-assembler';
 import { blockOfLine, indexText, SEARCH_BLOCK_BYTES } from '../store/search-index';
 import { createLogger } from '../logger';
+import { lineLevel } from './log-level';
 
 const log = createLogger('logs/writer');
 
@@ -144,6 +145,8 @@ export class LogWriter {
       text: line.text,
       cut: line.cut ?? false,
       raw: line.raw ?? null,
+      // Detected once, here: stored with the line and sent to subscribers (docs/product-rules.md "Log levels").
+      level: lineLevel(line.stream, line.text),
     });
     // While the disk is full only the retry timer commits.
     if (this.disk) return lineNo;
@@ -152,7 +155,7 @@ export class LogWriter {
     return lineNo;
   }
 
-  /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once. */
+  /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once (its level: `systemLineLevel`). */
   system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource } = {}): number {
     const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step });
     this.flush();

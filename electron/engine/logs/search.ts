@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { LOG_STREAMS, type SearchHit, type StepName } from '../../../shared';
 import { eventHeads } from '../../../shared/log-events';
+import { storedLevel } from './log-level';
 import { isoTime } from '../store/log-lines';
 import { compileLinePattern, requiredLiteral } from './line-pattern';
 import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
@@ -25,6 +26,7 @@ interface HitRow {
   step: StepName | null;
   run_id: string | null;
   text: string;
+  level: number | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export class LogSearch {
 
   constructor(db: Database) {
     this.selectRange = db.prepare(
-      'SELECT line_no, ts, stream, step, run_id, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
+      'SELECT line_no, ts, stream, step, run_id, text, level FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
     );
     this.selectBeforeHit = db.prepare('SELECT line_no, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no');
     this.selectBlocks = db.prepare('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? ORDER BY block_no');
@@ -73,13 +75,15 @@ export class LogSearch {
       for (const row of this.selectRange.all(deploymentId, firstLineOfBlock(block), lastLineOfBlock(block))) {
         if (!pattern.test(row.text)) continue;
         if (hits.length === options.limit) return { hits, truncated: true, first };
+        const stream = LOG_STREAMS[row.stream] ?? 'system';
         hits.push({
           lineNo: row.line_no,
           ts: isoTime(row.ts),
-          stream: LOG_STREAMS[row.stream] ?? 'system',
+          stream,
           step: row.step,
           runId: row.run_id,
           text: row.text,
+          level: storedLevel(row.level, stream, row.text),
           event: null,
         });
       }

@@ -1,5 +1,6 @@
 import type { LogLine } from '../../../shared';
 import { isoTime, type StoredLine } from '../store/log-lines';
+import { lineLevel } from './log-level';
 
 export { isoTime };
 
@@ -14,5 +15,6 @@ export function fromStored(line: StoredLine): LogLine {
     step: line.step,
     text: line.text,
     cut: line.cut,
+    level: line.level ?? lineLevel(line.stream, line.text),
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ACTIVE_RUN_STATUSES, trimMarkerText, parseTrimMarker } from '../../../shared';
-import { sourceCode, streamCode } from './log-lines';
+import { ADD_LEVEL_COUNTS, sourceCode, streamCode } from './log-lines';
+import { levelCode, systemLineLevel } from '../logs/log-level';
 import { SEARCH_BLOCK_LINES } from './search-index';
 
 /**
@@ -75,6 +76,7 @@ export class LogEvictor {
   private readonly deleteRange;
   private readonly markLine;
   private readonly setText;
+  private readonly countLine;
   private readonly recordFloor;
   private readonly pruneSearchBlocks;
 
@@ -102,10 +104,11 @@ export class LogEvictor {
       'SELECT line_no, stream, text FROM log_lines WHERE deployment_id = ? AND line_no < ? ORDER BY line_no DESC LIMIT 1',
     );
     this.deleteRange = db.prepare<[string, number, number]>('DELETE FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ?');
-    this.markLine = db.prepare<{ deployment: string; lineNo: number; ts: number; runId: string | null; text: string }>(
-      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut)
-         VALUES (@deployment, @lineNo, @ts, ${streamCode('system')}, ${sourceCode('runtime')}, @runId, NULL, @text, 0)`,
+    this.markLine = db.prepare<{ deployment: string; lineNo: number; ts: number; runId: string | null; text: string; level: number }>(
+      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, level)
+         VALUES (@deployment, @lineNo, @ts, ${streamCode('system')}, ${sourceCode('runtime')}, @runId, NULL, @text, 0, @level)`,
     );
+    this.countLine = db.prepare<[string, number, string, number, number]>(ADD_LEVEL_COUNTS);
     this.setText = db.prepare<[string, string, number]>('UPDATE log_lines SET text = ? WHERE deployment_id = ? AND line_no = ?');
     this.recordFloor = db.prepare(
       `INSERT INTO log_line_floors (deployment_id, last_line_no)
@@ -168,7 +171,11 @@ export class LogEvictor {
           this.setText.run(trimMarkerText(widened, this.budgetBytes), deployment, before.line_no);
         } else {
           const marker = { lines: range.count, fromLineNo: range.from, toLineNo: range.to };
-          this.markLine.run({ deployment, lineNo: range.from, ts: range.fromTs, runId: range.runId, text: trimMarkerText(marker, this.budgetBytes) });
+          const text = trimMarkerText(marker, this.budgetBytes);
+          // A Berth line like any other: its level is stored and counted (docs/product-rules.md "Log levels").
+          const level = levelCode(systemLineLevel(text));
+          this.markLine.run({ deployment, lineNo: range.from, ts: range.fromTs, runId: range.runId, text, level });
+          this.countLine.run(deployment, sourceCode('runtime'), range.runId ?? '', level, 1);
         }
         markers += 1;
       }

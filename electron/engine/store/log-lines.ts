@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LOG_SOURCES, LOG_STREAMS, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { LOG_LEVELS, LOG_SOURCES, LOG_STREAMS, type LevelCounts, type LogLevel, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
+import { levelCode, lineLevel, storedLevel } from '../logs/log-level';
 
 interface LogLineRow {
   deployment_id: string;
@@ -12,6 +13,8 @@ interface LogLineRow {
   text: string;
   cut: number;
   raw?: Buffer | null;
+  /** NULL for lines stored before migration 009. */
+  level: number | null;
 }
 
 /** A line ready to store: lineNo already assigned by the log writer. */
@@ -27,6 +30,8 @@ export interface StoredLine {
   readonly cut: boolean;
   /** The exact bytes when `text` cannot hold them (invalid UTF-8); see logs/line-assembler.ts. */
   readonly raw?: Uint8Array | null;
+  /** Set by the log writer (logs/log-level.ts `lineLevel`); detected from stream and text when not given. */
+  readonly level?: LogLevel;
 }
 
 /** One block of the search index (logs/search-index.ts). */
@@ -40,25 +45,78 @@ export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(str
 export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
 
 /** The columns a LogLine needs, read as raw (array) rows: the page path skips per-row object building in the driver. */
-export const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut';
-export type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number];
+export const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut, level';
+export type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number, level: number | null];
 
 export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
+  const stream = LOG_STREAMS[row[2]] ?? 'system';
   return {
     deploymentId,
     lineNo: row[0],
     ts: isoTime(row[1]),
-    stream: LOG_STREAMS[row[2]] ?? 'system',
+    stream,
     source: LOG_SOURCES[row[3]] ?? 'runtime',
     runId: row[4],
     step: row[5],
     text: row[6],
     cut: row[7] === 1,
+    level: storedLevel(row[8], stream, row[6]),
   };
 }
 
+/** Every level at 0: a count answer always names all of LOG_LEVELS. */
+export function emptyLevelCounts(): LevelCounts {
+  return Object.fromEntries(LOG_LEVELS.map((level) => [level, 0])) as LevelCounts;
+}
+
+/** Adds lines to `log_level_counts` (migration 009); everything that stores lines runs it in the same transaction. */
+export const ADD_LEVEL_COUNTS =
+  'INSERT INTO log_level_counts (deployment_id, source, run_id, level, lines) VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment_id, source, run_id, level) DO UPDATE SET lines = lines + excluded.lines';
+
+/** Each line's stored level code: the writer's level, else detected now. */
+function levelCodesOf(lines: readonly StoredLine[]): number[] {
+  const codes = new Array<number>(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    codes[index] = levelCode(line.level ?? lineLevel(line.stream, line.text));
+  }
+  return codes;
+}
+
+interface LevelCount {
+  readonly deploymentId: string;
+  readonly source: number;
+  readonly runId: string;
+  readonly level: number;
+  lines: number;
+}
+
+/** A batch's lines per (deployment, source, run, level). Neighbours mostly share all four, so a run of them costs one comparison a line. */
+function countLevels(lines: readonly StoredLine[], levels: readonly number[]): Iterable<LevelCount> {
+  const counts = new Map<string, LevelCount>();
+  let first = 0;
+  const close = (end: number): void => {
+    const line = lines[first]!;
+    const source = sourceCode(line.source);
+    const runId = line.runId ?? '';
+    const key = `${line.deploymentId}\u0000${source}\u0000${runId}\u0000${levels[first]}`;
+    const count = counts.get(key);
+    if (count) count.lines += end - first;
+    else counts.set(key, { deploymentId: line.deploymentId, source, runId, level: levels[first]!, lines: end - first });
+  };
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    const previous = lines[first]!;
+    if (levels[index] === levels[first] && line.deploymentId === previous.deploymentId && line.source === previous.source && line.runId === previous.runId) continue;
+    close(index);
+    first = index;
+  }
+  if (lines.length > 0) close(lines.length);
+  return counts.values();
+}
+
 const INSERT_ROWS = 64;
-const INSERT_COLUMNS = 10;
+const INSERT_COLUMNS = 11;
 
 export class LogLineRepository {
   private readonly insert: Statement<unknown[]>;
@@ -74,18 +132,26 @@ export class LogLineRepository {
   private readonly upsertBlock: Statement<[string, number, Uint8Array]>;
   private readonly selectBlock: Statement<[string, number], { bits: Buffer }>;
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
+  private readonly selectLevelCounts: Statement<[string, number]>;
+  private readonly selectRunLevelCounts: Statement<[string, number, string]>;
+  private readonly addLevelCounts: Statement<[string, number, string, number, number]>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertRows = db.prepare(
-      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
     this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
+    this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
+    this.selectRunLevelCounts = db
+      .prepare<[string, number, string]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? AND run_id = ? GROUP BY level')
+      .raw(true);
+    this.addLevelCounts = db.prepare(ADD_LEVEL_COUNTS);
     this.selectSince = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
       .raw(true);
@@ -102,6 +168,7 @@ export class LogLineRepository {
   insertMany(lines: readonly StoredLine[], blocks: readonly SearchBlock[] = []): void {
     this.db.transaction(() => {
       for (const block of blocks) this.upsertBlock.run(block.deploymentId, block.blockNo, block.bits);
+      const levels = levelCodesOf(lines);
       let index = 0;
       const parameters = this.rowParameters;
       for (; index + INSERT_ROWS <= lines.length; index += INSERT_ROWS) {
@@ -118,6 +185,7 @@ export class LogLineRepository {
           parameters[at + 7] = line.text;
           parameters[at + 8] = line.cut ? 1 : 0;
           parameters[at + 9] = line.raw ?? null;
+          parameters[at + 10] = levels[index + row];
         }
         this.insertRows.run(parameters);
       }
@@ -134,8 +202,10 @@ export class LogLineRepository {
           line.text,
           line.cut ? 1 : 0,
           line.raw ?? null,
+          levels[index],
         );
       }
+      for (const count of countLevels(lines, levels)) this.addLevelCounts.run(count.deploymentId, count.source, count.runId, count.level, count.lines);
     })();
   }
 
@@ -206,6 +276,21 @@ export class LogLineRepository {
     return row.ts;
   }
 
+  /**
+   * Lines per level of a deployment's `source` lines, or of one run's: read from `log_level_counts` (migration
+   * 009), a few rows however many lines there are. Lines stored before levels were count as unknown: detecting
+   * them would read every old line's text.
+   */
+  levelCounts(deploymentId: string, source: LogSource, runId?: string): LevelCounts {
+    const rows = (runId === undefined ? this.selectLevelCounts.all(deploymentId, sourceCode(source)) : this.selectRunLevelCounts.all(deploymentId, sourceCode(source), runId)) as unknown as [
+      level: number | null,
+      count: number,
+    ][];
+    const counts = emptyLevelCounts();
+    for (const [code, count] of rows) counts[(code === null ? undefined : LOG_LEVELS[code]) ?? 'unknown'] += count ?? 0;
+    return counts;
+  }
+
   range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {
     return (
       this.db
@@ -235,15 +320,17 @@ export function isoTime(ms: number): string {
 }
 
 export function fromRow(row: LogLineRow): LogLine {
+  const stream = LOG_STREAMS[row.stream] ?? 'system';
   return {
     deploymentId: row.deployment_id,
     lineNo: row.line_no,
     ts: isoTime(row.ts),
-    stream: LOG_STREAMS[row.stream] ?? 'system',
+    stream,
     source: LOG_SOURCES[row.source] ?? 'runtime',
     runId: row.run_id,
     step: row.step,
     text: row.text,
     cut: row.cut === 1,
+    level: storedLevel(row.level, stream, row.text),
   };
 }

@@ -3,7 +3,7 @@
 // as the baseline, a bare xterm.js terminal written with the same lines. Built into an IIFE by the
 // benches; never part of the app bundle.
 import { Terminal } from '@xterm/xterm';
-import type { BerthApi, LogLine, LogStream, LogSubscriptionHandlers, RequestInput, RequestName, RequestOutput, Result } from '../../../shared';
+import type { BerthApi, LogLevel, LogLine, LogStream, LogSubscriptionHandlers, RequestInput, RequestName, RequestOutput, Result } from '../../../shared';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { FitAddon } from '@xterm/addon-fit';
 import { SCROLLBACK_ROWS, TERMINAL_FONT, type RendererKind } from './log-terminal';
@@ -17,19 +17,24 @@ export function makeLine(lineNo: number): LogLine {
   const kind = lineNo % 100;
   let stream: LogStream = 'stdout';
   let text: string;
+  // The level the engine's detector gives each kind (docs/product-rules.md "Log levels").
+  let level: LogLevel = 'info';
   if (kind < 78) text = `INFO request id=${(lineNo * 2654435761) >>> 0} path=/api/items/${lineNo % 997} status=200 duration=${lineNo % 53}ms`;
   else if (kind < 90) text = `\x1b[32mINFO\x1b[0m worker ${lineNo % 8} processed batch ${lineNo} in ${lineNo % 300}ms (queue=${lineNo % 40})`;
   else if (kind < 96) {
     stream = 'stderr';
+    level = 'warn';
     text = `WARN slow query took ${lineNo % 900}ms: SELECT * FROM items WHERE id = ${lineNo % 997}`;
   } else if (kind < 98) {
     stream = 'stderr';
+    level = 'error';
     text = `ERROR upstream https://api.example.com/v1/items/${lineNo % 997} returned 503 (attempt ${lineNo % 3})`;
   } else {
     stream = 'system';
+    level = 'error';
     text = `[UNHEALTHY] health probe failed ${lineNo % 3} times`;
   }
-  return { deploymentId: DEPLOYMENT, lineNo, ts: new Date(BASE_TIME + lineNo).toISOString(), stream, source: 'runtime', runId: null, step: null, text, cut: false };
+  return { deploymentId: DEPLOYMENT, lineNo, ts: new Date(BASE_TIME + lineNo).toISOString(), stream, source: 'runtime', runId: null, step: null, text, cut: false, level };
 }
 
 /** A BerthApi whose log stream is pushed by the benchmark and whose pages are generated on demand. */

@@ -8,7 +8,7 @@ import { fakeDeployment } from '../logs/fixture';
 
 const deployment = fakeDeployment('dep_1');
 const run = { id: 'run_1', deploymentId: 'dep_1', steps: [] } as unknown as RunDetail;
-const line: LogLine = { deploymentId: 'dep_1', lineNo: 7, ts: '2026-11-22T10:00:00.000Z', stream: 'stderr', source: 'runtime', runId: null, step: null, text: 'a "quoted"\ttext ✓', cut: false };
+const line: LogLine = { deploymentId: 'dep_1', lineNo: 7, ts: '2026-11-22T10:00:00.000Z', stream: 'stderr', source: 'runtime', runId: null, step: null, text: 'a "quoted"\ttext ✓', cut: false, level: 'unknown' };
 
 /** One payload per event of the contract's streams. */
 const samples = {

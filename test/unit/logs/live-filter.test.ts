@@ -13,6 +13,7 @@ const line = (lineNo: number, text: string, stream: LogLine['stream'] = 'stdout'
   step: null,
   text,
   cut: false,
+  level: 'unknown',
 });
 
 function shown(live: LiveLineFilter, texts: readonly (string | [string, LogLine['stream']])[]) {

@@ -26,6 +26,25 @@ describe('LogWriter', () => {
     second.flush();
   });
 
+  it("stores each line's level and publishes it: runtime and build lines by their text, Berth's lines by their tag, stderr without a level as unknown", () => {
+    fixture = logFixture();
+    const { writer, store } = fixture;
+    const published: string[] = [];
+    writer.onCommit((_deploymentId, lines) => published.push(...lines.map((line) => line.level)));
+    writer.append('d', { stream: 'stdout', source: 'runtime', text: '{"level":50,"msg":"boom"}' });
+    writer.append('d', { stream: 'stderr', source: 'runtime', text: 'listening on :3000' });
+    writer.append('d', { stream: 'stderr', source: 'deploy', runId: 'r', step: 'build', text: '#8 0.532 npm WARN deprecated inflight@1.0.6' });
+    writer.sink('d', { source: 'runtime' })([{ stream: 'stdout', text: 'E1204 10:11:12.123456       1 main.go:42] lost leader', cut: false }]);
+    writer.system('d', '[CRASH] exit=137 oom=true');
+    writer.system('d', '[STOP] stopping the container', { runId: 'r', source: 'deploy' });
+    const expected = ['error', 'unknown', 'warn', 'error', 'error', 'info'];
+    expect(published).toEqual(expected);
+    expect(store.logLines.since('d', 0, 10).map((line) => line.level)).toEqual(expected);
+    expect(store.db.prepare("SELECT level FROM log_lines WHERE deployment_id = 'd' ORDER BY line_no").pluck().all()).toEqual([4, 6, 3, 4, 4, 2]);
+    expect(store.logLines.levelCounts('d', 'runtime')).toEqual({ trace: 0, debug: 0, info: 0, warn: 0, error: 3, fatal: 0, unknown: 1 });
+    expect(store.logLines.levelCounts('d', 'deploy', 'r')).toEqual({ trace: 0, debug: 0, info: 1, warn: 1, error: 0, fatal: 0, unknown: 0 });
+  });
+
   it('commits at most maxBatchLines per transaction, and publishes each batch only after its commit', () => {
     fixture = logFixture({ maxBatchLines: 100, maxDelayMs: 10_000 });
     const { writer, store } = fixture;

@@ -75,7 +75,7 @@ describe('markersFrom', () => {
     failure: null,
     scan: null,
   });
-  const crash = (minute: number): SearchHit => ({ lineNo: minute, ts: new Date(T0 + minute * MINUTE).toISOString(), stream: 'system', step: null, runId: null, text: '[CRASH] exit=137 oom=true', event: null });
+  const crash = (minute: number): SearchHit => ({ lineNo: minute, ts: new Date(T0 + minute * MINUTE).toISOString(), stream: 'system', step: null, runId: null, text: '[CRASH] exit=137 oom=true', level: 'error', event: null });
 
   it('marks deploys at their start and crashes at their line, in time order, within the range', () => {
     const markers = markersFrom([run(30, 'deploy'), run(5, 'rollback'), run(500, 'deploy')], [crash(10)], T0, T0 + 60 * MINUTE);

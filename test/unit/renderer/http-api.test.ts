@@ -3,7 +3,7 @@ import type { LogLine } from '../../../shared';
 import { HttpApi } from '../../../renderer/src/api/http-api';
 
 function line(lineNo: number): LogLine {
-  return { deploymentId: 'dep_1', lineNo, ts: '2026-11-22T10:00:00.000Z', stream: 'stdout', source: 'runtime', runId: null, step: null, text: `line ${lineNo}`, cut: false };
+  return { deploymentId: 'dep_1', lineNo, ts: '2026-11-22T10:00:00.000Z', stream: 'stdout', source: 'runtime', runId: null, step: null, text: `line ${lineNo}`, cut: false, level: 'unknown' };
 }
 
 const sse = (event: string, payload: unknown, id?: number) => `${id === undefined ? '' : `id: ${id}\r\n`}event: ${event}\r\ndata: ${JSON.stringify(payload)}\r\n\r\n`;

@@ -6,7 +6,7 @@ import { formatLine } from '../../../renderer/src/logs/line-format';
 import type { LogLine } from '../../../shared';
 
 const ESC = '\x1b';
-const line = (text: string, stream: LogLine['stream'] = 'stdout'): LogLine => ({ deploymentId: 'd', lineNo: 1, ts: '2026-12-04T10:00:00.000Z', stream, source: 'runtime', runId: null, step: null, text, cut: false });
+const line = (text: string, stream: LogLine['stream'] = 'stdout'): LogLine => ({ deploymentId: 'd', lineNo: 1, ts: '2026-12-04T10:00:00.000Z', stream, source: 'runtime', runId: null, step: null, text, cut: false, level: 'unknown' });
 const plain = { timestamps: false, wrap: true, columns: 200, error: false, rootCause: false };
 // eslint-disable-next-line no-control-regex
 const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

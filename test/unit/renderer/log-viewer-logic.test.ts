@@ -12,7 +12,7 @@ import { looksLikeError } from '../../../renderer/src/logs/viewer-controller';
 const ESC = '\x1b';
 
 function line(lineNo: number, text = `line ${lineNo}`, extra: Partial<LogLine> = {}): LogLine {
-  return { deploymentId: 'dep_1', lineNo, ts: '2026-11-22T10:00:00.000Z', stream: 'stdout', source: 'deploy', runId: null, step: null, text, cut: false, ...extra };
+  return { deploymentId: 'dep_1', lineNo, ts: '2026-11-22T10:00:00.000Z', stream: 'stdout', source: 'deploy', runId: null, step: null, text, cut: false, level: 'unknown', ...extra };
 }
 
 const plain = { timestamps: false, wrap: true, columns: 120, error: false, rootCause: false };

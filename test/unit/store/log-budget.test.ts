@@ -3,6 +3,7 @@ import { LOG_BUDGET_LOW_WATER, usedDatabaseBytes } from '../../../electron/engin
 import type { StoredLine } from '../../../electron/engine/store/log-lines';
 import { parseTrimMarker, type EngineSettings, type LogLine, type LogPage, type LogsAround } from '../../../shared';
 import { startTestHost, type TestHost } from '../../support/host';
+import { levelCountsDrift } from '../../support/level-counts';
 
 // The log budget (docs/product-rules.md, "Log budget") on a real engine and its real SQLite file: a flood
 // past a 50 MB budget trims the oldest runtime lines, keeps the run in progress whole, and the page the
@@ -111,5 +112,8 @@ describe('log budget', () => {
 
     const again = await host.json<LogPage>(`/api/deployments/${deployment.id}/logs?since=0&limit=1`);
     expect(again.body.lastLineNo).toBe(LAST);
+    // The level counts lost the trimmed lines and gained the marker (docs/product-rules.md "Log levels").
+    expect(levelCountsDrift(store.db)).toEqual([]);
+    expect(store.logLines.levelCounts(deployment.id, 'runtime').info).toBe(1);
   });
 });

@@ -2,8 +2,9 @@ import type { Handlers } from '../dispatcher';
 import type { HandlerContext } from './handler-context';
 import { requireDeployment } from './deployments';
 import { logFilterFor } from '../../logs/log-filter';
+import { EngineError } from '../../engine-error';
 
-type LogHandlers = Pick<Handlers, 'getLogs' | 'countLogs' | 'getLogsAround'>;
+type LogHandlers = Pick<Handlers, 'getLogs' | 'countLogs' | 'getLogsAround' | 'getLogLevels'>;
 
 export function logHandlers(engine: HandlerContext): LogHandlers {
   return {
@@ -36,6 +37,22 @@ export function logHandlers(engine: HandlerContext): LogHandlers {
       if (anchor === undefined || anchor < 1) return { anchorLineNo: null, lines: [], lastLineNo };
       // Counted in stored lines, not lineNo arithmetic: a trimmed or expired range in between is stepped over.
       return { anchorLineNo: anchor, lines: [...lines.before(deployment.id, anchor, before), ...lines.since(deployment.id, anchor - 1, after + 1)], lastLineNo };
+    },
+    getLogLevels: ({ id, runId }) => {
+      const deployment = requireDeployment(engine, id);
+      let run: string | null = null;
+      if (runId !== undefined) {
+        // A run of another deployment is not this deployment's run: the same answer as a run that does not exist.
+        if (engine.store.runs.get(runId)?.deploymentId !== deployment.id) {
+          throw new EngineError(
+            'NOT_FOUND',
+            `Deployment ${deployment.id} has no run "${runId}". Its project's runs are listed by GET /api/projects/${deployment.projectId}/runs; leave runId out to count the latest run.`,
+          );
+        }
+        run = runId;
+      } else run = engine.store.runs.latestForDeployment(deployment.id)?.id ?? null;
+      const lines = engine.store.logLines;
+      return { runId: run, run: run === null ? null : lines.levelCounts(deployment.id, 'deploy', run), runtime: lines.levelCounts(deployment.id, 'runtime') };
     },
   };
 }

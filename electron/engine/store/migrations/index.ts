@@ -6,6 +6,7 @@ import { migration005ZeroConfig } from './005-zero-config';
 import { migration006Alerts } from './006-alerts';
 import { migration007Analyses } from './007-analyses';
 import { migration008ImageRetention } from './008-image-retention';
+import { migration009LogLevels } from './009-log-levels';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006Alerts,
   migration007Analyses,
   migration008ImageRetention,
+  migration009LogLevels,
 ];
