@@ -50,3 +50,11 @@ export function isErrorLine(text: string): boolean {
 export function firstErrorLineIndex(lines: readonly string[]): number {
   return lines.findIndex(isErrorLine);
 }
+
+/**
+ * True when a stored line is an error: its level (detected at ingest: `error` or `fatal`) says so, or its
+ * text reads like a failure (a build's `npm ERR!`, a non-zero exit, which carry no level).
+ */
+export function isErrorLogLine(line: { readonly text: string; readonly level?: string }): boolean {
+  return line.level === 'error' || line.level === 'fatal' || isErrorLine(line.text);
+}

@@ -18,6 +18,7 @@ import {
   STEP_NAMES,
   STEP_STATUSES,
   TARGETS,
+  type LogLevel,
   type LogStream,
 } from './vocabulary';
 
@@ -380,6 +381,9 @@ const queryFlag = z
 /** A comma list of streams, `stderr` or `stdout,system`. */
 export const STREAM_LIST_PATTERN = `^(?:${LOG_STREAMS.join('|')})(?:,(?:${LOG_STREAMS.join('|')}))*$`;
 
+/** A comma list of levels, `error` or `warn,error,fatal`. */
+export const LEVEL_LIST_PATTERN = `^(?:${LOG_LEVELS.join('|')})(?:,(?:${LOG_LEVELS.join('|')}))*$`;
+
 /** Filter mode's inputs (docs/product-rules.md, "Filter mode"); the page and the count share them. */
 const filterFields = {
   regex: queryFlag.describe('The whole filter is one RE2 pattern (no field terms).'),
@@ -391,6 +395,12 @@ const filterFields = {
     .optional()
     .transform((list) => (list === undefined ? undefined : (list.split(',') as LogStream[])))
     .describe('Only these streams, a comma list (stdout,stderr,system); all when absent.'),
+  level: z
+    .string()
+    .regex(new RegExp(LEVEL_LIST_PATTERN))
+    .optional()
+    .transform((list) => (list === undefined ? undefined : (list.split(',') as LogLevel[])))
+    .describe('Only lines of these levels, a comma list (error,fatal); all when absent. Context lines too.'),
 };
 
 const FILTER_TEXT = z

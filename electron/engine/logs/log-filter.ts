@@ -4,7 +4,8 @@
 // scanning MAX_SCAN_LINES lines and says where it got to (`scannedTo`), so the caller continues from
 // there. Blocks the search index proves free of a required literal are skipped without being read.
 import type { Database, Statement } from 'better-sqlite3';
-import { LOG_STREAMS, type LogLine, type LogStream } from '../../../shared';
+import { LOG_LEVELS, LOG_STREAMS, type LogLevel, type LogLine, type LogStream } from '../../../shared';
+import { storedLevel } from './log-level';
 import { fromPageRow, PAGE_COLUMNS, type PageRow } from '../store/log-lines';
 import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
 import { fieldsMatch, parseFilterQuery } from './field-query';
@@ -81,6 +82,8 @@ export interface FilterPageOptions extends LineFilterOptions {
   readonly context: number;
   /** Only these streams (matches and context alike); all when absent. */
   readonly streams?: readonly LogStream[] | undefined;
+  /** Only lines of these levels (matches and context alike); all when absent. */
+  readonly levels?: readonly LogLevel[] | undefined;
   /** Forward: kept lines with lineNo > since. Ignored when `before` is given. */
   readonly since: number;
   /** Backward: the last `limit` kept lines with lineNo < before. */
@@ -163,7 +166,7 @@ export class LogFilter {
     const lastLineNo = last ?? 0;
     const backward = options.before !== undefined;
     const limit = Math.max(1, Math.min(options.limit, Math.floor(MAX_FILTER_PAGE_LINES / (2 * options.context + 1))));
-    const streams = streamCodes(options.streams);
+    const streams = scopeOf(options);
     const empty = (scannedTo: number): FilterPage => ({ lines: [], matches: [], scannedTo, lastLineNo, truncated: false });
     if (first === null || last === null) return empty(backward ? 0 : options.since);
 
@@ -209,9 +212,9 @@ export class LogFilter {
   }
 
   /** Counts kept lines with lineNo > since, scanning at most MAX_COUNT_SCAN_LINES lines the index cannot skip. */
-  count(deploymentId: string, options: LineFilterOptions & { readonly since: number; readonly streams?: readonly LogStream[] | undefined }): FilterCount {
+  count(deploymentId: string, options: LineFilterOptions & { readonly since: number; readonly streams?: readonly LogStream[] | undefined; readonly levels?: readonly LogLevel[] | undefined }): FilterCount {
     const filter = this.compile(options);
-    const streams = streamCodes(options.streams);
+    const streams = scopeOf(options);
     const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
     if (first === null || last === null) return { matches: 0, scannedTo: options.since, lastLineNo: 0, truncated: false };
     const from = Math.max(options.since + 1, first);
@@ -302,7 +305,7 @@ export class LogFilter {
   }
 
   /** The kept rows as lines, with up to `context` lines either side of each (merged, each line once). */
-  private withContext(deploymentId: string, kept: readonly PageRow[], context: number, streams: ReadonlySet<number> | undefined, lastLineNo: number): LogLine[] {
+  private withContext(deploymentId: string, kept: readonly PageRow[], context: number, streams: LineScope | undefined, lastLineNo: number): LogLine[] {
     if (context === 0) return kept.map((row) => fromPageRow(deploymentId, row));
     const lines: LogLine[] = [];
     let index = 0;
@@ -315,19 +318,33 @@ export class LogFilter {
         high = Math.min(lastLineNo, kept[index]![0] + context);
       }
       index++;
-      for (const row of this.rangeRows.all(deploymentId, low, high) as unknown as PageRow[]) if (!streams || streams.has(row[2])) lines.push(fromPageRow(deploymentId, row));
+      for (const row of this.rangeRows.all(deploymentId, low, high) as unknown as PageRow[]) if (inScope(streams, row)) lines.push(fromPageRow(deploymentId, row));
     }
     return lines;
   }
 }
 
-function keeps(filter: CompiledLineFilter, streams: ReadonlySet<number> | undefined, row: PageRow): boolean {
-  return (!streams || streams.has(row[2])) && filter.test(row[6]);
+/** The streams and levels a page keeps (matches and context alike); undefined: all of them. */
+interface LineScope {
+  readonly streams: ReadonlySet<number> | undefined;
+  readonly levels: ReadonlySet<LogLevel> | undefined;
 }
 
-function streamCodes(streams: readonly LogStream[] | undefined): ReadonlySet<number> | undefined {
-  if (!streams || streams.length === 0 || streams.length === LOG_STREAMS.length) return undefined;
-  return new Set(streams.map((stream) => LOG_STREAMS.indexOf(stream)));
+function keeps(filter: CompiledLineFilter, scope: LineScope | undefined, row: PageRow): boolean {
+  return inScope(scope, row) && filter.test(row[6]);
+}
+
+function inScope(scope: LineScope | undefined, row: PageRow): boolean {
+  if (!scope) return true;
+  if (scope.streams && !scope.streams.has(row[2])) return false;
+  // A line stored before levels were kept (NULL) has its level detected as it is read.
+  return !scope.levels || scope.levels.has(storedLevel(row[8], LOG_STREAMS[row[2]] ?? 'system', row[6]));
+}
+
+function scopeOf(options: { readonly streams?: readonly LogStream[] | undefined; readonly levels?: readonly LogLevel[] | undefined }): LineScope | undefined {
+  const streams = !options.streams || options.streams.length === 0 || options.streams.length === LOG_STREAMS.length ? undefined : new Set(options.streams.map((stream) => LOG_STREAMS.indexOf(stream)));
+  const levels = !options.levels || options.levels.length === 0 || options.levels.length === LOG_LEVELS.length ? undefined : new Set(options.levels);
+  return streams || levels ? { streams, levels } : undefined;
 }
 
 /** `%literal%` with LIKE's own wildcards escaped. */

@@ -2,7 +2,7 @@
 // ignore the cascade). Pages the run's stored lines once and keeps only lineNos. A stack trace is one
 // event (shared/log-events.ts): it counts once, at the line that began it, however many of its lines
 // read like errors (a Python traceback's head and its `ValueError: …`, a Java trace's `Caused by:`).
-import { isErrorLine } from '../../../shared/error-lines';
+import { isErrorLogLine } from '../../../shared/error-lines';
 import { continuesEvent, NO_EVENT, type EventGrouping } from '../../../shared/log-events';
 import type { BerthApi, LogLine, RunDetail, Step } from '../../../shared';
 
@@ -33,7 +33,7 @@ const NO_OPEN_EVENT: OpenEvent = { head: 0, counted: false, grouping: NO_EVENT }
 function readLine(event: OpenEvent, line: LogLine): { event: OpenEvent; error: number | null } {
   const step = continuesEvent(event.grouping, line.text);
   const current = step.continues && event.head > 0 ? { ...event, grouping: step.next } : { head: line.lineNo, counted: false, grouping: step.next };
-  if (current.counted || !isErrorLine(line.text)) return { event: current, error: null };
+  if (current.counted || !isErrorLogLine(line)) return { event: current, error: null };
   return { event: { ...current, counted: true }, error: current.head };
 }
 

@@ -1,7 +1,7 @@
 // The log viewer's behaviour, outside React: subscription and paging, the bounded window, what is
 // written to the terminal, jumps, errors across the run, copy and download. React renders the
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
-import { isErrorLine } from '../../../shared/error-lines';
+import { isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
 import { parseTrimMarker } from '../../../shared/log-trim';
 import type { BerthApi, LogGap, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
@@ -68,9 +68,9 @@ export const DEFAULT_SETTINGS: ViewerSettings = {
 // cannot be an error line: one regex instead of fifteen on the hot path. Keep it a superset.
 const ERROR_HINT = /err|fail|fatal|panic|exception|traceback|exit|non-zero|not found|segmentation|oom|out of memory/i;
 
-/** isErrorLine, with a cheap pre-check for the common line that mentions nothing like a failure. */
-export function looksLikeError(text: string): boolean {
-  return ERROR_HINT.test(text) && isErrorLine(text);
+/** isErrorLogLine, with a cheap pre-check for the common line that mentions nothing like a failure. */
+export function looksLikeError(line: Pick<LogLine, 'text' | 'level'>): boolean {
+  return line.level === 'error' || line.level === 'fatal' || (ERROR_HINT.test(line.text) && isErrorLine(line.text));
 }
 
 function groupKey(line: LogLine): string {
@@ -297,7 +297,7 @@ export class ViewerController {
         const label = line.runId && !sameRun ? `${name} · earlier run ${line.runId.slice(0, 8)}` : name;
         this.terminal.append(formatStepHeader(label, step), NOT_A_LINE);
       }
-      const error = looksLikeError(line.text);
+      const error = looksLikeError(line);
       const isRootCause = error && line.lineNo === rootCause;
       this.terminal.append(formatLine(line, isRootCause ? rootCauseLine : error ? errorLine : plain), line.lineNo);
       if (line.lineNo === rootCause) marks.push({ lineNo: line.lineNo, rootCause: true });
@@ -395,7 +395,7 @@ export class ViewerController {
   }
 
   async adjacentError(direction: 1 | -1): Promise<void> {
-    const lineNos = this.errors?.lineNos ?? this.window.lines.filter((line) => isErrorLine(line.text)).map((line) => line.lineNo);
+    const lineNos = this.errors?.lineNos ?? this.window.lines.filter((line) => isErrorLogLine(line)).map((line) => line.lineNo);
     const from = this.focus?.lineNo ?? (direction === 1 ? 0 : Number.MAX_SAFE_INTEGER);
     const target = adjacentError(lineNos, from, direction);
     if (target === null) {

@@ -74,6 +74,19 @@ describe('filter mode over the HTTP API', () => {
     expect((await page({ filter: 'level:error payment', caseSensitive: 'true' })).matches).toEqual([]);
   });
 
+  it('combines with the stored level: kept lines and their context are of those levels', async () => {
+    // The ERROR lines (100, 2500) and the JSON lines whose level is error (1000, 2000, 3000) are error;
+    // the /health lines have no level (unknown).
+    expect((await page({ filter: '/health', exclude: 'true', level: 'error' })).matches).toEqual([100, 1000, 2000, 2500, 3000]);
+    expect((await page({ filter: '/health', exclude: 'true', level: 'info' })).matches).toEqual([500, 1500]);
+    const withContext = await page({ filter: 'upstream', level: 'error', context: 2, limit: 1 });
+    expect(withContext.lines.map((line) => [line.lineNo, line.level])).toEqual([[100, 'error']]);
+    const count = await host.json(`/api/deployments/${deploymentId}/logs/count?${query({ filter: 'Payment', level: 'info,warn' })}`);
+    expect(count).toMatchObject({ status: 200, body: { matches: 2 } });
+    const bad = await host.json<ErrorBody>(`/api/deployments/${deploymentId}/logs?${query({ filter: 'x', level: 'error,loud' })}`);
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: 'level' } } });
+  });
+
   it('refuses a pattern RE2 cannot run, and a bad field term, with a 400 naming filter', async () => {
     const regex = await host.json<ErrorBody>(`/api/deployments/${deploymentId}/logs?${query({ filter: '(?=x)', regex: 'true' })}`);
     expect(regex.status).toBe(400);

@@ -240,6 +240,12 @@ describe('run-errors: the first error of the failed step is the likely root caus
       'INFO request ok status=200',
       'all good, no errors',
     ];
-    for (const text of corpus) expect(looksLikeError(text), text).toBe(isErrorLine(text));
+    for (const text of corpus) expect(looksLikeError({ text, level: 'unknown' }), text).toBe(isErrorLine(text));
+  });
+
+  it('a line whose detected level is error or fatal is an error line, whatever its words', () => {
+    expect(looksLikeError({ text: 'E1204 10:11:12.123456 1 main.go:42] disk quota reached', level: 'error' })).toBe(true);
+    expect(looksLikeError({ text: '{"lvl":60,"msg":"shutting down"}', level: 'fatal' })).toBe(true);
+    expect(looksLikeError({ text: 'WARN disk almost full', level: 'warn' })).toBe(false);
   });
 });

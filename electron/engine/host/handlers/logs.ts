@@ -8,19 +8,18 @@ type LogHandlers = Pick<Handlers, 'getLogs' | 'countLogs' | 'getLogsAround' | 'g
 
 export function logHandlers(engine: HandlerContext): LogHandlers {
   return {
-    getLogs: ({ id, since, limit, filter, regex, caseSensitive, exclude, context, stream, before }) => {
+    getLogs: ({ id, since, limit, filter, regex, caseSensitive, exclude, context, stream, level, before }) => {
       const deployment = requireDeployment(engine, id);
       if (filter === undefined) {
         return { lines: engine.store.logLines.since(deployment.id, since, limit), lastLineNo: engine.store.logLines.lastLineNo(deployment.id) };
       }
-      // The stored level column (issue 14's levels part) joins here as one more filter option.
-      const page = logFilterFor(engine.store.db).page(deployment.id, { query: filter, regex, caseSensitive, exclude, context, streams: stream, since, before, limit });
+      const page = logFilterFor(engine.store.db).page(deployment.id, { query: filter, regex, caseSensitive, exclude, context, streams: stream, levels: level, since, before, limit });
       // lastLineNo as for an unfiltered page: the numbering floor counts lines retention deleted.
       return { ...page, lastLineNo: Math.max(page.lastLineNo, engine.store.logLines.lastLineNo(deployment.id)) };
     },
-    countLogs: ({ id, filter, regex, caseSensitive, exclude, stream, since }) => {
+    countLogs: ({ id, filter, regex, caseSensitive, exclude, stream, level, since }) => {
       const deployment = requireDeployment(engine, id);
-      const count = logFilterFor(engine.store.db).count(deployment.id, { query: filter, regex, caseSensitive, exclude, streams: stream, since });
+      const count = logFilterFor(engine.store.db).count(deployment.id, { query: filter, regex, caseSensitive, exclude, streams: stream, levels: level, since });
       return { ...count, lastLineNo: Math.max(count.lastLineNo, engine.store.logLines.lastLineNo(deployment.id)) };
     },
     getLogsAround: ({ id, at, lineNo, before, after }) => {
