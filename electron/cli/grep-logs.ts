@@ -1,7 +1,7 @@
 // `berth logs <deployment> --grep …`: filter mode from the terminal (docs/how-to.md, "Filter logs"). The
 // stored history is paged through the engine (GET /api/deployments/:id/logs?filter=…); with --follow,
 // live lines are then filtered here, by the engine's own matcher, so both halves keep the same lines.
-import type { LogLine, LogStream } from '../../shared';
+import type { LogLevel, LogLine, LogStream } from '../../shared';
 import type { ApiClient } from './client';
 import { followLogs } from './follow-logs';
 import { formatLine } from './format-line';
@@ -14,6 +14,7 @@ export interface GrepOptions {
   readonly exclude: boolean;
   readonly context: number;
   readonly streams?: readonly LogStream[] | undefined;
+  readonly levels?: readonly LogLevel[] | undefined;
   readonly since: number;
   /** At most this many kept lines from the history (all of them with --follow). */
   readonly limit: number;
@@ -57,6 +58,7 @@ export async function grepLogs(client: ApiClient, deploymentId: string, options:
       exclude: flag(options.exclude),
       context: options.context,
       ...(options.streams ? { stream: options.streams.join(',') } : {}),
+      ...(options.levels ? { level: options.levels.join(',') } : {}),
     });
     const matches = new Set(page.matches ?? []);
     // A page's after-context can reach lines the next page shows again as before-context.
@@ -76,7 +78,7 @@ export async function grepLogs(client: ApiClient, deploymentId: string, options:
     }
   }
   if (!options.follow) return;
-  const live = new LiveLineFilter(filter, options.context, options.streams);
+  const live = new LiveLineFilter(filter, options.context, options.streams, options.levels);
   await followLogs(client, deploymentId, since, json, (line) => {
     for (const shown of live.push(line)) if (shown.line.lineNo > shownUpTo) print(shown.line, shown.match);
   });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { LOG_STREAMS, type Deployment, type LogStream } from '../../../shared';
+import { LOG_LEVELS, LOG_STREAMS, type Deployment, type LogLevel, type LogStream } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
 import { CliError, printJson } from '../output';
 import { followLogs } from '../follow-logs';
@@ -14,11 +14,14 @@ function parseCount(name: string, max: number) {
   };
 }
 
-function parseStreams(value: string): LogStream[] {
-  const streams = value.split(',').map((stream) => stream.trim());
-  const unknown = streams.filter((stream) => !(LOG_STREAMS as readonly string[]).includes(stream));
-  if (unknown.length > 0 || streams.length === 0) throw new InvalidArgumentError(`--stream takes a comma list of ${LOG_STREAMS.join(', ')} (got "${value}").`);
-  return streams as LogStream[];
+/** A comma list of known words (`--stream stdout,stderr`, `--level error,fatal`). */
+function parseList<T extends string>(flag: string, known: readonly T[]): (value: string) => T[] {
+  return (value) => {
+    const items = value.split(',').map((item) => item.trim());
+    const unknown = items.filter((item) => !(known as readonly string[]).includes(item));
+    if (unknown.length > 0 || items.length === 0) throw new InvalidArgumentError(`${flag} takes a comma list of ${known.join(', ')} (got "${value}").`);
+    return items as T[];
+  };
 }
 
 interface LogsOptions {
@@ -31,6 +34,7 @@ interface LogsOptions {
   exclude?: boolean;
   context?: number;
   stream?: LogStream[];
+  level?: LogLevel[];
 }
 
 export function describeDeployment(deployment: Deployment): string {
@@ -73,10 +77,11 @@ export function registerDeploymentCommands(program: Command): void {
     .option('--case-sensitive', 'with --grep: match text with case')
     .option('--exclude', 'with --grep: keep the lines that do not match instead')
     .option('--context <n>', 'with --grep: show n lines before and after each kept line (0-50)', parseCount('--context', 50))
-    .option('--stream <list>', 'with --grep: only these streams, a comma list of stdout, stderr, system', parseStreams)
+    .option('--stream <list>', 'with --grep: only these streams, a comma list of stdout, stderr, system', parseList('--stream', LOG_STREAMS))
+    .option('--level <list>', `with --grep: only lines of these levels, a comma list of ${LOG_LEVELS.join(', ')}`, parseList('--level', LOG_LEVELS))
     .action(async (id: string, options: LogsOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
-      const grepOnly = (['regex', 'caseSensitive', 'exclude', 'context', 'stream'] as const).filter((name) => options[name] !== undefined);
+      const grepOnly = (['regex', 'caseSensitive', 'exclude', 'context', 'stream', 'level'] as const).filter((name) => options[name] !== undefined);
       if (options.grep === undefined && grepOnly.length > 0) {
         throw new CliError(`${grepOnly.map((name) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ')} only apply with --grep <filter>.`, 2, 'VALIDATION_FAILED');
       }
@@ -91,6 +96,7 @@ export function registerDeploymentCommands(program: Command): void {
             exclude: options.exclude ?? false,
             context: options.context ?? 0,
             streams: options.stream,
+            levels: options.level,
             since: options.since,
             limit: options.limit,
             follow: options.follow ?? false,

@@ -1,7 +1,7 @@
 // Filter mode on live lines (docs/product-rules.md, "Filter mode"): the same matcher as the engine's pages,
 // with up to `context` lines before and after each kept line, each line once. `berth logs --grep -f` uses
 // it on the lines it follows.
-import type { LogLine, LogStream } from '../../../shared';
+import type { LogLevel, LogLine, LogStream } from '../../../shared';
 import type { CompiledLineFilter } from './log-filter';
 
 export interface ShownLine {
@@ -20,11 +20,13 @@ export class LiveLineFilter {
     private readonly filter: CompiledLineFilter,
     private readonly context: number,
     private readonly streams?: readonly LogStream[],
+    private readonly levels?: readonly LogLevel[],
   ) {}
 
   /** The lines to show now that `line` arrived, in order (none, or the held context and the line). */
   push(line: LogLine): ShownLine[] {
     if (this.streams && !this.streams.includes(line.stream)) return [];
+    if (this.levels && !this.levels.includes(line.level)) return [];
     if (this.filter.test(line.text)) {
       const shown = this.held.map((context) => ({ line: context, match: false }));
       this.held.length = 0;

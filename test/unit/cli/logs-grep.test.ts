@@ -46,6 +46,15 @@ describe('berth logs --grep', () => {
     expect(page.truncated).toBe(false);
   });
 
+  it('takes --level: only lines of those stored levels', async () => {
+    // "ERROR timeout N" lines and the JSON line are error; "ok N" lines have no level.
+    expect((await berth(['logs', deploymentId, '--grep', '7', '--level', 'error'])).stdout).toBe('ERROR timeout 7\n');
+    expect((await berth(['logs', deploymentId, '--grep', 'ok', '--exclude', '--level', 'error,fatal', '--stream', 'stderr'])).stdout).toBe('{"level":"error","status":503}\nERROR timeout 30\n');
+    const bad = await berth(['logs', deploymentId, '--grep', 'x', '--level', 'error,loud']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--level takes a comma list of trace, debug, info, warn, error, fatal, unknown \(got "error,loud"\)/);
+  });
+
   it('refuses a bad filter naming --grep, and filter flags without --grep', async () => {
     const regex = await berth(['logs', deploymentId, '--grep', '(a)\\1', '--regex']);
     expect(regex.status).toBe(2);
