@@ -2,15 +2,29 @@
 // (docs/architecture.md, "The log viewer"): only SGR colour sequences survive; cursor moves, OSC/DCS strings (title, clipboard,
 // hyperlinks, DECRQSS), C0/C1 controls and lone ESCs are removed, so every log line stays exactly
 // one logical terminal line and cannot reach anything outside its own cells.
-import type { LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
+import type { LogLevel, LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
 import { colourJson, isJsonLine } from './json-line';
 import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
 
+/** Debug and trace lines: bright black, as Berth's own secondary text (MUTED_SGR). */
+const MUTED_FOREGROUND = '90';
+
 /** Base colours per stream: stdout default, stderr red, system blue. */
 export const STREAM_FOREGROUND: Readonly<Record<LogStream, string>> = { stdout: '', stderr: '31', system: '34' };
+/**
+ * Colours per detected level, over the stream's: an app that logs everything to stderr is not all red,
+ * and a warning stands out on stdout. `unknown` keeps the stream's colour; Berth's own (system) lines stay blue.
+ */
+export const LEVEL_FOREGROUND: Readonly<Record<LogLevel, string | null>> = { trace: MUTED_FOREGROUND, debug: MUTED_FOREGROUND, info: '', warn: '33', error: '31', fatal: '31', unknown: null };
+
+/** The foreground SGR of a line: its level's colour when it has one, else its stream's. */
+export function lineForeground(line: Pick<LogLine, 'stream' | 'level'>): string {
+  if (line.stream === 'system') return STREAM_FOREGROUND.system;
+  return LEVEL_FOREGROUND[line.level] ?? STREAM_FOREGROUND[line.stream];
+}
 /** A dark red background marks error lines; a brighter one the likely root cause (both set per theme in terminal-palette.ts). */
 const ERROR_BACKGROUND = `48;5;${ERROR_LINE_COLOR_INDEX}`;
 const ROOT_CAUSE_BACKGROUND = `48;5;${ROOT_CAUSE_COLOR_INDEX}`;
@@ -101,7 +115,7 @@ export function formatTime(iso: string): string {
 /** The terminal text of one log line, without the line break. */
 export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
-  const foreground = STREAM_FOREGROUND[line.stream];
+  const foreground = lineForeground(line);
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
   const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;

@@ -50,6 +50,17 @@ describe('line-format: what log text may write to the terminal', () => {
     expect(colour('stdout', { ...plain, error: true, rootCause: true })).toBe(`${ESC}[48;5;88mtext${ESC}[0m`);
   });
 
+  it('colours by detected level over the stream: INFO on stderr is not red, warnings are yellow, debug is muted', () => {
+    const colour = (stream: LogStream, level: LogLine['level']) => formatLine(line(1, 'text', { stream, level }), plain);
+    expect(colour('stderr', 'info')).toBe('text');
+    expect(colour('stdout', 'warn')).toBe(`${ESC}[33mtext${ESC}[0m`);
+    expect(colour('stderr', 'debug')).toBe(`${ESC}[90mtext${ESC}[0m`);
+    expect(colour('stdout', 'error')).toBe(`${ESC}[31mtext${ESC}[0m`);
+    // No level: the stream decides; Berth's own lines stay blue whatever their level.
+    expect(colour('stderr', 'unknown')).toBe(`${ESC}[31mtext${ESC}[0m`);
+    expect(colour('system', 'error')).toBe(`${ESC}[34mtext${ESC}[0m`);
+  });
+
   it('a carriage-return overwrite shows what a terminal would: the last non-empty segment', () => {
     expect(formatLine(line(1, 'progress 10%\rprogress 55%\rdone\r'), plain)).toBe('done');
   });
