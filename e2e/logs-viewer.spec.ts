@@ -397,6 +397,9 @@ test('a JSON line is coloured in the terminal, and a click on it opens it pretty
   await openProjectLogs(page, traced.projectId);
   const row = terminalRow(page, '"slow upstream"');
   await expect(row).toBeVisible();
+  // Its level (warn, from the JSON field) is counted for the runtime; the run's system line is info.
+  await expect(page.getByTestId('log-level-counts').locator('.log-level-group', { hasText: 'Runtime' })).toContainText('1 warn');
+  await expect(page.getByTestId('log-level-counts').locator('.log-level-group', { hasText: 'Run' }).first()).toContainText('1 info');
   // Keys and values are coloured in place (the DOM renderer draws SGR colours as classes).
   await expect(row.locator('span.xterm-fg-6', { hasText: '"level"' })).toBeVisible();
   await expect(row.locator('span.xterm-fg-3', { hasText: '503' })).toBeVisible();

@@ -4,6 +4,7 @@ import { stripAnsi } from '../../../shared/error-lines';
 import { useApi } from '../api/api-context';
 import { shareableLineLink } from '../routing/line-link';
 import { JsonLineView, opensAsJson } from './JsonLineView';
+import { LevelCounts } from './LevelCounts';
 import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
 import { ViewerController, type ViewerState } from './viewer-controller';
@@ -252,6 +253,8 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
       {searchOpen && controller && (
         <LogSearch api={api} deploymentId={deploymentId} terminal={controller.terminal} onClose={() => setSearchOpen(false)} onOpenHit={openHit} />
       )}
+
+      <LevelCounts deploymentId={deploymentId} runId={run?.id ?? null} knownLast={state?.knownLast ?? 0} />
 
       {rootCause && (
         <p className="log-root-cause-banner">
