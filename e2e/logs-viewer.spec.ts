@@ -150,6 +150,7 @@ function tracebackCorpus(): SeededLine[] {
     ...TRACEBACK.map((text) => ({ stream: 'stderr' as const, step: 'build' as const, text })),
     { stream: 'stderr', step: 'build', text: "The command '/bin/sh -c python setup.py build' returned a non-zero code: 1" },
     { stream: 'stdout', text: 'traceback tail line' },
+    { stream: 'stderr', text: 'INFO server ready on :8080 (an info line on stderr)' },
     { stream: 'stdout', text: JSON_LINE },
   ];
 }
@@ -420,4 +421,20 @@ test('a JSON line is coloured in the terminal, and a click on it opens it pretty
   await clickRow('traceback tail line');
   await expect(page.getByTestId('log-status')).toContainText('selected');
   await expect(view).toHaveCount(0);
+});
+
+test('the level filter hides INFO lines, and shows them again', async ({ page }) => {
+  await openProjectLogs(page, traced.projectId);
+  const info = terminalRow(page, 'INFO server ready on :8080');
+  await expect(info).toBeVisible();
+  // An info line is not red, even on stderr: the level's colour wins over the stream's.
+  await expect(info.locator('span.xterm-fg-1')).toHaveCount(0);
+  await page.getByText('Levels', { exact: true }).click();
+  await page.getByRole('checkbox', { name: 'info' }).uncheck();
+  await expect(info).toHaveCount(0);
+  await expect(page.getByText('Levels (6 of 7)')).toBeVisible();
+  await expect(terminalRow(page, 'traceback tail line')).toBeVisible();
+  await expect(terminalRow(page, '"slow upstream"')).toBeVisible();
+  await page.getByRole('checkbox', { name: 'info' }).check();
+  await expect(info).toBeVisible();
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { LogStream, RunDetail, SearchHit } from '../../../shared';
+import { LOG_LEVELS, type LogStream, type RunDetail, type SearchHit } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
 import { useApi } from '../api/api-context';
 import { shareableLineLink } from '../routing/line-link';
@@ -226,6 +226,22 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
             </label>
           ))}
         </fieldset>
+        <details className="log-levels">
+          <summary>Levels{settings && LOG_LEVELS.some((level) => !settings.levels[level]) ? ` (${LOG_LEVELS.filter((level) => settings.levels[level]).length} of ${LOG_LEVELS.length})` : ''}</summary>
+          <fieldset>
+            <legend className="visually-hidden">Levels shown</legend>
+            {LOG_LEVELS.map((level) => (
+              <label key={level} className={`log-level-${level}`}>
+                <input
+                  type="checkbox"
+                  checked={settings?.levels[level] ?? true}
+                  onChange={(event) => settings && controller?.changeSettings({ levels: { ...settings.levels, [level]: event.target.checked } })}
+                />{' '}
+                {level}
+              </label>
+            ))}
+          </fieldset>
+        </details>
         <span className="log-toolbar-gap" />
         <button type="button" onClick={() => void controller?.jumpToFirstError()} disabled={!controller}>
           Jump to first error

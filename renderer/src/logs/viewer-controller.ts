@@ -3,7 +3,7 @@
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
 import { isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
 import { parseTrimMarker } from '../../../shared/log-trim';
-import type { BerthApi, LogGap, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
+import type { BerthApi, LogGap, LogLevel, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
@@ -31,6 +31,8 @@ export interface ViewerSettings {
   readonly follow: boolean;
   readonly wrap: boolean;
   readonly streams: Readonly<Record<LogStream, boolean>>;
+  /** Levels shown (a line's detected level; `unknown` when it has none). */
+  readonly levels: Readonly<Record<LogLevel, boolean>>;
 }
 
 export interface ViewerState {
@@ -62,6 +64,7 @@ export const DEFAULT_SETTINGS: ViewerSettings = {
   follow: true,
   wrap: true,
   streams: { stdout: true, stderr: true, system: true },
+  levels: { trace: true, debug: true, info: true, warn: true, error: true, fatal: true, unknown: true },
 };
 
 // Every pattern of shared/error-lines.ts needs one of these words, so a line without any of them
@@ -272,7 +275,7 @@ export class ViewerController {
    */
   private writeLines(lines: readonly LogLine[], markErrors: boolean): LineMark[] {
     const marks: LineMark[] = [];
-    const { streams, timestamps, wrap } = this.settings;
+    const { timestamps, wrap } = this.settings;
     const rootCause = this.errors?.rootCause?.lineNo;
     const columns = this.terminal.columns;
     const run = this.run;
@@ -287,7 +290,7 @@ export class ViewerController {
         this.terminal.append(formatTrimMarker(trim), line.lineNo);
         continue;
       }
-      if (!streams[line.stream]) continue;
+      if (!this.shows(line)) continue;
       const key = groupKey(line);
       if (key !== this.lastGroup) {
         this.lastGroup = key;
@@ -412,8 +415,9 @@ export class ViewerController {
   async showLine(lineNo: number, label: string): Promise<void> {
     this.setFollow(false);
     const line = this.window.atOrAfter(lineNo);
-    if (line && !this.settings.streams[line.stream]) {
-      this.settings = { ...this.settings, streams: { ...this.settings.streams, [line.stream]: true } };
+    if (line && !this.shows(line)) {
+      // A jump to a hidden line shows its stream and level again.
+      this.settings = { ...this.settings, streams: { ...this.settings.streams, [line.stream]: true }, levels: { ...this.settings.levels, [line.level]: true } };
       this.renderAll();
     } else if (!this.window.has(lineNo)) {
       await this.loadAround({ lineNo });
@@ -468,6 +472,11 @@ export class ViewerController {
   lineOf(lineNo: number): LogLine | undefined {
     const index = this.window.indexOf(lineNo);
     return index >= 0 ? this.window.lines[index] : undefined;
+  }
+
+  /** Whether the stream and level toggles let a line show. */
+  private shows(line: LogLine): boolean {
+    return this.settings.streams[line.stream] && this.settings.levels[line.level] !== false;
   }
 
   /** The line a "copy link" is for: the marked line, else the first line in view. */
@@ -591,9 +600,9 @@ export class ViewerController {
   // ---- copy, download ----
 
   private visibleText(lines: readonly LogLine[]): string {
-    const { streams, timestamps } = this.settings;
+    const { timestamps } = this.settings;
     let out = '';
-    for (const line of lines) if (streams[line.stream]) out += `${plainLine(line, timestamps)}\n`;
+    for (const line of lines) if (this.shows(line)) out += `${plainLine(line, timestamps)}\n`;
     return out;
   }
 
