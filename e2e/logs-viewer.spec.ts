@@ -438,3 +438,21 @@ test('the level filter hides INFO lines, and shows them again', async ({ page })
   await page.getByRole('checkbox', { name: 'info' }).check();
   await expect(info).toBeVisible();
 });
+
+test('"Copy event" on a line of a traceback copies the whole traceback; on a plain line, the line alone', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openProjectLogs(page, traced.projectId);
+  const clickRow = async (text: string) => {
+    await terminalRow(page, text).scrollIntoViewIfNeeded();
+    const box = (await terminalRow(page, text).boundingBox())!;
+    await page.mouse.click(box.x + 40, box.y + box.height / 2);
+  };
+  await clickRow(TRACEBACK[1]!);
+  await page.getByRole('button', { name: 'Copy event' }).click();
+  await expect(page.getByTestId('log-status')).toContainText('Copied the event: 4 lines.');
+  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${TRACEBACK.join('\n')}\n`);
+  await clickRow('traceback tail line');
+  await page.getByRole('button', { name: 'Copy event' }).click();
+  await expect(page.getByTestId('log-status')).toContainText('Copied the event: 1 line.');
+  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe('traceback tail line\n');
+});

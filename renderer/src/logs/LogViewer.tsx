@@ -147,6 +147,20 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
     }
   };
 
+  const copyEvent = async () => {
+    const event = controller?.eventText();
+    if (!event) {
+      setCopied({ text: 'No line is marked: click a line in the log first.', confirmation: false });
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(event.text);
+      setCopied({ text: `Copied the event: ${event.lines} line${event.lines === 1 ? '' : 's'}.`, confirmation: true });
+    } catch (error) {
+      setCopied({ text: `Copy failed (${(error as Error).message}). Select the text and use the system copy.`, confirmation: false });
+    }
+  };
+
   const copyLink = async () => {
     if (!controller) return;
     const lineNo = controller.linkLineNo();
@@ -257,6 +271,9 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
         </button>
         <button type="button" onClick={() => void copy()}>
           Copy
+        </button>
+        <button type="button" onClick={() => void copyEvent()} disabled={!state?.focus} title="Copy the marked line's event: a whole stack trace, or the line alone">
+          Copy event
         </button>
         <button type="button" onClick={() => void copyLink()} disabled={!controller} title="Copy a link to the marked line (click a line to mark it), or else to the first line in view">
           Copy link to line

@@ -2,6 +2,7 @@
 // written to the terminal, jumps, errors across the run, copy and download. React renders the
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
 import { isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
+import { eventHeads } from '../../../shared/log-events';
 import { parseTrimMarker } from '../../../shared/log-trim';
 import type { BerthApi, LogGap, LogLevel, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
@@ -17,6 +18,8 @@ export const TAIL_LINES = 2000;
 const PAGE_LINES = 2000;
 /** Lines loaded before a jump target, so it has context above it. */
 const CONTEXT_BEFORE = 1000;
+/** How far around a marked line its event is looked for (a longer trace is copied from there). */
+const EVENT_LOOKBACK = 200;
 /** Error lines marked on the scrollbar per full redraw. */
 const RULER_MARK_LIMIT = 200;
 
@@ -607,6 +610,25 @@ export class ViewerController {
   }
 
   /** The terminal's selection, or else all it shows (the loaded lines the filters let through). */
+  /**
+   * The marked line's whole event (docs/product-rules.md, "Multi-line events"): a stack trace from its first
+   * line to its last, as stored; a line that is its own event alone. Null when no loaded line is marked.
+   */
+  eventText(): { text: string; lines: number } | null {
+    const focused = this.focus?.lineNo;
+    const at = focused === undefined ? -1 : this.window.indexOf(focused);
+    if (at < 0) return null;
+    const lines = this.window.lines;
+    // Group from a little before, as a reader going through the lines in order would.
+    const from = Math.max(0, at - EVENT_LOOKBACK);
+    const heads = eventHeads(lines.slice(from, Math.min(lines.length, at + EVENT_LOOKBACK)).map((line) => line.text));
+    const head = heads[at - from]!;
+    let end = at - from;
+    while (end + 1 < heads.length && heads[end + 1] === head) end += 1;
+    const event = lines.slice(from + head, from + end + 1);
+    return { text: event.map((line) => line.text).join('\n') + '\n', lines: event.length };
+  }
+
   async copyText(): Promise<string> {
     await this.terminal.whenWritten();
     return this.terminal.selectedOrAllText();
