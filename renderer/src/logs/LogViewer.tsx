@@ -245,7 +245,17 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
       </div>
 
       {searchOpen && controller && (
-        <LogSearch api={api} deploymentId={deploymentId} terminal={controller.terminal} onClose={() => setSearchOpen(false)} onOpenHit={openHit} />
+        <LogSearch
+          api={api}
+          deploymentId={deploymentId}
+          terminal={controller.terminal}
+          onClose={() => setSearchOpen(false)}
+          onOpenHit={openHit}
+          filter={state?.filter ?? null}
+          filterExits={state?.filterExits ?? 0}
+          onFilter={(query) => void controller.setFilter(query)}
+          onCountMore={() => void controller.countMore()}
+        />
       )}
 
       {rootCause && (
@@ -256,7 +266,9 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
 
       {state?.hasEarlier && (
         <p className="log-gap-banner" data-testid="log-earlier-marker">
-          Lines before {state.windowFirst.toLocaleString()} are stored but not loaded.{' '}
+          {state.filter
+            ? `Lines before ${state.windowFirst.toLocaleString()} are not filtered yet.`
+            : `Lines before ${state.windowFirst.toLocaleString()} are stored but not loaded.`}{' '}
           <button type="button" onClick={() => void controller?.loadEarlier()} disabled={state.busy !== null}>
             Load earlier
           </button>

@@ -41,6 +41,8 @@ export interface FormatOptions {
   readonly columns: number;
   readonly error: boolean;
   readonly rootCause: boolean;
+  /** Filter mode's context lines (around a kept line): drawn muted, under the kept lines. */
+  readonly context?: boolean;
 }
 
 /** What is left of a carriage-return overwrite: the last non-empty segment, as a terminal would mostly show. */
@@ -101,7 +103,7 @@ export function formatTime(iso: string): string {
 /** The terminal text of one log line, without the line break. */
 export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
-  const foreground = STREAM_FOREGROUND[line.stream];
+  const foreground = options.context ? MUTED_SGR : STREAM_FOREGROUND[line.stream];
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
   const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;

@@ -3,10 +3,11 @@
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
 import { isErrorLine } from '../../../shared/error-lines';
 import { parseTrimMarker } from '../../../shared/log-trim';
-import type { BerthApi, LogGap, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
+import { LOG_STREAMS, type BerthApi, type LogGap, type LogLine, type LogSnapshot, type LogStream, type RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
+import { FilteredLogSource, filteredRows, type FilteredRow, type FilterQuery } from './filtered-log-source';
 import { StreamGap } from './stream-gap';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
@@ -17,6 +18,8 @@ export const TAIL_LINES = 2000;
 const PAGE_LINES = 2000;
 /** Lines loaded before a jump target, so it has context above it. */
 const CONTEXT_BEFORE = 1000;
+/** Filter mode asks the engine for new kept lines at most this often while live lines arrive (4 per second). */
+const FILTER_REFRESH_MS = 250;
 /** Error lines marked on the scrollbar per full redraw. */
 const RULER_MARK_LIMIT = 200;
 
@@ -31,6 +34,28 @@ export interface ViewerSettings {
   readonly follow: boolean;
   readonly wrap: boolean;
   readonly streams: Readonly<Record<LogStream, boolean>>;
+}
+
+/** The match count of filter mode (docs/product-rules.md, "Filter mode"): at least `matches` when truncated. */
+export interface FilterCount {
+  readonly matches: number;
+  readonly truncated: boolean;
+  /** Where the count got to; "count more" continues from here. */
+  readonly scannedTo: number;
+}
+
+export interface FilterState {
+  readonly query: FilterQuery;
+  /** The first pages are being read. */
+  readonly loading: boolean;
+  /** The engine refused the filter (a bad RE2 pattern or field term), in its words. */
+  readonly error: string | null;
+  readonly count: FilterCount | null;
+  readonly counting: boolean;
+  /** Kept lines held in the terminal. */
+  readonly shownKept: number;
+  /** Bumped on every redraw of the filtered lines (the search bar re-highlights matches). */
+  readonly revision: number;
 }
 
 export interface ViewerState {
@@ -55,6 +80,10 @@ export interface ViewerState {
   readonly errors: { readonly count: number; readonly complete: boolean; readonly rootCause: RunErrors['rootCause'] } | null;
   readonly focus: { readonly lineNo: number; readonly label: string } | null;
   readonly renderer: RendererKind;
+  /** Filter mode: the terminal shows only kept lines and their context. Null in the normal viewer. */
+  readonly filter: FilterState | null;
+  /** Bumped when the viewer leaves filter mode by itself (to show a line the filter hides). */
+  readonly filterExits: number;
 }
 
 export const DEFAULT_SETTINGS: ViewerSettings = {
@@ -102,6 +131,18 @@ export class ViewerController {
   private readonly listeners = new Set<() => void>();
   private emitFrame = 0;
   private state: ViewerState;
+  // Filter mode: a separate source of lines (filtered-log-source.ts); the window above keeps following
+  // the live log meanwhile, so leaving filter mode shows the normal viewer where it was.
+  private filtered: FilteredLogSource | null = null;
+  private filterLoading = false;
+  private filterCount: FilterCount | null = null;
+  private filterCounting = false;
+  private filterRevision = 0;
+  private filterExits = 0;
+  private filterRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private filterRefreshRunning = false;
+  private filterRefreshAgain = false;
+  private filterRefreshedAt = 0;
 
   constructor(
     private readonly api: BerthApi,
@@ -138,6 +179,7 @@ export class ViewerController {
     this.disposed = true;
     this.errorScan.cancelled = true;
     this.unsubscribe?.();
+    clearTimeout(this.filterRefreshTimer);
     if (this.emitFrame !== 0) cancelAnimationFrame(this.emitFrame);
     this.terminal.dispose();
   }
@@ -174,6 +216,30 @@ export class ViewerController {
   private snapshotState(): ViewerState {
     const window = this.window;
     const gap = this.streamGap.current(window.last);
+    const filtered = this.filtered;
+    if (filtered) {
+      return {
+        ...this.windowState(),
+        windowFirst: filtered.scannedBackTo,
+        hasEarlier: filtered.hasEarlier,
+        notShown: 0,
+        behind: null,
+        filter: {
+          query: filtered.query,
+          loading: this.filterLoading,
+          error: filtered.error,
+          count: this.filterCount,
+          counting: this.filterCounting,
+          shownKept: filtered.kept.size,
+          revision: this.filterRevision,
+        },
+      };
+    }
+    return { ...this.windowState(), notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter, behind: gap && window.atTail ? { fromLineNo: gap.fromLineNo, notLoaded: window.missingAfter } : null };
+  }
+
+  private windowState(): ViewerState {
+    const window = this.window;
     return {
       connected: this.connected,
       message: this.message,
@@ -186,11 +252,13 @@ export class ViewerController {
       knownLast: window.knownLast,
       hasEarlier: window.hasEarlier,
       atTail: window.atTail,
-      notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter,
-      behind: gap && window.atTail ? { fromLineNo: gap.fromLineNo, notLoaded: window.missingAfter } : null,
+      notShown: 0,
+      behind: null,
       errors: this.errors ? { count: this.errors.lineNos.length, complete: this.errors.complete, rootCause: this.errors.rootCause } : null,
       focus: this.focus,
       renderer: this.terminal.renderer,
+      filter: null,
+      filterExits: this.filterExits,
     };
   }
 
@@ -246,6 +314,11 @@ export class ViewerController {
 
   /** Writes window lines not yet in the terminal, unless the view is paused. */
   private writeNew(): void {
+    if (this.filtered) {
+      // The terminal shows the filtered lines: ask the engine which of the new lines the filter keeps.
+      this.scheduleFilterRefresh();
+      return;
+    }
     if (!this.settings.follow) {
       // A long pause detaches from the live end instead of holding an unbounded backlog.
       if (this.window.last - this.writtenThrough > WINDOW_LINES / 2) this.window.detach();
@@ -270,7 +343,7 @@ export class ViewerController {
    * always, error lines (scrollbar marks) only when `markErrors` (full redraws; live appends skip
    * them because each decoration costs on every refresh).
    */
-  private writeLines(lines: readonly LogLine[], markErrors: boolean): LineMark[] {
+  private writeLines(lines: readonly LogLine[], markErrors: boolean, kept: ReadonlySet<number> | null = null): LineMark[] {
     const marks: LineMark[] = [];
     const { streams, timestamps, wrap } = this.settings;
     const rootCause = this.errors?.rootCause?.lineNo;
@@ -280,6 +353,7 @@ export class ViewerController {
     const plain = { timestamps, wrap, columns, error: false, rootCause: false };
     const errorLine = { ...plain, error: true };
     const rootCauseLine = { ...plain, error: true, rootCause: true };
+    const contextLine = { ...plain, context: true };
     for (const line of lines) {
       // A log-budget trim is drawn as a gap marker whatever the stream filter: the history has a hole here.
       const trim = parseTrimMarker(line);
@@ -297,6 +371,10 @@ export class ViewerController {
         const label = line.runId && !sameRun ? `${name} · earlier run ${line.runId.slice(0, 8)}` : name;
         this.terminal.append(formatStepHeader(label, step), NOT_A_LINE);
       }
+      if (kept && !kept.has(line.lineNo)) {
+        this.terminal.append(formatLine(line, contextLine), line.lineNo);
+        continue;
+      }
       const error = looksLikeError(line.text);
       const isRootCause = error && line.lineNo === rootCause;
       this.terminal.append(formatLine(line, isRootCause ? rootCauseLine : error ? errorLine : plain), line.lineNo);
@@ -308,6 +386,10 @@ export class ViewerController {
 
   /** Redraws the whole window (filters, toggles, jumps, paging earlier, overflow). */
   renderAll(): void {
+    if (this.filtered) {
+      this.renderFiltered(this.filtered);
+      return;
+    }
     const terminal = this.terminal;
     const window = this.window;
     terminal.reset();
@@ -326,6 +408,179 @@ export class ViewerController {
       terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), NOT_A_LINE);
     }
     void this.decorateWritten(marks);
+    this.emit();
+  }
+
+  // ---- filter mode ----
+
+  /** The stream filter as the engine's `stream` parameter: null when every stream is shown. */
+  private shownStreams(): LogStream[] | null {
+    const shown = LOG_STREAMS.filter((stream) => this.settings.streams[stream]);
+    return shown.length === LOG_STREAMS.length || shown.length === 0 ? null : shown;
+  }
+
+  /**
+   * Enters filter mode with `query` (or changes it), or leaves it with null: the normal viewer comes
+   * back at the marked line, or at the tail when following.
+   */
+  async setFilter(query: FilterQuery | null): Promise<void> {
+    clearTimeout(this.filterRefreshTimer);
+    this.filterRefreshTimer = undefined;
+    if (query === null) {
+      if (!this.filtered) return;
+      this.filtered = null;
+      this.filterCount = null;
+      this.renderAll();
+      await this.terminal.whenWritten();
+      const focused = this.focus?.lineNo;
+      const row = focused === undefined ? -1 : this.terminal.rowOfLine(focused);
+      if (row >= 0) this.terminal.scrollToRow(row);
+      else this.terminal.terminal.scrollToBottom();
+      this.emitNow();
+      return;
+    }
+    const source = new FilteredLogSource((input) => this.api.request('getLogs', { id: this.deploymentId, ...input }), query, this.shownStreams());
+    this.filtered = source;
+    this.filterLoading = true;
+    this.filterCount = null;
+    this.renderFiltered(source);
+    this.emitNow();
+    void this.countFiltered(source, 0, 0);
+    await source.loadLatest();
+    if (this.filtered !== source || this.disposed) return;
+    this.filterLoading = false;
+    this.renderAll();
+    await this.terminal.whenWritten();
+    if (this.filtered !== source) return;
+    this.terminal.terminal.scrollToBottom();
+    // Live lines may have arrived while the first pages were read.
+    this.scheduleFilterRefresh();
+    this.emit();
+  }
+
+  /** Counts the kept lines from `since` on, adding to `base` (a truncated count continued). */
+  private async countFiltered(source: FilteredLogSource, since: number, base: number): Promise<void> {
+    const { query } = source;
+    const streams = this.shownStreams();
+    this.filterCounting = true;
+    this.emit();
+    const result = await this.api.request('countLogs', {
+      id: this.deploymentId,
+      filter: query.text,
+      regex: query.regex ? 'true' : 'false',
+      caseSensitive: query.caseSensitive ? 'true' : 'false',
+      exclude: query.exclude ? 'true' : 'false',
+      ...(streams ? { stream: streams.join(',') } : {}),
+      since,
+    });
+    if (this.filtered !== source || this.disposed) return;
+    this.filterCounting = false;
+    if (result.ok) this.filterCount = { matches: base + result.value.matches, truncated: result.value.truncated, scannedTo: result.value.scannedTo };
+    else source.error = result.error.message;
+    this.emit();
+  }
+
+  /** Continues a count that stopped at its work bound. */
+  async countMore(): Promise<void> {
+    const source = this.filtered;
+    const count = this.filterCount;
+    if (!source || !count?.truncated || this.filterCounting) return;
+    await this.countFiltered(source, count.scannedTo, count.matches);
+  }
+
+  /** Draws the filtered lines: kept lines, their context (muted) and a gap row for each hidden range. */
+  private renderFiltered(source: FilteredLogSource): void {
+    const terminal = this.terminal;
+    terminal.reset();
+    this.lastGroup = null;
+    this.focusRow = -1;
+    this.unmarkFocus = () => undefined;
+    if (source.hasEarlier) {
+      terminal.append(formatGapMarker(`lines before ${source.scannedBackTo.toLocaleString('en-US')} not filtered yet: scroll up or press “Load earlier”`), NOT_A_LINE);
+    }
+    const marks = this.writeFilteredRows(source.rows, source.kept);
+    const focused = this.focus?.lineNo;
+    if (focused !== undefined && source.lines.some((line) => line.lineNo === focused)) marks.push({ lineNo: focused, rootCause: false, focus: true });
+    this.filterRevision += 1;
+    void this.decorateWritten(marks);
+    this.emit();
+  }
+
+  private writeFilteredRows(rows: readonly FilteredRow[], kept: ReadonlySet<number>): LineMark[] {
+    const marks: LineMark[] = [];
+    let run: LogLine[] = [];
+    const flush = () => {
+      if (run.length > 0) marks.push(...this.writeLines(run, true, kept));
+      run = [];
+    };
+    for (const row of rows) {
+      if (row.kind === 'line') {
+        run.push(row.line);
+        continue;
+      }
+      flush();
+      this.terminal.append(formatGapMarker(`${row.hidden.toLocaleString('en-US')} ${row.hidden === 1 ? 'line' : 'lines'} hidden`), NOT_A_LINE);
+    }
+    flush();
+    return marks;
+  }
+
+  /** Live lines arrived in filter mode: at most one engine query per FILTER_REFRESH_MS. */
+  private scheduleFilterRefresh(): void {
+    if (this.filterRefreshRunning || this.filterLoading) {
+      this.filterRefreshAgain = true;
+      return;
+    }
+    if (this.filterRefreshTimer !== undefined) return;
+    const wait = Math.max(0, this.filterRefreshedAt + FILTER_REFRESH_MS - Date.now());
+    this.filterRefreshTimer = setTimeout(() => {
+      this.filterRefreshTimer = undefined;
+      void this.refreshFiltered();
+    }, wait);
+  }
+
+  private async refreshFiltered(): Promise<void> {
+    const source = this.filtered;
+    if (!source || this.disposed) return;
+    this.filterRefreshRunning = true;
+    this.filterRefreshAgain = false;
+    this.filterRefreshedAt = Date.now();
+    const lastHeld = source.lines.at(-1)?.lineNo ?? 0;
+    const change = await source.loadNewer();
+    this.filterRefreshRunning = false;
+    if (this.filtered !== source || this.disposed) return;
+    if (change) {
+      const count = this.filterCount;
+      if (count && !count.truncated) {
+        const counted = change.newKept.filter((lineNo) => lineNo > count.scannedTo);
+        if (counted.length > 0) this.filterCount = { ...count, matches: count.matches + counted.length, scannedTo: Math.max(count.scannedTo, ...counted) };
+      }
+      if (change.redraw || (lastHeld === 0 && change.appended.length > 0)) this.renderAll();
+      else if (change.appended.length > 0) {
+        const rows = filteredRows(change.appended, source.kept, { startReached: false });
+        const hidden = change.appended[0]!.lineNo - lastHeld - 1;
+        const marks = this.writeFilteredRows(hidden > 0 ? [{ kind: 'gap', hidden, fromLineNo: lastHeld + 1, toLineNo: lastHeld + hidden }, ...rows] : rows, source.kept);
+        this.filterRevision += 1;
+        void this.decorateWritten(marks);
+      }
+    }
+    this.emit();
+    if (this.filterRefreshAgain) this.scheduleFilterRefresh();
+  }
+
+  private async loadEarlierFiltered(source: FilteredLogSource): Promise<void> {
+    if (this.busy || !source.hasEarlier) return;
+    const first = source.lines[0]?.lineNo;
+    this.busy = 'Filtering earlier lines…';
+    this.emit();
+    await source.loadEarlier();
+    this.busy = null;
+    if (this.filtered !== source || this.disposed) return;
+    this.settings = { ...this.settings, follow: false };
+    this.renderAll();
+    await this.terminal.whenWritten();
+    const row = first === undefined ? -1 : this.terminal.rowOfLine(first);
+    if (row >= 0) this.terminal.terminal.scrollToLine(Math.max(0, row - 2));
     this.emit();
   }
 
@@ -410,6 +665,24 @@ export class ViewerController {
 
   /** Brings a line into the terminal (loading its neighbourhood when needed), scrolls to it and highlights it. */
   async showLine(lineNo: number, label: string): Promise<void> {
+    if (this.filtered) {
+      if (this.terminal.hasLine(lineNo)) {
+        this.settings = { ...this.settings, follow: false };
+        await this.terminal.whenWritten();
+        const row = this.terminal.rowOfLine(lineNo);
+        if (row >= 0) {
+          this.terminal.scrollToRow(row);
+          this.markFocusRow(row);
+          this.focus = { lineNo, label };
+          this.message = null;
+          this.emit();
+          return;
+        }
+      }
+      // The filter hides that line: back to the normal viewer to show it.
+      this.filterExits += 1;
+      await this.setFilter(null);
+    }
     this.setFollow(false);
     const line = this.window.atOrAfter(lineNo);
     if (line && !this.settings.streams[line.stream]) {
@@ -507,6 +780,7 @@ export class ViewerController {
   }
 
   async loadEarlier(): Promise<void> {
+    if (this.filtered) return this.loadEarlierFiltered(this.filtered);
     if (this.busy || !this.window.hasEarlier) return;
     const first = this.window.first;
     this.busy = 'Loading earlier lines…';
@@ -563,8 +837,11 @@ export class ViewerController {
   }
 
   changeSettings(change: Partial<Omit<ViewerSettings, 'follow'>>): void {
+    const streamsBefore = this.shownStreams()?.join(',');
     this.settings = { ...this.settings, ...change };
-    this.renderAll();
+    // Filter mode asks the engine for the shown streams only (the count too): read again.
+    if (this.filtered && this.shownStreams()?.join(',') !== streamsBefore) void this.setFilter(this.filtered.query);
+    else this.renderAll();
     // The toolbar's checkboxes are controlled inputs: publish within the same event, or React
     // puts the old value back until the next frame and the click looks lost.
     this.emitNow();
