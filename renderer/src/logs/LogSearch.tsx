@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BerthApi, SearchHit } from '../../../shared';
 import { CONTEXT_CHOICES, type FilterQuery } from './filtered-log-source';
-import { filterCountText, filterHighlight } from './filter-display';
+import { filterCountText } from './filter-display';
 import { formatTime } from './line-format';
 import type { LogTerminal } from './log-terminal';
 import type { FilterState } from './viewer-controller';
@@ -58,31 +58,6 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, fil
 
   // Leaving the search leaves filter mode.
   useEffect(() => () => onFilter(null), []);
-
-  // Kept lines: their matches highlighted after every redraw of the filtered lines.
-  useEffect(() => {
-    if (!filter) return;
-    const highlight = filterHighlight(filter.query);
-    if (highlight === null) {
-      terminal.search.clearDecorations();
-      return;
-    }
-    try {
-      new RegExp(highlight);
-    } catch {
-      return;
-    }
-    void terminal.whenWritten().then(() => terminal.search.findNext(highlight, { regex: true, caseSensitive: filter.query.caseSensitive, decorations: terminal.palette.search }));
-  }, [filter?.revision, filter?.query]);
-
-  useEffect(() => {
-    inputRef.current?.focus();
-    const subscription = terminal.search.onDidChangeResults(({ resultIndex, resultCount }) => setCount({ index: resultIndex, total: resultCount }));
-    return () => {
-      subscription.dispose();
-      terminal.search.clearDecorations();
-    };
-  }, [terminal]);
 
   // The current theme's match colours (terminal-palette.ts).
   const options = { regex, caseSensitive, wholeWord, decorations: terminal.palette.search };

@@ -8,6 +8,7 @@ import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainL
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
 import { FilteredLogSource, filteredRows, type FilteredRow, type FilterQuery } from './filtered-log-source';
+import { filterHighlight } from './filter-display';
 import { StreamGap } from './stream-gap';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
@@ -54,8 +55,6 @@ export interface FilterState {
   readonly counting: boolean;
   /** Kept lines held in the terminal. */
   readonly shownKept: number;
-  /** Bumped on every redraw of the filtered lines (the search bar re-highlights matches). */
-  readonly revision: number;
 }
 
 export interface ViewerState {
@@ -137,7 +136,6 @@ export class ViewerController {
   private filterLoading = false;
   private filterCount: FilterCount | null = null;
   private filterCounting = false;
-  private filterRevision = 0;
   private filterExits = 0;
   private filterRefreshTimer: ReturnType<typeof setTimeout> | undefined;
   private filterRefreshRunning = false;
@@ -231,7 +229,6 @@ export class ViewerController {
           count: this.filterCount,
           counting: this.filterCounting,
           shownKept: filtered.kept.size,
-          revision: this.filterRevision,
         },
       };
     }
@@ -343,17 +340,17 @@ export class ViewerController {
    * always, error lines (scrollbar marks) only when `markErrors` (full redraws; live appends skip
    * them because each decoration costs on every refresh).
    */
-  private writeLines(lines: readonly LogLine[], markErrors: boolean, kept: ReadonlySet<number> | null = null): LineMark[] {
+  private writeLines(lines: readonly LogLine[], markErrors: boolean, kept: ReadonlySet<number> | null = null, highlight: RegExp | null = null): LineMark[] {
     const marks: LineMark[] = [];
     const { streams, timestamps, wrap } = this.settings;
     const rootCause = this.errors?.rootCause?.lineNo;
     const columns = this.terminal.columns;
     const run = this.run;
     // Three shapes of options, built once per call rather than once per line.
-    const plain = { timestamps, wrap, columns, error: false, rootCause: false };
+    const plain = { timestamps, wrap, columns, error: false, rootCause: false, highlight };
     const errorLine = { ...plain, error: true };
     const rootCauseLine = { ...plain, error: true, rootCause: true };
-    const contextLine = { ...plain, context: true };
+    const contextLine = { ...plain, context: true, highlight: null };
     for (const line of lines) {
       // A log-budget trim is drawn as a gap marker whatever the stream filter: the history has a hole here.
       const trim = parseTrimMarker(line);
@@ -498,19 +495,25 @@ export class ViewerController {
     if (source.hasEarlier) {
       terminal.append(formatGapMarker(`lines before ${source.scannedBackTo.toLocaleString('en-US')} not filtered yet: scroll up or press “Load earlier”`), NOT_A_LINE);
     }
-    const marks = this.writeFilteredRows(source.rows, source.kept);
+    const marks = this.writeFilteredRows(source.rows, source);
     const focused = this.focus?.lineNo;
     if (focused !== undefined && source.lines.some((line) => line.lineNo === focused)) marks.push({ lineNo: focused, rootCause: false, focus: true });
-    this.filterRevision += 1;
     void this.decorateWritten(marks);
     this.emit();
   }
 
-  private writeFilteredRows(rows: readonly FilteredRow[], kept: ReadonlySet<number>): LineMark[] {
+  private writeFilteredRows(rows: readonly FilteredRow[], source: FilteredLogSource): LineMark[] {
     const marks: LineMark[] = [];
     let run: LogLine[] = [];
+    const pattern = filterHighlight(source.query);
+    let highlight: RegExp | null = null;
+    try {
+      highlight = pattern === null ? null : new RegExp(pattern, source.query.caseSensitive ? 'g' : 'gi');
+    } catch {
+      // An RE2 pattern JavaScript cannot read: the kept lines are shown unmarked.
+    }
     const flush = () => {
-      if (run.length > 0) marks.push(...this.writeLines(run, true, kept));
+      if (run.length > 0) marks.push(...this.writeLines(run, true, source.kept, highlight));
       run = [];
     };
     for (const row of rows) {
@@ -559,8 +562,7 @@ export class ViewerController {
       else if (change.appended.length > 0) {
         const rows = filteredRows(change.appended, source.kept, { startReached: false });
         const hidden = change.appended[0]!.lineNo - lastHeld - 1;
-        const marks = this.writeFilteredRows(hidden > 0 ? [{ kind: 'gap', hidden, fromLineNo: lastHeld + 1, toLineNo: lastHeld + hidden }, ...rows] : rows, source.kept);
-        this.filterRevision += 1;
+        const marks = this.writeFilteredRows(hidden > 0 ? [{ kind: 'gap', hidden, fromLineNo: lastHeld + 1, toLineNo: lastHeld + hidden }, ...rows] : rows, source);
         void this.decorateWritten(marks);
       }
     }

@@ -7,6 +7,7 @@ import { projectSettingsSchema, type LogStream } from '../../../shared';
 import { HttpApi } from '../../../renderer/src/api/http-api';
 import { FilteredLogSource, filteredRows, type FilterQuery } from '../../../renderer/src/logs/filtered-log-source';
 import { filterCountText, filterHighlight } from '../../../renderer/src/logs/filter-display';
+import { formatLine } from '../../../renderer/src/logs/line-format';
 import { startTestHost, type TestHost } from '../../support/host';
 
 const LINES = 20_000;
@@ -91,10 +92,17 @@ describe('filter mode helpers', () => {
   });
 
   it('says the count, "more than" when it stopped at its work bound', () => {
-    const state = { query, loading: false, error: null, counting: false, shownKept: 0, revision: 0 };
+    const state = { query, loading: false, error: null, counting: false, shownKept: 0 };
     expect(filterCountText({ ...state, count: { matches: 1234, truncated: false, scannedTo: 9 } })).toBe('1,234 matching lines');
     expect(filterCountText({ ...state, count: { matches: 1, truncated: false, scannedTo: 9 } })).toBe('1 matching line');
     expect(filterCountText({ ...state, count: { matches: 5000, truncated: true, scannedTo: 9 } })).toBe('more than 5,000 matching lines');
+  });
+
+  it('kept lines mark their matches; context lines are muted', () => {
+    const line = { deploymentId: 'd', lineNo: 1, ts: '', stream: 'stderr' as const, source: 'runtime' as const, runId: null, step: null, text: 'an ERROR here', cut: false };
+    const options = { timestamps: false, wrap: true, columns: 120, error: false, rootCause: false };
+    expect(formatLine(line, { ...options, highlight: /error/gi })).toBe('\x1b[31man \x1b[30;103mERROR\x1b[0m\x1b[31m here\x1b[0m');
+    expect(formatLine(line, { ...options, context: true })).toBe('\x1b[90man ERROR here\x1b[0m');
   });
 
   it('rows: no leading gap before the start is known', () => {
