@@ -9,6 +9,7 @@ import type { FilterState } from './viewer-controller';
 const HISTORY_LIMIT = 200;
 /** Filter mode waits for typing to pause before asking the engine. */
 const FILTER_DEBOUNCE_MS = 300;
+
 interface LogSearchProps {
   readonly api: BerthApi;
   readonly deploymentId: string;
@@ -59,6 +60,15 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, fil
   // Leaving the search leaves filter mode.
   useEffect(() => () => onFilter(null), []);
 
+  useEffect(() => {
+    inputRef.current?.focus();
+    const subscription = terminal.search.onDidChangeResults(({ resultIndex, resultCount }) => setCount({ index: resultIndex, total: resultCount }));
+    return () => {
+      subscription.dispose();
+      terminal.search.clearDecorations();
+    };
+  }, [terminal]);
+
   // The current theme's match colours (terminal-palette.ts).
   const options = { regex, caseSensitive, wholeWord, decorations: terminal.palette.search };
 
@@ -86,7 +96,9 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, fil
 
   // Re-run as the query or a toggle changes, keeping the current match where it can.
   useEffect(() => {
-    if (!filtering) find(1, true);
+    // Filter mode marks matches in the kept lines itself (line-format.ts).
+    if (filtering) terminal.search.clearDecorations();
+    else find(1, true);
   }, [query, regex, caseSensitive, wholeWord, filtering]);
 
   const searchHistory = async () => {
