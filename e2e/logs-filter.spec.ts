@@ -172,6 +172,12 @@ test('filter mode over 1,000,000 stored lines: kept lines with context, the coun
   expect(textShown).not.toContain('ERROR upstream');
   expect(textShown).toContain(text(LINES - 1));
 
+  // The engine's refusal of a filter shows in the bar (RE2 has no look-arounds).
+  await page.getByRole('button', { name: 'Regex' }).click();
+  await page.getByRole('searchbox', { name: 'Search in logs' }).fill('(?=x)');
+  await expect(count).toHaveAttribute('data-invalid', 'true');
+  await expect(count).toContainText(/look/i);
+
   // Highlight mode: the normal viewer again, every line.
   await page.getByRole('button', { name: 'Highlight', exact: true }).click();
   await expect(row(LINES)).toBeVisible();

@@ -4,7 +4,7 @@
 // one logical terminal line and cannot reach anything outside its own cells.
 import type { LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
 import { colourJson, isJsonLine } from './json-line';
-import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
+import { ERROR_LINE_COLOR_INDEX, FILTER_MATCH_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
@@ -47,8 +47,8 @@ export interface FormatOptions {
   readonly highlight?: RegExp | null;
 }
 
-/** Matches of filter mode: black on bright yellow, then the line's own colours again. */
-const HIGHLIGHT_SGR = '30;103';
+/** Matches of filter mode: the search match background (terminal-palette.ts), then the line's own colours again. */
+const HIGHLIGHT_SGR = `48;5;${FILTER_MATCH_COLOR_INDEX}`;
 
 /**
  * Marks `highlight`'s matches in a line with no control characters (the common case: others are shown

@@ -101,7 +101,7 @@ describe('filter mode helpers', () => {
   it('kept lines mark their matches; context lines are muted', () => {
     const line = { deploymentId: 'd', lineNo: 1, ts: '', stream: 'stderr' as const, source: 'runtime' as const, runId: null, step: null, text: 'an ERROR here', cut: false };
     const options = { timestamps: false, wrap: true, columns: 120, error: false, rootCause: false };
-    expect(formatLine(line, { ...options, highlight: /error/gi })).toBe('\x1b[31man \x1b[30;103mERROR\x1b[0m\x1b[31m here\x1b[0m');
+    expect(formatLine(line, { ...options, highlight: /error/gi })).toBe('\x1b[31man \x1b[48;5;58mERROR\x1b[0m\x1b[31m here\x1b[0m');
     expect(formatLine(line, { ...options, context: true })).toBe('\x1b[90man ERROR here\x1b[0m');
   });
 
