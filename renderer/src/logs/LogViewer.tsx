@@ -284,6 +284,15 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
         </p>
       )}
 
+      {state?.filter?.newerDropped && (
+        <p className="log-gap-banner" data-testid="log-later-marker">
+          Newer matching lines were let go to show earlier ones.{' '}
+          <button type="button" onClick={() => void controller?.backToLive()}>
+            Back to live
+          </button>
+        </p>
+      )}
+
       {state && state.notShown > 0 && (
         <p className="log-gap-banner" data-testid="log-later-marker">
           {state.atTail

@@ -18,6 +18,11 @@ export interface FilterQuery {
 export const CONTEXT_CHOICES: readonly number[] = [0, 1, 3, 5, 10];
 /** Kept lines asked for per page (a page holds at most 5,000 lines with their context). */
 const PAGE_KEPT = 200;
+/**
+ * Lines held (and drawn) at most, as the normal viewer's window is bounded: live lines let the oldest go
+ * (Load earlier reads them again), an earlier page lets the newest go (Back to live reads them again).
+ */
+export const FILTERED_MAX_LINES = 10_000;
 /** Backward pages read in one go while they find nothing (each is bounded work on the engine). */
 const EMPTY_PAGES_IN_A_ROW = 8;
 
@@ -75,6 +80,8 @@ export class FilteredLogSource {
   /** Where the forward scan got to: live pages continue from here. */
   private forwardFrom = 0;
   private latestLoaded = false;
+  /** Newer lines were let go to hold earlier ones: live pages wait until the newest are read again. */
+  private detached = false;
   /** The engine's message for a bad filter (RE2, field term), shown in the search bar. */
   error: string | null = null;
 
@@ -82,7 +89,13 @@ export class FilteredLogSource {
     private readonly request: (input: FilterPageInput) => Promise<Result<LogPage>>,
     readonly query: FilterQuery,
     private readonly streams: readonly LogStream[] | null,
+    private readonly maxLines = FILTERED_MAX_LINES,
   ) {}
+
+  /** True once newer lines were let go for earlier ones (see FILTERED_MAX_LINES). */
+  get newerDropped(): boolean {
+    return this.detached;
+  }
 
   get lines(): readonly LogLine[] {
     return this.ordered;
@@ -113,6 +126,7 @@ export class FilteredLogSource {
     this.latestLoaded = true;
     this.earlierBefore = first.truncated && first.scannedTo > 1 ? first.scannedTo : null;
     const added = this.merge(first);
+    this.keepNewest();
     return added.length > 0 || (await this.loadEarlier());
   }
 
@@ -127,6 +141,11 @@ export class FilteredLogSource {
       this.earlierBefore = page.truncated && page.scannedTo > 1 ? page.scannedTo : null;
       if (this.merge(page).length > 0) break;
     }
+    if (this.ordered.length > this.maxLines) {
+      this.forget(this.ordered.slice(this.maxLines));
+      this.ordered = this.ordered.slice(0, this.maxLines);
+      this.detached = true;
+    }
     return true;
   }
 
@@ -135,7 +154,7 @@ export class FilteredLogSource {
    * after-context of a kept line at the edge is completed; lines already held are skipped by lineNo.
    */
   async loadNewer(): Promise<FilteredChange | null> {
-    if (!this.latestLoaded) return null;
+    if (!this.latestLoaded || this.detached) return null;
     const lastHeld = this.ordered.at(-1)?.lineNo ?? 0;
     const appended: LogLine[] = [];
     const newKept: number[] = [];
@@ -154,6 +173,7 @@ export class FilteredLogSource {
       this.forwardFrom = Math.max(this.forwardFrom, page.scannedTo);
       if (!page.truncated) break;
     }
+    redraw = this.keepNewest() || redraw;
     return { appended, redraw, newKept };
   }
 
@@ -166,6 +186,23 @@ export class FilteredLogSource {
     this.error = null;
     const value = result.value;
     return { lines: value.lines, lastLineNo: value.lastLineNo, matches: value.matches ?? [], scannedTo: value.scannedTo ?? value.lastLineNo, truncated: value.truncated ?? false };
+  }
+
+  /** Lets the oldest lines go past the bound (Load earlier reads them again); true when it did. */
+  private keepNewest(): boolean {
+    const excess = this.ordered.length - this.maxLines;
+    if (excess <= 0) return false;
+    this.forget(this.ordered.slice(0, excess));
+    this.ordered = this.ordered.slice(excess);
+    this.earlierBefore = this.ordered[0]!.lineNo;
+    return true;
+  }
+
+  private forget(lines: readonly LogLine[]): void {
+    for (const line of lines) {
+      this.byLineNo.delete(line.lineNo);
+      this.keptLineNos.delete(line.lineNo);
+    }
   }
 
   /** Adds a page's lines (deduped by lineNo, kept lines marked); returns the lines that were new. */

@@ -55,6 +55,8 @@ export interface FilterState {
   readonly counting: boolean;
   /** Kept lines held in the terminal. */
   readonly shownKept: number;
+  /** Newer lines were let go to show earlier ones: "Back to live" reads the newest again. */
+  readonly newerDropped: boolean;
 }
 
 export interface ViewerState {
@@ -229,6 +231,7 @@ export class ViewerController {
           count: this.filterCount,
           counting: this.filterCounting,
           shownKept: filtered.kept.size,
+          newerDropped: filtered.newerDropped,
         },
       };
     }
@@ -808,6 +811,15 @@ export class ViewerController {
   async backToLive(): Promise<void> {
     this.settings = { ...this.settings, follow: true };
     this.focus = null;
+    if (this.filtered) {
+      // Filter mode: the newest kept lines, read again, and live lines from there.
+      if (this.filtered.newerDropped) await this.setFilter(this.filtered.query);
+      else this.scheduleFilterRefresh();
+      await this.terminal.whenWritten();
+      this.terminal.terminal.scrollToBottom();
+      this.emit();
+      return;
+    }
     if (!this.window.atTail) {
       this.busy = 'Loading the latest lines…';
       this.emit();

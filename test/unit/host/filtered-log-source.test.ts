@@ -75,6 +75,33 @@ describe('FilteredLogSource against the engine', () => {
     expect(new Set(lineNos).size).toBe(lineNos.length);
   });
 
+  it('holds at most its bound: earlier pages let the newest go (and live pages wait), live pages let the oldest go', async () => {
+    const bounded = new FilteredLogSource((input) => api.request('getLogs', { id: deploymentId, ...input }), query({ context: 0 }), null, 10);
+    await bounded.loadLatest();
+    // Every 1,000th line up to now: the newest ones, at most 10.
+    expect(bounded.lines.length).toBeLessThanOrEqual(10);
+    const newest = bounded.lines.at(-1)!.lineNo;
+    for (let pages = 0; bounded.hasEarlier && pages < 20; pages++) await bounded.loadEarlier();
+    expect(bounded.lines.length).toBe(10);
+    expect(bounded.lines[0]!.lineNo).toBe(1000);
+    expect(bounded.newerDropped).toBe(true);
+    expect(bounded.lines.at(-1)!.lineNo).toBeLessThan(newest);
+    expect(await bounded.loadNewer()).toBeNull();
+
+    const live = new FilteredLogSource((input) => api.request('getLogs', { id: deploymentId, ...input }), query({ text: 'req', context: 0 }), null, 10);
+    await live.loadLatest();
+    const before = live.lines.length;
+    for (let lineNo = 0; lineNo < 12; lineNo++) host.engine.logs.append(deploymentId, { stream: 'stdout', source: 'runtime', text: `req live bound ${lineNo}` });
+    host.engine.logs.flush();
+    const change = await live.loadNewer();
+    expect(before).toBeGreaterThan(0);
+    expect(change?.redraw).toBe(true);
+    expect(live.lines).toHaveLength(10);
+    expect(live.lines.at(-1)!.text).toBe('req live bound 11');
+    expect(live.hasEarlier).toBe(true);
+    expect(live.scannedBackTo).toBe(live.lines[0]!.lineNo);
+  });
+
   it('a bad filter is the engine’s message', async () => {
     const filtered = source({ text: '(?=x)', regex: true });
     expect(await filtered.loadLatest()).toBe(false);
@@ -92,7 +119,7 @@ describe('filter mode helpers', () => {
   });
 
   it('says the count, "more than" when it stopped at its work bound', () => {
-    const state = { query, loading: false, error: null, counting: false, shownKept: 0 };
+    const state = { query, loading: false, error: null, counting: false, shownKept: 0, newerDropped: false };
     expect(filterCountText({ ...state, count: { matches: 1234, truncated: false, scannedTo: 9 } })).toBe('1,234 matching lines');
     expect(filterCountText({ ...state, count: { matches: 1, truncated: false, scannedTo: 9 } })).toBe('1 matching line');
     expect(filterCountText({ ...state, count: { matches: 5000, truncated: true, scannedTo: 9 } })).toBe('more than 5,000 matching lines');
