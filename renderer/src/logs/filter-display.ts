@@ -19,13 +19,16 @@ export function filterHighlight(query: FilterQuery): string | null {
   return terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 }
 
-/** "1,234 matching lines", "more than 1,234 …" while a count stopped at its work bound. */
+/**
+ * "1,234 matching lines"; "≥ 1,234 matching lines (counted to line 524,288)" while a count stopped at its
+ * work bound ("Count more" goes on).
+ */
 export function filterCountText(filter: FilterState): string {
   if (filter.error) return filter.error;
   const count = filter.count;
   if (!count) return filter.loading || filter.counting ? 'Counting…' : '';
   const number = count.matches.toLocaleString('en-US');
   const noun = filter.query.exclude ? 'other' : 'matching';
-  if (count.truncated) return `more than ${number} ${noun} lines`;
+  if (count.truncated) return `≥ ${number} ${noun} lines (counted to line ${count.scannedTo.toLocaleString('en-US')})`;
   return `${number} ${noun} ${count.matches === 1 ? 'line' : 'lines'}`;
 }

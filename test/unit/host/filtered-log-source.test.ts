@@ -118,11 +118,11 @@ describe('filter mode helpers', () => {
     expect(filterHighlight({ ...query, text: 'status>=500' })).toBeNull();
   });
 
-  it('says the count, "more than" when it stopped at its work bound', () => {
+  it('says the count, "≥" and how far it counted when it stopped at its work bound', () => {
     const state = { query, loading: false, error: null, counting: false, shownKept: 0, newerDropped: false };
     expect(filterCountText({ ...state, count: { matches: 1234, truncated: false, scannedTo: 9 } })).toBe('1,234 matching lines');
     expect(filterCountText({ ...state, count: { matches: 1, truncated: false, scannedTo: 9 } })).toBe('1 matching line');
-    expect(filterCountText({ ...state, count: { matches: 5000, truncated: true, scannedTo: 9 } })).toBe('more than 5,000 matching lines');
+    expect(filterCountText({ ...state, count: { matches: 5000, truncated: true, scannedTo: 9 } })).toBe('≥ 5,000 matching lines (counted to line 9)');
   });
 
   it('kept lines mark their matches; context lines are muted', () => {
