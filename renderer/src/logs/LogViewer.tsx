@@ -178,7 +178,15 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
   const rootCause = state?.errors?.rootCause ?? null;
 
   return (
-    <section ref={rootRef} className="log-viewer" aria-label="Logs" data-testid="log-viewer" data-renderer={state?.renderer ?? ''} data-connected={state?.connected ? 'true' : 'false'}>
+    <section
+      ref={rootRef}
+      className="log-viewer"
+      aria-label="Logs"
+      data-testid="log-viewer"
+      data-renderer={state?.renderer ?? ''}
+      data-connected={state?.connected ? 'true' : 'false'}
+      data-filter={state?.filter ? (state.filter.loading ? 'loading' : 'ready') : undefined}
+    >
       {shownRun && shownRun.steps.length > 0 && (
         <nav className="log-steps" aria-label="Steps in the log">
           {shownRun.steps.map((step) => (

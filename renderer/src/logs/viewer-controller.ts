@@ -137,6 +137,8 @@ export class ViewerController {
   private filtered: FilteredLogSource | null = null;
   private filterLoading = false;
   private filterCount: FilterCount | null = null;
+  /** Kept lineNos after the count's scannedTo (live lines, or pages read after the count): added to it. */
+  private filterCountedLater = new Set<number>();
   private filterCounting = false;
   private filterExits = 0;
   private filterRefreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -228,7 +230,7 @@ export class ViewerController {
           query: filtered.query,
           loading: this.filterLoading,
           error: filtered.error,
-          count: this.filterCount,
+          count: this.filterCount && { ...this.filterCount, matches: this.filterCount.matches + this.filterCountedLater.size },
           counting: this.filterCounting,
           shownKept: filtered.kept.size,
           newerDropped: filtered.newerDropped,
@@ -443,12 +445,14 @@ export class ViewerController {
     this.filtered = source;
     this.filterLoading = true;
     this.filterCount = null;
+    this.filterCountedLater = new Set();
     this.renderFiltered(source);
     this.emitNow();
     void this.countFiltered(source, 0, 0);
     await source.loadLatest();
     if (this.filtered !== source || this.disposed) return;
     this.filterLoading = false;
+    this.countKeptLater(source.kept);
     this.renderAll();
     await this.terminal.whenWritten();
     if (this.filtered !== source) return;
@@ -475,9 +479,24 @@ export class ViewerController {
     });
     if (this.filtered !== source || this.disposed) return;
     this.filterCounting = false;
-    if (result.ok) this.filterCount = { matches: base + result.value.matches, truncated: result.value.truncated, scannedTo: result.value.scannedTo };
+    if (result.ok) {
+      const scannedTo = result.value.scannedTo;
+      this.filterCount = { matches: base + result.value.matches, truncated: result.value.truncated, scannedTo };
+      this.filterCountedLater = new Set([...this.filterCountedLater].filter((lineNo) => lineNo > scannedTo));
+      this.countKeptLater(source.kept);
+    }
     else source.error = result.error.message;
     this.emit();
+  }
+
+  /**
+   * A complete count covers kept lines up to its scannedTo; kept lines after it (read by a page after
+   * the count, or live) are added, each once, so the count follows the live log.
+   */
+  private countKeptLater(lineNos: Iterable<number>): void {
+    const count = this.filterCount;
+    if (!count || count.truncated) return;
+    for (const lineNo of lineNos) if (lineNo > count.scannedTo) this.filterCountedLater.add(lineNo);
   }
 
   /** Continues a count that stopped at its work bound. */
@@ -556,11 +575,7 @@ export class ViewerController {
     this.filterRefreshRunning = false;
     if (this.filtered !== source || this.disposed) return;
     if (change) {
-      const count = this.filterCount;
-      if (count && !count.truncated) {
-        const counted = change.newKept.filter((lineNo) => lineNo > count.scannedTo);
-        if (counted.length > 0) this.filterCount = { ...count, matches: count.matches + counted.length, scannedTo: Math.max(count.scannedTo, ...counted) };
-      }
+      this.countKeptLater(change.newKept);
       if (change.redraw || (lastHeld === 0 && change.appended.length > 0)) this.renderAll();
       else if (change.appended.length > 0) {
         const rows = filteredRows(change.appended, source.kept, { startReached: false });
