@@ -1,9 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BerthApi, SearchHit } from '../../../shared';
+import { CONTEXT_CHOICES, type FilterQuery } from './filtered-log-source';
+import { filterCountText } from './filter-display';
 import { formatTime } from './line-format';
 import type { LogTerminal } from './log-terminal';
+import type { FilterState } from './viewer-controller';
 
 const HISTORY_LIMIT = 200;
+/** Filter mode waits for typing to pause before asking the engine. */
+const FILTER_DEBOUNCE_MS = 300;
 
 interface LogSearchProps {
   readonly api: BerthApi;
@@ -11,10 +16,16 @@ interface LogSearchProps {
   readonly terminal: LogTerminal;
   readonly onClose: () => void;
   readonly onOpenHit: (hit: SearchHit) => void;
+  /** Filter mode as the viewer holds it (null in highlight mode). */
+  readonly filter: FilterState | null;
+  /** Bumped when the viewer left filter mode by itself. */
+  readonly filterExits: number;
+  readonly onFilter: (query: FilterQuery | null) => void;
+  readonly onCountMore: () => void;
 }
 
 /** Ctrl/Cmd+F search: in the terminal (every match highlighted) and over the full stored history. */
-export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: LogSearchProps) {
+export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, filter, filterExits, onFilter, onCountMore }: LogSearchProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
   const [regex, setRegex] = useState(false);
@@ -25,6 +36,29 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
   const [history, setHistory] = useState<{ hits: SearchHit[]; truncated: boolean; query: string } | null>(null);
   const [historyBusy, setHistoryBusy] = useState(false);
   const [historyError, setHistoryError] = useState<string | null>(null);
+  const [mode, setMode] = useState<'highlight' | 'filter'>('highlight');
+  const [exclude, setExclude] = useState(false);
+  const [context, setContext] = useState(0);
+  const filtering = mode === 'filter';
+
+  // Filter mode follows the box and its toggles (after typing pauses); highlight mode or an empty box
+  // shows the normal viewer.
+  useEffect(() => {
+    if (!filtering || query === '') {
+      onFilter(null);
+      return;
+    }
+    const timer = setTimeout(() => onFilter({ text: query, regex, caseSensitive, exclude, context }), FILTER_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [filtering, query, regex, caseSensitive, exclude, context]);
+
+  // The viewer left filter mode to show a line the filter hides.
+  useEffect(() => {
+    if (filterExits > 0) setMode('highlight');
+  }, [filterExits]);
+
+  // Leaving the search leaves filter mode.
+  useEffect(() => () => onFilter(null), []);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -62,8 +96,10 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
 
   // Re-run as the query or a toggle changes, keeping the current match where it can.
   useEffect(() => {
-    find(1, true);
-  }, [query, regex, caseSensitive, wholeWord]);
+    // Filter mode marks matches in the kept lines itself (line-format.ts).
+    if (filtering) terminal.search.clearDecorations();
+    else find(1, true);
+  }, [query, regex, caseSensitive, wholeWord, filtering]);
 
   const searchHistory = async () => {
     if (query === '') return;
@@ -87,21 +123,35 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
     setHistory({ hits: word ? result.value.hits.filter((hit) => word.test(hit.text)) : result.value.hits, truncated: result.value.truncated, query });
   };
 
-  const countText =
-    invalid ?? (count === null ? '' : count.total === 0 ? 'No matches' : count.index >= 0 ? `${count.index + 1} of ${count.total}` : `${count.total} matches`);
+  const countText = filter
+    ? filterCountText(filter)
+    : filtering
+      ? ''
+      : (invalid ?? (count === null ? '' : count.total === 0 ? 'No matches' : count.index >= 0 ? `${count.index + 1} of ${count.total}` : `${count.total} matches`));
 
   return (
     <div className="log-search" role="search" aria-label="Search logs">
       <div className="log-search-row">
+        <div className="log-search-mode" role="group" aria-label="Search mode">
+          <button type="button" aria-pressed={!filtering} title="Highlight matches among all lines" onClick={() => setMode('highlight')}>
+            Highlight
+          </button>
+          <button type="button" aria-pressed={filtering} title="Show only matching lines, over the whole stored history and live lines" onClick={() => setMode('filter')}>
+            Filter
+          </button>
+        </div>
         <input
           ref={inputRef}
           type="search"
           aria-label="Search in logs"
-          placeholder="Search (Enter: next, Shift+Enter: previous)"
+          placeholder={filtering ? 'Filter: text, "a phrase", status>=500, user.id=42, msg~"timeout"' : 'Search (Enter: next, Shift+Enter: previous)'}
           value={query}
           onChange={(event) => setQuery(event.target.value)}
           onKeyDown={(event) => {
-            if (event.key === 'Enter') {
+            if (event.key === 'Enter' && filtering) {
+              event.preventDefault();
+              if (query !== '') onFilter({ text: query, regex, caseSensitive, exclude, context });
+            } else if (event.key === 'Enter') {
               event.preventDefault();
               if (event.altKey) void searchHistory();
               else find(event.shiftKey ? -1 : 1);
@@ -117,21 +167,49 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit }: L
         <button type="button" aria-pressed={caseSensitive} title="Match case" onClick={() => setCaseSensitive(!caseSensitive)}>
           Aa<span className="visually-hidden"> Match case</span>
         </button>
-        <button type="button" aria-pressed={wholeWord} title="Whole word" onClick={() => setWholeWord(!wholeWord)}>
-          ab<span className="visually-hidden"> Whole word</span>
-        </button>
-        <span className="log-search-count" role="status" aria-label="Match count" data-invalid={invalid ? 'true' : undefined}>
+        {!filtering && (
+          <button type="button" aria-pressed={wholeWord} title="Whole word" onClick={() => setWholeWord(!wholeWord)}>
+            ab<span className="visually-hidden"> Whole word</span>
+          </button>
+        )}
+        {filtering && (
+          <>
+            <button type="button" aria-pressed={exclude} title="Show the lines the filter does not match" onClick={() => setExclude(!exclude)}>
+              Exclude
+            </button>
+            <label className="log-search-context">
+              Context{' '}
+              <select value={context} onChange={(event) => setContext(Number(event.target.value))}>
+                {CONTEXT_CHOICES.map((choice) => (
+                  <option key={choice} value={choice}>
+                    {choice === 0 ? 'none' : `${choice} ${choice === 1 ? 'line' : 'lines'}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        <span className="log-search-count" role="status" aria-label="Match count" data-invalid={invalid || filter?.error ? 'true' : undefined}>
           {countText}
         </span>
-        <button type="button" aria-label="Previous match" onClick={() => find(-1)}>
-          ↑
-        </button>
-        <button type="button" aria-label="Next match" onClick={() => find(1)}>
-          ↓
-        </button>
-        <button type="button" onClick={() => void searchHistory()} disabled={query === '' || historyBusy}>
-          {historyBusy ? 'Searching…' : 'Search all history'}
-        </button>
+        {filter?.count?.truncated && !filter.error && (
+          <button type="button" onClick={onCountMore} disabled={filter.counting}>
+            {filter.counting ? 'Counting…' : 'Count more'}
+          </button>
+        )}
+        {!filtering && (
+          <>
+            <button type="button" aria-label="Previous match" onClick={() => find(-1)}>
+              ↑
+            </button>
+            <button type="button" aria-label="Next match" onClick={() => find(1)}>
+              ↓
+            </button>
+            <button type="button" onClick={() => void searchHistory()} disabled={query === '' || historyBusy}>
+              {historyBusy ? 'Searching…' : 'Search all history'}
+            </button>
+          </>
+        )}
         <button type="button" aria-label="Close search" onClick={onClose}>
           ✕
         </button>

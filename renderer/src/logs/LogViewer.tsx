@@ -198,7 +198,15 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
   const rootCause = state?.errors?.rootCause ?? null;
 
   return (
-    <section ref={rootRef} className="log-viewer" aria-label="Logs" data-testid="log-viewer" data-renderer={state?.renderer ?? ''} data-connected={state?.connected ? 'true' : 'false'}>
+    <section
+      ref={rootRef}
+      className="log-viewer"
+      aria-label="Logs"
+      data-testid="log-viewer"
+      data-renderer={state?.renderer ?? ''}
+      data-connected={state?.connected ? 'true' : 'false'}
+      data-filter={state?.filter ? (state.filter.loading ? 'loading' : 'ready') : undefined}
+    >
       {shownRun && shownRun.steps.length > 0 && (
         <nav className="log-steps" aria-label="Steps in the log">
           {shownRun.steps.map((step) => (
@@ -284,7 +292,17 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
       </div>
 
       {searchOpen && controller && (
-        <LogSearch api={api} deploymentId={deploymentId} terminal={controller.terminal} onClose={() => setSearchOpen(false)} onOpenHit={openHit} />
+        <LogSearch
+          api={api}
+          deploymentId={deploymentId}
+          terminal={controller.terminal}
+          onClose={() => setSearchOpen(false)}
+          onOpenHit={openHit}
+          filter={state?.filter ?? null}
+          filterExits={state?.filterExits ?? 0}
+          onFilter={(query) => void controller.setFilter(query)}
+          onCountMore={() => void controller.countMore()}
+        />
       )}
 
       <LevelCounts deploymentId={deploymentId} runId={run?.id ?? null} knownLast={state?.knownLast ?? 0} />
@@ -297,7 +315,9 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
 
       {state?.hasEarlier && (
         <p className="log-gap-banner" data-testid="log-earlier-marker">
-          Lines before {state.windowFirst.toLocaleString()} are stored but not loaded.{' '}
+          {state.filter
+            ? `Lines before ${state.windowFirst.toLocaleString()} are not filtered yet.`
+            : `Lines before ${state.windowFirst.toLocaleString()} are stored but not loaded.`}{' '}
           <button type="button" onClick={() => void controller?.loadEarlier()} disabled={state.busy !== null}>
             Load earlier
           </button>
@@ -312,6 +332,15 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
         <p className="log-gap-banner" data-testid="log-behind-marker">
           The view fell behind the live log at line {state.behind.fromLineNo.toLocaleString()}: catching up from stored lines
           {state.behind.notLoaded > 0 ? ` (${state.behind.notLoaded.toLocaleString()} still to load)` : ''}…
+        </p>
+      )}
+
+      {state?.filter?.newerDropped && (
+        <p className="log-gap-banner" data-testid="log-later-marker">
+          Newer matching lines were let go to show earlier ones.{' '}
+          <button type="button" onClick={() => void controller?.backToLive()}>
+            Back to live
+          </button>
         </p>
       )}
 

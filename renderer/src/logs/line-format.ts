@@ -4,7 +4,7 @@
 // one logical terminal line and cannot reach anything outside its own cells.
 import type { LogLevel, LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
 import { colourJson, isJsonLine } from './json-line';
-import { ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
+import { ERROR_LINE_COLOR_INDEX, FILTER_MATCH_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
@@ -55,6 +55,24 @@ export interface FormatOptions {
   readonly columns: number;
   readonly error: boolean;
   readonly rootCause: boolean;
+  /** Filter mode's context lines (around a kept line): drawn muted, under the kept lines. */
+  readonly context?: boolean;
+  /** Filter mode's kept lines: what the filter's text terms found, marked in the line. */
+  readonly highlight?: RegExp | null;
+}
+
+/** Matches of filter mode: the search match background (terminal-palette.ts), then the line's own colours again. */
+const HIGHLIGHT_SGR = `48;5;${FILTER_MATCH_COLOR_INDEX}`;
+
+/**
+ * Marks `highlight`'s matches in a line with no control characters (the common case: others are shown
+ * unmarked rather than cut through their escape sequences). Highlighting only: which lines are kept is
+ * the engine's decision.
+ */
+function highlighted(text: string, highlight: RegExp, base: string): string {
+  const restore = base ? `${RESET}${ESC}[${base}m` : RESET;
+  highlight.lastIndex = 0;
+  return text.replace(highlight, (match) => (match === '' ? match : `${ESC}[${HIGHLIGHT_SGR}m${match}${restore}`));
 }
 
 /** What is left of a carriage-return overwrite: the last non-empty segment, as a terminal would mostly show. */
@@ -115,12 +133,17 @@ export function formatTime(iso: string): string {
 /** The terminal text of one log line, without the line break. */
 export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
-  const foreground = lineForeground(line);
+  const foreground = options.context ? MUTED_SGR : lineForeground(line);
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
   const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
   const prefixWidth = options.timestamps ? 13 : 0;
   // A JSON line has no control characters to strip: its tokens are coloured instead.
-  let body = isJsonLine(line.text) ? colourJson(line.text, base) : sanitize(line.text, base);
+  const highlight = options.highlight;
+  let body = isJsonLine(line.text)
+    ? colourJson(line.text, base)
+    : highlight && !CONTROL.test(line.text)
+      ? highlighted(line.text, highlight, base)
+      : sanitize(line.text, base);
   let suffix = '';
   if (options.wrap) {
     const cut = cutVisible(body, DISPLAY_CHARACTER_CAP);

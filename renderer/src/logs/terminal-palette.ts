@@ -8,6 +8,8 @@ import type { ColorScheme } from '../theme/color-scheme';
 /** 256-colour indices of the backgrounds behind error lines and the likely root cause (line-format.ts writes them). */
 export const ERROR_LINE_COLOR_INDEX = 52;
 export const ROOT_CAUSE_COLOR_INDEX = 88;
+/** Behind a filter-mode match in a kept line: the search match background of the theme. */
+export const FILTER_MATCH_COLOR_INDEX = 58;
 
 /** The 16 ANSI colours by their xterm theme names. */
 export const ANSI_COLORS = [
@@ -92,16 +94,20 @@ const LIGHT_THEME = {
   brightWhite: '#8c959f',
 } as const;
 
-/** xterm's `extendedAnsi` starts at colour 16; only the two error backgrounds are Berth's, the rest keep xterm's defaults. */
-function extendedAnsi(errorLine: string, rootCause: string): string[] {
+/**
+ * xterm's `extendedAnsi` starts at colour 16; only the two error backgrounds and the filter match are
+ * Berth's, the rest keep xterm's defaults.
+ */
+function extendedAnsi(errorLine: string, rootCause: string, filterMatch: string): string[] {
   const colors: string[] = [];
   colors[ERROR_LINE_COLOR_INDEX - 16] = errorLine;
   colors[ROOT_CAUSE_COLOR_INDEX - 16] = rootCause;
+  colors[FILTER_MATCH_COLOR_INDEX - 16] = filterMatch;
   return colors;
 }
 
 const DARK: TerminalPalette = {
-  theme: { ...DARK_THEME, extendedAnsi: extendedAnsi('#4d0b0b', '#660000') },
+  theme: { ...DARK_THEME, extendedAnsi: extendedAnsi('#4d0b0b', '#660000', '#3a3000') },
   errorLineBackground: '#4d0b0b',
   rootCauseBackground: '#660000',
   focusLineBackground: '#1d3257',
@@ -111,7 +117,7 @@ const DARK: TerminalPalette = {
 };
 
 const LIGHT: TerminalPalette = {
-  theme: { ...LIGHT_THEME, extendedAnsi: extendedAnsi('#ffe4e4', '#ffd4d4') },
+  theme: { ...LIGHT_THEME, extendedAnsi: extendedAnsi('#ffe4e4', '#ffd4d4', '#fff3b0') },
   errorLineBackground: '#ffe4e4',
   rootCauseBackground: '#ffd4d4',
   focusLineBackground: '#d4e5ff',

@@ -4,10 +4,12 @@
 import { isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
 import { eventHeads } from '../../../shared/log-events';
 import { parseTrimMarker } from '../../../shared/log-trim';
-import type { BerthApi, LogGap, LogLevel, LogLine, LogSnapshot, LogStream, RunDetail } from '../../../shared';
+import { LOG_LEVELS, LOG_STREAMS, type BerthApi, type LogGap, type LogLevel, type LogLine, type LogSnapshot, type LogStream, type RunDetail } from '../../../shared';
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
+import { FilteredLogSource, filteredRows, scopeParams, type FilteredRow, type FilterQuery, type LineScopeParams } from './filtered-log-source';
+import { filterHighlight } from './filter-display';
 import { StreamGap } from './stream-gap';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
@@ -20,6 +22,8 @@ const PAGE_LINES = 2000;
 const CONTEXT_BEFORE = 1000;
 /** How far around a marked line its event is looked for (a longer trace is copied from there). */
 const EVENT_LOOKBACK = 200;
+/** Filter mode asks the engine for new kept lines at most this often while live lines arrive (4 per second). */
+const FILTER_REFRESH_MS = 250;
 /** Error lines marked on the scrollbar per full redraw. */
 const RULER_MARK_LIMIT = 200;
 
@@ -36,6 +40,28 @@ export interface ViewerSettings {
   readonly streams: Readonly<Record<LogStream, boolean>>;
   /** Levels shown (a line's detected level; `unknown` when it has none). */
   readonly levels: Readonly<Record<LogLevel, boolean>>;
+}
+
+/** The match count of filter mode (docs/product-rules.md, "Filter mode"): at least `matches` when truncated. */
+export interface FilterCount {
+  readonly matches: number;
+  readonly truncated: boolean;
+  /** Where the count got to; "count more" continues from here. */
+  readonly scannedTo: number;
+}
+
+export interface FilterState {
+  readonly query: FilterQuery;
+  /** The first pages are being read. */
+  readonly loading: boolean;
+  /** The engine refused the filter (a bad RE2 pattern or field term), in its words. */
+  readonly error: string | null;
+  readonly count: FilterCount | null;
+  readonly counting: boolean;
+  /** Kept lines held in the terminal. */
+  readonly shownKept: number;
+  /** Newer lines were let go to show earlier ones: "Back to live" reads the newest again. */
+  readonly newerDropped: boolean;
 }
 
 export interface ViewerState {
@@ -60,6 +86,10 @@ export interface ViewerState {
   readonly errors: { readonly count: number; readonly complete: boolean; readonly rootCause: RunErrors['rootCause'] } | null;
   readonly focus: { readonly lineNo: number; readonly label: string } | null;
   readonly renderer: RendererKind;
+  /** Filter mode: the terminal shows only kept lines and their context. Null in the normal viewer. */
+  readonly filter: FilterState | null;
+  /** Bumped when the viewer leaves filter mode by itself (to show a line the filter hides). */
+  readonly filterExits: number;
 }
 
 export const DEFAULT_SETTINGS: ViewerSettings = {
@@ -108,6 +138,19 @@ export class ViewerController {
   private readonly listeners = new Set<() => void>();
   private emitFrame = 0;
   private state: ViewerState;
+  // Filter mode: a separate source of lines (filtered-log-source.ts); the window above keeps following
+  // the live log meanwhile, so leaving filter mode shows the normal viewer where it was.
+  private filtered: FilteredLogSource | null = null;
+  private filterLoading = false;
+  private filterCount: FilterCount | null = null;
+  /** Kept lineNos after the count's scannedTo (live lines, or pages read after the count): added to it. */
+  private filterCountedLater = new Set<number>();
+  private filterCounting = false;
+  private filterExits = 0;
+  private filterRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private filterRefreshRunning = false;
+  private filterRefreshAgain = false;
+  private filterRefreshedAt = 0;
 
   constructor(
     private readonly api: BerthApi,
@@ -144,6 +187,7 @@ export class ViewerController {
     this.disposed = true;
     this.errorScan.cancelled = true;
     this.unsubscribe?.();
+    clearTimeout(this.filterRefreshTimer);
     if (this.emitFrame !== 0) cancelAnimationFrame(this.emitFrame);
     this.terminal.dispose();
   }
@@ -180,6 +224,30 @@ export class ViewerController {
   private snapshotState(): ViewerState {
     const window = this.window;
     const gap = this.streamGap.current(window.last);
+    const filtered = this.filtered;
+    if (filtered) {
+      return {
+        ...this.windowState(),
+        windowFirst: filtered.scannedBackTo,
+        hasEarlier: filtered.hasEarlier,
+        notShown: 0,
+        behind: null,
+        filter: {
+          query: filtered.query,
+          loading: this.filterLoading,
+          error: filtered.error,
+          count: this.filterCount && { ...this.filterCount, matches: this.filterCount.matches + this.filterCountedLater.size },
+          counting: this.filterCounting,
+          shownKept: filtered.kept.size,
+          newerDropped: filtered.newerDropped,
+        },
+      };
+    }
+    return { ...this.windowState(), notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter, behind: gap && window.atTail ? { fromLineNo: gap.fromLineNo, notLoaded: window.missingAfter } : null };
+  }
+
+  private windowState(): ViewerState {
+    const window = this.window;
     return {
       connected: this.connected,
       message: this.message,
@@ -192,11 +260,13 @@ export class ViewerController {
       knownLast: window.knownLast,
       hasEarlier: window.hasEarlier,
       atTail: window.atTail,
-      notShown: window.atTail ? Math.max(0, window.last - this.writtenThrough) : window.missingAfter,
-      behind: gap && window.atTail ? { fromLineNo: gap.fromLineNo, notLoaded: window.missingAfter } : null,
+      notShown: 0,
+      behind: null,
       errors: this.errors ? { count: this.errors.lineNos.length, complete: this.errors.complete, rootCause: this.errors.rootCause } : null,
       focus: this.focus,
       renderer: this.terminal.renderer,
+      filter: null,
+      filterExits: this.filterExits,
     };
   }
 
@@ -252,6 +322,11 @@ export class ViewerController {
 
   /** Writes window lines not yet in the terminal, unless the view is paused. */
   private writeNew(): void {
+    if (this.filtered) {
+      // The terminal shows the filtered lines: ask the engine which of the new lines the filter keeps.
+      this.scheduleFilterRefresh();
+      return;
+    }
     if (!this.settings.follow) {
       // A long pause detaches from the live end instead of holding an unbounded backlog.
       if (this.window.last - this.writtenThrough > WINDOW_LINES / 2) this.window.detach();
@@ -276,16 +351,17 @@ export class ViewerController {
    * always, error lines (scrollbar marks) only when `markErrors` (full redraws; live appends skip
    * them because each decoration costs on every refresh).
    */
-  private writeLines(lines: readonly LogLine[], markErrors: boolean): LineMark[] {
+  private writeLines(lines: readonly LogLine[], markErrors: boolean, kept: ReadonlySet<number> | null = null, highlight: RegExp | null = null): LineMark[] {
     const marks: LineMark[] = [];
     const { timestamps, wrap } = this.settings;
     const rootCause = this.errors?.rootCause?.lineNo;
     const columns = this.terminal.columns;
     const run = this.run;
     // Three shapes of options, built once per call rather than once per line.
-    const plain = { timestamps, wrap, columns, error: false, rootCause: false };
+    const plain = { timestamps, wrap, columns, error: false, rootCause: false, highlight };
     const errorLine = { ...plain, error: true };
     const rootCauseLine = { ...plain, error: true, rootCause: true };
+    const contextLine = { ...plain, context: true, highlight: null };
     for (const line of lines) {
       // A log-budget trim is drawn as a gap marker whatever the stream filter: the history has a hole here.
       const trim = parseTrimMarker(line);
@@ -303,6 +379,10 @@ export class ViewerController {
         const label = line.runId && !sameRun ? `${name} · earlier run ${line.runId.slice(0, 8)}` : name;
         this.terminal.append(formatStepHeader(label, step), NOT_A_LINE);
       }
+      if (kept && !kept.has(line.lineNo)) {
+        this.terminal.append(formatLine(line, contextLine), line.lineNo);
+        continue;
+      }
       const error = looksLikeError(line);
       const isRootCause = error && line.lineNo === rootCause;
       this.terminal.append(formatLine(line, isRootCause ? rootCauseLine : error ? errorLine : plain), line.lineNo);
@@ -314,6 +394,10 @@ export class ViewerController {
 
   /** Redraws the whole window (filters, toggles, jumps, paging earlier, overflow). */
   renderAll(): void {
+    if (this.filtered) {
+      this.renderFiltered(this.filtered);
+      return;
+    }
     const terminal = this.terminal;
     const window = this.window;
     terminal.reset();
@@ -332,6 +416,197 @@ export class ViewerController {
       terminal.append(formatGapMarker(`newer lines after ${window.last} are stored but not loaded: press “Back to live”`), NOT_A_LINE);
     }
     void this.decorateWritten(marks);
+    this.emit();
+  }
+
+  // ---- filter mode ----
+
+  /** The stream and level toggles as the engine's `stream` and `level` parameters (absent when all are shown). */
+  private shownScope(): LineScopeParams {
+    const streams = LOG_STREAMS.filter((stream) => this.settings.streams[stream]);
+    const levels = LOG_LEVELS.filter((level) => this.settings.levels[level] !== false);
+    return scopeParams(streams.length === LOG_STREAMS.length || streams.length === 0 ? null : streams, levels.length === LOG_LEVELS.length || levels.length === 0 ? null : levels);
+  }
+
+  /**
+   * Enters filter mode with `query` (or changes it), or leaves it with null: the normal viewer comes
+   * back at the marked line, or at the tail when following.
+   */
+  async setFilter(query: FilterQuery | null): Promise<void> {
+    clearTimeout(this.filterRefreshTimer);
+    this.filterRefreshTimer = undefined;
+    if (query === null) {
+      if (!this.filtered) return;
+      this.filtered = null;
+      this.filterCount = null;
+      this.renderAll();
+      await this.terminal.whenWritten();
+      const focused = this.focus?.lineNo;
+      const row = focused === undefined ? -1 : this.terminal.rowOfLine(focused);
+      if (row >= 0) this.terminal.scrollToRow(row);
+      else this.terminal.terminal.scrollToBottom();
+      this.emitNow();
+      return;
+    }
+    const source = new FilteredLogSource((input) => this.api.request('getLogs', { id: this.deploymentId, ...input }), query, this.shownScope());
+    this.filtered = source;
+    this.filterLoading = true;
+    this.filterCount = null;
+    this.filterCountedLater = new Set();
+    this.renderFiltered(source);
+    this.emitNow();
+    void this.countFiltered(source, 0, 0);
+    await source.loadLatest();
+    if (this.filtered !== source || this.disposed) return;
+    this.filterLoading = false;
+    this.countKeptLater(source.kept);
+    this.renderAll();
+    await this.terminal.whenWritten();
+    if (this.filtered !== source) return;
+    this.terminal.terminal.scrollToBottom();
+    // Live lines may have arrived while the first pages were read.
+    this.scheduleFilterRefresh();
+    this.emit();
+  }
+
+  /** Counts the kept lines from `since` on, adding to `base` (a truncated count continued). */
+  private async countFiltered(source: FilteredLogSource, since: number, base: number): Promise<void> {
+    const { query } = source;
+    this.filterCounting = true;
+    this.emit();
+    const result = await this.api.request('countLogs', {
+      id: this.deploymentId,
+      filter: query.text,
+      regex: query.regex ? 'true' : 'false',
+      caseSensitive: query.caseSensitive ? 'true' : 'false',
+      exclude: query.exclude ? 'true' : 'false',
+      ...this.shownScope(),
+      since,
+    });
+    if (this.filtered !== source || this.disposed) return;
+    this.filterCounting = false;
+    if (result.ok) {
+      const scannedTo = result.value.scannedTo;
+      this.filterCount = { matches: base + result.value.matches, truncated: result.value.truncated, scannedTo };
+      this.filterCountedLater = new Set([...this.filterCountedLater].filter((lineNo) => lineNo > scannedTo));
+      this.countKeptLater(source.kept);
+    }
+    else source.error = result.error.message;
+    this.emit();
+  }
+
+  /**
+   * A complete count covers kept lines up to its scannedTo; kept lines after it (read by a page after
+   * the count, or live) are added, each once, so the count follows the live log.
+   */
+  private countKeptLater(lineNos: Iterable<number>): void {
+    const count = this.filterCount;
+    if (!count || count.truncated) return;
+    for (const lineNo of lineNos) if (lineNo > count.scannedTo) this.filterCountedLater.add(lineNo);
+  }
+
+  /** Continues a count that stopped at its work bound. */
+  async countMore(): Promise<void> {
+    const source = this.filtered;
+    const count = this.filterCount;
+    if (!source || !count?.truncated || this.filterCounting) return;
+    await this.countFiltered(source, count.scannedTo, count.matches);
+  }
+
+  /** Draws the filtered lines: kept lines, their context (muted) and a gap row for each hidden range. */
+  private renderFiltered(source: FilteredLogSource): void {
+    const terminal = this.terminal;
+    terminal.reset();
+    this.lastGroup = null;
+    this.focusRow = -1;
+    this.unmarkFocus = () => undefined;
+    if (source.hasEarlier) {
+      terminal.append(formatGapMarker(`lines before ${source.scannedBackTo.toLocaleString('en-US')} not filtered yet: scroll up or press “Load earlier”`), NOT_A_LINE);
+    }
+    const marks = this.writeFilteredRows(source.rows, source);
+    const focused = this.focus?.lineNo;
+    if (focused !== undefined && source.lines.some((line) => line.lineNo === focused)) marks.push({ lineNo: focused, rootCause: false, focus: true });
+    void this.decorateWritten(marks);
+    this.emit();
+  }
+
+  private writeFilteredRows(rows: readonly FilteredRow[], source: FilteredLogSource): LineMark[] {
+    const marks: LineMark[] = [];
+    let run: LogLine[] = [];
+    const pattern = filterHighlight(source.query);
+    let highlight: RegExp | null = null;
+    try {
+      highlight = pattern === null ? null : new RegExp(pattern, source.query.caseSensitive ? 'g' : 'gi');
+    } catch {
+      // An RE2 pattern JavaScript cannot read: the kept lines are shown unmarked.
+    }
+    const flush = () => {
+      if (run.length > 0) marks.push(...this.writeLines(run, true, source.kept, highlight));
+      run = [];
+    };
+    for (const row of rows) {
+      if (row.kind === 'line') {
+        run.push(row.line);
+        continue;
+      }
+      flush();
+      this.terminal.append(formatGapMarker(`${row.hidden.toLocaleString('en-US')} ${row.hidden === 1 ? 'line' : 'lines'} hidden`), NOT_A_LINE);
+    }
+    flush();
+    return marks;
+  }
+
+  /** Live lines arrived in filter mode: at most one engine query per FILTER_REFRESH_MS. */
+  private scheduleFilterRefresh(): void {
+    if (this.filterRefreshRunning || this.filterLoading) {
+      this.filterRefreshAgain = true;
+      return;
+    }
+    if (this.filterRefreshTimer !== undefined) return;
+    const wait = Math.max(0, this.filterRefreshedAt + FILTER_REFRESH_MS - Date.now());
+    this.filterRefreshTimer = setTimeout(() => {
+      this.filterRefreshTimer = undefined;
+      void this.refreshFiltered();
+    }, wait);
+  }
+
+  private async refreshFiltered(): Promise<void> {
+    const source = this.filtered;
+    if (!source || this.disposed) return;
+    this.filterRefreshRunning = true;
+    this.filterRefreshAgain = false;
+    this.filterRefreshedAt = Date.now();
+    const lastHeld = source.lines.at(-1)?.lineNo ?? 0;
+    const change = await source.loadNewer();
+    this.filterRefreshRunning = false;
+    if (this.filtered !== source || this.disposed) return;
+    if (change) {
+      this.countKeptLater(change.newKept);
+      if (change.redraw || (lastHeld === 0 && change.appended.length > 0)) this.renderAll();
+      else if (change.appended.length > 0) {
+        const rows = filteredRows(change.appended, source.kept, { startReached: false });
+        const hidden = change.appended[0]!.lineNo - lastHeld - 1;
+        const marks = this.writeFilteredRows(hidden > 0 ? [{ kind: 'gap', hidden, fromLineNo: lastHeld + 1, toLineNo: lastHeld + hidden }, ...rows] : rows, source);
+        void this.decorateWritten(marks);
+      }
+    }
+    this.emit();
+    if (this.filterRefreshAgain) this.scheduleFilterRefresh();
+  }
+
+  private async loadEarlierFiltered(source: FilteredLogSource): Promise<void> {
+    if (this.busy || !source.hasEarlier) return;
+    const first = source.lines[0]?.lineNo;
+    this.busy = 'Filtering earlier lines…';
+    this.emit();
+    await source.loadEarlier();
+    this.busy = null;
+    if (this.filtered !== source || this.disposed) return;
+    this.settings = { ...this.settings, follow: false };
+    this.renderAll();
+    await this.terminal.whenWritten();
+    const row = first === undefined ? -1 : this.terminal.rowOfLine(first);
+    if (row >= 0) this.terminal.terminal.scrollToLine(Math.max(0, row - 2));
     this.emit();
   }
 
@@ -416,6 +691,24 @@ export class ViewerController {
 
   /** Brings a line into the terminal (loading its neighbourhood when needed), scrolls to it and highlights it. */
   async showLine(lineNo: number, label: string): Promise<void> {
+    if (this.filtered) {
+      if (this.terminal.hasLine(lineNo)) {
+        this.settings = { ...this.settings, follow: false };
+        await this.terminal.whenWritten();
+        const row = this.terminal.rowOfLine(lineNo);
+        if (row >= 0) {
+          this.terminal.scrollToRow(row);
+          this.markFocusRow(row);
+          this.focus = { lineNo, label };
+          this.message = null;
+          this.emit();
+          return;
+        }
+      }
+      // The filter hides that line: back to the normal viewer to show it.
+      this.filterExits += 1;
+      await this.setFilter(null);
+    }
     this.setFollow(false);
     const line = this.window.atOrAfter(lineNo);
     if (line && !this.shows(line)) {
@@ -525,6 +818,7 @@ export class ViewerController {
   }
 
   async loadEarlier(): Promise<void> {
+    if (this.filtered) return this.loadEarlierFiltered(this.filtered);
     if (this.busy || !this.window.hasEarlier) return;
     const first = this.window.first;
     this.busy = 'Loading earlier lines…';
@@ -550,6 +844,15 @@ export class ViewerController {
   async backToLive(): Promise<void> {
     this.settings = { ...this.settings, follow: true };
     this.focus = null;
+    if (this.filtered) {
+      // Filter mode: the newest kept lines, read again, and live lines from there.
+      if (this.filtered.newerDropped) await this.setFilter(this.filtered.query);
+      else this.scheduleFilterRefresh();
+      await this.terminal.whenWritten();
+      this.terminal.terminal.scrollToBottom();
+      this.emit();
+      return;
+    }
     if (!this.window.atTail) {
       this.busy = 'Loading the latest lines…';
       this.emit();
@@ -581,8 +884,11 @@ export class ViewerController {
   }
 
   changeSettings(change: Partial<Omit<ViewerSettings, 'follow'>>): void {
+    const scopeBefore = JSON.stringify(this.shownScope());
     this.settings = { ...this.settings, ...change };
-    this.renderAll();
+    // Filter mode asks the engine for the shown streams and levels only (the count too): read again.
+    if (this.filtered && JSON.stringify(this.shownScope()) !== scopeBefore) void this.setFilter(this.filtered.query);
+    else this.renderAll();
     // The toolbar's checkboxes are controlled inputs: publish within the same event, or React
     // puts the old value back until the next frame and the click looks lost.
     this.emitNow();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GAP_MARKER_SGR, MUTED_SGR, STEP_HEADER_SGR, STREAM_FOREGROUND } from '../../../renderer/src/logs/line-format';
-import { ANSI_COLORS, ERROR_LINE_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX, sgrForeground, TERMINAL_PALETTES, type TerminalPalette } from '../../../renderer/src/logs/terminal-palette';
+import { ANSI_COLORS, ERROR_LINE_COLOR_INDEX, FILTER_MATCH_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX, sgrForeground, TERMINAL_PALETTES, type TerminalPalette } from '../../../renderer/src/logs/terminal-palette';
 import { contrastRatio } from '../../../renderer/src/theme/contrast';
 
 const AA = 4.5;
@@ -75,6 +75,8 @@ describe.each(['dark', 'light'] as const)('the %s terminal palette', (scheme) =>
   it('gives xterm the error backgrounds at the indices line-format.ts writes', () => {
     expect(palette.theme.extendedAnsi?.[ERROR_LINE_COLOR_INDEX - 16]).toBe(palette.errorLineBackground);
     expect(palette.theme.extendedAnsi?.[ROOT_CAUSE_COLOR_INDEX - 16]).toBe(palette.rootCauseBackground);
+    // Filter mode's matches sit on the search match background, whose contrast is checked above.
+    expect(palette.theme.extendedAnsi?.[FILTER_MATCH_COLOR_INDEX - 16]).toBe(palette.search.matchBackground);
   });
 });
 
