@@ -9,10 +9,9 @@ import { LogWriter } from '../electron/engine/logs/log-writer';
 import { Store } from '../electron/engine/store/store';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
+import { clickTerminalRow, openProjectLogs as openLogs, terminalRow as rowShowing } from './support/log-viewer';
 
 const LINES = 5000;
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 const text = (lineNo: number) => `link line ${lineNo} payload`;
 
 let server: Awaited<ReturnType<typeof startBerth>>;
@@ -44,19 +43,13 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openProjectLogs(page: Page): Promise<void> {
-  // The test reads the terminal's rows from the DOM, so it uses the DOM renderer.
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${projectId}'`);
-  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+function openProjectLogs(page: Page): Promise<void> {
+  return openLogs(page, server.browserUrl, projectId);
 }
 
 /** The terminal row (a DOM renderer row) that shows `lineNo`. */
 function terminalRow(page: Page, lineNo: number) {
-  return page.locator('.log-terminal .xterm-rows > div', { hasText: new RegExp(`^${text(lineNo)}\\s*$`) });
+  return rowShowing(page, new RegExp(`^${text(lineNo)}\\s*$`));
 }
 
 /** The line is in view and the focus highlight sits on its row. */
@@ -87,9 +80,7 @@ test('"Copy link to line" on a line far from the end, and the link opened and re
   await expect(page.getByTestId('log-status')).toContainText('Showing line 1234');
   await page.getByRole('button', { name: 'Close search' }).click();
   // …and a click on a line a few rows below picks that one.
-  // (A mouse click where the row is drawn: xterm's screen layer, above the rows, takes the event.)
-  const box = (await terminalRow(page, 1240).boundingBox())!;
-  await page.mouse.click(box.x + 40, box.y + box.height / 2);
+  await clickTerminalRow(page, terminalRow(page, 1240));
   await expect(page.getByTestId('log-status')).toHaveText('Showing line 1240 (selected)');
   await expectMarked(page, 1240);
 

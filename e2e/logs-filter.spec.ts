@@ -12,13 +12,12 @@ import { LogWriter } from '../electron/engine/logs/log-writer';
 import { Store } from '../electron/engine/store/store';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
+import { clickTerminalRow, openProjectLogs as openLogs, terminalRow } from './support/log-viewer';
 
 const LINES = 1_000_000;
 const EVERY = 10_000;
 const LIVE_PAIRS = 600;
 const text = (lineNo: number) => (lineNo % EVERY === 0 ? `status=500 ERROR upstream timeout id=${lineNo}` : `req id=${lineNo} status=200 path=/x`);
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 const docker = new Docker();
 const containerName = `logs-filter-live-${process.pid}`;
 
@@ -71,13 +70,8 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openProjectLogs(page: Page, projectId: string): Promise<void> {
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${projectId}'`);
-  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+function openProjectLogs(page: Page, projectId: string): Promise<void> {
+  return openLogs(page, server.browserUrl, projectId);
 }
 
 async function filterFor(page: Page, filter: string, context: string): Promise<void> {
@@ -126,7 +120,7 @@ test('filter mode over 1,000,000 stored lines: kept lines with context, the coun
 
   const count = page.getByRole('status', { name: 'Match count' });
   await expect(count).toHaveText('100 matching lines');
-  const row = (lineNo: number) => page.locator('.log-terminal .xterm-rows > div', { hasText: new RegExp(`^${text(lineNo)}\\s*$`) });
+  const row = (lineNo: number) => terminalRow(page, new RegExp(`^${text(lineNo)}\\s*$`));
   await expect(row(LINES)).toBeVisible();
 
   // Only kept lines and one line of context each, newest first page; gap rows between the groups.
@@ -152,10 +146,9 @@ test('filter mode over 1,000,000 stored lines: kept lines with context, the coun
   expect(textShown).toContain(`${text(EVERY - 1)}\n${text(EVERY)}\n${text(EVERY + 1)}\n┄┄ ${(EVERY - 3).toLocaleString('en-US')} lines hidden ┄┄\n`);
 
   // A kept line can be marked and linked; the link is to its lineNo (it opens the normal viewer there).
-  const keptRow = page.locator('.log-terminal .xterm-rows > div', { hasText: /^status=500 ERROR upstream timeout id=\d+\s*$/ }).first();
+  const keptRow = terminalRow(page, /^status=500 ERROR upstream timeout id=\d+\s*$/).first();
   const keptLineNo = Number((await keptRow.textContent())!.match(/id=(\d+)/)![1]);
-  const box = (await keptRow.boundingBox())!;
-  await page.mouse.click(box.x + 40, box.y + box.height / 2);
+  await clickTerminalRow(page, keptRow);
   await expect(page.getByTestId('log-status')).toHaveText(`Showing line ${keptLineNo} (selected)`);
   await page.getByRole('button', { name: 'Copy link to line' }).click();
   await expect(page.getByTestId('log-status')).toHaveText(`Link copied: line ${keptLineNo}.`);
@@ -189,7 +182,7 @@ test('filter mode over 1,000,000 stored lines: kept lines with context, the coun
   // (The first pages were read once the viewer says so; scanning back to the start found nothing.)
   await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-filter', 'ready');
   await expect(page.getByRole('button', { name: 'Load earlier' })).toHaveCount(0);
-  await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: 'lines hidden' })).toHaveCount(0);
+  await expect(terminalRow(page, 'lines hidden')).toHaveCount(0);
   await page.getByRole('checkbox', { name: 'stdout' }).check();
   await expect(row(LINES - 2)).toBeVisible();
 
@@ -212,7 +205,7 @@ test('filter mode on live lines: kept live lines appear, the others stay hidden'
   const viewer = page.getByTestId('log-viewer');
   await expect.poll(async () => Number(await viewer.getAttribute('data-written-through')), { timeout: 60_000 }).toBeGreaterThan(0);
   await filterFor(page, 'live-keep', 'none');
-  const row = (value: string) => page.locator('.log-terminal .xterm-rows > div', { hasText: new RegExp(`^${value}\\s*$`) });
+  const row = (value: string) => terminalRow(page, new RegExp(`^${value}\\s*$`));
   // Lines printed after the filter was on show up (the container prints for ~25 s).
   await expect(page.getByRole('status', { name: 'Match count' })).toHaveText(/matching line/);
   const atFilterOn = [...(await terminalText(page)).matchAll(/live-keep (\d+)/g)].map((match) => Number(match[1]));

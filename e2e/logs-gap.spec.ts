@@ -11,6 +11,7 @@ import { berthLabels } from '../electron/engine/docker/labels';
 import { Store } from '../electron/engine/store/store';
 import { projectSettingsSchema, type LogPage } from '../shared';
 import { expect, startBerth, test } from './support/berth';
+import { USE_DOM_RENDERER } from './support/log-viewer';
 
 /**
  * About 24 MB of SSE: far more than the page's fetch pipe, the loopback socket buffers and the
@@ -21,8 +22,6 @@ const FLOOD_LINES = 30_000;
 const PADDING = 'x'.repeat(600);
 const docker = new Docker();
 const containerName = `logs-gap-flood-${process.pid}`;
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 
 /** Records the gap marker's comings and goings, so a marker shown for less than a poll is still seen. */
 const WATCH_BEHIND_MARKER = `(() => {

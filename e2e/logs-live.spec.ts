@@ -9,12 +9,11 @@ import { Store } from '../electron/engine/store/store';
 import { berthLabels, PROJECT_LABEL } from '../electron/engine/docker/labels';
 import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
+import { USE_DOM_RENDERER } from './support/log-viewer';
 
 const LINES = 600;
 const docker = new Docker();
 const containerName = `logs-viewer-live-${process.pid}`;
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 
 let server: Awaited<ReturnType<typeof startBerth>>;
 let dataDir: string;

@@ -9,13 +9,13 @@ import type { StoredLine } from '../electron/engine/store/log-lines';
 import { Store } from '../electron/engine/store/store';
 import { projectSettingsSchema, trimMarkerText } from '../shared';
 import { expect, startBerth, test } from './support/berth';
+import { openProjectLogs, terminalRow } from './support/log-viewer';
 
 // Lines 1–3 deploy output; line 4 the marker standing for 4–1000; 1001–6500 kept runtime lines (2¾ pages of 2,000).
 const DEPLOY_LINES = 3;
 const TRIMMED_TO = 1000;
 const LAST = 6500;
 const PAGE_LINES = 2000;
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 const kept = (lineNo: number) => `kept request ${lineNo} ${'z'.repeat(120)}`;
 
 let server: Awaited<ReturnType<typeof startBerth>>;
@@ -56,9 +56,6 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function terminalRow(page: Page, text: string | RegExp) {
-  return page.locator('.log-terminal .xterm-rows > div', { hasText: text });
-}
 
 /** The first line the viewer holds, from its "Lines before N are stored but not loaded" banner; null once there is none. */
 async function notLoadedBefore(page: Page): Promise<number | null> {
@@ -68,12 +65,7 @@ async function notLoadedBefore(page: Page): Promise<number | null> {
 }
 
 test('"Load earlier", pressed again and again, pages over every kept line down to the trim marker and the deploy lines', async ({ page }) => {
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${projectId}'`);
-  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
+  await openProjectLogs(page, server.browserUrl, projectId);
   await expect(terminalRow(page, kept(LAST))).toBeVisible();
   await page.getByLabel('Wrap').uncheck();
 

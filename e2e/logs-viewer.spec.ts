@@ -9,6 +9,7 @@ import { LogWriter } from '../electron/engine/logs/log-writer';
 import { projectSettingsSchema, type Failure, type LogStream, type StepName } from '../shared';
 import { Store } from '../electron/engine/store/store';
 import { expect, startBerth, test } from './support/berth';
+import { clickTerminalRow, openProjectLogs as openLogs, terminalRow, USE_DOM_RENDERER } from './support/log-viewer';
 
 interface SeededLine {
   readonly stream: LogStream;
@@ -126,8 +127,6 @@ function hostileCorpus(): SeededLine[] {
   ];
 }
 
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 
 let server: Awaited<ReturnType<typeof startBerth>>;
 let dataDir: string;
@@ -175,19 +174,8 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openProjectLogs(page: Page, projectId: string): Promise<void> {
-  // Tests read the terminal's rows from the DOM, so they use the DOM renderer.
-  await page.addInitScript(USE_DOM_RENDERER);
-  await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.browserUrl);
-  await expect(page.getByRole('heading', { name: 'Berth' })).toBeVisible();
-  await page.evaluate(`window.location.hash = '#/projects/${projectId}'`);
-  await expect(page.getByTestId('log-viewer')).toHaveAttribute('data-connected', 'true');
-}
-
-/** The terminal row (a DOM renderer row) that shows `text`. */
-function terminalRow(page: Page, text: string) {
-  return page.locator('.log-terminal .xterm-rows > div', { hasText: text });
+function openProjectLogs(page: Page, projectId: string): Promise<void> {
+  return openLogs(page, server.browserUrl, projectId);
 }
 
 test('stderr lines are red and system lines blue; stdout keeps the default colour', async ({ page }) => {
@@ -404,12 +392,7 @@ test('a JSON line is coloured in the terminal, and a click on it opens it pretty
   // Keys and values are coloured in place (the DOM renderer draws SGR colours as classes).
   await expect(row.locator('span.xterm-fg-6', { hasText: '"level"' })).toBeVisible();
   await expect(row.locator('span.xterm-fg-3', { hasText: '503' })).toBeVisible();
-  // A mouse click where the row is drawn: xterm's screen layer, above the rows, takes the event.
-  const clickRow = async (text: string) => {
-    await terminalRow(page, text).scrollIntoViewIfNeeded();
-    const box = (await terminalRow(page, text).boundingBox())!;
-    await page.mouse.click(box.x + 40, box.y + box.height / 2);
-  };
+  const clickRow = (text: string) => clickTerminalRow(page, terminalRow(page, text));
   await clickRow('"slow upstream"');
   const view = page.getByTestId('log-json-view');
   await expect(view).toContainText(`Line ${traced.lineNoOf(JSON_LINE)} as JSON`);
@@ -442,11 +425,7 @@ test('the level filter hides INFO lines, and shows them again', async ({ page })
 test('"Copy event" on a line of a traceback copies the whole traceback; on a plain line, the line alone', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openProjectLogs(page, traced.projectId);
-  const clickRow = async (text: string) => {
-    await terminalRow(page, text).scrollIntoViewIfNeeded();
-    const box = (await terminalRow(page, text).boundingBox())!;
-    await page.mouse.click(box.x + 40, box.y + box.height / 2);
-  };
+  const clickRow = (text: string) => clickTerminalRow(page, terminalRow(page, text));
   await clickRow(TRACEBACK[1]!);
   await page.getByRole('button', { name: 'Copy event' }).click();
   await expect(page.getByTestId('log-status')).toContainText('Copied the event: 4 lines.');

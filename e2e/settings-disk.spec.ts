@@ -9,13 +9,13 @@ import { Store } from '../electron/engine/store/store';
 import type { StoredLine } from '../electron/engine/store/log-lines';
 import { projectSettingsSchema, type DiskUsage, type LogPage } from '../shared';
 import { expect, openApp, startBerth, test, type BerthServer } from './support/berth';
+import { USE_DOM_RENDERER } from './support/log-viewer';
 
 const LINES = 1234;
 // The budget trims in batches of 2,000 lines (about 0.6 MB of pages here) until the store is under 90% of it:
 // 13,000 lines under a 1 MB budget stop at 1,000 kept whatever else the store holds (0.3 MB of slack either
 // way; 12,000 stopped at 2,000 or at none, depending on a few pages elsewhere).
 const TRIM_LINES = 13_000;
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 let dataDir = '';
 let trimDeploymentId = '';
 let trimProjectId = '';

@@ -10,11 +10,10 @@ import Docker from 'dockerode';
 import { PROJECT_LABEL } from '../electron/engine/docker/labels';
 import type { GeneratedDockerfile } from '../shared/generated-dockerfile';
 import { expect, startBerth, test } from './support/berth';
+import { USE_DOM_RENDERER } from './support/log-viewer';
 
 const NAME = 'zero-config-site';
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/zero-config/static-site', import.meta.url));
-// Browser-side scripts are strings: this file compiles without the DOM library.
-const USE_DOM_RENDERER = { content: "window.localStorage.setItem('berth.logs.renderer', 'dom')" };
 const docker = new Docker();
 
 interface Provisioning {

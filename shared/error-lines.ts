@@ -56,5 +56,10 @@ export function firstErrorLineIndex(lines: readonly string[]): number {
  * text reads like a failure (a build's `npm ERR!`, a non-zero exit, which carry no level).
  */
 export function isErrorLogLine(line: { readonly text: string; readonly level?: string }): boolean {
-  return line.level === 'error' || line.level === 'fatal' || isErrorLine(line.text);
+  return isErrorLevel(line.level) || isErrorLine(line.text);
+}
+
+/** The detected levels that make a line an error line. */
+export function isErrorLevel(level: string | undefined): boolean {
+  return level === 'error' || level === 'fatal';
 }

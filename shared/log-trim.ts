@@ -26,14 +26,21 @@ export function parseTrimMarker(line: Pick<LogLine, 'stream' | 'text'>): TrimMar
   return { lines: Number(match[1]), fromLineNo: Number(match[2]), toLineNo: Number(match[3]) };
 }
 
-/** 2 GB, 50 MB, 1.5 GB: binary units, the way the budget setting counts. */
-export function formatBudget(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const BINARY_UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** A byte count in binary units (1 KB = 1024 bytes), the way the log budget counts: the value and its unit. */
+export function inBinaryUnits(bytes: number): { value: number; unit: (typeof BINARY_UNITS)[number] } {
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < BINARY_UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+  return { value, unit: BINARY_UNITS[unit]! };
+}
+
+/** 2 GB, 50 MB, 1.5 GB: binary units, the way the budget setting counts. */
+export function formatBudget(bytes: number): string {
+  const { value, unit } = inBinaryUnits(bytes);
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }

@@ -1,4 +1,5 @@
 // Small display helpers shared by every view. Pure functions, so unit tests can cover them.
+import { inBinaryUnits } from '../../../shared/log-trim';
 
 /** "850 ms", "12.3 s", "4 m 05 s", "1 h 02 m". */
 export function formatDuration(ms: number | null | undefined): string {
@@ -47,12 +48,6 @@ export function shortId(id: string | null | undefined): string {
 /** "0 bytes", "812 KB", "1.4 GB": binary units, as the log budget counts (shared/log-trim.ts). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} bytes` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  const { value, unit } = inBinaryUnits(bytes);
+  return unit === 'bytes' ? `${value} bytes` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${unit}`;
 }

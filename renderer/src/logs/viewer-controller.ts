@@ -1,7 +1,7 @@
 // The log viewer's behaviour, outside React: subscription and paging, the bounded window, what is
 // written to the terminal, jumps, errors across the run, copy and download. React renders the
 // toolbar and panels from `state` and calls these methods; no per-line work goes through React.
-import { isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
+import { isErrorLevel, isErrorLine, isErrorLogLine } from '../../../shared/error-lines';
 import { eventHeads } from '../../../shared/log-events';
 import { parseTrimMarker } from '../../../shared/log-trim';
 import { LOG_LEVELS, LOG_STREAMS, type BerthApi, type LogGap, type LogLevel, type LogLine, type LogSnapshot, type LogStream, type RunDetail } from '../../../shared';
@@ -106,7 +106,7 @@ const ERROR_HINT = /err|fail|fatal|panic|exception|traceback|exit|non-zero|not f
 
 /** isErrorLogLine, with a cheap pre-check for the common line that mentions nothing like a failure. */
 export function looksLikeError(line: Pick<LogLine, 'text' | 'level'>): boolean {
-  return line.level === 'error' || line.level === 'fatal' || (ERROR_HINT.test(line.text) && isErrorLine(line.text));
+  return isErrorLevel(line.level) || (ERROR_HINT.test(line.text) && isErrorLine(line.text));
 }
 
 function groupKey(line: LogLine): string {
