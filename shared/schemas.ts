@@ -15,6 +15,7 @@ import {
   RESTART_POLICIES,
   RUN_KINDS,
   RUN_STATUSES,
+  STACK_SERVICE_STATES,
   STEP_NAMES,
   STEP_STATUSES,
   TARGETS,
@@ -237,6 +238,34 @@ export const healthCheckSchema = z.object({
 });
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
 
+/**
+ * One service of a Compose stack (docs/product-rules.md, "Compose stacks"): what the project window, `berth ls`
+ * and `berth status` show, kept current by the deploy steps and the stack's monitor.
+ */
+export const stackServiceSchema = z.object({
+  name: z.string(),
+  /** The service that publishes the project's port (or the one the settings name): verify and health probes go to it. */
+  public: z.boolean(),
+  state: z.enum(STACK_SERVICE_STATES),
+  /** The compose file's healthcheck verdict; null when the service has no healthcheck. */
+  health: z.enum(['healthy', 'unhealthy', 'starting']).nullable(),
+  containerId: z.string().nullable(),
+  /** The image the service runs (a tag Berth built, or the compose file's image). */
+  image: z.string().nullable(),
+  imageId: z.string().nullable(),
+  /** 127.0.0.1:<hostPort> → containerPort, for the first published port; null when the service publishes none. */
+  hostPort: z.number().int().nullable(),
+  containerPort: z.number().int().nullable(),
+  /** Times Docker restarted the service's container (its restart policy) since the stack went live. */
+  restarts: z.number().int(),
+  exitCode: z.number().int().nullable(),
+});
+export type StackService = z.infer<typeof stackServiceSchema>;
+
+/** A built service's image in a stack's release: what a rollback puts back, and what History compares. */
+export const releaseServiceSchema = z.object({ name: z.string(), imageRef: z.string(), imageId: z.string().nullable() });
+export type ReleaseService = z.infer<typeof releaseServiceSchema>;
+
 export const deploymentSchema = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -258,6 +287,8 @@ export const deploymentSchema = z.object({
   startedAt: z.string().nullable(),
   updatedAt: z.string(),
   lastLineNo: z.number().int(),
+  /** A Compose stack's services, public first then by name; absent for a single-container or ECS deployment. */
+  services: z.array(stackServiceSchema).optional(),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
 
@@ -322,6 +353,8 @@ export const releaseSchema = z.object({
   current: z.boolean(),
   /** Present (true) once image retention removed the release's image: it can no longer be rolled back to. */
   imageRemoved: z.boolean().optional(),
+  /** A Compose stack's release: each built service's image (imageRef/imageId above are the public service's). */
+  services: z.array(releaseServiceSchema).optional(),
 });
 export type Release = z.infer<typeof releaseSchema>;
 

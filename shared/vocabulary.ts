@@ -22,6 +22,10 @@ export const LIVE_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['running',
 
 export const isLiveDeployment = (status: DeploymentStatus): boolean => LIVE_DEPLOYMENT_STATUSES.includes(status);
 
+/** A Compose stack service's container, as Docker reports it; `missing` when the stack has no container for it. */
+export const STACK_SERVICE_STATES = ['running', 'starting', 'restarting', 'exited', 'missing'] as const;
+export type StackServiceState = (typeof STACK_SERVICE_STATES)[number];
+
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unreachable', 'unknown'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Deployment, DeploymentStatus, HealthCheck, HealthCheckRule, HealthStatus, Target } from '../../../shared';
+import { stackServiceSchema, type Deployment, type DeploymentStatus, type HealthCheck, type HealthCheckRule, type HealthStatus, type StackService, type Target } from '../../../shared';
 import { newId } from './ids';
 import { toIso } from './time';
 
@@ -24,6 +24,8 @@ interface DeploymentRow {
   started_at: number | null;
   updated_at: number;
   last_line_no: number;
+  /** Absent on a database older than version 10 (the migration tests read them with this repository). */
+  services_json?: string | null;
 }
 
 /** Columns a caller may change; the repository stamps updated_at itself. */
@@ -39,9 +41,11 @@ export interface DeploymentChanges {
   lastExitCode?: number | null;
   startedAt?: number | null;
   healthCheck?: HealthCheck | null;
+  /** A Compose stack's services (null: not a stack). */
+  services?: readonly StackService[] | null;
 }
 
-const COLUMN_FOR: Readonly<Record<Exclude<keyof DeploymentChanges, 'healthCheck'>, string>> = {
+const COLUMN_FOR: Readonly<Record<Exclude<keyof DeploymentChanges, 'healthCheck' | 'services'>, string>> = {
   status: 'status',
   health: 'health',
   containerId: 'container_id',
@@ -100,13 +104,17 @@ export class DeploymentRepository {
   }
 
   update(id: string, changes: DeploymentChanges, now = Date.now()): Deployment | undefined {
-    const { healthCheck, ...columns } = changes;
+    const { healthCheck, services, ...columns } = changes;
     const keys = (Object.keys(columns) as (keyof typeof COLUMN_FOR)[]).filter((key) => columns[key] !== undefined);
     const assignments = keys.map((key) => `${COLUMN_FOR[key]} = ?`);
     const values: unknown[] = keys.map((key) => columns[key] ?? null);
     if (healthCheck !== undefined) {
       assignments.push('health_check_path = ?', 'health_check_rule = ?');
       values.push(healthCheck?.path ?? null, healthCheck?.rule ?? null);
+    }
+    if (services !== undefined) {
+      assignments.push('services_json = ?');
+      values.push(services === null ? null : JSON.stringify(services));
     }
     this.db.prepare(`UPDATE deployments SET ${[...assignments, 'updated_at = ?'].join(', ')} WHERE id = ?`).run(...values, now, id);
     return this.get(id);
@@ -134,5 +142,6 @@ function fromRow(row: DeploymentRow): Deployment {
     startedAt: toIso(row.started_at),
     updatedAt: toIso(row.updated_at),
     lastLineNo: row.last_line_no,
+    ...(row.services_json ? { services: stackServiceSchema.array().parse(JSON.parse(row.services_json)) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Release } from '../../../shared';
+import { releaseServiceSchema, type Release, type ReleaseService } from '../../../shared';
 import { newId } from './ids';
 import { toIso } from './time';
 
@@ -13,6 +13,8 @@ interface ReleaseRow {
   created_at: number;
   image_removed_at: number | null;
   current: number;
+  /** Absent on a database older than version 10 (the migration tests read them with this repository). */
+  services_json?: string | null;
 }
 
 export interface NewRelease {
@@ -21,6 +23,8 @@ export interface NewRelease {
   readonly imageRef: string;
   readonly imageId?: string | null;
   readonly taskDefinitionArn?: string | null;
+  /** A Compose stack's built services. */
+  readonly services?: readonly ReleaseService[] | null;
 }
 
 const SELECT = `SELECT r.*, (d.current_release_id = r.id) AS current
@@ -32,8 +36,8 @@ export class ReleaseRepository {
   create(input: NewRelease, now = Date.now()): Release {
     const id = newId('rel');
     this.db
-      .prepare('INSERT INTO releases (id, deployment_id, run_id, image_ref, image_id, task_definition_arn, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, input.deploymentId, input.runId, input.imageRef, input.imageId ?? null, input.taskDefinitionArn ?? null, now);
+      .prepare('INSERT INTO releases (id, deployment_id, run_id, image_ref, image_id, task_definition_arn, services_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, input.deploymentId, input.runId, input.imageRef, input.imageId ?? null, input.taskDefinitionArn ?? null, input.services ? JSON.stringify(input.services) : null, now);
     return this.get(id)!;
   }
 
@@ -77,5 +81,6 @@ function fromRow(row: ReleaseRow): Release {
     createdAt: toIso(row.created_at),
     current: row.current === 1,
     ...(row.image_removed_at !== null ? { imageRemoved: true } : {}),
+    ...(row.services_json ? { services: releaseServiceSchema.array().parse(JSON.parse(row.services_json)) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { migration006Alerts } from './006-alerts';
 import { migration007Analyses } from './007-analyses';
 import { migration008ImageRetention } from './008-image-retention';
 import { migration009LogLevels } from './009-log-levels';
+import { migration010ComposeStacks } from './010-compose-stacks';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007Analyses,
   migration008ImageRetention,
   migration009LogLevels,
+  migration010ComposeStacks,
 ];
