@@ -33,7 +33,7 @@ export function scanSummary(scan: ScanRecord): string {
       if (scan.image) parts.push(scan.image);
       break;
     case 'multi':
-      parts.push(`${scan.composeFile ?? 'a compose file'} (not deployed yet)`);
+      parts.push(`${scan.composeFile ?? 'a compose file'} (Compose stack)`);
       break;
   }
   return parts.join(' · ');

@@ -118,7 +118,7 @@ export const scanRecordSchema = z
     image: z.string().nullable(),
     skippedDirectories: z.array(skippedDirectorySchema),
     decisions: z.array(scanDecisionSchema),
-    /** Set when Berth cannot deploy this folder as it is (multi keeps its shape and is refused for now). */
+    /** Set when Berth cannot deploy this folder as it is (a `multi` compose stack is deployed through Compose on the Docker target, refused on ECS). */
     refusal: scanRefusalSchema.nullable(),
     buildVerification: scanBuildVerificationSchema,
   })

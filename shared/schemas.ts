@@ -78,6 +78,19 @@ export type EcsSettings = z.infer<typeof ecsSettingsSchema>;
 const refusedAwsKey = z.never({ error: AWS_SECRET_REFUSED }).optional();
 const ecsSettingsInputSchema = ecsSettingsSchema.extend({ accessKeyId: refusedAwsKey, secretAccessKey: refusedAwsKey, sessionToken: refusedAwsKey }).strict();
 
+/**
+ * A Compose stack's settings (docs/product-rules.md, "Compose stacks"). Unknown keys are refused on input.
+ */
+export const composeSettingsSchema = z.object({
+  /** The service verify and health probes go to; absent: the one that publishes a port (or the project's port). */
+  publicService: z.string().min(1).max(128).optional(),
+  /** Keep the compose file's host addresses; by default every published port binds 127.0.0.1 only. */
+  publishAllInterfaces: z.boolean().optional(),
+  /** Stop (`down`) also removes the stack's named volumes; by default they are kept. */
+  removeVolumesOnStop: z.boolean().optional(),
+});
+export type ComposeSettings = z.infer<typeof composeSettingsSchema>;
+
 /** The scan's overrides a project stores (the image setting has its own key, `image`). */
 const buildSettingsSchema = scanOverridesSchema.omit({ image: true });
 export type BuildSettings = z.infer<typeof buildSettingsSchema>;
@@ -110,6 +123,7 @@ const settingFields = {
   ecs: ecsSettingsSchema.optional(),
   /** Zero-config builds: what the user sets wins over what the scan detects (each says so in its evidence). */
   build: buildSettingsSchema.optional(),
+  compose: composeSettingsSchema.optional(),
 };
 
 /** The same rules for request inputs, whose objects refuse unknown keys. */
@@ -118,6 +132,7 @@ const settingInputFields = {
   env: z.array(envVarInputSchema).max(500),
   ecs: ecsSettingsInputSchema.optional(),
   build: buildSettingsSchema.strict().optional(),
+  compose: composeSettingsSchema.strict().optional(),
 };
 
 export const projectSettingsSchema = z.object({
@@ -136,7 +151,7 @@ export const projectSettingsViewSchema = projectSettingsSchema.extend({ env: z.a
 export type ProjectSettingsView = z.infer<typeof projectSettingsViewSchema>;
 
 /** The settings of a new project: defaults as stored, unknown keys refused. */
-const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs, build: settingInputFields.build }).strict();
+const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs, build: settingInputFields.build, compose: settingInputFields.compose }).strict();
 
 /**
  * The whitespace String.prototype.trim removes, spelt out: `\s` differs between regex engines (JavaScript's
@@ -182,6 +197,7 @@ export const projectPatchSchema = z
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
         build: settingInputFields.build.nullable(),
+        compose: settingInputFields.compose.nullable(),
       })
       .partial()
       .strict()

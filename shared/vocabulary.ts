@@ -113,6 +113,8 @@ export const FAILURE_CODE_INFO = {
   PORT_ALLOCATION_FAILED: { summary: 'The host port could not be allocated', retryable: false, category: 'infrastructure_failure' },
   CONTAINER_START_FAILED: { summary: 'The container exited during start-up', retryable: false, category: 'startup_failure' },
   PROJECT_SHAPE_UNSUPPORTED: { summary: 'Berth could not tell how to build this project', retryable: false, category: 'build_failure' },
+  COMPOSE_FILE_INVALID: { summary: 'The compose file is invalid or names something missing', retryable: false, category: 'build_failure' },
+  COMPOSE_UNAVAILABLE: { summary: 'Neither docker compose nor docker-compose works here', retryable: false, category: 'infrastructure_failure' },
   RUN_INTERRUPTED: { summary: 'The engine stopped while the run was in progress', retryable: true, category: 'infrastructure_failure' },
 } as const satisfies Record<string, FailureCodeInfo>;
 export type FailureCode = keyof typeof FAILURE_CODE_INFO;

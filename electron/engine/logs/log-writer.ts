@@ -21,6 +21,8 @@ export interface LogEntry {
   readonly cut?: boolean;
   /** The exact bytes when `text` cannot hold them (the assembler sets this for invalid UTF-8). */
   readonly raw?: Uint8Array | null;
+  /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); null/absent: none. */
+  readonly service?: string | null;
 }
 
 /** Where a source's lines belong: everything a LogEntry carries besides the line itself. */
@@ -28,6 +30,8 @@ export interface LogContext {
   readonly source: LogSource;
   readonly runId?: string | null;
   readonly step?: StepName | null;
+  /** A stack service's container: every line of the sink is that service's. */
+  readonly service?: string | null;
 }
 
 interface OpenBlock {
@@ -156,8 +160,8 @@ export class LogWriter {
   }
 
   /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once (its level: `systemLineLevel`). */
-  system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource } = {}): number {
-    const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step });
+  system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource; service?: string | null } = {}): number {
+    const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step, service: context.service });
     this.flush();
     return lineNo;
   }

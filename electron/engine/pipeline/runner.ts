@@ -14,7 +14,7 @@ import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
 import { StepAborted, StepFailure } from '../step-failure';
-import type { DeployTarget, RunState, StepContext } from '../targets/target';
+import type { DeployTarget, LineOptions, RunState, StepContext } from '../targets/target';
 import { splitLines } from '../logs/line-assembler';
 
 const log = createLogger('pipeline/runner');
@@ -369,13 +369,13 @@ export class PipelineController implements DeploymentController {
   private stepContext(active: ActiveRun, step: StepName): StepContext & { wroteLines(): boolean } {
     const { store, logs } = this;
     let wrote = false;
-    const write = (stream: 'stdout' | 'stderr' | 'system', text: string): number => {
+    const write = (stream: 'stdout' | 'stderr' | 'system', text: string, options?: LineOptions): number => {
       let lineNo = logs.lastAllocated(active.deploymentId);
       // The assembler splits, drops a trailing \r and caps each line (marking it cut), as for runtime logs.
       const lines = splitLines(text);
       if (lines.length === 0) lines.push({ text: '', cut: false });
       for (const line of lines) {
-        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(line.text), cut: line.cut });
+        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(line.text), cut: line.cut, ...(options?.service ? { service: options.service } : {}) });
         if (!wrote) {
           wrote = true;
           store.runs.updateStep(active.runId, step, { firstLineNo: lineNo });
@@ -400,9 +400,9 @@ export class PipelineController implements DeploymentController {
         this.emitRun(active.runId);
       },
       scanOfRelease: (release) => store.runs.get(release.runId)?.scan ?? null,
-      stdout: (text) => write('stdout', text),
-      stderr: (text) => write('stderr', text),
-      system: (text) => write('system', text),
+      stdout: (text, options) => write('stdout', text, options),
+      stderr: (text, options) => write('stderr', text, options),
+      system: (text, options) => write('system', text, options),
       wroteLines: () => wrote,
     };
   }
@@ -507,6 +507,7 @@ export class PipelineController implements DeploymentController {
         imageRef: active.state.imageRef,
         imageId: active.state.imageId ?? null,
         taskDefinitionArn: active.state.taskDefinitionArn ?? null,
+        services: active.state.services ?? null,
       });
     }
     store.runs.update(active.runId, {

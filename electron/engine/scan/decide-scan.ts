@@ -190,27 +190,12 @@ export function decideScan(facts: ProjectFacts, overrides: ScanOverrides = {}): 
 
   const composeFile = COMPOSE_FILES.find((file) => rootFiles.has(file)) ?? null;
   const hasDockerfile = rootFiles.has('Dockerfile');
-  if (composeFile !== null && hasDockerfile) {
-    const found = ['Dockerfile', composeFile];
-    const add = `only one of the two in the folder: compose stacks are not deployed yet, so move ${composeFile} out to deploy the Dockerfile`;
-    const message = `Berth found both ${code('Dockerfile')} and ${code(composeFile)} in ${where} and cannot tell whether to deploy the one image or the compose stack. Compose stacks are not deployed yet: to deploy the Dockerfile, move ${composeFile} out of the folder.`;
-    return {
-      ...emptyRecord(facts, [...base, detected('shape', null, `${code('Dockerfile')} and ${code(composeFile)} at the root → ambiguous`)]),
-      dockerfile: 'Dockerfile',
-      composeFile,
-      refusal: refusal({ message, found, add }),
-    };
-  }
   if (composeFile !== null) {
-    const found = [composeFile];
-    const add = 'a project per service for now: point Berth at the folder of the one service to deploy';
-    const message = `Berth found ${code(composeFile)} in ${where}: a multi-service (compose) project. Compose stacks are not deployed yet; to deploy one of its services, add a project for that service's own folder.`;
-    return {
-      ...emptyRecord(facts, [...base, detected('shape', 'multi', `${code(composeFile)} at the root → multi`)]),
-      shape: 'multi',
-      composeFile,
-      refusal: refusal({ message, found, add }),
-    };
+    // A compose file at the root is the stack Berth deploys, through Compose itself (docs/product-rules.md,
+    // "Compose stacks"); a root Dockerfile beside it is one of its services' builds, not a second app.
+    const decisions = [...base, detected('shape', 'multi', `${code(composeFile)} at the root → multi: Berth deploys the stack with Compose${hasDockerfile ? ` (the root ${code('Dockerfile')} is built only where a service of it says so)` : ''}`)];
+    decisions.push(...unusedOverrides(overrides, 'a compose stack is built and started as its compose file says'));
+    return { ...emptyRecord(facts, decisions), shape: 'multi', composeFile, ...(hasDockerfile ? { dockerfile: 'Dockerfile' } : {}) };
   }
   if (hasDockerfile) return existingDockerfile(facts, base, overrides);
 

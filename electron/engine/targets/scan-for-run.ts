@@ -46,6 +46,8 @@ export async function scanForRun(context: StepContext): Promise<ScanRecord> {
     throw new StepFailure('PROJECT_SHAPE_UNSUPPORTED', scan.refusal.message, { evidenceLineNo: line });
   }
   context.stdout(shapeLine(scan));
+  // A stack's ports and health route come from its compose file (targets/compose/stack-steps.ts).
+  if (scan.shape === 'multi') return scan;
   const port = effectivePort(project.settings, scan);
   const health = effectiveHealthCheck(project.settings, scan);
   context.stdout(`container port ${port.value} (${SOURCE_WORDS[port.source]}); health check: ${describeHealthCheck(health.value)} (${SOURCE_WORDS[health.source]})`);

@@ -1,7 +1,7 @@
 // The per-target step interface. The runner (pipeline/runner.ts) is target-neutral: it creates the
 // Run and its Steps, runs them in order with pause/stop, writes logs and events, and classifies
 // failures. A target (targets/docker, targets/ecs) only says which steps it has and runs one.
-import type { Deployment, Release, RunDetail, RunKind, ScanRecord, StepName, Target } from '../../../shared';
+import type { Deployment, Release, ReleaseService, RunDetail, RunKind, ScanRecord, StepName, Target } from '../../../shared';
 import type { StepFailure } from '../step-failure';
 import type { DeploymentChanges } from '../store/deployments';
 import type { ProjectRecord } from '../store/projects';
@@ -22,6 +22,14 @@ export interface RunState {
    * before scans: the settings and the defaults decide alone (shared/effective-settings.ts).
    */
   scan?: ScanRecord;
+  /** A Compose stack's built services, recorded in the Release (rollback restores them all). */
+  services?: ReleaseService[];
+}
+
+/** What a step's line may carry besides its text. */
+export interface LineOptions {
+  /** A Compose stack's service the line is about (docs/product-rules.md, "Compose stacks"). */
+  readonly service?: string | null;
 }
 
 /** No state of a target's own. */
@@ -54,10 +62,10 @@ export interface StepContext<State extends object = NoState> {
    * Tool output, one or more lines (split on `\n`, trailing `\r` dropped). Secret env values are
    * redacted. Returns the lineNo of the last line written.
    */
-  stdout(text: string): number;
-  stderr(text: string): number;
+  stdout(text: string, options?: LineOptions): number;
+  stderr(text: string, options?: LineOptions): number;
   /** Berth's own line about this step (stream `system`). */
-  system(text: string): number;
+  system(text: string, options?: LineOptions): number;
 }
 
 export interface TargetStopLog {

@@ -171,8 +171,8 @@ describe('scan requests over HTTP', () => {
       writeFileSync(join(withDockerfile, 'Dockerfile'), 'FROM scratch\n');
       const cases: [string, string, ProjectCreate['settings'], RegExp][] = [
         ['own-dockerfile', withDockerfile, undefined, /it is existing_docker: it builds from Dockerfile already/],
-        ['dockerfile-and-compose', copyOf('dockerfile-and-compose'), undefined, /found both `Dockerfile` and `compose\.yaml`/],
-        ['compose-stack', copyOf('compose-stack'), undefined, /docker-compose\.yml/],
+        ['dockerfile-and-compose', copyOf('dockerfile-and-compose'), undefined, /a Compose stack \(compose\.yaml\)/],
+        ['compose-stack', copyOf('compose-stack'), undefined, /a Compose stack \(docker-compose\.yml\)/],
         ['image', copyOf('static-site'), { image: 'berth-test/busybox:1' }, /it is prebuilt_image: Berth does not generate its Dockerfile/],
         ['no-start', copyOf('node-no-start'), undefined, /Add a start script/],
       ];

@@ -37,7 +37,7 @@ describe('the shape line', () => {
     );
     expect(shapeLine(scan({ shape: 'existing_docker', runtime: null, startCommand: null, dockerfile: 'Dockerfile' }))).toBe('existing_docker · builds from Dockerfile');
     expect(shapeLine(scan({ shape: 'prebuilt_image', runtime: null, startCommand: null, image: 'nginx:1.27' }))).toBe('prebuilt_image · nginx:1.27');
-    expect(shapeLine(scan({ shape: 'multi', runtime: null, startCommand: null, composeFile: 'compose.yaml' }))).toBe('multi · compose.yaml (not deployed yet)');
+    expect(shapeLine(scan({ shape: 'multi', runtime: null, startCommand: null, composeFile: 'compose.yaml' }))).toBe('multi · compose.yaml (Compose stack)');
   });
 
   it('says a refused scan found nothing to deploy, and shows nothing before any scan', () => {

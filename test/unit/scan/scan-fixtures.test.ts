@@ -158,19 +158,16 @@ describe('scanProject: refusals (PROJECT_SHAPE_UNSUPPORTED) name what was found 
     expect(record.refusal!.message).toContain('Add a start script to package.json, e.g. `"start": "node app.js"`.');
   });
 
-  it('a Dockerfile and a compose file together: ambiguous, naming both', async () => {
+  it('a Dockerfile beside a compose file: the stack (multi), the Dockerfile named as one of its builds', async () => {
     const record = await scan('dockerfile-and-compose');
-    expect(record).toMatchObject({ shape: null, dockerfile: 'Dockerfile', composeFile: 'compose.yaml' });
-    expect(record.refusal!.found).toEqual(['Dockerfile', 'compose.yaml']);
-    expect(record.refusal!.message).toContain('both `Dockerfile` and `compose.yaml`');
+    expect(record).toMatchObject({ shape: 'multi', dockerfile: 'Dockerfile', composeFile: 'compose.yaml', refusal: null });
+    expect(record.decisions.find((decision) => decision.topic === 'shape')?.evidence).toContain('the root `Dockerfile` is built only where a service of it says so');
   });
 
-  it('a compose stack is detected as multi, and refused for now naming its compose file', async () => {
+  it('a compose stack is detected as multi and deployable (Compose builds and runs it), naming its compose file', async () => {
     const record = await scan('compose-stack');
-    expect(record).toMatchObject({ shape: 'multi', composeFile: 'docker-compose.yml' });
-    expect(record.refusal!.found).toEqual(['docker-compose.yml']);
-    expect(record.refusal!.message).toContain('`docker-compose.yml`');
-    expect(record.refusal!.message).toContain('Compose stacks are not deployed yet');
+    expect(record).toMatchObject({ shape: 'multi', composeFile: 'docker-compose.yml', refusal: null });
+    expect(record.decisions.find((decision) => decision.topic === 'shape')?.evidence).toContain('`docker-compose.yml` at the root → multi');
   });
 
   it('Ruby: names the files and the manifest it saw', async () => {

@@ -24,7 +24,11 @@ export function scanHandlers(engine: HandlerContext): ScanHandlers {
   async function generatedDockerfileOf(project: ProjectRecord): Promise<{ scan: ScanRecord; generated: GeneratedDockerfile }> {
     const scan = await scanProject(project.sourceDir, scanOverridesFor(project.settings));
     if (!isZeroConfigShape(scan)) {
-      const why = scan.refusal?.message ?? `it is ${scan.shape}: ${scan.shape === 'existing_docker' ? `it builds from ${scan.dockerfile} already` : 'Berth does not generate its Dockerfile'}`;
+      const why =
+      scan.refusal?.message ??
+      (scan.shape === 'multi'
+        ? `it is a Compose stack (${scan.composeFile}): its services build as the compose file says`
+        : `it is ${scan.shape}: ${scan.shape === 'existing_docker' ? `it builds from ${scan.dockerfile} already` : 'Berth does not generate its Dockerfile'}`);
       throw new EngineError('CONFLICT', `There is no generated Dockerfile for "${project.name}": ${why}`);
     }
     const baseImages = project.settings.build?.baseImages;

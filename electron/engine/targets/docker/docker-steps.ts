@@ -25,6 +25,7 @@ import { listeningPortIn } from '../listening-port';
 import { buildProjectImage } from '../project-build';
 import { scanForRun } from '../scan-for-run';
 import type { StepContext } from '../target';
+import type { StackRunState } from '../compose/stack-state';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitUntilServing } from './verify';
 
@@ -41,6 +42,8 @@ export interface DockerRunState {
   /** The previous release's container, stopped to hand over a fixed host port. */
   handedOverId?: string;
   promoted?: boolean;
+  /** Set by detect when the project is a Compose stack: every later step is the stack's (targets/compose/). */
+  stack?: StackRunState;
 }
 
 /** What every Docker step works with. */

@@ -12,8 +12,10 @@ import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
 import type { ReleaseRepository } from '../../store/releases';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
-import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState, type DockerStepCall } from './docker-steps';
+import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
+import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState } from './docker-steps';
 import { pruneProjectImages } from './image-retention';
+import { reconcileStack } from '../compose/stack-reconcile';
 import { reconcileDeployment } from './reconcile';
 
 const log = createLogger('targets/docker');
@@ -25,7 +27,7 @@ export interface DockerTargetOptions {
   readonly releases: Pick<ReleaseRepository, 'get' | 'listForDeployment' | 'markImageRemoved'>;
   readonly logs: Pick<LogLinesPort, 'system'>;
   readonly monitor: MonitorPort;
-  readonly config: { readonly stopGraceMs: number; readonly baseImageEnv: Readonly<Record<string, string>> };
+  readonly config: { readonly stopGraceMs: number; readonly baseImageEnv: Readonly<Record<string, string>>; readonly dataDir: string };
 }
 
 /** A manual rollback resolves the release first, then goes through the same swap as a deploy, so the current release keeps serving until the restored one answers. */
@@ -46,9 +48,14 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
 
   async runStep(step: StepName, context: StepContext<DockerRunState>): Promise<void> {
     const call = this.call(context);
+    // A Compose stack (the scan's shape `multi`) has steps of its own (targets/compose/stack-steps.ts).
+    if (step === 'detect') {
+      await detect(call);
+      if (context.state.scan?.shape === 'multi') await detectStack(call);
+      return;
+    }
+    if (context.state.stack || (step === 'rollback' && context.state.rollbackTo?.services)) return this.runStackStep(step, call);
     switch (step) {
-      case 'detect':
-        return detect(call);
       case 'build':
         return build(call);
       case 'setup':
@@ -69,6 +76,26 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
     }
   }
 
+  private async runStackStep(step: StepName, call: StackStepCall): Promise<void> {
+    const { context } = call;
+    switch (step) {
+      case 'build':
+        return buildStack(call);
+      case 'setup':
+        return setupStack(call);
+      case 'deploy':
+        return deployStack(call);
+      case 'verify':
+        return verifyStack(call);
+      case 'done':
+        return promoteStack(call);
+      case 'rollback':
+        return context.run.kind === 'rollback' ? resolveStackRelease(call) : restorePreviousStack(call);
+      default:
+        throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', `A Compose stack has no "${step}" step.`);
+    }
+  }
+
   classifyError(error: unknown): StepFailure | undefined {
     if (!isDockerUnreachable(error)) return undefined;
     const code = (error as { code: string }).code;
@@ -80,11 +107,20 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
   }
 
   cleanupRun(context: StepContext<DockerRunState>): Promise<void> {
+    if (context.state.stack) {
+      cleanupStackRun(this.call(context));
+      return Promise.resolve();
+    }
     return cleanupRun(this.call(context));
   }
 
-  async stopDeployment(deployment: Deployment, _project: ProjectRecord, stopLog: TargetStopLog): Promise<void> {
+  async stopDeployment(deployment: Deployment, project: ProjectRecord, stopLog: TargetStopLog): Promise<void> {
     const { docker, config } = this.options;
+    if (deployment.services) {
+      await stopStack({ docker, dataDir: config.dataDir, deploymentId: deployment.id, sourceDir: project.sourceDir, removeVolumes: project.settings.compose?.removeVolumesOnStop === true, system: stopLog.system });
+      this.options.deployments.update(deployment.id, { services: deployment.services.map((service) => ({ ...service, state: 'missing' as const, containerId: null, hostPort: null, health: null })) });
+      return;
+    }
     if (deployment.containerId) await stopAndRemove(docker, deployment.containerId, config.stopGraceMs, stopLog.system);
     else stopLog.system('[STOP] no container is recorded for this deployment');
     // Candidates and retired containers of the deployment go too: nothing labelled is left behind.
@@ -100,7 +136,8 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
   async reconcile(deployments: readonly Deployment[], system: (deploymentId: string, text: string) => void): Promise<void> {
     for (const deployment of deployments) {
       try {
-        await reconcileDeployment(this.options, deployment, (text) => system(deployment.id, text));
+        if (deployment.services) await reconcileStack(this.options, deployment, (text) => system(deployment.id, text));
+        else await reconcileDeployment(this.options, deployment, (text) => system(deployment.id, text));
       } catch (error) {
         system(deployment.id, `[RECONCILE] could not check the container with Docker: ${dockerErrorText(error)}`);
         if (isDockerUnreachable(error)) return; // the engine is down: every other deployment would fail the same way
@@ -130,7 +167,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
     }
   }
 
-  private call(context: StepContext<DockerRunState>): DockerStepCall {
+  private call(context: StepContext<DockerRunState>): StackStepCall {
     const { docker, socketReader, monitor, config, logs } = this.options;
     const deploymentId = context.deploymentAtStart.id;
     return {
@@ -139,6 +176,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
       context,
       monitor,
       stopGraceMs: config.stopGraceMs,
+      dataDir: config.dataDir,
       baseImageEnv: config.baseImageEnv,
       unreachable: (error) => this.classifyError(error),
       runtimeLine: (text) => {

@@ -245,7 +245,12 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
 
   /** The Docker target's scan and build, reused: the image stays local until publish pushes it. */
   private async build(context: StepContext<EcsRunState>): Promise<void> {
-    await scanForRun(context);
+    const scan = await scanForRun(context);
+    if (scan.shape === 'multi') {
+      const message = `${scan.composeFile ?? 'The compose file'} makes this project a Compose stack, which Berth deploys to local Docker only: ECS needs one image per project. Deploy it with the Docker target, or point an ECS project at the folder of the one service to run.`;
+      const line = context.stderr(`error: ${message}`);
+      throw new StepFailure('PROJECT_SHAPE_UNSUPPORTED', message, { evidenceLineNo: line });
+    }
     const tag = localImageTag(context.project, context.run.id);
     const built = await buildProjectImage({ docker: this.options.docker, context, tag, baseImageEnv: this.options.baseImageEnv ?? {} });
     context.state.imageId = built.imageId;

@@ -1,0 +1,199 @@
+// A stack's compose file as Berth reads and rewrites it (docs/product-rules.md, "Compose stacks"). Pure:
+// the normalised config comes from `<compose> config` (Compose validates, interpolates and resolves paths;
+// Berth never reimplements that), the user's own text only gives line numbers for evidence.
+//
+// Why a whole file and not an override on top of the user's: Compose (v1 and v2 without `!reset`)
+// concatenates `ports` across files, so an override cannot take a 0.0.0.0 binding away. Berth writes the
+// normalised config with its changes into its data dir and runs Compose with that file alone (and the
+// user's folder as the project directory); the user's file is never written.
+import { LineCounter, parseDocument, stringify } from 'yaml';
+import { berthLabels } from '../../docker/labels';
+
+/** One service of the normalised config, as far as Berth needs it. */
+export interface ComposeService {
+  readonly name: string;
+  /** The absolute build context when the service is built. */
+  readonly buildContext: string | null;
+  /** The image the file names (pulled when there is no build, the build's tag otherwise). */
+  readonly image: string | null;
+  /** Published ports: container port, host port (null: ephemeral), protocol. */
+  readonly ports: readonly PublishedPort[];
+  readonly hasHealthcheck: boolean;
+  /** The compose file's `restart`, if it sets one. */
+  readonly restart: string | null;
+}
+
+export interface PublishedPort {
+  readonly target: number;
+  readonly published: string | null;
+  readonly hostIp: string | null;
+  readonly protocol: string;
+}
+
+export type ComposeConfig = Record<string, unknown> & { services: Record<string, Record<string, unknown>> };
+
+export class ComposeFileError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | null,
+  ) {
+    super(message);
+    this.name = 'ComposeFileError';
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Parses `config`'s output (YAML). */
+export function parseComposeConfig(text: string): ComposeConfig {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) throw new ComposeFileError(`Compose's normalised config did not parse: ${document.errors[0]!.message}`, null);
+  const value: unknown = document.toJS();
+  if (!isRecord(value) || !isRecord(value.services) || Object.keys(value.services).length === 0) throw new ComposeFileError('the compose file defines no services', null);
+  return value as ComposeConfig;
+}
+
+/** One `ports` entry, long or short syntax, as both Compose generations print it. */
+export function parsePort(entry: unknown): PublishedPort | null {
+  if (isRecord(entry)) {
+    const target = Number(entry.target);
+    if (!Number.isInteger(target)) return null;
+    const published = entry.published === undefined || entry.published === null || entry.published === '' ? null : String(entry.published);
+    return { target, published, hostIp: typeof entry.host_ip === 'string' && entry.host_ip !== '' ? entry.host_ip : null, protocol: typeof entry.protocol === 'string' ? entry.protocol : 'tcp' };
+  }
+  if (typeof entry !== 'string' && typeof entry !== 'number') return null;
+  const [spec, protocol = 'tcp'] = String(entry).split('/');
+  const parts = spec!.split(':');
+  // ip:host:container, host:container, container (an IPv6 address in brackets is kept whole by the split's end).
+  const target = Number(parts.at(-1));
+  if (!Number.isInteger(target)) return null;
+  const published = parts.length >= 2 && parts.at(-2) !== '' ? parts.at(-2)! : null;
+  const hostIp = parts.length >= 3 ? parts.slice(0, -2).join(':') || null : null;
+  return { target, published, hostIp, protocol };
+}
+
+export function composeServices(config: ComposeConfig): ComposeService[] {
+  return Object.entries(config.services)
+    .map(([name, service]) => {
+      const build = service.build;
+      const buildContext = typeof build === 'string' ? build : isRecord(build) && typeof build.context === 'string' ? build.context : null;
+      const ports = Array.isArray(service.ports) ? service.ports.map(parsePort).filter((port): port is PublishedPort => port !== null) : [];
+      const healthcheck = service.healthcheck;
+      return {
+        name,
+        buildContext,
+        image: typeof service.image === 'string' ? service.image : null,
+        ports,
+        hasHealthcheck: isRecord(healthcheck) && healthcheck.disable !== true && healthcheck.test !== undefined && !(Array.isArray(healthcheck.test) && healthcheck.test[0] === 'NONE'),
+        restart: typeof service.restart === 'string' ? service.restart : null,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// ---- the public service ------------------------------------------------------------------------------
+
+export interface PublicChoice {
+  readonly service: string;
+  /** The container port probes go to. */
+  readonly containerPort: number;
+  /** Why, for the evidence line. */
+  readonly evidence: string;
+  /** The service publishes no port: Berth publishes `containerPort` on loopback for it. */
+  readonly addPort: boolean;
+}
+
+/**
+ * Which service is the public one: the one the settings name, else the one service that publishes a port,
+ * else among several the one that publishes the project's port. Throws with the one thing to set otherwise.
+ */
+export function choosePublicService(services: readonly ComposeService[], setting: string | undefined, projectPort: number, file: string): PublicChoice {
+  if (setting !== undefined) {
+    const named = services.find((service) => service.name === setting);
+    if (!named) throw new ComposeFileError(`settings.compose.publicService names "${setting}", but ${file} has no such service (it has ${services.map((service) => service.name).join(', ')})`, null);
+    const port = named.ports.find((candidate) => candidate.target === projectPort) ?? named.ports[0];
+    if (port) return { service: named.name, containerPort: port.target, evidence: `settings.compose.publicService = ${named.name}; it publishes container port ${port.target}`, addPort: false };
+    return { service: named.name, containerPort: projectPort, evidence: `settings.compose.publicService = ${named.name}; it publishes no port, so Berth publishes container port ${projectPort} on 127.0.0.1`, addPort: true };
+  }
+  const publishing = services.filter((service) => service.ports.length > 0);
+  if (publishing.length === 1) {
+    const only = publishing[0]!;
+    const port = only.ports.find((candidate) => candidate.target === projectPort) ?? only.ports[0]!;
+    return { service: only.name, containerPort: port.target, evidence: `${only.name} is the only service of ${file} that publishes a port (${port.target})`, addPort: false };
+  }
+  const byPort = publishing.filter((service) => service.ports.some((port) => port.target === projectPort));
+  if (byPort.length === 1) return { service: byPort[0]!.name, containerPort: projectPort, evidence: `${byPort[0]!.name} publishes the project's port ${projectPort}`, addPort: false };
+  const names = publishing.map((service) => service.name).join(', ');
+  throw new ComposeFileError(
+    publishing.length === 0
+      ? `no service of ${file} publishes a port, so Berth cannot tell which one serves the app. Add a ports: entry to it, or set settings.compose.publicService`
+      : `several services of ${file} publish ports (${names}) and ${byPort.length === 0 ? 'none' : 'more than one'} of them publishes the project's port ${projectPort}. Set settings.compose.publicService to the one that serves the app`,
+    null,
+  );
+}
+
+// ---- the file Berth runs -----------------------------------------------------------------------------
+
+export interface EffectiveFileOptions {
+  readonly deploymentId: string;
+  readonly projectId: string;
+  /** The public service and, when it publishes none, the port Berth publishes for it. */
+  readonly publicChoice: PublicChoice;
+  /** Keep the file's host addresses (settings.compose.publishAllInterfaces); otherwise every port binds 127.0.0.1. */
+  readonly publishAllInterfaces: boolean;
+  /** The project's env file in the data dir (0600), given to every service; null when the project has no env. */
+  readonly envFile: string | null;
+  /** The image each built service gets (its stable `live` tag), by service. */
+  readonly imageFor: ReadonlyMap<string, string>;
+  /** Services whose build is dropped: they run `imageFor`'s image as it is (a rollback). */
+  readonly noBuild: boolean;
+  /** The project's restart policy, for services whose file sets none. */
+  readonly restartPolicy: string;
+}
+
+const portSpec = (port: PublishedPort, hostIp: string | null): string => `${hostIp ? `${hostIp}:` : ''}${port.published ?? ''}:${port.target}/${port.protocol}`;
+
+/** The normalised config with Berth's changes: loopback ports, the env file, image tags, labels, restart policy. */
+export function effectiveComposeFile(config: ComposeConfig, options: EffectiveFileOptions): string {
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const [name, original] of Object.entries(config.services)) {
+    const service: Record<string, unknown> = { ...original };
+    const ports = (Array.isArray(original.ports) ? original.ports : []).map(parsePort).filter((port): port is PublishedPort => port !== null);
+    if (name === options.publicChoice.service && options.publicChoice.addPort) ports.push({ target: options.publicChoice.containerPort, published: null, hostIp: null, protocol: 'tcp' });
+    if (ports.length > 0) service.ports = ports.map((port) => (options.publishAllInterfaces ? portSpec(port, port.hostIp) : portSpec(port, '127.0.0.1')));
+    const image = options.imageFor.get(name);
+    if (image) {
+      service.image = image;
+      if (options.noBuild) delete service.build;
+    }
+    if (options.envFile) {
+      const existing = original.env_file === undefined ? [] : Array.isArray(original.env_file) ? original.env_file : [original.env_file];
+      service.env_file = [...existing, options.envFile];
+    }
+    const labels = isRecord(original.labels) ? original.labels : Array.isArray(original.labels) ? Object.fromEntries(original.labels.map((entry) => String(entry).split(/=(.*)/s).slice(0, 2))) : {};
+    service.labels = { ...labels, ...berthLabels(options.deploymentId, options.projectId), 'berth.service': name };
+    if (typeof original.restart !== 'string') service.restart = options.restartPolicy;
+    services[name] = service;
+  }
+  return `# Written by Berth for deployment ${options.deploymentId} from the project's compose file; Compose runs this copy.\n# Regenerated on every run: edit the project's own file instead.\n${stringify({ ...config, services })}`;
+}
+
+// ---- where things are in the user's file -------------------------------------------------------------
+
+/** The 1-based line of `services.<name>` in the user's compose text (null when it cannot be found). */
+export function serviceLine(text: string, service: string): number | null {
+  const counter = new LineCounter();
+  const document = parseDocument(text, { lineCounter: counter });
+  const services = document.get('services', true) as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | undefined;
+  const item = services?.items?.find((entry) => entry.key?.value === service);
+  const offset = item?.key?.range?.[0];
+  return offset === undefined ? null : counter.linePos(offset).line;
+}
+
+/** A YAML syntax error in the user's file, with its line (null when the text parses). */
+export function yamlSyntaxError(text: string): { line: number; message: string } | null {
+  const document = parseDocument(text, { prettyErrors: true });
+  const error = document.errors[0];
+  if (!error) return null;
+  return { line: error.linePos?.[0]?.line ?? 1, message: error.message.split('\n')[0]! };
+}

@@ -1,0 +1,579 @@
+// The Docker target's steps for a Compose stack (docs/product-rules.md, "Compose stacks"):
+// detect (the compose file, its services, the public one) → build (`<compose> build`, each line tagged
+// with its service; every built image tagged per release) → setup (the env file and the file Compose runs,
+// in the data dir) → deploy (`up -d`) → verify (the public service answers, the others run or are healthy)
+// → done. Rollback puts every built service's previous image back under its `live` tag and runs `up` again.
+//
+// Images: a build tags `berth/<slug>-<service>:<run>`; the file `up` runs names `…:live`, which Berth
+// points at the release's image. The file `up` runs is the same from run to run, so Compose recreates only
+// the services whose image changed.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCheck, type Release, type ReleaseService, type StackService } from '../../../../shared';
+import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
+import { ComposeMissingError, composeCommand, composeProjectName, runCompose, serviceOf, stackContainers, type ComposeLine } from '../../docker/compose';
+import { lastLogLines } from '../../docker/containers';
+import { StepFailure } from '../../step-failure';
+import type { StepContext } from '../target';
+import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
+import { containerCondition, waitUntilServing } from '../docker/verify';
+import { ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { OutputServiceTagger } from './output-service';
+import type { StackRunState } from './stack-state';
+
+const DIAGNOSTIC_LOG_LINES = 30;
+
+export interface StackStepCall extends DockerStepCall {
+  /** Berth's data dir: the stack's files live in `<dataDir>/stacks/<deploymentId>/`. */
+  readonly dataDir: string;
+}
+
+export const stackDirOf = (dataDir: string, deploymentId: string): string => join(dataDir, 'stacks', deploymentId);
+const runFileOf = (dir: string): string => join(dir, 'compose.yaml');
+const buildFileOf = (dir: string): string => join(dir, 'build.compose.yaml');
+export const envFileOf = (dir: string): string => join(dir, 'env');
+const savedRunFileOf = (dir: string, runId: string): string => join(dir, 'releases', `${runId}.compose.yaml`);
+
+const tagPart = (text: string): string => text.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+const imageRepo = (slug: string, service: string): string => `berth/${tagPart(slug)}-${tagPart(service)}`;
+export const liveTagOf = (slug: string, service: string): string => `${imageRepo(slug, service)}:live`;
+const releaseTagOf = (slug: string, service: string, runId: string): string => `${imageRepo(slug, service)}:${tagPart(runId)}`;
+
+type StackContext = StepContext<DockerRunState>;
+
+function stackOf(context: StackContext): StackRunState {
+  const stack = context.state.stack;
+  if (!stack) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'This step of a Compose stack ran without its detect step; deploy again.');
+  return stack;
+}
+
+/** Writes Compose's lines to the step's log, each with its service. */
+function composeLineWriter(context: StackContext, services: readonly string[], deploymentId: string): { write: (line: ComposeLine) => number; last: { lineNo: number; service: string | null; errorLineNo: number | null; errorText: string | null } } {
+  const tagger = new OutputServiceTagger(services, composeProjectName(deploymentId));
+  const last = { lineNo: 0, service: null as string | null, errorLineNo: null as number | null, errorText: null as string | null };
+  return {
+    last,
+    write: (line) => {
+      const service = tagger.serviceOf(line.text);
+      const options = service ? { service } : {};
+      last.lineNo = line.stream === 'stderr' ? context.stderr(line.text, options) : context.stdout(line.text, options);
+      last.service = service ?? last.service;
+      if (/\berror\b|failed|denied|not found|no such|cannot|returned a non-zero code/i.test(line.text)) {
+        last.errorLineNo = last.lineNo;
+        last.errorText = line.text.trim();
+      }
+      return last.lineNo;
+    },
+  };
+}
+
+async function requireCompose(context: StackContext): Promise<void> {
+  try {
+    const command = await composeCommand();
+    context.stdout(`Compose: ${command.label} ${command.version}`);
+  } catch (error) {
+    if (!(error instanceof ComposeMissingError)) throw error;
+    const line = context.stderr(`error: ${error.message}`);
+    throw new StepFailure('COMPOSE_UNAVAILABLE', error.message, { evidenceLineNo: line });
+  }
+}
+
+// ---- detect ----------------------------------------------------------------------------------------
+
+/** After the scan said `multi`: Compose validates and normalises the file; Berth records its services and the public one. */
+export async function detectStack({ context }: StackStepCall): Promise<void> {
+  const scan = context.state.scan;
+  const fileName = scan?.composeFile;
+  if (!scan || !fileName) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The scan found no compose file; deploy again.');
+  await requireCompose(context);
+  const deploymentId = context.deploymentAtStart.id;
+  const composeFile = join(context.project.sourceDir, fileName);
+  const text = readFileSync(composeFile, 'utf8');
+  const syntax = yamlSyntaxError(text);
+  if (syntax) {
+    const line = context.stderr(`error: ${fileName} line ${syntax.line}: ${syntax.message}`);
+    throw new StepFailure('COMPOSE_FILE_INVALID', `${fileName} does not parse as YAML at line ${syntax.line}: ${syntax.message}. Fix the file, then deploy again.`, { evidenceLineNo: line });
+  }
+  context.stdout(`${fileName}: asking Compose to validate and normalise it (config)`);
+  const errors: number[] = [];
+  const result = await runCompose(['config'], {
+    project: composeProjectName(deploymentId),
+    files: [composeFile],
+    projectDirectory: context.project.sourceDir,
+    signal: context.signal,
+    onLine: (line) => {
+      if (line.stream === 'stderr') errors.push(context.stderr(line.text));
+    },
+  });
+  if (result.code !== 0) {
+    const cause = result.tail.filter((line) => line.stream === 'stderr').map((line) => line.text.replace(/^ERROR:\s*/, '')).join(' ').trim() || `exit code ${result.code}`;
+    const located = /line (\d+)/i.exec(cause);
+    const service = /services\.([\w.-]+)/.exec(cause)?.[1] ?? /[Ss]ervice ['"]?([\w.-]+)['"]?/.exec(cause)?.[1];
+    const where = [located ? `line ${located[1]}` : null, service ? `service ${service}${serviceLine(text, service) ? ` (line ${serviceLine(text, service)})` : ''}` : null].filter(Boolean).join(', ');
+    throw new StepFailure('COMPOSE_FILE_INVALID', `Compose refused ${fileName}${where ? ` (${where})` : ''}: ${cause}`, { evidenceLineNo: errors[0] ?? context.stderr(`error: ${cause}`) });
+  }
+  let choice: PublicChoice;
+  const config = parseComposeConfig(result.stdout);
+  const services: ComposeService[] = composeServices(config);
+  for (const service of services) {
+    const at = serviceLine(text, service.name);
+    const parts = [
+      service.buildContext ? `builds ${service.buildContext}` : `runs image ${service.image ?? '?'}`,
+      service.ports.length > 0 ? `publishes ${service.ports.map((port) => `${port.published ?? '(any)'}→${port.target}/${port.protocol}`).join(', ')}` : 'publishes no port',
+      service.hasHealthcheck ? 'has a healthcheck' : null,
+    ].filter(Boolean);
+    context.stdout(`  service ${service.name}: ${fileName}${at ? ` line ${at}` : ''}: ${parts.join(' · ')}`, { service: service.name });
+    if (service.buildContext && !isDirectory(service.buildContext)) {
+      const line = context.stderr(`error: service ${service.name} (${fileName}${at ? ` line ${at}` : ''}): build context ${service.buildContext} does not exist`, { service: service.name });
+      throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${service.name} in ${fileName}${at ? ` (line ${at})` : ''} builds from ${service.buildContext}, which does not exist. Fix its build: path, then deploy again.`, { evidenceLineNo: line });
+    }
+  }
+  const projectPort = effectivePort(context.project.settings, scan).value;
+  try {
+    choice = choosePublicService(services, context.project.settings.compose?.publicService, projectPort, fileName);
+  } catch (error) {
+    if (!(error instanceof ComposeFileError)) throw error;
+    const line = context.stderr(`error: ${error.message}`);
+    throw new StepFailure('COMPOSE_FILE_INVALID', `${error.message}.`, { evidenceLineNo: line });
+  }
+  context.stdout(`public service: ${choice.service}, container port ${choice.containerPort}: ${choice.evidence}`, { service: choice.service });
+  const check = effectiveHealthCheck(context.project.settings, scan).value;
+  context.stdout(`health check of ${choice.service}: ${describeHealthCheck(check)}`, { service: choice.service });
+  context.recordScan({
+    ...scan,
+    port: choice.containerPort,
+    decisions: [
+      ...scan.decisions,
+      ...services.map((service) => ({
+        topic: 'build' as const,
+        value: service.name,
+        evidence: `${fileName}${serviceLine(text, service.name) ? ` line ${serviceLine(text, service.name)}` : ''}: service ${service.name} ${service.buildContext ? `builds ${service.buildContext}` : `runs ${service.image ?? 'an image'}`}`,
+        source: 'detected' as const,
+      })),
+      { topic: 'port' as const, value: String(choice.containerPort), evidence: choice.evidence, source: context.project.settings.compose?.publicService ? ('override' as const) : ('detected' as const) },
+    ],
+  });
+  context.state.stack = { composeFile, config, services, publicChoice: choice };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// ---- build ----------------------------------------------------------------------------------------
+
+/** `<compose> build` with each built service tagged for this release; image-only services must be present or pullable. */
+export async function buildStack({ docker, context, dataDir }: StackStepCall): Promise<void> {
+  const stack = stackOf(context);
+  if (!stack.config || !stack.composeFile) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The build step of a stack ran without its compose file; deploy again.');
+  const deploymentId = context.deploymentAtStart.id;
+  const { slug } = context.project;
+  const dir = stackDirOf(dataDir, deploymentId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const built = stack.services.filter((service) => service.buildContext);
+  const releaseTags = new Map(built.map((service) => [service.name, releaseTagOf(slug, service.name, context.run.id)]));
+  const buildFile = buildFileOf(dir);
+  writeFileSync(buildFile, effectiveComposeFile(stack.config, { ...fileOptions(context, stack, null), imageFor: releaseTags, noBuild: false }), { mode: 0o600 });
+  const fileName = context.state.scan?.composeFile ?? 'the compose file';
+  const text = readFileSync(stack.composeFile, 'utf8');
+
+  // Images the file only names must be on the engine (pulled when they are not).
+  for (const service of stack.services.filter((candidate) => !candidate.buildContext && candidate.image)) {
+    if (await imageExists(docker, service.image!)) {
+      context.stdout(`service ${service.name}: image ${service.image} is present`, { service: service.name });
+      continue;
+    }
+    context.stdout(`service ${service.name}: pulling ${service.image}`, { service: service.name });
+    const writer = composeLineWriter(context, stack.services.map((candidate) => candidate.name), deploymentId);
+    const pulled = await runCompose(['pull', service.name], { project: composeProjectName(deploymentId), files: [buildFile], projectDirectory: context.project.sourceDir, signal: context.signal, onLine: writer.write });
+    if (pulled.code !== 0 || !(await imageExists(docker, service.image!))) {
+      const at = serviceLine(text, service.name);
+      const cause = writer.last.errorText ?? `exit code ${pulled.code}`;
+      const line = context.stderr(`error: service ${service.name} (${fileName}${at ? ` line ${at}` : ''}): image ${service.image} could not be pulled: ${cause}`, { service: service.name });
+      throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${service.name} in ${fileName}${at ? ` (line ${at})` : ''} uses image ${service.image}, which is not on this Docker engine and could not be pulled (${cause}). Build it, pull it by hand, or fix the image name.`, {
+        evidenceLineNo: writer.last.errorLineNo ?? line,
+      });
+    }
+  }
+
+  if (built.length > 0) {
+    context.stdout(`building ${built.map((service) => service.name).join(', ')} (the layer cache keeps unchanged services as they were)`);
+    const writer = composeLineWriter(context, built.map((service) => service.name), deploymentId);
+    const result = await runCompose(['build', ...built.map((service) => service.name)], {
+      project: composeProjectName(deploymentId),
+      files: [buildFile],
+      projectDirectory: context.project.sourceDir,
+      signal: context.signal,
+      onLine: writer.write,
+    });
+    if (context.signal.aborted) return;
+    if (result.code !== 0) {
+      const service = writer.last.service;
+      const at = service ? serviceLine(text, service) : null;
+      const cause = writer.last.errorText ?? result.tail.at(-1)?.text ?? `exit code ${result.code}`;
+      const line = context.stderr(`error: the build of ${service ? `service ${service}` : 'the stack'} failed: ${cause}`, service ? { service } : {});
+      throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The build of ${service ? `service ${service} (${fileName}${at ? ` line ${at}` : ''})` : fileName} failed: ${cause}`, { evidenceLineNo: writer.last.errorLineNo ?? line });
+    }
+  }
+
+  const services: ReleaseService[] = [];
+  for (const service of built) {
+    const tag = releaseTags.get(service.name)!;
+    const image = await withDockerTimeout(docker.getImage(tag).inspect(), 'an image inspect');
+    services.push({ name: service.name, imageRef: tag, imageId: image.Id });
+    context.stdout(`service ${service.name}: ${tag} (${image.Id.slice(7, 19)})`, { service: service.name });
+  }
+  context.state.services = services;
+  const publicBuilt = services.find((service) => service.name === stack.publicChoice.service);
+  const publicImage = publicBuilt?.imageRef ?? stack.services.find((service) => service.name === stack.publicChoice.service)?.image ?? null;
+  if (publicImage) context.state.imageRef = publicImage;
+  if (publicBuilt?.imageId) context.state.imageId = publicBuilt.imageId;
+}
+
+async function imageExists(docker: Dockerode, image: string): Promise<boolean> {
+  try {
+    await withDockerTimeout(docker.getImage(image).inspect(), 'an image inspect');
+    return true;
+  } catch (error) {
+    if (isDockerNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function fileOptions(context: StackContext, stack: StackRunState, envFile: string | null) {
+  return {
+    deploymentId: context.deploymentAtStart.id,
+    projectId: context.project.id,
+    publicChoice: stack.publicChoice,
+    publishAllInterfaces: context.project.settings.compose?.publishAllInterfaces === true,
+    envFile,
+    restartPolicy: context.project.settings.restartPolicy,
+  };
+}
+
+/** Points each service's `live` tag at its image in `services`. */
+async function tagLive(docker: Dockerode, slug: string, services: readonly ReleaseService[]): Promise<void> {
+  for (const service of services) {
+    const [repo, tag] = splitTag(liveTagOf(slug, service.name));
+    await withDockerTimeout(docker.getImage(service.imageId ?? service.imageRef).tag({ repo, tag }), 'an image tag');
+  }
+}
+
+const splitTag = (reference: string): [string, string] => {
+  const colon = reference.lastIndexOf(':');
+  return [reference.slice(0, colon), reference.slice(colon + 1)];
+};
+
+// ---- setup ----------------------------------------------------------------------------------------
+
+/** Writes the env file (0600) and the file Compose runs, both in the data dir; points the `live` tags at this run's images. */
+export async function setupStack({ docker, context, dataDir }: StackStepCall): Promise<void> {
+  const stack = stackOf(context);
+  const dir = stackDirOf(dataDir, context.deploymentAtStart.id);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const envFile = writeEnvFile(context, dir);
+  const runFile = runFileOf(dir);
+  if (stack.savedRunFile) {
+    copyFileSync(stack.savedRunFile, runFile);
+    chmodSync(runFile, 0o600);
+    context.stdout(`running the release's own compose file (${stack.savedRunFile})`);
+  } else {
+    if (!stack.config) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The setup step of a stack ran without its compose file; deploy again.');
+    const live = new Map(stack.services.filter((service) => service.buildContext).map((service) => [service.name, liveTagOf(context.project.slug, service.name)]));
+    writeFileSync(runFile, effectiveComposeFile(stack.config, { ...fileOptions(context, stack, envFile), imageFor: live, noBuild: true }), { mode: 0o600 });
+  }
+  stack.runFile = runFile;
+  await tagLive(docker, context.project.slug, context.state.services ?? []);
+  const all = context.project.settings.compose?.publishAllInterfaces === true;
+  context.stdout(all ? 'published ports keep the compose file\'s host addresses (settings.compose.publishAllInterfaces)' : 'published ports bind 127.0.0.1 only (set settings.compose.publishAllInterfaces to keep the file\'s addresses)');
+  context.stdout(`Compose runs ${runFile} (written from the project's file, which stays untouched)`);
+}
+
+/** The project's env as an env file every service reads (0600, in the data dir); null without env. Values never reach the log. */
+function writeEnvFile(context: StackContext, dir: string): string | null {
+  const file = envFileOf(dir);
+  const env = context.project.settings.env;
+  if (env.length === 0) {
+    rmSync(file, { force: true });
+    return null;
+  }
+  const usable = env.filter((variable) => !/[\r\n]/.test(variable.value));
+  for (const skipped of env.filter((variable) => !usable.includes(variable))) context.stderr(`warning: env ${skipped.name} holds a line break, which an env file cannot carry; it is left out`);
+  writeFileSync(file, `${usable.map((variable) => `${variable.name}=${variable.value}`).join('\n')}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  context.stdout(`env for every service (env file ${file}, mode 0600): ${usable.map((variable) => `${variable.name}=${variable.secret ? '••••••' : variable.value}`).join(' ')}`);
+  return file;
+}
+
+// ---- deploy ---------------------------------------------------------------------------------------
+
+/** `<compose> up -d --no-build --remove-orphans`: Compose recreates the services whose image or config changed. */
+export async function deployStack({ context, dataDir }: StackStepCall): Promise<void> {
+  const stack = stackOf(context);
+  if (!stack.runFile) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The deploy step of a stack ran before setup; deploy again.');
+  const deploymentId = context.deploymentAtStart.id;
+  const writer = composeLineWriter(context, stack.services.map((service) => service.name), deploymentId);
+  stack.deployed = true;
+  try {
+    const result = await runCompose(['up', '-d', '--no-build', '--remove-orphans'], {
+      project: composeProjectName(deploymentId),
+      files: [stack.runFile],
+      projectDirectory: context.project.sourceDir,
+      signal: context.signal,
+      onLine: writer.write,
+    });
+    if (context.signal.aborted) return;
+    if (result.code !== 0) {
+      const cause = writer.last.errorText ?? result.tail.at(-1)?.text ?? `exit code ${result.code}`;
+      const line = context.stderr(`error: Compose could not start the stack: ${cause}`);
+      throw new StepFailure(/port is already allocated|address already in use/i.test(cause) ? 'PORT_ALLOCATION_FAILED' : 'CONTAINER_START_FAILED', `Compose could not start the stack: ${cause}`, { evidenceLineNo: writer.last.errorLineNo ?? line });
+    }
+  } finally {
+    // Compose read the env into the containers; the file goes until the next run needs it.
+    rmSync(envFileOf(stackDirOf(dataDir, deploymentId)), { force: true });
+  }
+}
+
+// ---- verify ---------------------------------------------------------------------------------------
+
+/** The stack's services as Docker reports them now. */
+export async function observeStack(docker: Dockerode, deploymentId: string, known: readonly { name: string; public: boolean; containerPort: number | null; hasHealthcheck?: boolean }[]): Promise<StackService[]> {
+  const containers = await stackContainers(docker, composeProjectName(deploymentId));
+  const services: StackService[] = [];
+  for (const service of known) {
+    const info = containers.find((container) => serviceOf(container.Labels) === service.name && container.State === 'running') ?? containers.find((container) => serviceOf(container.Labels) === service.name);
+    if (!info) {
+      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
+      continue;
+    }
+    let inspected: Dockerode.ContainerInspectInfo;
+    try {
+      inspected = await withDockerTimeout(docker.getContainer(info.Id).inspect(), 'a container inspect');
+    } catch (error) {
+      if (!isDockerNotFound(error)) throw error;
+      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
+      continue;
+    }
+    const state = inspected.State;
+    const health = state.Health?.Status;
+    const ports = inspected.NetworkSettings.Ports ?? {};
+    const firstPublished = Object.keys(ports).find((key) => ports[key]?.length);
+    const containerPort = service.containerPort ?? (firstPublished ? Number(firstPublished.split('/')[0]) : null);
+    const binding = containerPort ? ports[`${containerPort}/tcp`]?.[0] : undefined;
+    services.push({
+      name: service.name,
+      public: service.public,
+      state: state.Restarting ? 'restarting' : state.Running ? (health === 'starting' ? 'starting' : 'running') : 'exited',
+      health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
+      containerId: info.Id,
+      image: inspected.Config.Image,
+      imageId: inspected.Image,
+      hostPort: binding?.HostPort ? Number(binding.HostPort) : null,
+      containerPort: Number.isFinite(containerPort) && containerPort ? containerPort : null,
+      restarts: inspected.RestartCount,
+      exitCode: state.Running ? null : state.ExitCode,
+    });
+  }
+  return services.sort((a, b) => Number(b.public) - Number(a.public) || a.name.localeCompare(b.name));
+}
+
+const knownServices = (stack: StackRunState) =>
+  stack.services.map((service) => ({
+    name: service.name,
+    public: service.name === stack.publicChoice.service,
+    containerPort: service.name === stack.publicChoice.service ? stack.publicChoice.containerPort : (service.ports[0]?.target ?? null),
+    hasHealthcheck: service.hasHealthcheck,
+  }));
+
+const healthCheckOf = (context: StackContext): HealthCheck => effectiveHealthCheck(context.project.settings, context.state.scan ?? null).value;
+
+/** The public service answers its health check; every other service runs (healthy, when it has a healthcheck). */
+export async function verifyStack({ docker, socketReader, context }: StackStepCall): Promise<void> {
+  const stack = stackOf(context);
+  const deploymentId = context.deploymentAtStart.id;
+  const { verifyTimeoutMs } = context.project.settings;
+  const deadline = Date.now() + verifyTimeoutMs;
+  const known = knownServices(stack);
+  let services = await observeStack(docker, deploymentId, known);
+  const publicService = services.find((service) => service.public)!;
+  const check = healthCheckOf(context);
+  if (!publicService.containerId || publicService.hostPort === null) {
+    const line = context.stderr(`error: the public service ${publicService.name} has no running container publishing port ${stack.publicChoice.containerPort}`, { service: publicService.name });
+    await diagnose(docker, socketReader, context, publicService);
+    throw new StepFailure('CONTAINER_START_FAILED', `The public service ${publicService.name} did not start (state ${publicService.state}, exit code ${publicService.exitCode ?? '-'}). See its log above.`, { fallbackEvidenceLineNo: line });
+  }
+  const url = `http://127.0.0.1:${publicService.hostPort}${check.path}`;
+  context.stdout(`probing ${publicService.name} at ${url} for up to ${Math.round(verifyTimeoutMs / 1000)} s: ${describeHealthCheck(check)}`, { service: publicService.name });
+  const outcome = await waitUntilServing({
+    docker,
+    containerId: publicService.containerId,
+    url,
+    rule: check.rule,
+    timeoutMs: verifyTimeoutMs,
+    signal: context.signal,
+    onAnswer: (answer) => context.stdout(`probe ${url}: ${answer.description}`, { service: publicService.name }),
+  });
+  if (outcome.kind !== 'healthy') {
+    await diagnose(docker, socketReader, context, publicService);
+    const condition = await containerCondition(docker, publicService.containerId);
+    const line = context.stderr(`error: ${publicService.name}: ${url} gave no answer the health check counts (${outcome.kind === 'gave-up' ? `the container exited with code ${condition.exitCode ?? 'unknown'}` : `last answer: ${outcome.last.description}`})`, { service: publicService.name });
+    throw new StepFailure(
+      outcome.kind === 'gave-up' ? 'CONTAINER_START_FAILED' : 'DEPLOYMENT_VERIFICATION_FAILED',
+      `The public service ${publicService.name} did not answer ${check.path} on container port ${stack.publicChoice.containerPort} within ${Math.round(verifyTimeoutMs / 1000)} s. See its log above.`,
+      { evidenceLineNo: line },
+    );
+  }
+  context.stdout(`healthy: ${publicService.name} answered ${outcome.result.description} after ${(outcome.afterMs / 1000).toFixed(1)} s`, { service: publicService.name });
+  // The others: running, and healthy where the compose file gives them a healthcheck.
+  const needsHealth = new Set(stack.services.filter((service) => service.hasHealthcheck).map((service) => service.name));
+  for (;;) {
+    services = await observeStack(docker, deploymentId, known);
+    const waiting = services.filter((service) => !service.public && !(service.state === 'running' && (!needsHealth.has(service.name) || service.health === 'healthy')));
+    const dead = waiting.find((service) => service.state === 'exited' || service.state === 'missing' || service.health === 'unhealthy');
+    if (waiting.length === 0) break;
+    if (dead || Date.now() > deadline || context.signal.aborted) {
+      const culprit = dead ?? waiting[0]!;
+      await diagnose(docker, socketReader, context, culprit);
+      const line = context.stderr(`error: service ${culprit.name} is ${culprit.health === 'unhealthy' ? 'unhealthy' : culprit.state}${culprit.exitCode !== null ? ` (exit code ${culprit.exitCode})` : ''}`, { service: culprit.name });
+      throw new StepFailure(
+        culprit.state === 'exited' || culprit.state === 'missing' ? 'CONTAINER_START_FAILED' : 'DEPLOYMENT_VERIFICATION_FAILED',
+        `Service ${culprit.name} ${culprit.health === 'unhealthy' ? 'reports unhealthy' : culprit.state === 'exited' ? `exited with code ${culprit.exitCode ?? 'unknown'}` : `is ${culprit.state}`}${dead ? '' : ` after ${Math.round(verifyTimeoutMs / 1000)} s`}. See its log above.`,
+        { evidenceLineNo: line },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  for (const service of services) context.stdout(`service ${service.name}: ${service.state}${service.health ? ` (${service.health})` : ''}${service.hostPort ? ` at 127.0.0.1:${service.hostPort}` : ''}`, { service: service.name });
+}
+
+async function diagnose(docker: Dockerode, socketReader: StackStepCall['socketReader'], context: StackContext, service: StackService): Promise<void> {
+  if (!service.containerId) return;
+  context.system(`[DIAGNOSTICS] last ${DIAGNOSTIC_LOG_LINES} lines of service ${service.name}:`, { service: service.name });
+  try {
+    for (const text of await lastLogLines(docker, socketReader, service.containerId, DIAGNOSTIC_LOG_LINES)) context.stdout(text, { service: service.name });
+  } catch (error) {
+    context.system(`[DIAGNOSTICS] could not read the log of ${service.name}: ${dockerErrorText(error)}`, { service: service.name });
+  }
+}
+
+// ---- done -----------------------------------------------------------------------------------------
+
+/** The stack is live: the deployment row gets its services (public first), the run file is kept with the release. */
+export async function promoteStack({ docker, context, monitor, dataDir }: StackStepCall): Promise<void> {
+  const stack = stackOf(context);
+  const deploymentId = context.deploymentAtStart.id;
+  const services = await observeStack(docker, deploymentId, knownServices(stack));
+  const publicService = services.find((service) => service.public)!;
+  monitor.unwatch(deploymentId);
+  if (stack.runFile) {
+    const saved = savedRunFileOf(stackDirOf(dataDir, deploymentId), context.run.id);
+    mkdirSync(join(saved, '..'), { recursive: true, mode: 0o700 });
+    copyFileSync(stack.runFile, saved);
+  }
+  context.updateDeployment({ containerId: publicService.containerId, hostPort: publicService.hostPort, imageRef: context.state.imageRef ?? null, lastExitCode: null, healthCheck: healthCheckOf(context), services });
+  context.stdout(`the stack is live: ${publicService.name} at http://127.0.0.1:${publicService.hostPort}; ${services.map((service) => `${service.name} ${service.state}`).join(', ')}`);
+}
+
+// ---- rollback -------------------------------------------------------------------------------------
+
+/** A release of a stack can be restored when every built service's image is still on the engine. */
+async function checkReleaseImages(docker: Dockerode, context: StackContext, release: Release, code: 'MANUAL_ROLLBACK_FAILED' | 'AUTOMATIC_ROLLBACK_FAILED'): Promise<void> {
+  for (const service of release.services ?? []) {
+    if (await imageExists(docker, service.imageId ?? service.imageRef)) continue;
+    const line = context.stderr(`error: the image of service ${service.name} in release ${release.id} (${service.imageRef}) is no longer on the Docker engine`, { service: service.name });
+    throw new StepFailure(code, `Release ${release.id}'s image of service ${service.name} (${service.imageRef}) was removed from the engine, so the stack cannot be restored. Pick another release or redeploy.`, { evidenceLineNo: line });
+  }
+}
+
+/** The stack state a rollback runs with: the release's own run file, its services, the public one as the deployment knows it. */
+function rollbackStackState(context: StackContext, release: Release, dataDir: string): StackRunState {
+  const saved = savedRunFileOf(stackDirOf(dataDir, context.deploymentAtStart.id), release.runId);
+  if (!existsSync(saved)) throw new StepFailure('MANUAL_ROLLBACK_FAILED', `Release ${release.id}'s compose file (${saved}) is gone from Berth's data dir, so the stack cannot be restored. Redeploy instead.`);
+  const config = parseComposeConfig(readFileSync(saved, 'utf8'));
+  const services = composeServices(config);
+  const known = context.deployment().services ?? [];
+  const publicName = known.find((service) => service.public)?.name ?? services.find((service) => service.ports.length > 0)?.name ?? services[0]!.name;
+  const publicService = services.find((service) => service.name === publicName);
+  const containerPort = known.find((service) => service.public)?.containerPort ?? publicService?.ports[0]?.target ?? effectivePort(context.project.settings, null).value;
+  return { composeFile: null, config: null, services, publicChoice: { service: publicName, containerPort, evidence: 'the public service of the deployment', addPort: false }, savedRunFile: saved };
+}
+
+/** Manual rollback of a stack: check every service's image, then setup/deploy/verify/done run the release's own file. */
+export async function resolveStackRelease({ docker, context, dataDir }: StackStepCall): Promise<void> {
+  const release = context.state.rollbackTo;
+  if (!release) throw new StepFailure('MANUAL_ROLLBACK_FAILED', 'No release was chosen to roll back to.');
+  await checkReleaseImages(docker, context, release, 'MANUAL_ROLLBACK_FAILED');
+  context.state.stack = rollbackStackState(context, release, dataDir);
+  context.state.services = [...(release.services ?? [])];
+  context.state.imageRef = release.imageRef;
+  if (release.imageId) context.state.imageId = release.imageId;
+  const scan = context.scanOfRelease(release);
+  if (scan) context.recordScan(scan);
+  context.stdout(`rolling back to release ${release.id}: ${(release.services ?? []).map((service) => `${service.name} ${service.imageRef}`).join(', ')}`);
+}
+
+/** Automatic rollback after a failed verify: every built service's previous image goes back live with the previous file. */
+export async function restorePreviousStack(call: StackStepCall): Promise<void> {
+  const { docker, context, dataDir } = call;
+  const release = context.state.rollbackTo;
+  if (!release) throw new StepFailure('AUTOMATIC_ROLLBACK_NO_CANDIDATE', 'There is no earlier release to restore.');
+  context.system(`[ROLLBACK] restoring release ${release.id}: ${(release.services ?? []).map((service) => `${service.name} ${service.imageRef}`).join(', ')}`);
+  await checkReleaseImages(docker, context, release, 'AUTOMATIC_ROLLBACK_FAILED');
+  context.state.stack = rollbackStackState(context, release, dataDir);
+  context.state.services = [...(release.services ?? [])];
+  const scan = context.scanOfRelease(release);
+  if (scan) context.recordScan(scan);
+  await setupStack(call);
+  await deployStack(call);
+  try {
+    await verifyStack(call);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    throw new StepFailure('AUTOMATIC_ROLLBACK_FAILED', `Release ${release.id} was restored but did not come up: ${error.message}`, { cause: error });
+  }
+  const services = await observeStack(docker, context.deploymentAtStart.id, knownServices(context.state.stack));
+  const publicService = services.find((service) => service.public)!;
+  context.updateDeployment({ containerId: publicService.containerId, hostPort: publicService.hostPort, currentReleaseId: release.id, imageRef: release.imageRef, services });
+  context.system(`[ROLLBACK] release ${release.id} is serving again at http://127.0.0.1:${publicService.hostPort}`);
+}
+
+/** A run that did not complete: the env file never stays behind. */
+export function cleanupStackRun({ context, dataDir }: StackStepCall): void {
+  rmSync(envFileOf(stackDirOf(dataDir, context.deploymentAtStart.id)), { force: true });
+}
+
+// ---- stop -----------------------------------------------------------------------------------------
+
+/** `<compose> down`: every container and the network go; named volumes stay unless the project asks. */
+export async function stopStack(options: { docker: Dockerode; dataDir: string; deploymentId: string; sourceDir: string; removeVolumes: boolean; system: (text: string) => void }): Promise<void> {
+  const { dataDir, deploymentId, system } = options;
+  const dir = stackDirOf(dataDir, deploymentId);
+  const runFile = runFileOf(dir);
+  const project = composeProjectName(deploymentId);
+  if (!existsSync(runFile)) {
+    system(`[STOP] no compose file is recorded for this stack (${runFile}); removing its containers by label`);
+    for (const info of await stackContainers(options.docker, project)) await options.docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+    return;
+  }
+  // The file names the env file; Compose wants it to exist even for `down`. An empty one, removed after.
+  const envFile = envFileOf(dir);
+  const hadEnv = existsSync(envFile);
+  if (!hadEnv) writeFileSync(envFile, '', { mode: 0o600 });
+  try {
+    system(`[STOP] ${options.removeVolumes ? 'down --volumes: containers, network and named volumes' : 'down: containers and network (named volumes are kept; settings.compose.removeVolumesOnStop removes them)'}`);
+    const result = await runCompose(['down', '--remove-orphans', ...(options.removeVolumes ? ['--volumes'] : [])], {
+      project,
+      files: [runFile],
+      projectDirectory: existsSync(options.sourceDir) ? options.sourceDir : dir,
+      onLine: (line) => system(`[STOP] ${line.text}`),
+    });
+    if (result.code !== 0) system(`[STOP] Compose's down ended with code ${result.code}`);
+  } finally {
+    rmSync(envFile, { force: true });
+  }
+}

@@ -1,0 +1,81 @@
+// The Compose stack tests' set-up: a private copy of the three-service fixture (so a test may change one
+// service), its `.env` pointing Redis's build at the provisioned Debian base image, and a cleanup that
+// removes only what these tests made: the stacks' containers, networks and volumes (by the Compose
+// project label `berth-<deploymentId>`) and the images Berth tagged for the projects.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Dockerode from 'dockerode';
+import { composeProjectName } from '../../../electron/engine/docker/compose';
+import { makeTempDir } from '../../support/temp-dir';
+
+export const docker = new Dockerode();
+const FIXTURES = fileURLToPath(new URL('../../fixtures/compose/', import.meta.url));
+
+interface Provisioning {
+  runtimeImageTags: () => Record<string, string>;
+}
+
+/** The provisioned Debian base image (scripts/provision.js builds it; integration-setup provisions). */
+export async function debianBaseImage(): Promise<string> {
+  // @ts-expect-error plain JS module without types
+  const provisioning = (await import('../../../scripts/provision.js')) as Provisioning;
+  return provisioning.runtimeImageTags().debian!;
+}
+
+export class ComposeFixtures {
+  private readonly temps: Array<() => void> = [];
+
+  /** A private copy of `test/fixtures/compose/<name>` with its `.env`. */
+  async copy(name: string): Promise<string> {
+    const temp = makeTempDir(`berth-compose-${name}-`);
+    this.temps.push(temp.cleanup);
+    const dir = join(temp.dir, name);
+    cpSync(join(FIXTURES, name), dir, { recursive: true });
+    writeFileSync(join(dir, '.env'), `BERTH_TEST_DEBIAN_IMAGE=${await debianBaseImage()}\n`);
+    return dir;
+  }
+
+  cleanupDirs(): void {
+    for (const cleanup of this.temps.splice(0)) cleanup();
+  }
+}
+
+/** Containers of a deployment's stack (any state), by Compose's project label. */
+export async function stackContainers(deploymentId: string): Promise<Dockerode.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${composeProjectName(deploymentId)}`] } });
+}
+
+export async function stackNetworks(deploymentId: string): Promise<Dockerode.NetworkInspectInfo[]> {
+  return docker.listNetworks({ filters: { label: [`com.docker.compose.project=${composeProjectName(deploymentId)}`] } });
+}
+
+export async function stackVolumes(deploymentId: string): Promise<Array<{ Name: string }>> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`com.docker.compose.project=${composeProjectName(deploymentId)}`] } });
+  return Volumes ?? [];
+}
+
+/** Removes what the stacks of these deployments left (containers, networks, volumes) and the projects' images. */
+export async function removeStacks(deploymentIds: readonly string[], slugs: readonly string[]): Promise<void> {
+  for (const id of deploymentIds) {
+    for (const info of await stackContainers(id)) await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+    for (const network of await stackNetworks(id)) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+    for (const volume of await stackVolumes(id)) await docker.getVolume(volume.Name).remove().catch(() => undefined);
+  }
+  const images = await docker.listImages();
+  for (const image of images) {
+    for (const tag of image.RepoTags ?? []) {
+      if (slugs.some((slug) => tag.startsWith(`berth/${slug}-`))) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+export async function httpText(url: string): Promise<string | number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const text = (await response.text()).trim();
+    return response.ok ? text : response.status;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

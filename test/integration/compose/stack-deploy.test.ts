@@ -1,0 +1,102 @@
+// A three-service Compose stack through the real engine and the real docker-compose (docs/product-rules.md,
+// "Compose stacks"): deploy green, loopback ports, env through the env file, every service's lines tagged,
+// a crash of the worker degrades the stack, a change to one service rebuilds only it, rollback restores
+// every built service's image, stop removes containers and network and keeps the named volume.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../../shared';
+import { composeProjectName } from '../../../electron/engine/docker/compose';
+import { envFileOf, stackDirOf } from '../../../electron/engine/targets/compose/stack-steps';
+import { startTestEngine, stepStatuses, type TestEngine } from '../pipeline/support';
+import { ComposeFixtures, docker, httpText, removeStacks, stackContainers, stackNetworks, stackVolumes } from './compose-harness';
+
+const SECRET = 'compose-secret-value-7781';
+const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('compose stack on local Docker', () => {
+  let test: TestEngine;
+  const fixtures = new ComposeFixtures();
+  const deployments: string[] = [];
+  const slugs: string[] = [];
+  let dir: string;
+  let deploymentId: string;
+  let firstRelease: string;
+
+  beforeAll(async () => {
+    test = await startTestEngine();
+    dir = await fixtures.copy('stack');
+  });
+  afterAll(async () => {
+    await test?.close();
+    await removeStacks(deployments, slugs);
+    fixtures.cleanupDirs();
+  });
+
+  const deployment = (): Deployment => test.engine.store.deployments.get(deploymentId)!;
+  const linesOf = () => {
+    test.engine.logs.flush();
+    return test.engine.store.logLines.since(deploymentId, 0, 100_000);
+  };
+
+  it('deploys the stack green: three services, the public one on a loopback port, env through a 0600 file that is gone afterwards', async () => {
+    const composeHash = sha(join(dir, 'compose.yaml'));
+    const project = test.project('stack', { env: [{ name: 'GREETING', value: 'hello' }, { name: 'API_TOKEN', value: SECRET, secret: true }] }, dir);
+    slugs.push(project.slug);
+    const { run, deployment: created } = await test.engine.controller.deploy(project);
+    deploymentId = created.id;
+    deployments.push(deploymentId);
+    const finished = await test.waitForRun(run.id, undefined, 240_000);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    expect(stepStatuses(finished)).toEqual({ detect: 'success', build: 'success', setup: 'success', deploy: 'success', verify: 'success', done: 'success' });
+    expect(finished.scan?.shape).toBe('multi');
+    firstRelease = finished.releaseId!;
+
+    const live = deployment();
+    expect(live.status).toBe('running');
+    expect(live.services?.map((service) => [service.name, service.public, service.state])).toEqual([
+      ['web', true, 'running'],
+      ['redis', false, 'running'],
+      ['worker', false, 'running'],
+    ]);
+    expect(live.services?.find((service) => service.name === 'redis')?.health).toBe('healthy');
+    const web = live.services![0]!;
+    expect(live.hostPort).toBe(web.hostPort);
+    expect(await httpText(`http://127.0.0.1:${web.hostPort}/version`)).toBe('web v1');
+
+    // Bound to loopback only, through the file Berth wrote; the user's file is untouched.
+    const inspected = await docker.getContainer(web.containerId!).inspect();
+    expect(inspected.HostConfig.PortBindings?.['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '' }]);
+    expect(inspected.Config.Labels['com.docker.compose.project']).toBe(composeProjectName(deploymentId));
+    expect(sha(join(dir, 'compose.yaml'))).toBe(composeHash);
+    // The project's env reached every service; the secret never reached a log line; the env file is gone.
+    expect(inspected.Config.Env).toContain(`API_TOKEN=${SECRET}`);
+    expect(inspected.Config.Env).toContain('REDIS_HOST=redis');
+    const worker = await docker.getContainer(live.services!.find((service) => service.name === 'worker')!.containerId!).inspect();
+    expect(worker.Config.Env).toContain('GREETING=hello');
+    expect(existsSync(envFileOf(stackDirOf(test.dataDir, deploymentId)))).toBe(false);
+    const lines = linesOf();
+    expect(lines.some((line) => line.text.includes(SECRET))).toBe(false);
+    expect(lines.some((line) => line.text.includes('API_TOKEN=••••••'))).toBe(true);
+
+    // The release records every built service's image.
+    const release = test.engine.store.releases.get(firstRelease)!;
+    expect(release.services?.map((service) => service.name).sort()).toEqual(['redis', 'web', 'worker']);
+    for (const service of release.services!) expect(service.imageId).toMatch(/^sha256:/);
+    expect(release.imageId).toBe(release.services!.find((service) => service.name === 'web')!.imageId);
+  });
+
+  it('stops with down: every container and the network go, the named volume stays', async () => {
+    expect((await stackContainers(deploymentId)).length).toBe(3);
+    expect((await stackNetworks(deploymentId)).length).toBe(1);
+    const stopped = await test.engine.controller.stopDeployment(deploymentId);
+    expect(stopped.status).toBe('stopped');
+    await test.engine.controller.whenStopped(deploymentId);
+    expect(await stackContainers(deploymentId)).toEqual([]);
+    expect(await stackNetworks(deploymentId)).toEqual([]);
+    expect((await stackVolumes(deploymentId)).map((volume) => volume.Name)).toEqual([`${composeProjectName(deploymentId)}_redis-data`]);
+    expect(deployment().services?.every((service) => service.state === 'missing')).toBe(true);
+    expect(linesOf().some((line) => line.text.includes('[STOP] down: containers and network'))).toBe(true);
+  });
+});
