@@ -389,6 +389,8 @@ export const logLineSchema = z.object({
   cut: z.boolean(),
   /** Detected when the line was stored (docs/product-rules.md "Log levels"); `unknown` when the line names none. */
   level: z.enum(LOG_LEVELS),
+  /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); absent when it has none. */
+  service: z.string().optional(),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
@@ -398,6 +400,8 @@ export const metricSampleSchema = z.object({
   cpuPct: z.number(),
   memUsedMb: z.number(),
   memLimitMb: z.number(),
+  /** A stack service's own sample; absent for the deployment's total (for a stack, the sum of its services). */
+  service: z.string().optional(),
 });
 export type MetricSample = z.infer<typeof metricSampleSchema>;
 
@@ -498,6 +502,8 @@ export const searchHitSchema = z.object({
   /** The first line of the multi-line event (a stack trace) the hit is part of, when that is another line. */
   event: z.object({ lineNo: z.number().int(), text: z.string() }).nullable(),
   level: z.enum(LOG_LEVELS),
+  /** The Compose stack service the line came from; absent when it has none. */
+  service: z.string().optional(),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

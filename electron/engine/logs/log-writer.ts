@@ -106,7 +106,7 @@ export class LogWriter {
   }
 
   append(deploymentId: string, entry: LogEntry): number {
-    return this.enqueue(deploymentId, entry, entry.source, entry.runId ?? null, entry.step ?? null);
+    return this.enqueue(deploymentId, entry, entry.source, entry.runId ?? null, entry.step ?? null, entry.service || null);
   }
 
   /**
@@ -115,8 +115,9 @@ export class LogWriter {
    */
   sink(deploymentId: string, context: LogContext): DemuxedLinesHandler {
     const { source, runId = null, step = null } = context;
+    const service = context.service || null;
     return (lines) => {
-      for (const line of lines) this.enqueue(deploymentId, line, source, runId, step);
+      for (const line of lines) this.enqueue(deploymentId, line, source, runId, step, service);
     };
   }
 
@@ -127,6 +128,7 @@ export class LogWriter {
     source: LogSource,
     runId: string | null,
     step: StepName | null,
+    service: string | null,
   ): number {
     if (this.closed) throw new Error('The log writer is closed.');
     if (this.disk) {
@@ -151,6 +153,7 @@ export class LogWriter {
       raw: line.raw ?? null,
       // Detected once, here: stored with the line and sent to subscribers (docs/product-rules.md "Log levels").
       level: lineLevel(line.stream, line.text),
+      service,
     });
     // While the disk is full only the retry timer commits.
     if (this.disk) return lineNo;

@@ -16,5 +16,6 @@ export function fromStored(line: StoredLine): LogLine {
     text: line.text,
     cut: line.cut,
     level: line.level ?? lineLevel(line.stream, line.text),
+    ...(line.service ? { service: line.service } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { migration007Analyses } from './007-analyses';
 import { migration008ImageRetention } from './008-image-retention';
 import { migration009LogLevels } from './009-log-levels';
 import { migration010ComposeStacks } from './010-compose-stacks';
+import { migration011ServiceLogs } from './011-service-logs';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008ImageRetention,
   migration009LogLevels,
   migration010ComposeStacks,
+  migration011ServiceLogs,
 ];
