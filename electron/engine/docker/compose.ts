@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import type Dockerode from 'dockerode';
 import { LineAssembler } from '../logs/line-assembler';
-import { withDockerTimeout } from './call';
+import type { StackService } from '../../../shared';
+import { isDockerNotFound, withDockerTimeout } from './call';
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
@@ -162,3 +163,52 @@ export async function stackContainers(docker: Dockerode, project: string): Promi
 
 /** The service a container belongs to, from its labels. */
 export const serviceOf = (labels: Readonly<Record<string, string>> | undefined): string | null => labels?.[COMPOSE_SERVICE_LABEL] ?? null;
+
+/** The stack's services as Docker reports them now. */
+/** What a stack's service is known as: its name, whether it is the public one, the container port it publishes. */
+export interface KnownService {
+  readonly name: string;
+  readonly public: boolean;
+  readonly containerPort: number | null;
+}
+
+export async function observeStack(docker: Dockerode, deploymentId: string, known: readonly KnownService[]): Promise<StackService[]> {
+  const containers = await stackContainers(docker, composeProjectName(deploymentId));
+  const services: StackService[] = [];
+  for (const service of known) {
+    const info = containers.find((container) => serviceOf(container.Labels) === service.name && container.State === 'running') ?? containers.find((container) => serviceOf(container.Labels) === service.name);
+    if (!info) {
+      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
+      continue;
+    }
+    let inspected: Dockerode.ContainerInspectInfo;
+    try {
+      inspected = await withDockerTimeout(docker.getContainer(info.Id).inspect(), 'a container inspect');
+    } catch (error) {
+      if (!isDockerNotFound(error)) throw error;
+      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
+      continue;
+    }
+    const state = inspected.State;
+    const health = state.Health?.Status;
+    const ports = inspected.NetworkSettings.Ports ?? {};
+    const firstPublished = Object.keys(ports).find((key) => ports[key]?.length);
+    const containerPort = service.containerPort ?? (firstPublished ? Number(firstPublished.split('/')[0]) : null);
+    const binding = containerPort ? ports[`${containerPort}/tcp`]?.[0] : undefined;
+    services.push({
+      name: service.name,
+      public: service.public,
+      state: state.Restarting ? 'restarting' : state.Running ? (health === 'starting' ? 'starting' : 'running') : 'exited',
+      health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
+      containerId: info.Id,
+      image: inspected.Config.Image,
+      imageId: inspected.Image,
+      hostPort: binding?.HostPort ? Number(binding.HostPort) : null,
+      containerPort: Number.isFinite(containerPort) && containerPort ? containerPort : null,
+      restarts: inspected.RestartCount,
+      exitCode: state.Running ? null : state.ExitCode,
+    });
+  }
+  return services.sort((a, b) => Number(b.public) - Number(a.public) || a.name.localeCompare(b.name));
+}
+

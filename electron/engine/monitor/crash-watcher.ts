@@ -50,6 +50,10 @@ export interface CrashWatcherOptions {
   readonly forget: (watched: WatchedContainer) => void;
   /** Back-off of the Docker event subscription after it breaks. */
   readonly eventRetryMs?: number;
+  /** An event of a Berth container this watcher does not watch (a Compose stack's: monitor/stack-monitor.ts). */
+  readonly otherEvent?: (event: ContainerEvent) => void;
+  /** The subscription is (re)established: whoever gets `otherEvent`s reconciles too. */
+  readonly reconnected?: () => void;
 }
 
 const claimKey = (deploymentId: string): string => `monitor.lastDeath.${deploymentId}`;
@@ -85,7 +89,10 @@ export class CrashWatcher {
 
   private onEvent(event: ContainerEvent): void {
     const watched = this.options.watched(event.deploymentId);
-    if (!watched || watched.containerId !== event.containerId) return;
+    if (!watched || watched.containerId !== event.containerId) {
+      this.options.otherEvent?.(event);
+      return;
+    }
     if (event.action === 'oom') {
       this.oomAt.set(watched.containerId, Date.now());
       return;
@@ -95,6 +102,7 @@ export class CrashWatcher {
 
   /** After (re)connecting to Docker: find deaths and restarts that happened while nobody listened. */
   private reconcileAll(): void {
+    this.options.reconnected?.();
     for (const watched of this.options.allWatched()) {
       watched.follower.nudge();
       void this.options.queue.run(watched.deploymentId, () => this.reconcile(watched));

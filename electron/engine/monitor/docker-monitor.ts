@@ -2,7 +2,7 @@
 // (RuntimeLogFollower), metric samples (MetricsSampler), the health rule (HealthPoller) and crash
 // detection (CrashWatcher). This class only keeps the list of watched containers and wires the four.
 import type Dockerode from 'dockerode';
-import { effectiveHealthCheck, isLiveDeployment } from '../../../shared';
+import { effectiveHealthCheck, isLiveDeployment, type Deployment } from '../../../shared';
 import type { DeploymentsPort, LogLinesPort, ProjectsPort, StatePort } from '../context';
 import type { SocketReader } from '../docker/socket-reader';
 import { createLogger } from '../logger';
@@ -15,6 +15,7 @@ import { HealthPoller } from './health-poller';
 import { MetricsSampler } from './metrics-sampler';
 import type { Notifier } from './notifier';
 import { RuntimeLogFollower, type RuntimeLogFollowerOptions } from './runtime-log-follower';
+import { StackMonitor } from './stack-monitor';
 
 const log = createLogger('monitor');
 
@@ -44,6 +45,8 @@ export class DockerMonitor implements DeploymentMonitor {
   private readonly health: HealthPoller;
   private readonly metrics: MetricsSampler;
   private readonly crashes: CrashWatcher;
+  /** Compose stacks: their services' containers (stack-monitor.ts). */
+  private readonly stacks: StackMonitor;
   private closed = false;
 
   constructor(
@@ -53,6 +56,19 @@ export class DockerMonitor implements DeploymentMonitor {
     const { docker, deployments, projects, logs, notifier, config } = context;
     this.health = new HealthPoller({ deployments, probes: context.metrics, logs, notifier, timeoutMs: config.healthTimeoutMs, queue: this.queue });
     this.metrics = new MetricsSampler({ docker, deployments, samples: context.metrics });
+    this.stacks = new StackMonitor({
+      docker,
+      deployments,
+      projects,
+      state: context.state,
+      logs,
+      notifier,
+      storedLines: context.storedLines,
+      socketReader: context.socketReader,
+      queue: this.queue,
+      metrics: this.metrics,
+      ...(options.follower ? { follower: options.follower } : {}),
+    });
     this.crashes = new CrashWatcher({
       docker,
       deployments,
@@ -68,6 +84,8 @@ export class DockerMonitor implements DeploymentMonitor {
         this.metrics.reset(deploymentId);
       },
       forget: (watched) => this.drop(watched),
+      otherEvent: (event) => this.stacks.onEvent(event),
+      reconnected: () => this.stacks.reconcileAll(),
       ...(options.eventRetryMs !== undefined ? { eventRetryMs: options.eventRetryMs } : {}),
     });
   }
@@ -75,6 +93,12 @@ export class DockerMonitor implements DeploymentMonitor {
   watch(deploymentId: string): void {
     if (this.closed) return;
     const deployment = this.context.deployments.get(deploymentId);
+    if (deployment?.target === 'docker' && deployment.services) {
+      this.unwatch(deploymentId);
+      this.stacks.watch(deployment);
+      this.watchHealth(deployment);
+      return;
+    }
     if (!deployment || deployment.target !== 'docker' || !deployment.containerId) {
       log.debug(`not watching ${deploymentId}: no Docker container`);
       return;
@@ -90,25 +114,35 @@ export class DockerMonitor implements DeploymentMonitor {
       this.options.follower,
     );
     this.watches.set(deploymentId, { deploymentId, containerId: deployment.containerId, follower });
+    this.watchHealth(deployment);
+    this.metrics.watch(deploymentId, deployment.containerId);
+    follower.start();
+  }
+
+  /** Health probes of the deployment's host port (a stack's: its public service's). */
+  private watchHealth(deployment: Deployment): void {
     this.health.watch(deployment, (current) => {
       if (current.hostPort === null) return null;
       // What the live release was verified with; a deployment made before scans has none stored.
       const check = current.healthCheck ?? effectiveHealthCheck(this.context.projects.get(current.projectId)?.settings ?? {}, null).value;
       return { url: `http://127.0.0.1:${current.hostPort}${check.path}`, rule: check.rule };
     });
-    this.metrics.watch(deploymentId, deployment.containerId);
-    follower.start();
   }
 
   unwatch(deploymentId: string): void {
     const watched = this.watches.get(deploymentId);
     if (watched) this.drop(watched);
+    if (this.stacks.isWatched(deploymentId)) {
+      this.stacks.unwatch(deploymentId);
+      this.health.unwatch(deploymentId);
+    }
   }
 
   async start(): Promise<void> {
     for (const deployment of this.context.deployments.list()) {
-      if (deployment.target === 'docker' && deployment.containerId && (isLiveDeployment(deployment.status) || deployment.status === 'crashed')) this.watch(deployment.id);
+      if (deployment.target === 'docker' && (deployment.containerId || deployment.services) && (isLiveDeployment(deployment.status) || deployment.status === 'crashed')) this.watch(deployment.id);
     }
+    this.stacks.start(this.context.config.healthIntervalMs);
     this.metrics.start(this.context.config.metricsIntervalMs);
     this.health.start(this.context.config.healthIntervalMs);
     this.crashes.start();
@@ -119,6 +153,7 @@ export class DockerMonitor implements DeploymentMonitor {
     this.metrics.close();
     this.health.close();
     await this.crashes.close();
+    await this.stacks.close();
     await Promise.all([...this.watches.values()].map((watched) => watched.follower.stop()));
     this.watches.clear();
     await this.queue.idle();
@@ -126,7 +161,7 @@ export class DockerMonitor implements DeploymentMonitor {
 
   /** Which deployments are watched now (for tests and the status view). */
   watchedDeployments(): string[] {
-    return [...this.watches.keys()];
+    return [...this.watches.keys(), ...this.stacks.watched()];
   }
 
   /** One metric sample of every live watched container (the timer's round; tests and benches call it). */

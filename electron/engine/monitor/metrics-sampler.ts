@@ -18,9 +18,14 @@ export interface MetricsSamplerOptions {
 }
 
 interface Sampled {
+  readonly deploymentId: string;
   readonly containerId: string;
+  /** A Compose stack's service (its samples carry it; the stack's total is their sum). */
+  readonly service: string | null;
   cpu: CpuReading | null;
 }
+
+const stackKey = (deploymentId: string, service: string): string => `${deploymentId}\u0000${service}`;
 
 export class MetricsSampler {
   private readonly sampled = new Map<string, Sampled>();
@@ -31,17 +36,22 @@ export class MetricsSampler {
   constructor(private readonly options: MetricsSamplerOptions) {}
 
   watch(deploymentId: string, containerId: string): void {
-    this.sampled.set(deploymentId, { containerId, cpu: null });
+    this.sampled.set(deploymentId, { deploymentId, containerId, service: null, cpu: null });
+  }
+
+  /** A Compose stack: one sample per service's container, plus the deployment's total (their sum). */
+  watchStack(deploymentId: string, containers: ReadonlyArray<{ readonly service: string; readonly containerId: string }>): void {
+    this.unwatch(deploymentId);
+    for (const { service, containerId } of containers) this.sampled.set(stackKey(deploymentId, service), { deploymentId, containerId, service, cpu: null });
   }
 
   unwatch(deploymentId: string): void {
-    this.sampled.delete(deploymentId);
+    for (const [key, sampled] of this.sampled) if (sampled.deploymentId === deploymentId) this.sampled.delete(key);
   }
 
   /** The container restarted: its CPU counters start again, so the next reading is a first one. */
   reset(deploymentId: string): void {
-    const sampled = this.sampled.get(deploymentId);
-    if (sampled) sampled.cpu = null;
+    for (const sampled of this.sampled.values()) if (sampled.deploymentId === deploymentId) sampled.cpu = null;
   }
 
   start(intervalMs: number): void {
@@ -62,13 +72,14 @@ export class MetricsSampler {
     try {
       const samples: NewMetricSample[] = [];
       await Promise.all(
-        [...this.sampled].map(async ([deploymentId, sampled]) => {
-          const deployment = this.options.deployments.get(deploymentId);
+        [...this.sampled.values()].map(async (sampled) => {
+          const deployment = this.options.deployments.get(sampled.deploymentId);
           if (!deployment || !isLiveDeployment(deployment.status)) return;
-          const sample = await this.sample(deploymentId, sampled);
+          const sample = await this.sample(sampled.deploymentId, sampled);
           if (sample) samples.push(sample);
         }),
       );
+      samples.push(...stackTotals(samples));
       if (samples.length === 0 || this.closed) return 0;
       try {
         this.options.samples.insertSamples(samples);
@@ -95,10 +106,26 @@ export class MetricsSampler {
       sampled.cpu = reading;
       // The first sample has nothing to compare with: CPU% needs two readings.
       if (!previous) return null;
-      return { deploymentId, sampledAt: at, cpuPct: cpuPercent(previous, reading), memUsedMb: memory.usedMb, memLimitMb: memory.limitMb };
+      return { deploymentId, sampledAt: at, cpuPct: cpuPercent(previous, reading), memUsedMb: memory.usedMb, memLimitMb: memory.limitMb, ...(sampled.service ? { service: sampled.service } : {}) };
     } catch (error) {
       log.debug(`no stats for ${deploymentId}`, errorText(error));
       return null;
     }
   }
+}
+
+/** A stack's total per round: the sum of its services' samples (CPU%, memory used and limits), stamped with the latest. */
+export function stackTotals(samples: readonly NewMetricSample[]): NewMetricSample[] {
+  const totals = new Map<string, NewMetricSample>();
+  for (const sample of samples) {
+    if (!sample.service) continue;
+    const total = totals.get(sample.deploymentId);
+    totals.set(
+      sample.deploymentId,
+      total
+        ? { deploymentId: sample.deploymentId, sampledAt: Math.max(total.sampledAt, sample.sampledAt), cpuPct: total.cpuPct + sample.cpuPct, memUsedMb: total.memUsedMb + sample.memUsedMb, memLimitMb: total.memLimitMb + sample.memLimitMb }
+        : { deploymentId: sample.deploymentId, sampledAt: sample.sampledAt, cpuPct: sample.cpuPct, memUsedMb: sample.memUsedMb, memLimitMb: sample.memLimitMb },
+    );
+  }
+  return [...totals.values()];
 }

@@ -17,6 +17,8 @@ export interface RuntimeLogFollowerOptions {
   /** First wait before re-attaching after the stream ended or Docker was unreachable; doubles up to maxRetryMs. */
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
+  /** A Compose stack's service: its container's lines are stored with it (docs/product-rules.md, "Compose stacks"). */
+  readonly service?: string;
 }
 
 /** What a follower reads and writes: the log writer, the lines stored so far, and where it left off. */
@@ -83,6 +85,7 @@ export class RuntimeLogFollower {
   private readonly pause = new WakeableSleep();
   /** Lines this follower has handed to the writer. */
   private appended = 0;
+  private readonly service: string | null;
 
   constructor(
     private readonly docker: Dockerode,
@@ -95,6 +98,7 @@ export class RuntimeLogFollower {
     this.stallMs = options.stallMs ?? 120_000;
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 5_000;
+    this.service = options.service ?? null;
   }
 
   /** Starts following; after a finished `stop()`, starts again (the monitor does when removing a dead container failed). */
@@ -232,7 +236,7 @@ export class RuntimeLogFollower {
           }
           if (ts > cursor.lastMs) cursor.lastMs = ts;
           this.appended++;
-          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null });
+          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null, ...(this.service ? { service: this.service } : {}) });
         }
       },
     });
@@ -254,7 +258,7 @@ export class RuntimeLogFollower {
     if (this.cursor) return this.cursor;
     // A container followed for the first time is read from its start: during a redeploy the old
     // container keeps logging while the new one starts, so the newest stored time says nothing about it.
-    const followedKey = `monitor.logContainer.${this.deploymentId}`;
+    const followedKey = `monitor.logContainer.${this.deploymentId}${this.service ? `.${this.service}` : ''}`;
     if (this.state.get(followedKey) !== this.containerId) {
       this.state.set(followedKey, this.containerId);
       this.cursor = { lastMs: 0 };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared';
 import { composeProjectName } from '../../../electron/engine/docker/compose';
 import { envFileOf, stackDirOf } from '../../../electron/engine/targets/compose/stack-steps';
-import { startTestEngine, stepStatuses, type TestEngine } from '../pipeline/support';
+import { startTestEngine, stepStatuses, until, type TestEngine } from '../pipeline/support';
 import { ComposeFixtures, docker, httpText, removeStacks, stackContainers, stackNetworks, stackVolumes } from './compose-harness';
 
 const SECRET = 'compose-secret-value-7781';
@@ -25,7 +25,7 @@ describe('compose stack on local Docker', () => {
   let firstRelease: string;
 
   beforeAll(async () => {
-    test = await startTestEngine();
+    test = await startTestEngine({ config: { metricsIntervalMs: 500, healthIntervalMs: 1000 } });
     dir = await fixtures.copy('stack');
   });
   afterAll(async () => {
@@ -85,6 +85,56 @@ describe('compose stack on local Docker', () => {
     expect(release.services?.map((service) => service.name).sort()).toEqual(['redis', 'web', 'worker']);
     for (const service of release.services!) expect(service.imageId).toMatch(/^sha256:/);
     expect(release.imageId).toBe(release.services!.find((service) => service.name === 'web')!.imageId);
+  });
+
+  it("stores every service's lines tagged with it: build output per service, runtime lines of all three", async () => {
+    const lines = await until(
+      async () => linesOf(),
+      (all) => ['web', 'worker', 'redis'].every((service) => all.some((line) => line.source === 'runtime' && line.service === service && line.stream !== 'system')),
+      30_000,
+    );
+    const runtime = lines.filter((line) => line.source === 'runtime');
+    expect(runtime.some((line) => line.service === 'worker' && /^worker tick \d+$/.test(line.text))).toBe(true);
+    expect(runtime.some((line) => line.service === 'web' && line.text.includes('web listening on 8080 (greeting=hello)'))).toBe(true);
+    expect(runtime.some((line) => line.service === 'redis' && /Ready to accept connections/i.test(line.text))).toBe(true);
+    // Every runtime line of a container carries its service.
+    expect(runtime.filter((line) => line.stream !== 'system').every((line) => line.service)).toBe(true);
+    // Build output: each service's classic-builder steps under its own name.
+    const build = lines.filter((line) => line.step === 'build');
+    for (const service of ['web', 'worker', 'redis']) expect(build.some((line) => line.service === service && /^Step 1\/\d+ : /.test(line.text)), service).toBe(true);
+    expect(build.some((line) => line.service === 'web' && line.text.includes('apt-get install'))).toBe(false);
+    expect(build.some((line) => line.service === 'redis' && line.text.includes('apt-get install'))).toBe(true);
+  });
+
+  it('samples metrics per service and the stack total as their sum', async () => {
+    const samples = await until(
+      async () => test.engine.store.metrics.serviceSamples(deploymentId, 0, Date.now() + 1000),
+      (found) => ['web', 'worker', 'redis'].every((service) => found.some((sample) => sample.service === service)),
+      20_000,
+    );
+    const totals = test.engine.store.metrics.samples(deploymentId, 0, Date.now() + 1000);
+    expect(totals.length).toBeGreaterThan(0);
+    const total = totals.at(-1)!;
+    const sameRound = samples.filter((sample) => sample.sampledAt <= total.sampledAt && Date.parse(total.sampledAt) - Date.parse(sample.sampledAt) < 400);
+    expect(new Set(sameRound.map((sample) => sample.service))).toEqual(new Set(['web', 'worker', 'redis']));
+    expect(total.memUsedMb).toBeCloseTo(sameRound.reduce((sum, sample) => sum + sample.memUsedMb, 0), 1);
+  });
+
+  it('a killed worker is reported as its crash and degrades the stack; started again, the stack is running', async () => {
+    const worker = deployment().services!.find((service) => service.name === 'worker')!;
+    await docker.getContainer(worker.containerId!).kill();
+    const degraded = await until(async () => deployment(), (current) => current.status === 'degraded', 20_000);
+    expect(degraded.services!.find((service) => service.name === 'worker')).toMatchObject({ state: 'exited', exitCode: 137 });
+    const crash = linesOf().find((line) => line.text.startsWith('[CRASH] service=worker'));
+    expect(crash?.text).toBe('[CRASH] service=worker exit=137 oom=false');
+    expect(crash?.service).toBe('worker');
+    // The public service still answers.
+    expect(await httpText(`http://127.0.0.1:${degraded.hostPort}/version`)).toBe('web v1');
+
+    await docker.getContainer(worker.containerId!).start();
+    const back = await until(async () => deployment(), (current) => current.status === 'running', 20_000);
+    expect(back.services!.find((service) => service.name === 'worker')?.state).toBe('running');
+    expect(linesOf().some((line) => line.text === '[RESTART] service=worker is running again' && line.service === 'worker')).toBe(true);
   });
 
   it('stops with down: every container and the network go, the named volume stays', async () => {

@@ -5,7 +5,7 @@ import { isLiveDeployment, type Deployment } from '../../../../shared';
 import type { DeploymentsPort } from '../../context';
 import { stackStatus } from '../../monitor/stack-status';
 import type { DeploymentChanges } from '../../store/deployments';
-import { observeStack } from './stack-steps';
+import { observeStack } from '../../docker/compose';
 
 export async function reconcileStack(options: { readonly docker: Dockerode; readonly deployments: Pick<DeploymentsPort, 'update'> }, deployment: Deployment, system: (text: string) => void): Promise<void> {
   const known = deployment.services ?? [];

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCheck, type Release, type ReleaseService, type StackService } from '../../../../shared';
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
-import { ComposeMissingError, composeCommand, composeProjectName, runCompose, serviceOf, stackContainers, type ComposeLine } from '../../docker/compose';
+import { ComposeMissingError, composeCommand, composeProjectName, observeStack, runCompose, stackContainers, type ComposeLine } from '../../docker/compose';
 import { lastLogLines } from '../../docker/containers';
 import { StepFailure } from '../../step-failure';
 import type { StepContext } from '../target';
@@ -313,10 +313,12 @@ function writeEnvFile(context: StackContext, dir: string): string | null {
 // ---- deploy ---------------------------------------------------------------------------------------
 
 /** `<compose> up -d --no-build --remove-orphans`: Compose recreates the services whose image or config changed. */
-export async function deployStack({ context, dataDir }: StackStepCall): Promise<void> {
+export async function deployStack({ context, dataDir, monitor }: StackStepCall): Promise<void> {
   const stack = stackOf(context);
   if (!stack.runFile) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The deploy step of a stack ran before setup; deploy again.');
   const deploymentId = context.deploymentAtStart.id;
+  // Containers Compose replaces are not crashes: monitoring resumes when the run ends (done, or the run's settling).
+  monitor.unwatch(deploymentId);
   const writer = composeLineWriter(context, stack.services.map((service) => service.name), deploymentId);
   stack.deployed = true;
   try {
@@ -340,47 +342,6 @@ export async function deployStack({ context, dataDir }: StackStepCall): Promise<
 }
 
 // ---- verify ---------------------------------------------------------------------------------------
-
-/** The stack's services as Docker reports them now. */
-export async function observeStack(docker: Dockerode, deploymentId: string, known: readonly { name: string; public: boolean; containerPort: number | null; hasHealthcheck?: boolean }[]): Promise<StackService[]> {
-  const containers = await stackContainers(docker, composeProjectName(deploymentId));
-  const services: StackService[] = [];
-  for (const service of known) {
-    const info = containers.find((container) => serviceOf(container.Labels) === service.name && container.State === 'running') ?? containers.find((container) => serviceOf(container.Labels) === service.name);
-    if (!info) {
-      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
-      continue;
-    }
-    let inspected: Dockerode.ContainerInspectInfo;
-    try {
-      inspected = await withDockerTimeout(docker.getContainer(info.Id).inspect(), 'a container inspect');
-    } catch (error) {
-      if (!isDockerNotFound(error)) throw error;
-      services.push({ name: service.name, public: service.public, state: 'missing', health: null, containerId: null, image: null, imageId: null, hostPort: null, containerPort: service.containerPort, restarts: 0, exitCode: null });
-      continue;
-    }
-    const state = inspected.State;
-    const health = state.Health?.Status;
-    const ports = inspected.NetworkSettings.Ports ?? {};
-    const firstPublished = Object.keys(ports).find((key) => ports[key]?.length);
-    const containerPort = service.containerPort ?? (firstPublished ? Number(firstPublished.split('/')[0]) : null);
-    const binding = containerPort ? ports[`${containerPort}/tcp`]?.[0] : undefined;
-    services.push({
-      name: service.name,
-      public: service.public,
-      state: state.Restarting ? 'restarting' : state.Running ? (health === 'starting' ? 'starting' : 'running') : 'exited',
-      health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
-      containerId: info.Id,
-      image: inspected.Config.Image,
-      imageId: inspected.Image,
-      hostPort: binding?.HostPort ? Number(binding.HostPort) : null,
-      containerPort: Number.isFinite(containerPort) && containerPort ? containerPort : null,
-      restarts: inspected.RestartCount,
-      exitCode: state.Running ? null : state.ExitCode,
-    });
-  }
-  return services.sort((a, b) => Number(b.public) - Number(a.public) || a.name.localeCompare(b.name));
-}
 
 const knownServices = (stack: StackRunState) =>
   stack.services.map((service) => ({
