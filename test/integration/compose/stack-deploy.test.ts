@@ -3,7 +3,7 @@
 // a crash of the worker degrades the stack, a change to one service rebuilds only it, rollback restores
 // every built service's image, stop removes containers and network and keeps the named volume.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared';
@@ -23,6 +23,7 @@ describe('compose stack on local Docker', () => {
   let dir: string;
   let deploymentId: string;
   let firstRelease: string;
+  let project: ReturnType<TestEngine['project']>;
 
   beforeAll(async () => {
     test = await startTestEngine({ config: { metricsIntervalMs: 500, healthIntervalMs: 1000 } });
@@ -42,7 +43,7 @@ describe('compose stack on local Docker', () => {
 
   it('deploys the stack green: three services, the public one on a loopback port, env through a 0600 file that is gone afterwards', async () => {
     const composeHash = sha(join(dir, 'compose.yaml'));
-    const project = test.project('stack', { env: [{ name: 'GREETING', value: 'hello' }, { name: 'API_TOKEN', value: SECRET, secret: true }] }, dir);
+    project = test.project('stack', { env: [{ name: 'GREETING', value: 'hello' }, { name: 'API_TOKEN', value: SECRET, secret: true }] }, dir);
     slugs.push(project.slug);
     const { run, deployment: created } = await test.engine.controller.deploy(project);
     deploymentId = created.id;
@@ -135,6 +136,51 @@ describe('compose stack on local Docker', () => {
     const back = await until(async () => deployment(), (current) => current.status === 'running', 20_000);
     expect(back.services!.find((service) => service.name === 'worker')?.state).toBe('running');
     expect(linesOf().some((line) => line.text === '[RESTART] service=worker is running again' && line.service === 'worker')).toBe(true);
+  });
+
+  it('a redeploy after a change to one service rebuilds only it: the others keep their image and their container', async () => {
+    const before = deployment().services!;
+    writeFileSync(join(dir, 'web', 'www', 'version'), 'web v2\n');
+    const { run } = await test.engine.controller.deploy(project);
+    const finished = await test.waitForRun(run.id, undefined, 240_000);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    const first = test.engine.store.releases.get(firstRelease)!.services!;
+    const second = test.engine.store.releases.get(finished.releaseId!)!.services!;
+    const imageOf = (services: typeof first, name: string) => services.find((service) => service.name === name)!.imageId;
+    expect(imageOf(second, 'web')).not.toBe(imageOf(first, 'web'));
+    expect(imageOf(second, 'worker')).toBe(imageOf(first, 'worker'));
+    expect(imageOf(second, 'redis')).toBe(imageOf(first, 'redis'));
+    // Only web was rebuilt: every step of the others came from the cache.
+    const build = linesOf().filter((line) => line.runId === run.id && line.step === 'build');
+    for (const service of ['worker', 'redis']) {
+      const steps = build.filter((line) => line.service === service && /^Step \d+\/\d+ : (?!FROM|ARG)/.test(line.text)).length;
+      const cached = build.filter((line) => line.service === service && line.text.trim() === '---> Using cache').length;
+      expect({ service, cached }).toEqual({ service, cached: steps });
+    }
+    const webSteps = build.filter((line) => line.service === 'web' && /^Step \d+\/\d+ : (?!FROM|ARG)/.test(line.text)).length;
+    const webCached = build.filter((line) => line.service === 'web' && line.text.trim() === '---> Using cache').length;
+    expect(webCached).toBeLessThan(webSteps);
+    // Compose recreated only web: worker and redis keep their containers.
+    const after = deployment().services!;
+    const containerOf = (services: typeof after, name: string) => services.find((service) => service.name === name)!.containerId;
+    expect(containerOf(after, 'web')).not.toBe(containerOf(before, 'web'));
+    expect(containerOf(after, 'worker')).toBe(containerOf(before, 'worker'));
+    expect(containerOf(after, 'redis')).toBe(containerOf(before, 'redis'));
+    expect(await httpText(`http://127.0.0.1:${deployment().hostPort}/version`)).toBe('web v2');
+  });
+
+  it("rolls back to the first release: every built service's image comes back", async () => {
+    const rollback = await test.engine.controller.rollback(project, firstRelease);
+    const finished = await test.waitForRun(rollback.id, undefined, 120_000);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    const live = deployment();
+    expect(live.currentReleaseId).toBe(firstRelease);
+    const release = test.engine.store.releases.get(firstRelease)!;
+    for (const service of release.services!) {
+      const running = live.services!.find((candidate) => candidate.name === service.name)!;
+      expect({ service: service.name, imageId: running.imageId }).toEqual({ service: service.name, imageId: service.imageId });
+    }
+    expect(await httpText(`http://127.0.0.1:${live.hostPort}/version`)).toBe('web v1');
   });
 
   it('stops with down: every container and the network go, the named volume stays', async () => {
