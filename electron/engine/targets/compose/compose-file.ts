@@ -197,3 +197,15 @@ export function yamlSyntaxError(text: string): { line: number; message: string }
   if (!error) return null;
   return { line: error.linePos?.[0]?.line ?? 1, message: error.message.split('\n')[0]! };
 }
+
+/** Each service's `build` context as the user's file writes it (before Compose interpolates or resolves it). */
+export function buildContextsOf(text: string): Array<{ service: string; context: string }> {
+  const value: unknown = parseDocument(text).toJS();
+  if (!isRecord(value) || !isRecord(value.services)) return [];
+  return Object.entries(value.services).flatMap(([service, body]) => {
+    if (!isRecord(body)) return [];
+    const build = body.build;
+    const context = typeof build === 'string' ? build : isRecord(build) ? (typeof build.context === 'string' ? build.context : '.') : null;
+    return context === null ? [] : [{ service, context }];
+  });
+}

@@ -8,7 +8,7 @@
 // points at the release's image. The file `up` runs is the same from run to run, so Compose recreates only
 // the services whose image changed.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCheck, type Release, type ReleaseService, type StackService } from '../../../../shared';
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
@@ -18,7 +18,7 @@ import { StepFailure } from '../../step-failure';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -59,7 +59,8 @@ function composeLineWriter(context: StackContext, services: readonly string[], d
       const options = service ? { service } : {};
       last.lineNo = line.stream === 'stderr' ? context.stderr(line.text, options) : context.stdout(line.text, options);
       last.service = service ?? last.service;
-      if (/\berror\b|failed|denied|not found|no such|cannot|returned a non-zero code/i.test(line.text)) {
+      // The first error-like line is the cause; what Compose prints after it ("failed to build") only repeats it.
+      if (last.errorLineNo === null && /\berror\b|failed|denied|not found|no such|cannot|returned a non-zero code/i.test(line.text)) {
         last.errorLineNo = last.lineNo;
         last.errorText = line.text.trim();
       }
@@ -95,23 +96,32 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
     const line = context.stderr(`error: ${fileName} line ${syntax.line}: ${syntax.message}`);
     throw new StepFailure('COMPOSE_FILE_INVALID', `${fileName} does not parse as YAML at line ${syntax.line}: ${syntax.message}. Fix the file, then deploy again.`, { evidenceLineNo: line });
   }
+  // A build context that is not there, named with its service and line before Compose words it without them.
+  for (const missing of missingBuildContexts(text, context.project.sourceDir)) {
+    const at = serviceLine(text, missing.service);
+    const line = context.stderr(`error: service ${missing.service} (${fileName}${at ? ` line ${at}` : ''}): build context ${missing.context} does not exist`, { service: missing.service });
+    throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${missing.service} in ${fileName}${at ? ` (line ${at})` : ''} builds from ${missing.context}, which does not exist. Fix its build: path, then deploy again.`, { evidenceLineNo: line });
+  }
   context.stdout(`${fileName}: asking Compose to validate and normalise it (config)`);
-  const errors: number[] = [];
+  const errors: Array<{ lineNo: number; text: string }> = [];
   const result = await runCompose(['config'], {
     project: composeProjectName(deploymentId),
     files: [composeFile],
     projectDirectory: context.project.sourceDir,
     signal: context.signal,
     onLine: (line) => {
-      if (line.stream === 'stderr') errors.push(context.stderr(line.text));
+      if (line.stream === 'stderr') errors.push({ lineNo: context.stderr(line.text), text: line.text });
     },
   });
   if (result.code !== 0) {
     const cause = result.tail.filter((line) => line.stream === 'stderr').map((line) => line.text.replace(/^ERROR:\s*/, '')).join(' ').trim() || `exit code ${result.code}`;
     const located = /line (\d+)/i.exec(cause);
-    const service = /services\.([\w.-]+)/.exec(cause)?.[1] ?? /[Ss]ervice ['"]?([\w.-]+)['"]?/.exec(cause)?.[1];
+    const service = /services\.([\w-]+)/.exec(cause)?.[1] ?? /[Ss]ervice ['"]?([\w.-]+)['"]?/.exec(cause)?.[1];
     const where = [located ? `line ${located[1]}` : null, service ? `service ${service}${serviceLine(text, service) ? ` (line ${serviceLine(text, service)})` : ''}` : null].filter(Boolean).join(', ');
-    throw new StepFailure('COMPOSE_FILE_INVALID', `Compose refused ${fileName}${where ? ` (${where})` : ''}: ${cause}`, { evidenceLineNo: errors[0] ?? context.stderr(`error: ${cause}`) });
+    throw new StepFailure('COMPOSE_FILE_INVALID', `Compose refused ${fileName}${where ? ` (${where})` : ''}: ${cause}`, {
+      // The line that names the service (or the line) is the evidence; Compose's heading line says only "invalid".
+      evidenceLineNo: (errors.find((error) => /services\.|line \d+/i.test(error.text)) ?? errors[0])?.lineNo ?? context.stderr(`error: ${cause}`),
+    });
   }
   let choice: PublicChoice;
   const config = parseComposeConfig(result.stdout);
@@ -155,6 +165,17 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
     ],
   });
   context.state.stack = { composeFile, config, services, publicChoice: choice };
+}
+
+/** Services whose literal (uninterpolated, local) build context is not a directory. */
+function missingBuildContexts(text: string, sourceDir: string): Array<{ service: string; context: string }> {
+  const missing: Array<{ service: string; context: string }> = [];
+  for (const { service, context } of buildContextsOf(text)) {
+    if (context.includes('$') || /^[a-z]+:\/\/|^git@/i.test(context)) continue;
+    const path = isAbsolute(context) ? context : join(sourceDir, context);
+    if (!isDirectory(path)) missing.push({ service, context: path });
+  }
+  return missing;
 }
 
 function isDirectory(path: string): boolean {
