@@ -151,7 +151,9 @@ export interface EffectiveFileOptions {
   readonly restartPolicy: string;
 }
 
-const portSpec = (port: PublishedPort, hostIp: string | null): string => `${hostIp ? `${hostIp}:` : ''}${port.published ?? ''}:${port.target}/${port.protocol}`;
+/** `ip:host:container/proto`, `ip::container/proto` (an ephemeral host port), `host:container/proto` or `container/proto`. */
+const portSpec = (port: PublishedPort, hostIp: string | null): string =>
+  hostIp ? `${hostIp}:${port.published ?? ''}:${port.target}/${port.protocol}` : `${port.published ? `${port.published}:` : ''}${port.target}/${port.protocol}`;
 
 /** The normalised config with Berth's changes: loopback ports, the env file, image tags, labels, restart policy. */
 export function effectiveComposeFile(config: ComposeConfig, options: EffectiveFileOptions): string {

@@ -1,0 +1,207 @@
+// The pure parts of Compose stacks (docs/product-rules.md, "Compose stacks"): the file Compose runs
+// (loopback ports, env file, images, labels), the public service, which service a line of output is
+// about, and the stack's status from its services.
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { StackService } from '../../../shared';
+import { parseComposeVersion } from '../../../electron/engine/docker/compose';
+import { stackTotals } from '../../../electron/engine/monitor/metrics-sampler';
+import { stackStatus } from '../../../electron/engine/monitor/stack-status';
+import {
+  buildContextsOf,
+  choosePublicService,
+  composeServices,
+  effectiveComposeFile,
+  parseComposeConfig,
+  parsePort,
+  serviceLine,
+  yamlSyntaxError,
+  type EffectiveFileOptions,
+} from '../../../electron/engine/targets/compose/compose-file';
+import { OutputServiceTagger } from '../../../electron/engine/targets/compose/output-service';
+
+// What docker-compose 1.29's `config` prints for a stack (long-form and short-form ports both occur).
+const V1_CONFIG = `services:
+  redis:
+    build:
+      context: /src/redis
+    healthcheck:
+      test: ["CMD", "redis-cli", "ping"]
+    volumes:
+    - redis-data:/var/lib/redis:rw
+  web:
+    build:
+      context: /src/web
+    environment:
+      REDIS_HOST: redis
+    ports:
+    - published: 8080
+      target: 80
+    - target: 9000
+    - 0.0.0.0:9443:443/tcp
+  worker:
+    image: berth-test/busybox:1
+    restart: on-failure
+version: '3.9'
+volumes:
+  redis-data: {}
+`;
+
+const options = (overrides: Partial<EffectiveFileOptions> = {}): EffectiveFileOptions => ({
+  deploymentId: 'dep_abc',
+  projectId: 'prj_x',
+  publicChoice: { service: 'web', containerPort: 80, evidence: '', addPort: false },
+  publishAllInterfaces: false,
+  envFile: '/data/stacks/dep_abc/env',
+  imageFor: new Map([['web', 'berth/app-web:live'], ['redis', 'berth/app-redis:live']]),
+  noBuild: true,
+  restartPolicy: 'unless-stopped',
+  ...overrides,
+});
+
+describe('the file Compose runs', () => {
+  const config = parseComposeConfig(V1_CONFIG);
+
+  it('binds every published port to 127.0.0.1, keeping host ports and protocols', () => {
+    const file = parse(effectiveComposeFile(config, options())) as { services: Record<string, Record<string, unknown>> };
+    expect(file.services.web!.ports).toEqual(['127.0.0.1:8080:80/tcp', '127.0.0.1::9000/tcp', '127.0.0.1:9443:443/tcp']);
+    expect(file.services.redis!.ports).toBeUndefined();
+  });
+
+  it('keeps the file\'s addresses when the project publishes on all interfaces', () => {
+    const file = parse(effectiveComposeFile(config, options({ publishAllInterfaces: true }))) as { services: Record<string, Record<string, unknown>> };
+    expect(file.services.web!.ports).toEqual(['8080:80/tcp', '9000/tcp', '0.0.0.0:9443:443/tcp']);
+  });
+
+  it('gives every service the env file, Berth labels, its live image (no build) and the project restart policy where the file sets none', () => {
+    const file = parse(effectiveComposeFile(config, options())) as { services: Record<string, Record<string, unknown>>; volumes: unknown };
+    for (const name of ['web', 'redis', 'worker']) {
+      expect(file.services[name]!.env_file).toEqual(['/data/stacks/dep_abc/env']);
+      expect(file.services[name]!.labels).toMatchObject({ 'berth.managed': 'true', 'berth.deployment': 'dep_abc', 'berth.project': 'prj_x', 'berth.service': name });
+    }
+    expect(file.services.web).toMatchObject({ image: 'berth/app-web:live', restart: 'unless-stopped', environment: { REDIS_HOST: 'redis' } });
+    expect(file.services.web!.build).toBeUndefined();
+    expect(file.services.worker).toMatchObject({ image: 'berth-test/busybox:1', restart: 'on-failure' });
+    expect(file.volumes).toEqual({ 'redis-data': {} });
+  });
+
+  it('keeps builds for the build file, and no env file when the project has no env', () => {
+    const file = parse(effectiveComposeFile(config, options({ noBuild: false, envFile: null }))) as { services: Record<string, Record<string, unknown>> };
+    expect(file.services.web).toMatchObject({ build: { context: '/src/web' }, image: 'berth/app-web:live' });
+    expect(file.services.web!.env_file).toBeUndefined();
+  });
+
+  it('publishes the public service\'s port on loopback when it publishes none', () => {
+    const file = parse(effectiveComposeFile(config, options({ publicChoice: { service: 'worker', containerPort: 3000, evidence: '', addPort: true } }))) as { services: Record<string, Record<string, unknown>> };
+    expect(file.services.worker!.ports).toEqual(['127.0.0.1::3000/tcp']);
+  });
+
+  it('reads ports in both generations\' forms', () => {
+    expect(parsePort({ mode: 'ingress', host_ip: '0.0.0.0', target: 80, published: '8080', protocol: 'tcp' })).toEqual({ target: 80, published: '8080', hostIp: '0.0.0.0', protocol: 'tcp' });
+    expect(parsePort('127.0.0.1:5000:5000/udp')).toEqual({ target: 5000, published: '5000', hostIp: '127.0.0.1', protocol: 'udp' });
+    expect(parsePort('3000')).toEqual({ target: 3000, published: null, hostIp: null, protocol: 'tcp' });
+    expect(parsePort('8000:80')).toEqual({ target: 80, published: '8000', hostIp: null, protocol: 'tcp' });
+  });
+});
+
+describe('the public service', () => {
+  const services = composeServices(parseComposeConfig(V1_CONFIG));
+
+  it('is the one service that publishes a port', () => {
+    expect(choosePublicService(services, undefined, 8080, 'compose.yaml')).toMatchObject({ service: 'web', containerPort: 80, addPort: false });
+  });
+
+  it('is the one the settings name, even without a port of its own', () => {
+    expect(choosePublicService(services, 'worker', 8080, 'compose.yaml')).toMatchObject({ service: 'worker', containerPort: 8080, addPort: true });
+    expect(() => choosePublicService(services, 'nope', 8080, 'compose.yaml')).toThrow(/publicService names "nope", but compose.yaml has no such service/);
+  });
+
+  it('among several publishers is the one publishing the project\'s port; otherwise the setting is asked for', () => {
+    const two = composeServices(parseComposeConfig('services:\n  a:\n    image: x\n    ports: ["3000"]\n  b:\n    image: y\n    ports: ["8080"]\n'));
+    expect(choosePublicService(two, undefined, 8080, 'compose.yaml')).toMatchObject({ service: 'b', containerPort: 8080 });
+    expect(() => choosePublicService(two, undefined, 5000, 'compose.yaml')).toThrow(/several services of compose.yaml publish ports \(a, b\).*settings.compose.publicService/);
+    const none = composeServices(parseComposeConfig('services:\n  a:\n    image: x\n'));
+    expect(() => choosePublicService(none, undefined, 8080, 'compose.yaml')).toThrow(/no service of compose.yaml publishes a port/);
+  });
+});
+
+describe('where things are in the user\'s file', () => {
+  const text = 'services:\n  web:\n    build: ./web\n  worker:\n    build:\n      context: ./worker\n  db:\n    image: postgres\n';
+  it('finds a service\'s line and the build contexts as written', () => {
+    expect(serviceLine(text, 'worker')).toBe(4);
+    expect(serviceLine(text, 'missing')).toBeNull();
+    expect(buildContextsOf(text)).toEqual([
+      { service: 'web', context: './web' },
+      { service: 'worker', context: './worker' },
+    ]);
+  });
+  it('names the line of a YAML syntax error', () => {
+    expect(yamlSyntaxError(text)).toBeNull();
+    expect(yamlSyntaxError('services:\n  web:\n    ports: [8080\n  db:\n    image: x\n')?.line).toBeGreaterThanOrEqual(3);
+  });
+  it('reads the version both generations print', () => {
+    expect(parseComposeVersion('docker-compose version 1.29.2, build unknown')).toBe('1.29.2');
+    expect(parseComposeVersion('Docker Compose version v2.27.0')).toBe('2.27.0');
+    expect(parseComposeVersion('docker: \'compose\' is not a docker command.')).toBeNull();
+  });
+});
+
+describe('which service a line of Compose output is about', () => {
+  it('follows v1 build headers, names containers of up, and leaves stack lines untagged', () => {
+    const tagger = new OutputServiceTagger(['web', 'web-api', 'redis'], 'berth-dep_1');
+    expect(tagger.serviceOf('Creating network "berth-dep_1_default" with the default driver')).toBeNull();
+    expect(tagger.serviceOf('Building web')).toBe('web');
+    expect(tagger.serviceOf('Step 1/3 : FROM berth-test/busybox:1')).toBe('web');
+    expect(tagger.serviceOf(' ---> Using cache')).toBe('web');
+    expect(tagger.serviceOf('Building web-api')).toBe('web-api');
+    expect(tagger.serviceOf('Successfully tagged berth/app-web-api:r1')).toBe('web-api');
+    expect(tagger.serviceOf('redis uses an image, skipping')).toBe('redis');
+    expect(tagger.serviceOf('Creating berth-dep_1_web-api_1 ... done')).toBe('web-api');
+    expect(tagger.serviceOf('Recreating berth-dep_1_web_1 ... ')).toBe('web');
+  });
+
+  it('reads v2 (BuildKit plain progress and container names)', () => {
+    const tagger = new OutputServiceTagger(['web', 'worker'], 'berth-dep_1');
+    expect(tagger.serviceOf('#5 [worker 2/3] COPY tick.sh /tick.sh')).toBe('worker');
+    expect(tagger.serviceOf('#7 [web internal] load build context')).toBe('web');
+    expect(tagger.serviceOf(' Container berth-dep_1-worker-1  Started')).toBe('worker');
+    expect(tagger.serviceOf(' web Built')).toBe('web');
+  });
+});
+
+describe("a stack's status", () => {
+  const service = (name: string, state: StackService['state'], extra: Partial<StackService> = {}): StackService => ({
+    name,
+    public: name === 'web',
+    state,
+    health: null,
+    containerId: 'c',
+    image: null,
+    imageId: null,
+    hostPort: null,
+    containerPort: null,
+    restarts: 0,
+    exitCode: null,
+    ...extra,
+  });
+
+  it('is running when all are up, degraded while another service is down or unhealthy, crashed when the public one is down', () => {
+    expect(stackStatus([service('web', 'running'), service('worker', 'running')], 'running')).toBe('running');
+    expect(stackStatus([service('web', 'running'), service('worker', 'exited')], 'running')).toBe('degraded');
+    expect(stackStatus([service('web', 'running'), service('worker', 'missing')], 'running')).toBe('degraded');
+    expect(stackStatus([service('web', 'running'), service('db', 'running', { health: 'unhealthy' })], 'running')).toBe('degraded');
+    expect(stackStatus([service('web', 'exited'), service('worker', 'running')], 'degraded')).toBe('crashed');
+    expect(stackStatus([service('web', 'running'), service('worker', 'running')], 'degraded')).toBe('running');
+    // The health poller's verdict stays while nothing is down.
+    expect(stackStatus([service('web', 'running'), service('worker', 'running')], 'unreachable')).toBe('unreachable');
+  });
+
+  it('sums the services\' samples into the stack\'s total', () => {
+    const totals = stackTotals([
+      { deploymentId: 'd', sampledAt: 10, cpuPct: 1.5, memUsedMb: 10, memLimitMb: 100, service: 'web' },
+      { deploymentId: 'd', sampledAt: 12, cpuPct: 2, memUsedMb: 5, memLimitMb: 100, service: 'worker' },
+      { deploymentId: 'e', sampledAt: 11, cpuPct: 9, memUsedMb: 9, memLimitMb: 9 },
+    ]);
+    expect(totals).toEqual([{ deploymentId: 'd', sampledAt: 12, cpuPct: 3.5, memUsedMb: 15, memLimitMb: 200 }]);
+  });
+});
