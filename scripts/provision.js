@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd),
+// Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd), Compose,
 // the busybox base image, docker-registry, moto[server], schemathesis, and the runtime base images of the
 // zero-config builds. Fails naming whatever it could not provide.
-// Usage: node scripts/provision.js [native] [chromium] [docker] [registry] [moto] [schemathesis] [runtimes]   (no argument: all)
+// Usage: node scripts/provision.js [native] [chromium] [docker] [compose] [registry] [moto] [schemathesis] [runtimes]   (no argument: all;
+// `docker` includes `compose`: Debian's docker-compose when neither `docker compose` nor `docker-compose` works)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -177,6 +178,24 @@ export function ensureBaseImage() {
 }
 
 /** Debian's docker-registry (the ECS tests push to it on 127.0.0.1; each test file starts its own). */
+/** Which Compose answers: `docker compose` (the plugin), else `docker-compose`; null when neither does. */
+export function composeAvailable() {
+  if (run('docker', ['compose', 'version'], { timeout: 20_000 }).ok) return 'docker compose';
+  if (run('docker-compose', ['version'], { timeout: 20_000 }).ok) return 'docker-compose';
+  return null;
+}
+
+/** Compose stacks (docs/product-rules.md, "Compose stacks") run the real Compose: Debian's docker-compose when neither works. */
+export function ensureCompose() {
+  const found = composeAvailable();
+  if (found) return found;
+  aptInstall(['docker-compose'], 'Docker Compose (neither `docker compose` nor `docker-compose` works; Compose stacks need one)');
+  const installed = composeAvailable();
+  if (!installed) throw new ProvisionError('docker-compose was installed with apt but `docker-compose version` still fails; neither `docker compose` nor `docker-compose` works.');
+  say(`${installed} installed`);
+  return installed;
+}
+
 export function ensureRegistry() {
   if (has('docker-registry')) return;
   aptInstall(['docker-registry'], 'the local registry (docker-registry)');
@@ -411,6 +430,7 @@ export async function provision(parts) {
     await ensureDocker();
     ensureBaseImage();
   }
+  if (wanted.has('compose') || wanted.has('docker')) ensureCompose();
   if (wanted.has('registry')) ensureRegistry();
   if (wanted.has('moto')) ensureMoto();
   if (wanted.has('schemathesis')) ensureSchemathesis();
