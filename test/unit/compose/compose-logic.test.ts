@@ -3,7 +3,7 @@
 // about, and the stack's status from its services.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { StackService } from '../../../shared';
+import { projectCreateSchema, projectPatchSchema, type StackService } from '../../../shared';
 import { parseComposeVersion } from '../../../electron/engine/docker/compose';
 import { stackTotals } from '../../../electron/engine/monitor/metrics-sampler';
 import { stackStatus } from '../../../electron/engine/monitor/stack-status';
@@ -203,5 +203,21 @@ describe("a stack's status", () => {
       { deploymentId: 'e', sampledAt: 11, cpuPct: 9, memUsedMb: 9, memLimitMb: 9 },
     ]);
     expect(totals).toEqual([{ deploymentId: 'd', sampledAt: 12, cpuPct: 3.5, memUsedMb: 15, memLimitMb: 200 }]);
+  });
+});
+
+describe('settings.compose', () => {
+  it('takes publicService, publishAllInterfaces and removeVolumesOnStop, and refuses unknown keys on input', () => {
+    const base = { name: 'stack', sourceDir: '/srv/stack' };
+    expect(projectCreateSchema.parse({ ...base, settings: { compose: { publicService: 'web', publishAllInterfaces: true, removeVolumesOnStop: true } } }).settings.compose).toEqual({
+      publicService: 'web',
+      publishAllInterfaces: true,
+      removeVolumesOnStop: true,
+    });
+    const refused = projectCreateSchema.safeParse({ ...base, settings: { compose: { publicServce: 'web' } } });
+    expect(refused.success).toBe(false);
+    expect(JSON.stringify(refused.error?.issues)).toContain('publicServce');
+    expect(projectPatchSchema.safeParse({ settings: { compose: { removeVolumes: true } } }).success).toBe(false);
+    expect(projectPatchSchema.safeParse({ settings: { compose: null } }).success).toBe(true);
   });
 });
