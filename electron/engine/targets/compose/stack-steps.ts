@@ -381,8 +381,9 @@ export async function verifyStack({ docker, socketReader, context }: StackStepCa
   const { verifyTimeoutMs } = context.project.settings;
   const deadline = Date.now() + verifyTimeoutMs;
   const known = knownServices(stack);
-  let services = await observeStack(docker, deploymentId, known);
-  const publicService = services.find((service) => service.public)!;
+  // The public service first, read alone (one listing, one inspect), so probing starts as soon as it can.
+  const publicKnown = known.filter((service) => service.public);
+  const publicService = (await observeStack(docker, deploymentId, publicKnown))[0]!;
   const check = healthCheckOf(context);
   if (!publicService.containerId || publicService.hostPort === null) {
     const line = context.stderr(`error: the public service ${publicService.name} has no running container publishing port ${stack.publicChoice.containerPort}`, { service: publicService.name });
@@ -411,11 +412,13 @@ export async function verifyStack({ docker, socketReader, context }: StackStepCa
     );
   }
   context.stdout(`healthy: ${publicService.name} answered ${outcome.result.description} after ${(outcome.afterMs / 1000).toFixed(1)} s`, { service: publicService.name });
-  // The others: running, and healthy where the compose file gives them a healthcheck.
+  // The others: running, and healthy where the compose file gives them a healthcheck (only those still waiting are read again).
   const needsHealth = new Set(stack.services.filter((service) => service.hasHealthcheck).map((service) => service.name));
-  for (;;) {
-    services = await observeStack(docker, deploymentId, known);
-    const waiting = services.filter((service) => !service.public && !(service.state === 'running' && (!needsHealth.has(service.name) || service.health === 'healthy')));
+  let waitingKnown = known.filter((service) => !service.public);
+  while (waitingKnown.length > 0) {
+    const services = await observeStack(docker, deploymentId, waitingKnown);
+    const waiting = services.filter((service) => !(service.state === 'running' && (!needsHealth.has(service.name) || service.health === 'healthy')));
+    for (const service of services.filter((candidate) => !waiting.includes(candidate))) context.stdout(`service ${service.name}: ${service.state}${service.health ? ` (${service.health})` : ''}`, { service: service.name });
     const dead = waiting.find((service) => service.state === 'exited' || service.state === 'missing' || service.health === 'unhealthy');
     if (waiting.length === 0) break;
     if (dead || Date.now() > deadline || context.signal.aborted) {
@@ -428,9 +431,9 @@ export async function verifyStack({ docker, socketReader, context }: StackStepCa
         { evidenceLineNo: line },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    waitingKnown = waitingKnown.filter((service) => waiting.some((candidate) => candidate.name === service.name));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  for (const service of services) context.stdout(`service ${service.name}: ${service.state}${service.health ? ` (${service.health})` : ''}${service.hostPort ? ` at 127.0.0.1:${service.hostPort}` : ''}`, { service: service.name });
 }
 
 async function diagnose(docker: Dockerode, socketReader: StackStepCall['socketReader'], context: StackContext, service: StackService): Promise<void> {
