@@ -183,6 +183,21 @@ describe('compose stack on local Docker', () => {
     expect(await httpText(`http://127.0.0.1:${live.hostPort}/version`)).toBe('web v1');
   });
 
+  it('a release whose public service dies at start is rolled back automatically: the previous images serve again', async () => {
+    const serving = test.engine.store.releases.get(deployment().currentReleaseId!)!;
+    writeFileSync(join(dir, 'web', 'Dockerfile'), 'FROM berth-test/busybox:1\nCOPY www /www\nCMD ["sh", "-c", "echo broken web; exit 3"]\n');
+    const { run } = await test.engine.controller.deploy(project);
+    const finished = await test.waitForRun(run.id, undefined, 240_000);
+    expect(stepStatuses(finished)).toMatchObject({ verify: 'failed', rollback: 'success', done: 'skipped' });
+    expect(finished.failure).toMatchObject({ code: 'CONTAINER_START_FAILED', stage: 'verify' });
+    const live = deployment();
+    expect(live.status).toBe('running');
+    expect(live.currentReleaseId).toBe(serving.id);
+    for (const service of serving.services!) expect(live.services!.find((candidate) => candidate.name === service.name)?.imageId).toBe(service.imageId);
+    expect(await httpText(`http://127.0.0.1:${live.hostPort}/version`)).toBe('web v1');
+    expect(linesOf().some((line) => line.runId === run.id && line.text.startsWith(`[ROLLBACK] release ${serving.id} is serving again`))).toBe(true);
+  });
+
   it('stops with down: every container and the network go, the named volume stays', async () => {
     expect((await stackContainers(deploymentId)).length).toBe(3);
     expect((await stackNetworks(deploymentId)).length).toBe(1);
