@@ -18,6 +18,7 @@ import {
   runDetailSchema,
   searchHitSchema,
   searchQuerySchema,
+  stopQuerySchema,
   timeRangeQuerySchema,
 } from './schemas';
 import { scanRecordSchema } from './scan';
@@ -268,8 +269,8 @@ export const requests = {
   stopDeployment: {
     method: 'DELETE',
     path: '/api/deployments/:id',
-    summary: 'Stop a deployment: answers at once with status stopped; SIGTERM, SIGKILL after the grace, and removal follow in the background, reported by events and system lines',
-    input: byId,
+    summary: 'Stop a deployment: answers at once with status stopped; SIGTERM, SIGKILL after the grace, and removal follow in the background, reported by events and system lines (a Compose stack: down, named volumes kept unless removeVolumes)',
+    input: stopQuerySchema.extend({ id: idSchema }),
     output: deploymentSchema,
     successStatus: 202,
   },

@@ -431,6 +431,11 @@ const queryFlag = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/** The stop's options (docs/product-rules.md, "Compose stacks"). */
+export const stopQuerySchema = z.object({
+  removeVolumes: queryFlag.describe("A Compose stack: also remove its named volumes (down --volumes); without it, the project's settings.compose.removeVolumesOnStop decides"),
+});
+
 /** A comma list of streams, `stderr` or `stdout,system`. */
 export const STREAM_LIST_PATTERN = `^(?:${LOG_STREAMS.join('|')})(?:,(?:${LOG_STREAMS.join('|')}))*$`;
 

@@ -1,5 +1,6 @@
 import type { DeployResult, Deployment, RunDetail } from '../../../shared';
 import type { ProjectRecord } from '../store/projects';
+import type { StopOptions } from '../targets/target';
 
 /**
  * What the host asks of the deploy pipeline. The pipeline issue implements it; the host's
@@ -17,7 +18,7 @@ export interface DeploymentController {
    * The stop sequence for a deployment (docs/product-rules.md, "Stopping"). Answers as soon as the deployment reads `stopped`; the
    * sequence itself (SIGTERM, grace, SIGKILL, removal) goes on in the background.
    */
-  stopDeployment(deploymentId: string): Promise<Deployment>;
+  stopDeployment(deploymentId: string, options?: StopOptions): Promise<Deployment>;
   /** Resolves once a stop's background sequence has finished, with the deployment as it then is. */
   whenStopped(deploymentId: string): Promise<Deployment | undefined>;
   /** Called once at start-up: closes interrupted runs, reconciles with the target. */

@@ -14,7 +14,7 @@ import type { ProjectRecord } from '../store/projects';
 import { classifyFailure, type EvidenceLine } from './classify-failure';
 import type { DeploymentController } from './deployment-controller';
 import { StepAborted, StepFailure } from '../step-failure';
-import type { DeployTarget, LineOptions, RunState, StepContext } from '../targets/target';
+import type { DeployTarget, LineOptions, RunState, StepContext, StopOptions } from '../targets/target';
 import { splitLines } from '../logs/line-assembler';
 
 const log = createLogger('pipeline/runner');
@@ -160,7 +160,7 @@ export class PipelineController implements DeploymentController {
    * and the answer returns; the run (if any) is stopped and the target's SIGTERM → grace → SIGKILL → rm
    * goes on in the background, each step written as a system line. `whenStopped` waits for it.
    */
-  async stopDeployment(deploymentId: string): Promise<Deployment> {
+  async stopDeployment(deploymentId: string, options: StopOptions = {}): Promise<Deployment> {
     const { store, monitor } = this;
     const deployment = this.deployments.get(deploymentId);
     if (!deployment) throw notFound('deployment', deploymentId);
@@ -177,7 +177,7 @@ export class PipelineController implements DeploymentController {
     // Status first, so everyone sees `stopped` while the container is torn down.
     const stopped = this.updateDeployment(deploymentId, { status: 'stopped' });
     this.stopLine(deploymentId, '[STOP] stopping the deployment');
-    const teardown = this.tearDown(deployment, project, runs)
+    const teardown = this.tearDown(deployment, project, runs, options)
       .catch((error: unknown) => log.error(`stopping ${deploymentId} hit an error`, error))
       .finally(() => this.teardowns.delete(deploymentId));
     this.teardowns.set(deploymentId, teardown);
@@ -189,7 +189,7 @@ export class PipelineController implements DeploymentController {
     return this.deployments.get(deploymentId);
   }
 
-  private async tearDown(requested: Deployment, project: ProjectRecord | undefined, runs: readonly ActiveRun[]): Promise<void> {
+  private async tearDown(requested: Deployment, project: ProjectRecord | undefined, runs: readonly ActiveRun[], options: StopOptions): Promise<void> {
     const deploymentId = requested.id;
     await Promise.race([Promise.allSettled(runs.map((active) => active.done)), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
     const deployment = this.deployments.get(deploymentId) ?? requested;
@@ -199,7 +199,7 @@ export class PipelineController implements DeploymentController {
     else if (!project) system('[STOP] the project no longer exists, so its instance cannot be found; only the record was cleared');
     else {
       try {
-        await target.stopDeployment(deployment, project, { system });
+        await target.stopDeployment(deployment, project, { system }, options);
       } catch (error) {
         system(`[STOP] ${errorText(error)}`);
       }

@@ -68,6 +68,12 @@ export interface StepContext<State extends object = NoState> {
   system(text: string, options?: LineOptions): number;
 }
 
+/** What the one asking for a stop may choose. */
+export interface StopOptions {
+  /** A Compose stack: also remove its named volumes (else the project's settings.compose.removeVolumesOnStop decides). */
+  readonly removeVolumes?: boolean;
+}
+
 export interface TargetStopLog {
   /** Writes a `system` line for the deployment (each failure of the stop sequence is one). */
   system(text: string): void;
@@ -97,7 +103,7 @@ export interface DeployTarget<State extends object = NoState> {
    */
   cleanupRun?(context: StepContext<State>): Promise<void>;
   /** The stop sequence for the deployment's live instance (docs/product-rules.md, "Stopping"). Must not throw. */
-  stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void>;
+  stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog, options?: StopOptions): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { makeTempDir } from '../../support/temp-dir';
 
 export const docker = new Dockerode();
 const FIXTURES = fileURLToPath(new URL('../../fixtures/compose/', import.meta.url));
+export const fixtureDir = (name: string): string => join(FIXTURES, name);
 
 interface Provisioning {
   runtimeImageTags: () => Record<string, string>;

@@ -3,14 +3,14 @@
 // a crash of the worker degrades the stack, a change to one service rebuilds only it, rollback restores
 // every built service's image, stop removes containers and network and keeps the named volume.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared';
 import { composeProjectName } from '../../../electron/engine/docker/compose';
 import { envFileOf, stackDirOf } from '../../../electron/engine/targets/compose/stack-steps';
 import { startTestEngine, stepStatuses, until, type TestEngine } from '../pipeline/support';
-import { ComposeFixtures, docker, httpText, removeStacks, stackContainers, stackNetworks, stackVolumes } from './compose-harness';
+import { ComposeFixtures, docker, fixtureDir, httpText, removeStacks, stackContainers, stackNetworks, stackVolumes } from './compose-harness';
 
 const SECRET = 'compose-secret-value-7781';
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -209,5 +209,18 @@ describe('compose stack on local Docker', () => {
     expect((await stackVolumes(deploymentId)).map((volume) => volume.Name)).toEqual([`${composeProjectName(deploymentId)}_redis-data`]);
     expect(deployment().services?.every((service) => service.state === 'missing')).toBe(true);
     expect(linesOf().some((line) => line.text.includes('[STOP] down: containers and network'))).toBe(true);
+  });
+
+  it('the stop API removes the named volumes when asked (removeVolumes=true)', async () => {
+    // The web service as the fixture has it (the rollback test broke it).
+    copyFileSync(join(fixtureDir('stack'), 'web', 'Dockerfile'), join(dir, 'web', 'Dockerfile'));
+    const { run } = await test.engine.controller.deploy(project);
+    expect((await test.waitForRun(run.id, undefined, 240_000)).status).toBe('completed');
+    expect((await stackVolumes(deploymentId)).length).toBe(1);
+    const answer = await test.engine.dispatch('stopDeployment', { id: deploymentId, removeVolumes: 'true' });
+    expect(answer.ok && answer.value.status).toBe('stopped');
+    await test.engine.controller.whenStopped(deploymentId);
+    expect(await stackContainers(deploymentId)).toEqual([]);
+    expect(await stackVolumes(deploymentId)).toEqual([]);
   });
 });

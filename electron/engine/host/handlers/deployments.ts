@@ -28,7 +28,7 @@ export function deploymentHandlers(engine: HandlerContext): DeploymentHandlers {
   return {
     listDeployments: () => engine.store.deployments.list(),
     getDeployment: ({ id }) => requireDeployment(engine, id),
-    stopDeployment: ({ id }) => engine.controller.stopDeployment(requireDeployment(engine, id).id),
+    stopDeployment: ({ id, removeVolumes }) => engine.controller.stopDeployment(requireDeployment(engine, id).id, removeVolumes ? { removeVolumes } : {}),
     searchLogs: ({ id, q, regex, caseSensitive, limit }) => searchLines(engine.store.db, requireDeployment(engine, id).id, { query: q, regex, caseSensitive, limit }),
     getMetrics: ({ id, from, to, points }) => {
       const deployment = requireDeployment(engine, id);

@@ -11,7 +11,7 @@ import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
 import type { ReleaseRepository } from '../../store/releases';
-import type { DeployTarget, StepContext, TargetStopLog } from '../target';
+import type { DeployTarget, StepContext, StopOptions, TargetStopLog } from '../target';
 import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
 import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState } from './docker-steps';
 import { pruneProjectImages } from './image-retention';
@@ -114,10 +114,10 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
     return cleanupRun(this.call(context));
   }
 
-  async stopDeployment(deployment: Deployment, project: ProjectRecord, stopLog: TargetStopLog): Promise<void> {
+  async stopDeployment(deployment: Deployment, project: ProjectRecord, stopLog: TargetStopLog, options: StopOptions = {}): Promise<void> {
     const { docker, config } = this.options;
     if (deployment.services) {
-      await stopStack({ docker, dataDir: config.dataDir, deploymentId: deployment.id, sourceDir: project.sourceDir, removeVolumes: project.settings.compose?.removeVolumesOnStop === true, system: stopLog.system });
+      await stopStack({ docker, dataDir: config.dataDir, deploymentId: deployment.id, sourceDir: project.sourceDir, removeVolumes: options.removeVolumes ?? project.settings.compose?.removeVolumesOnStop === true, system: stopLog.system });
       this.options.deployments.update(deployment.id, { services: deployment.services.map((service) => ({ ...service, state: 'missing' as const, containerId: null, hostPort: null, health: null })) });
       return;
     }
