@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../shared';
 import { makeTempDir } from '../../support/temp-dir';
 import { startTestEngine, stepStatuses, type TestEngine } from '../pipeline/support';
-import { removeStacks } from './compose-harness';
+import { removeStacks, stackContainers } from './compose-harness';
 
 describe('compose stack: bad input', () => {
   let test: TestEngine;
@@ -80,5 +80,17 @@ describe('compose stack: bad input', () => {
     expect(run.failure).toMatchObject({ code: 'DOCKER_IMAGE_BUILD_FAILED', stage: 'build' });
         expect(run.failure!.likelyCause).toMatch(/The build of service web \(compose\.yaml line 2\) failed: .*non-zero code: 3/);
     expect(evidenceOf(run)).toMatch(/non-zero code: 3/);
+  });
+
+  it('a first deploy whose public service dies fails at verify with its last lines, and the stack is taken down', async () => {
+    const run = await deploy('dies', 'services:\n  web:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "echo web cannot start; exit 3"]\n    ports: ["8080"]\n  worker:\n    image: berth-test/busybox:1\n    command: ["sleep", "600"]\n');
+    expect(run.failure).toMatchObject({ code: 'CONTAINER_START_FAILED', stage: 'verify' });
+    expect(run.failure!.likelyCause).toContain('The public service web did not answer /health');
+    test.engine.logs.flush();
+    const lines = test.engine.store.logLines.since(run.deploymentId, 0, 10_000);
+    expect(lines.some((line) => line.service === 'web' && line.text === 'web cannot start')).toBe(true);
+    expect(lines.some((line) => line.text.startsWith('[CLEANUP] the stack never went live'))).toBe(true);
+    expect(await stackContainers(run.deploymentId)).toEqual([]);
+    expect(test.engine.store.deployments.get(run.deploymentId)!.status).toBe('failed');
   });
 });

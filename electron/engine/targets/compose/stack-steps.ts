@@ -527,9 +527,16 @@ export async function restorePreviousStack(call: StackStepCall): Promise<void> {
   context.system(`[ROLLBACK] release ${release.id} is serving again at http://127.0.0.1:${publicService.hostPort}`);
 }
 
-/** A run that did not complete: the env file never stays behind. */
-export function cleanupStackRun({ context, dataDir }: StackStepCall): void {
-  rmSync(envFileOf(stackDirOf(dataDir, context.deploymentAtStart.id)), { force: true });
+/**
+ * A run that did not complete: the env file never stays behind, and a stack that never went live (no release
+ * serves: a first deploy whose verify failed, or that was stopped) is taken down, named volumes kept.
+ */
+export async function cleanupStackRun({ docker, context, dataDir }: StackStepCall): Promise<void> {
+  const deploymentId = context.deploymentAtStart.id;
+  rmSync(envFileOf(stackDirOf(dataDir, deploymentId)), { force: true });
+  if (!context.state.stack?.deployed || context.deployment().currentReleaseId !== null) return;
+  context.system('[CLEANUP] the stack never went live: taking it down (named volumes are kept)');
+  await stopStack({ docker, dataDir, deploymentId, sourceDir: context.project.sourceDir, removeVolumes: false, system: (text) => context.system(text.replace('[STOP]', '[CLEANUP]')) });
 }
 
 // ---- stop -----------------------------------------------------------------------------------------

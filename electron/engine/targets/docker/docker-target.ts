@@ -107,10 +107,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
   }
 
   cleanupRun(context: StepContext<DockerRunState>): Promise<void> {
-    if (context.state.stack) {
-      cleanupStackRun(this.call(context));
-      return Promise.resolve();
-    }
+    if (context.state.stack) return cleanupStackRun(this.call(context));
     return cleanupRun(this.call(context));
   }
 
