@@ -150,6 +150,8 @@ describe('compose stack on local Docker', () => {
     expect(imageOf(second, 'web')).not.toBe(imageOf(first, 'web'));
     expect(imageOf(second, 'worker')).toBe(imageOf(first, 'worker'));
     expect(imageOf(second, 'redis')).toBe(imageOf(first, 'redis'));
+    // The compose file did not change: Compose's normalised config is reused.
+    expect(linesOf().some((line) => line.runId === run.id && line.step === 'detect' && line.text.startsWith('compose.yaml: unchanged since Compose validated it'))).toBe(true);
     // Only web was rebuilt: every step of the others came from the cache.
     const build = linesOf().filter((line) => line.runId === run.id && line.step === 'build');
     for (const service of ['worker', 'redis']) {

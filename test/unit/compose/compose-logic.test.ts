@@ -1,6 +1,8 @@
 // The pure parts of Compose stacks (docs/product-rules.md, "Compose stacks"): the file Compose runs
 // (loopback ports, env file, images, labels), the public service, which service a line of output is
 // about, and the stack's status from its services.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectCreateSchema, projectPatchSchema, type StackService } from '../../../shared';
@@ -14,11 +16,14 @@ import {
   effectiveComposeFile,
   parseComposeConfig,
   parsePort,
+  referencedFiles,
   serviceLine,
   yamlSyntaxError,
   type EffectiveFileOptions,
 } from '../../../electron/engine/targets/compose/compose-file';
 import { OutputServiceTagger } from '../../../electron/engine/targets/compose/output-service';
+import { configCacheKey } from '../../../electron/engine/targets/compose/stack-steps';
+import { makeTempDir } from '../../support/temp-dir';
 
 // What docker-compose 1.29's `config` prints for a stack (long-form and short-form ports both occur).
 const V1_CONFIG = `services:
@@ -219,5 +224,38 @@ describe('settings.compose', () => {
     expect(JSON.stringify(refused.error?.issues)).toContain('publicServce');
     expect(projectPatchSchema.safeParse({ settings: { compose: { removeVolumes: true } } }).success).toBe(false);
     expect(projectPatchSchema.safeParse({ settings: { compose: null } }).success).toBe(true);
+  });
+});
+
+describe("Compose's config is reused only for identical inputs", () => {
+  it('changes with the file, the .env, an env file it names and the variables it refers to', () => {
+    const temp = makeTempDir('berth-config-key-');
+    try {
+      const text = 'services:\n  web:\n    image: ${WEB_IMAGE:-x}\n    env_file: [web.env]\n';
+      writeFileSync(join(temp.dir, '.env'), 'WEB_IMAGE=a\n');
+      writeFileSync(join(temp.dir, 'web.env'), 'A=1\n');
+      const command = { label: 'docker-compose', version: '1.29.2' };
+      const key = () => configCacheKey({ command, composeText: text, sourceDir: temp.dir, project: null });
+      const first = key();
+      expect(key()).toBe(first);
+      writeFileSync(join(temp.dir, 'web.env'), 'A=2\n');
+      const second = key();
+      expect(second).not.toBe(first);
+      writeFileSync(join(temp.dir, '.env'), 'WEB_IMAGE=b\n');
+      const third = key();
+      expect(third).not.toBe(second);
+      process.env.WEB_IMAGE = 'from-the-engine';
+      try {
+        expect(key()).not.toBe(third);
+      } finally {
+        delete process.env.WEB_IMAGE;
+      }
+      expect(key()).toBe(third);
+      expect(configCacheKey({ command, composeText: `${text}# a comment\n`, sourceDir: temp.dir, project: null })).not.toBe(third);
+      expect(configCacheKey({ command: { ...command, version: '1.29.3' }, composeText: text, sourceDir: temp.dir, project: null })).not.toBe(third);
+      expect(referencedFiles('services:\n  a:\n    image: x\n    env_file: one.env\n    extends: { file: base.yaml, service: b }\n  b:\n    image: y\n    env_file: [one.env, two.env]\n')).toEqual(['base.yaml', 'one.env', 'two.env']);
+    } finally {
+      temp.cleanup();
+    }
   });
 });

@@ -211,3 +211,20 @@ export function buildContextsOf(text: string): Array<{ service: string; context:
     return context === null ? [] : [{ service, context }];
   });
 }
+
+/** Files the user's compose file names for `env_file` and `extends` (as written), whose text Compose reads. */
+export function referencedFiles(text: string): string[] {
+  const value: unknown = parseDocument(text).toJS();
+  if (!isRecord(value) || !isRecord(value.services)) return [];
+  const files: string[] = [];
+  for (const body of Object.values(value.services)) {
+    if (!isRecord(body)) continue;
+    const envFile = body.env_file;
+    for (const entry of Array.isArray(envFile) ? envFile : envFile === undefined ? [] : [envFile]) {
+      if (typeof entry === 'string') files.push(entry);
+      else if (isRecord(entry) && typeof entry.path === 'string') files.push(entry.path);
+    }
+    if (isRecord(body.extends) && typeof body.extends.file === 'string') files.push(body.extends.file);
+  }
+  return [...new Set(files)].sort();
+}

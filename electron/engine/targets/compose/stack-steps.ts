@@ -8,6 +8,7 @@
 // points at the release's image. The file `up` runs is the same from run to run, so Compose recreates only
 // the services whose image changed.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCheck, type Release, type ReleaseService, type StackService } from '../../../../shared';
@@ -18,7 +19,7 @@ import { StepFailure } from '../../step-failure';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -102,17 +103,29 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
     const line = context.stderr(`error: service ${missing.service} (${fileName}${at ? ` line ${at}` : ''}): build context ${missing.context} does not exist`, { service: missing.service });
     throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${missing.service} in ${fileName}${at ? ` (line ${at})` : ''} builds from ${missing.context}, which does not exist. Fix its build: path, then deploy again.`, { evidenceLineNo: line });
   }
-  context.stdout(`${fileName}: asking Compose to validate and normalise it (config)`);
   const errors: Array<{ lineNo: number; text: string }> = [];
-  const result = await runCompose(['config'], {
-    project: composeProjectName(deploymentId),
-    files: [composeFile],
-    projectDirectory: context.project.sourceDir,
-    signal: context.signal,
-    onLine: (line) => {
-      if (line.stream === 'stderr') errors.push({ lineNo: context.stderr(line.text), text: line.text });
-    },
-  });
+  const command = await composeCommand();
+  // Compose's answer depends only on these inputs: for byte-identical ones (a redeploy of an unchanged file) it is reused.
+  const cacheKey = configCacheKey({ command, composeText: text, sourceDir: context.project.sourceDir, project: command.generation === 1 ? null : composeProjectName(deploymentId) });
+  const cached = CONFIG_CACHE.get(cacheKey);
+  let result: { code: number | null; stdout: string; tail: readonly ComposeLine[] };
+  if (cached) {
+    context.stdout(`${fileName}: unchanged since Compose validated it (same file, .env, env files and variables): its normalised config is reused`);
+    for (const text of cached.stderr) errors.push({ lineNo: context.stderr(text), text });
+    result = { code: 0, stdout: cached.stdout, tail: [] };
+  } else {
+    context.stdout(`${fileName}: asking Compose to validate and normalise it (config)`);
+    result = await runCompose(['config'], {
+      project: composeProjectName(deploymentId),
+      files: [composeFile],
+      projectDirectory: context.project.sourceDir,
+      signal: context.signal,
+      onLine: (line) => {
+        if (line.stream === 'stderr') errors.push({ lineNo: context.stderr(line.text), text: line.text });
+      },
+    });
+    if (result.code === 0) rememberConfig(cacheKey, { stdout: result.stdout, stderr: errors.map((error) => error.text) });
+  }
   if (result.code !== 0) {
     const cause = result.tail.filter((line) => line.stream === 'stderr').map((line) => line.text.replace(/^ERROR:\s*/, '')).join(' ').trim() || `exit code ${result.code}`;
     const located = /line (\d+)/i.exec(cause);
@@ -176,6 +189,52 @@ function missingBuildContexts(text: string, sourceDir: string): Array<{ service:
     if (!isDirectory(path)) missing.push({ service, context: path });
   }
   return missing;
+}
+
+/** Compose's normalised configs by their inputs' hash (configCacheKey), the last few. */
+const CONFIG_CACHE = new Map<string, { stdout: string; stderr: readonly string[] }>();
+const CONFIG_CACHE_SIZE = 32;
+
+function rememberConfig(key: string, value: { stdout: string; stderr: readonly string[] }): void {
+  CONFIG_CACHE.delete(key);
+  CONFIG_CACHE.set(key, value);
+  if (CONFIG_CACHE.size > CONFIG_CACHE_SIZE) CONFIG_CACHE.delete(CONFIG_CACHE.keys().next().value!);
+}
+
+/**
+ * What `config`'s answer depends on: Compose's version, the folder, the file's text, the `.env` beside it, the
+ * text of every file the compose file names for `env_file` or `extends`, and the engine's environment variables
+ * it (or the `.env`) refers to. A file that cannot be read is part of the key as missing.
+ */
+export function configCacheKey(input: { command: { label: string; version: string }; composeText: string; sourceDir: string; project: string | null }): string {
+  const hash = createHash('sha256');
+  const add = (part: string): void => {
+    hash.update(String(part.length));
+    hash.update(':');
+    hash.update(part);
+  };
+  const read = (path: string): string => {
+    try {
+      return readFileSync(isAbsolute(path) ? path : join(input.sourceDir, path), 'utf8');
+    } catch {
+      return '\u0000missing';
+    }
+  };
+  add(`${input.command.label} ${input.command.version}`);
+  add(input.sourceDir);
+  add(input.project ?? '');
+  add(input.composeText);
+  const dotEnv = read('.env');
+  add(dotEnv);
+  for (const file of referencedFiles(input.composeText)) {
+    add(file);
+    add(read(file));
+  }
+  for (const name of [...new Set([...`${input.composeText}\n${dotEnv}`.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!))].sort()) {
+    add(name);
+    add(process.env[name] ?? '\u0000unset');
+  }
+  return hash.digest('hex');
 }
 
 function isDirectory(path: string): boolean {
@@ -531,18 +590,18 @@ export async function restorePreviousStack(call: StackStepCall): Promise<void> {
  * A run that did not complete: the env file never stays behind, and a stack that never went live (no release
  * serves: a first deploy whose verify failed, or that was stopped) is taken down, named volumes kept.
  */
-export async function cleanupStackRun({ docker, context, dataDir }: StackStepCall): Promise<void> {
+export async function cleanupStackRun({ docker, context, dataDir, stopGraceMs }: StackStepCall): Promise<void> {
   const deploymentId = context.deploymentAtStart.id;
   rmSync(envFileOf(stackDirOf(dataDir, deploymentId)), { force: true });
   if (!context.state.stack?.deployed || context.deployment().currentReleaseId !== null) return;
   context.system('[CLEANUP] the stack never went live: taking it down (named volumes are kept)');
-  await stopStack({ docker, dataDir, deploymentId, sourceDir: context.project.sourceDir, removeVolumes: false, system: (text) => context.system(text.replace('[STOP]', '[CLEANUP]')) });
+  await stopStack({ docker, dataDir, deploymentId, sourceDir: context.project.sourceDir, removeVolumes: false, stopGraceMs, system: (text) => context.system(text.replace('[STOP]', '[CLEANUP]')) });
 }
 
 // ---- stop -----------------------------------------------------------------------------------------
 
 /** `<compose> down`: every container and the network go; named volumes stay unless the project asks. */
-export async function stopStack(options: { docker: Dockerode; dataDir: string; deploymentId: string; sourceDir: string; removeVolumes: boolean; system: (text: string) => void }): Promise<void> {
+export async function stopStack(options: { docker: Dockerode; dataDir: string; deploymentId: string; sourceDir: string; removeVolumes: boolean; stopGraceMs: number; system: (text: string) => void }): Promise<void> {
   const { dataDir, deploymentId, system } = options;
   const dir = stackDirOf(dataDir, deploymentId);
   const runFile = runFileOf(dir);
@@ -558,7 +617,8 @@ export async function stopStack(options: { docker: Dockerode; dataDir: string; d
   if (!hadEnv) writeFileSync(envFile, '', { mode: 0o600 });
   try {
     system(`[STOP] ${options.removeVolumes ? 'down --volumes: containers, network and named volumes' : 'down: containers and network (named volumes are kept; settings.compose.removeVolumesOnStop removes them)'}`);
-    const result = await runCompose(['down', '--remove-orphans', ...(options.removeVolumes ? ['--volumes'] : [])], {
+    // Compose's own stop: SIGTERM, Berth's grace, then SIGKILL, per container.
+    const result = await runCompose(['down', '--remove-orphans', '--timeout', String(Math.ceil(options.stopGraceMs / 1000)), ...(options.removeVolumes ? ['--volumes'] : [])], {
       project,
       files: [runFile],
       projectDirectory: existsSync(options.sourceDir) ? options.sourceDir : dir,

@@ -114,7 +114,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
   async stopDeployment(deployment: Deployment, project: ProjectRecord, stopLog: TargetStopLog, options: StopOptions = {}): Promise<void> {
     const { docker, config } = this.options;
     if (deployment.services) {
-      await stopStack({ docker, dataDir: config.dataDir, deploymentId: deployment.id, sourceDir: project.sourceDir, removeVolumes: options.removeVolumes ?? project.settings.compose?.removeVolumesOnStop === true, system: stopLog.system });
+      await stopStack({ docker, dataDir: config.dataDir, deploymentId: deployment.id, sourceDir: project.sourceDir, removeVolumes: options.removeVolumes ?? project.settings.compose?.removeVolumesOnStop === true, stopGraceMs: config.stopGraceMs, system: stopLog.system });
       this.options.deployments.update(deployment.id, { services: deployment.services.map((service) => ({ ...service, state: 'missing' as const, containerId: null, hostPort: null, health: null })) });
       return;
     }
