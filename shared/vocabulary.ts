@@ -1,7 +1,7 @@
 // The words of the product (docs/product-rules.md), as values and types.
 // Every list is a readonly tuple so zod enums and TypeScript unions come from one place.
 
-export const TARGETS = ['docker', 'ecs'] as const;
+export const TARGETS = ['docker', 'ecs', 's3'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const DEPLOYMENT_STATUSES = [
@@ -60,6 +60,7 @@ export type StepName = (typeof STEP_NAMES)[number];
 export const STEP_ORDER: Readonly<Record<Target, readonly StepName[]>> = {
   docker: ['detect', 'build', 'setup', 'deploy', 'verify', 'done'],
   ecs: ['auth', 'build', 'publish', 'setup', 'deploy', 'rollout', 'verify', 'done'],
+  s3: ['auth', 'build', 'publish', 'verify', 'done'],
 };
 
 export const FAILURE_STAGES = [

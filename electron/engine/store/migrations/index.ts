@@ -7,6 +7,7 @@ import { migration006Alerts } from './006-alerts';
 import { migration007Analyses } from './007-analyses';
 import { migration008ImageRetention } from './008-image-retention';
 import { migration009LogLevels } from './009-log-levels';
+import { migration012S3Target } from './012-s3-target';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -20,4 +21,12 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007Analyses,
   migration008ImageRetention,
   migration009LogLevels,
+  // 010 and 011 belong to the Compose-stacks branch; these stand in for them until it is merged (then drop both).
+  reserved(10),
+  reserved(11),
+  migration012S3Target,
 ];
+
+function reserved(version: number): Migration {
+  return { version, name: `reserved-${version}`, up: () => undefined };
+}
