@@ -111,6 +111,7 @@ export const FAILURE_CODE_INFO = {
   CONTAINER_START_FAILED: { summary: 'The container exited during start-up', retryable: false, category: 'startup_failure' },
   PROJECT_SHAPE_UNSUPPORTED: { summary: 'Berth could not tell how to build this project', retryable: false, category: 'build_failure' },
   RUN_INTERRUPTED: { summary: 'The engine stopped while the run was in progress', retryable: true, category: 'infrastructure_failure' },
+  S3_PUBLISH_FAILED: { summary: 'Publishing the site to S3 failed', retryable: false, category: 'infrastructure_failure' },
 } as const satisfies Record<string, FailureCodeInfo>;
 export type FailureCode = keyof typeof FAILURE_CODE_INFO;
 export const FAILURE_CODES = Object.keys(FAILURE_CODE_INFO) as [FailureCode, ...FailureCode[]];

@@ -108,10 +108,10 @@ export async function withNetworkRetry<T>(attempt: () => Promise<T>, options: Re
 }
 
 /** An AWS error from a step, as a StepFailure with a cause that says what to do. */
-export function classifyAwsError(error: unknown, what: string): StepFailure | undefined {
+export function classifyAwsError(error: unknown, what: string, hint = CREDENTIALS_HINT): StepFailure | undefined {
   if (error instanceof StepFailure) return error;
   if (isAuthError(error)) {
-    return new StepFailure('AUTHENTICATION_FAILED', `${what} was refused: ${errorMessage(error)}. ${CREDENTIALS_HINT}`, { cause: error });
+    return new StepFailure('AUTHENTICATION_FAILED', `${what} was refused: ${errorMessage(error)}. ${hint}`, { cause: error });
   }
   if (isNetworkError(error)) {
     return new StepFailure('INFRASTRUCTURE_NETWORK_FAILURE', `${what} could not reach AWS: ${errorMessage(error)}.`, { cause: error });
@@ -119,6 +119,9 @@ export function classifyAwsError(error: unknown, what: string): StepFailure | un
   return undefined;
 }
 
-export const CREDENTIALS_HINT =
-  'Set AWS credentials for Berth: choose a profile in the project\'s ECS settings (settings.ecs.profile, from `aws configure --profile <name>` or SSO), ' +
-  'or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment that starts Berth; and set the region (settings.ecs.region or AWS_REGION).';
+/** What to do about credentials, naming the project's settings block (`ecs` or `s3`). */
+export const credentialsHint = (block: 'ecs' | 's3'): string =>
+  `Set AWS credentials for Berth: choose a profile in the project's ${block === 'ecs' ? 'ECS' : 'S3'} settings (settings.${block}.profile, from \`aws configure --profile <name>\` or SSO), ` +
+  `or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment that starts Berth; and set the region (settings.${block}.region or AWS_REGION).`;
+
+export const CREDENTIALS_HINT = credentialsHint('ecs');
