@@ -1,6 +1,8 @@
 // Sorting AWS and network errors into the failure codes (docs/product-rules.md, "Failures"), and the visible retry for the one retryable code.
 import { abortableDelay } from '../abortable-delay';
+import { StoredCredentialsError } from '../secrets/aws-credentials';
 import { StepAborted, StepFailure } from '../step-failure';
+import { MissingRegionError } from './aws-clients';
 
 const AUTH_ERROR_NAMES = new Set([
   'CredentialsProviderError',
@@ -125,3 +127,14 @@ export const credentialsHint = (block: 'ecs' | 's3'): string =>
   `or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment that starts Berth; and set the region (settings.${block}.region or AWS_REGION).`;
 
 export const CREDENTIALS_HINT = credentialsHint('ecs');
+
+/**
+ * An unexpected error from an AWS target's step (ECS, S3), as a StepFailure: no region, stored keys that
+ * cannot be unsealed, refused credentials, the network; undefined for an abort or an error of another kind.
+ */
+export function classifyAwsStepError(error: unknown, step: string, hint = CREDENTIALS_HINT): StepFailure | undefined {
+  if (error instanceof StepFailure || isAbort(error)) return undefined;
+  if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${hint}`);
+  if (error instanceof StoredCredentialsError) return new StepFailure('AUTHENTICATION_FAILED', error.message);
+  return classifyAwsError(error, `The ${step} step`, hint);
+}

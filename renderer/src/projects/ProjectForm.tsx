@@ -208,6 +208,13 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
     </Field>
   );
 
+  // ECS and S3 alike use the project's stored keys, else its profile or the default chain.
+  const awsKeys = project ? (
+    <AwsKeys project={project} onChange={setProject} />
+  ) : (
+    <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
+  );
+
   return (
     <section className="page narrow" aria-labelledby={`${formId}-heading`}>
       <p>
@@ -372,11 +379,7 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
                 }),
               )}
             </div>
-            {project ? (
-              <AwsKeys project={project} onChange={setProject} />
-            ) : (
-              <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
-            )}
+            {awsKeys}
           </fieldset>
         ) : null}
 
@@ -398,11 +401,7 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
                 Create the bucket if it does not exist
               </label>
             </div>
-            {project ? (
-              <AwsKeys project={project} onChange={setProject} />
-            ) : (
-              <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
-            )}
+            {awsKeys}
           </fieldset>
         ) : null}
 

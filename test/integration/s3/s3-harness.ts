@@ -12,7 +12,7 @@ import { Engine } from '../../../electron/engine/host/engine';
 import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { makeTempDir } from '../../support/temp-dir';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../support/aws-emulator';
-import { finished, waitForRun } from '../../support/wait-for-run';
+import { finished, stepLinesOf, waitForRun } from '../../support/wait-for-run';
 
 export const S3_FIXTURES = fileURLToPath(new URL('../../fixtures/s3/', import.meta.url));
 
@@ -67,13 +67,7 @@ export async function startS3Harness(endpoint: string, config: Partial<EngineCon
       return harness.waitForRun(run.id);
     },
     waitForRun: (runId, done = finished, timeoutMs = 180_000) => waitForRun(engine, runId, done, timeoutMs),
-    stepLines: (run, step) => {
-      engine.logs.flush();
-      return engine.store.logLines
-        .since(run.deploymentId, 0, 100_000)
-        .filter((line) => line.runId === run.id && line.step === step)
-        .map((line) => line.text);
-    },
+    stepLines: (run, step) => stepLinesOf(engine, run, step),
     objects: async (bucket, prefix = '') => {
       const found = new Map<string, S3Object>();
       let token: string | undefined;

@@ -3,11 +3,10 @@
 // stop that leaves the site published. A site is a `static` folder or a `static_build` app's output.
 import type Dockerode from 'dockerode';
 import { DEFAULT_KEEP_RELEASES, STEP_ORDER, type Deployment, type Release, type RunKind, type StepName } from '../../../../shared';
-import { MissingRegionError, type AwsClients } from '../../aws/aws-clients';
-import { classifyAwsError, credentialsHint, errorMessage, isAbort } from '../../aws/aws-errors';
+import type { AwsClients } from '../../aws/aws-clients';
+import { classifyAwsStepError, credentialsHint, errorMessage } from '../../aws/aws-errors';
 import { resolveS3Settings, siteBaseUrl, sitePublicUrl, type ResolvedS3Settings } from '../../aws/s3-settings';
 import { withDockerTimeout } from '../../docker/call';
-import { StoredCredentialsError } from '../../secrets/aws-credentials';
 import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
 import { planRetention } from '../docker/image-retention';
@@ -103,10 +102,7 @@ export class S3Target implements DeployTarget<S3RunState> {
   }
 
   classifyError(error: unknown, step: StepName): StepFailure | undefined {
-    if (error instanceof StepFailure || isAbort(error)) return undefined;
-    if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${credentialsHint('s3')}`);
-    if (error instanceof StoredCredentialsError) return new StepFailure('AUTHENTICATION_FAILED', error.message);
-    return classifyAwsError(error, `The ${step} step`, credentialsHint('s3'));
+    return classifyAwsStepError(error, step, credentialsHint('s3'));
   }
 
   /** A run that did not complete made no release: its artifact goes (a release's never does here). */
