@@ -11,6 +11,8 @@ export interface FaultProxy {
   dropNext(count: number, matches?: (method: string, path: string) => boolean): void;
   /** While set, a response body that `matches` accepts is replaced by `replace(body)`. */
   rewriteBodies(matches: ((method: string, path: string, body: Buffer) => boolean) | null, replace?: (body: Buffer) => Buffer): void;
+  /** Drops no more connections and rewrites nothing (what a test left armed does not reach the next). */
+  reset(): void;
   /** Requests seen, as `METHOD path`. */
   readonly seen: string[];
   close(): Promise<void>;
@@ -68,6 +70,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     seen,
     dropNext: (count, matches = () => true) => {
       drops = [...drops.filter((rule) => rule.left > 0), { left: count, matches }];
+    },
+    reset: () => {
+      drops = [];
+      rewrite = null;
     },
     rewriteBodies: (matches, replace = (body) => body) => {
       rewrite = matches ? { matches, replace } : null;

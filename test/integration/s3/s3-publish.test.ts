@@ -118,7 +118,7 @@ describe('a static site on S3', () => {
     try {
       run = await harness.deploy(project);
     } finally {
-      proxy.rewriteBodies(null);
+      proxy.reset();
     }
     expect(run.status).toBe('failed');
     expect(run.failure).toMatchObject({ code: 'DEPLOYMENT_VERIFICATION_FAILED', stage: 'verify' });
@@ -174,7 +174,12 @@ describe('a static site on S3', () => {
     const project = harness.project(join(S3_FIXTURES, 'static-site'), { bucket });
     // Twice as many as the SDK's own quiet retry (maxAttempts 2): Berth's retry must act.
     proxy.dropNext(4, (method, path) => method === 'PUT' && path.includes('/index.html'));
-    const run = await harness.deploy(project);
+    let run;
+    try {
+      run = await harness.deploy(project);
+    } finally {
+      proxy.reset();
+    }
     expect(run.status, JSON.stringify(run.failure)).toBe('completed');
     const retries = harness.stepLines(run, 'publish').filter((line) => /^S3 upload of index\.html failed with a network error .*; retry \d of 3 in \d+ ms$/.test(line));
     expect(retries.length).toBeGreaterThanOrEqual(1);
