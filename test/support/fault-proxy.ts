@@ -9,6 +9,8 @@ export interface FaultProxy {
   readonly url: string;
   /** Resets the connection of the next `count` requests that `matches` accepts (method, path). */
   dropNext(count: number, matches?: (method: string, path: string) => boolean): void;
+  /** Answers the next `count` requests that `matches` accepts itself, with `status` and an S3-style XML error. */
+  answerNext(count: number, matches: (method: string, path: string) => boolean, status: number, code: string, message: string): void;
   /** While set, a response body that `matches` accepts is replaced by `replace(body)`. */
   rewriteBodies(matches: ((method: string, path: string, body: Buffer) => boolean) | null, replace?: (body: Buffer) => Buffer): void;
   /** Drops no more connections and rewrites nothing (what a test left armed does not reach the next). */
@@ -21,6 +23,7 @@ export interface FaultProxy {
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
   let drops: Array<{ left: number; matches: (method: string, path: string) => boolean }> = [];
+  let answers: Array<{ left: number; matches: (method: string, path: string) => boolean; status: number; body: string }> = [];
   let rewrite: { matches: (method: string, path: string, body: Buffer) => boolean; replace: (body: Buffer) => Buffer } | null = null;
   const seen: string[] = [];
   const server: Server = createServer((incoming, outgoing) => {
@@ -32,6 +35,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       drop.left -= 1;
       incoming.resume();
       incoming.socket.destroy();
+      return;
+    }
+    const answer = answers.find((rule) => rule.left > 0 && rule.matches(method, path));
+    if (answer) {
+      answer.left -= 1;
+      incoming.resume();
+      outgoing.writeHead(answer.status, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(answer.body)) });
+      outgoing.end(answer.body);
       return;
     }
     const forwarded = request(
@@ -71,8 +82,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     dropNext: (count, matches = () => true) => {
       drops = [...drops.filter((rule) => rule.left > 0), { left: count, matches }];
     },
+    answerNext: (count, matches, status, code, message) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`;
+      answers = [...answers.filter((rule) => rule.left > 0), { left: count, matches, status, body }];
+    },
     reset: () => {
       drops = [];
+      answers = [];
       rewrite = null;
     },
     rewriteBodies: (matches, replace = (body) => body) => {

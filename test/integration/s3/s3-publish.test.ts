@@ -186,6 +186,34 @@ describe('a static site on S3', () => {
     expect((await harness.objects(bucket)).get('index.html')!.body.equals(readFileSync(join(S3_FIXTURES, 'static-site/index.html')))).toBe(true);
   });
 
+  it('a refused upload fails publish with AUTHENTICATION_FAILED; another S3 error with S3_PUBLISH_FAILED naming the file; nothing is deleted', async () => {
+    const bucket = await harness.bucket();
+    const dir = harness.copyFixture('static-site');
+    const project = harness.project(dir, { bucket });
+    expect((await harness.deploy(project)).status).toBe('completed');
+    rmSync(join(dir, 'docs/about.html'));
+    writeFileSync(join(dir, 'app.js'), 'console.log("v2");');
+    const putApp = (method: string, path: string): boolean => method === 'PUT' && path.includes('/app.js');
+    let denied;
+    let refused;
+    try {
+      proxy.answerNext(10, putApp, 403, 'AccessDenied', 'Access Denied');
+      denied = await harness.deploy(project);
+      proxy.reset();
+      proxy.answerNext(10, putApp, 400, 'InvalidStorageClass', 'The storage class you specified is not valid');
+      refused = await harness.deploy(project);
+    } finally {
+      proxy.reset();
+    }
+    expect(denied.failure).toMatchObject({ code: 'AUTHENTICATION_FAILED', stage: 'publish' });
+    expect(denied.failure!.likelyCause).toMatch(/^Uploading app\.js to s3:\/\/berth-test-[0-9a-f]+\/app\.js was refused: AccessDenied: Access Denied\. Set AWS credentials/);
+    expect(refused.failure).toMatchObject({ code: 'S3_PUBLISH_FAILED', stage: 'publish', category: 'infrastructure_failure', retryable: false });
+    expect(refused.failure!.likelyCause).toMatch(/^Uploading app\.js to s3:\/\/berth-test-[0-9a-f]+\/app\.js failed: InvalidStorageClass: The storage class you specified is not valid\. Check that the bucket accepts uploads/);
+    expect(refused.failure!.evidence.line).toMatch(/^Error: Uploading app\.js .* failed: InvalidStorageClass/);
+    // The failed publishes deleted nothing: the page the old release names is still there.
+    expect((await harness.objects(bucket)).has('docs/about.html')).toBe(true);
+  });
+
   it('stop answers at once and leaves the site published', async () => {
     const bucket = await harness.bucket();
     const project = harness.project(join(S3_FIXTURES, 'static-site'), { bucket });
