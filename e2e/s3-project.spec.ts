@@ -38,7 +38,7 @@ test.afterAll(async () => {
   rmSync(site, { recursive: true, force: true });
 });
 
-test('creates an S3 project in the form, deploys it, and shows bucket, prefix and URL', async ({ page }) => {
+test('creates an S3 project in the form, deploys it, shows bucket, prefix and URL, and stop leaves the site up', async ({ page }) => {
   await openApp(page, berth);
   await page.getByRole('link', { name: 'Add project' }).click();
   await page.getByLabel('Name').fill('Static Site');
@@ -70,6 +70,10 @@ test('creates an S3 project in the form, deploys it, and shows bucket, prefix an
   await expect(grid.getByRole('link', { name: url })).toHaveAttribute('href', url);
   // The URL serves the published page to anyone.
   expect(await (await fetch(url)).text()).toContain('<h1>e2e site</h1>');
+  // Stop marks the deployment stopped at once; the site stays published.
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.getByLabel('Deployment status')).toHaveText('Stopped');
+  expect((await fetch(url)).status).toBe(200);
   const stored = await berth.api<{ name: string; target: string; settings: { s3?: unknown } }[]>('GET', '/api/projects');
   expect(stored.body.find((project) => project.name === 'Static Site')).toMatchObject({ target: 's3', settings: { s3: { bucket: 'e2e-site-bucket', prefix: 'site/' } } });
 });
