@@ -92,7 +92,9 @@ test('an ECS project takes its ECS settings in the form and shows them in the in
   await page.getByLabel('Name').fill('Renderer Cloud');
   await page.getByLabel('Source directory').fill(sourceDir);
   await expect(page.getByLabel('Cluster')).toHaveCount(0);
-  await page.getByLabel('Target').selectOption('ecs');
+  await page.getByLabel('Target').selectOption('aws');
+  // The folder is no static site: the AWS choice defaults to ECS.
+  await expect(page.getByLabel('On AWS')).toHaveValue('ecs');
   await page.getByLabel('Region').fill('eu-west-1');
   await page.getByLabel('Cluster').fill('renderer-cluster');
   await page.getByLabel('Service').fill('renderer-service');

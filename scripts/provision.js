@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd), Compose,
-// the busybox base image, docker-registry, moto[server], schemathesis, and the runtime base images of the
+// the busybox base image, docker-registry, moto[server], the AWS CLI, schemathesis, and the runtime base images of the
 // zero-config builds. Fails naming whatever it could not provide.
-// Usage: node scripts/provision.js [native] [chromium] [docker] [compose] [registry] [moto] [schemathesis] [runtimes]   (no argument: all;
+// Usage: node scripts/provision.js [native] [chromium] [docker] [compose] [registry] [moto] [awscli] [schemathesis] [runtimes]   (no argument: all;
 // `docker` includes `compose`: Debian's docker-compose when neither `docker compose` nor `docker-compose` works)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -226,6 +226,14 @@ export function ensureMoto() {
   ensurePipPackage('moto[server]', 'the AWS emulator', () => run('python3', ['-c', 'import moto.server, flask, flask_cors']).ok);
 }
 
+/**
+ * The AWS CLI (PyPI `awscli`): the S3 publish bench's baseline (`aws s3 sync`). Run as `python3 -m awscli`, so
+ * PATH does not matter.
+ */
+export function ensureAwsCli() {
+  ensurePipPackage('awscli', 'the AWS CLI (the S3 publish bench baseline)', () => run('python3', ['-m', 'awscli', '--version']).ok);
+}
+
 /** The major version the OpenAPI fuzz test is written for: its CLI flags changed a lot between 3.x and 4.x. */
 export const SCHEMATHESIS_REQUIREMENT = 'schemathesis>=4.1,<5';
 
@@ -423,7 +431,7 @@ export function ensureNativeModules() {
 }
 
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes', 'node24']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'awscli', 'schemathesis', 'runtimes', 'node24']);
   if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
@@ -433,6 +441,7 @@ export async function provision(parts) {
   if (wanted.has('compose') || wanted.has('docker')) ensureCompose();
   if (wanted.has('registry')) ensureRegistry();
   if (wanted.has('moto')) ensureMoto();
+  if (wanted.has('awscli')) ensureAwsCli();
   if (wanted.has('schemathesis')) ensureSchemathesis();
   if (wanted.has('node24')) ensureNode24();
   if (wanted.has('runtimes')) {

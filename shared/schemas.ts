@@ -91,6 +91,52 @@ export const composeSettingsSchema = z.object({
 });
 export type ComposeSettings = z.infer<typeof composeSettingsSchema>;
 
+/**
+ * S3 bucket names (docs/product-rules.md, "Static sites on S3"): 3–63 lower-case letters, digits, dots and
+ * hyphens, in dot-separated labels that begin and end with a letter or digit. A pattern, so the OpenAPI
+ * document carries the rule.
+ */
+export const S3_BUCKET_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+/** A key prefix: folder names joined by "/", none empty, none "." or "..", no leading "/"; a trailing "/" is optional. */
+export const S3_PREFIX_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/;
+
+const s3WebsiteSchema = z.object({
+  /** The suffix S3 serves for a folder (`index.html`): a file name, no "/". */
+  indexDocument: z.string().min(1).max(255).regex(/^[^/]+$/, 'must be a file name such as index.html (no "/")'),
+  /** The key served for a missing page, under the prefix (`404.html`). */
+  errorDocument: z.string().min(1).max(1024).regex(/^[^/]/, 'must be a key under the prefix such as 404.html (no leading "/")').optional(),
+});
+
+export const s3SettingsSchema = z.object({
+  bucket: z
+    .string()
+    .min(3, 'must be an S3 bucket name: 3 to 63 characters')
+    .max(63, 'must be an S3 bucket name: 3 to 63 characters')
+    .regex(S3_BUCKET_PATTERN, 'must be an S3 bucket name: lower-case letters, digits, "-" and "." only, starting and ending with a letter or digit, no ".." (e.g. my-site-bucket)'),
+  /** Where the site goes in the bucket (`site/` or `site`); absent: the bucket's root. */
+  prefix: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(S3_PREFIX_PATTERN, 'must be folder names joined by "/" (letters, digits, ".", "_", "-"), without a leading "/", empty parts, "." or ".." (e.g. sites/blog/)')
+    .optional(),
+  region: z.string().min(1).max(64).optional(),
+  profile: z.string().min(1).max(128).optional(),
+  /** Turn on static website hosting for the bucket (PutBucketWebsite) with these documents. */
+  website: s3WebsiteSchema.optional(),
+  /** Create the bucket in auth when it does not exist; absent or false: a missing bucket fails the run. */
+  createBucket: z.boolean().optional(),
+  /** The address the site is reached at (a CDN, a custom domain); absent: the S3 website or object URL. */
+  publicUrl: z.url().optional(),
+});
+export type S3Settings = z.infer<typeof s3SettingsSchema>;
+
+const AWS_SECRET_REFUSED_S3 = AWS_SECRET_REFUSED.replace('settings.ecs.profile', 'settings.s3.profile');
+const refusedS3AwsKey = z.never({ error: AWS_SECRET_REFUSED_S3 }).optional();
+const s3SettingsInputSchema = s3SettingsSchema
+  .extend({ website: s3WebsiteSchema.strict().optional(), accessKeyId: refusedS3AwsKey, secretAccessKey: refusedS3AwsKey, sessionToken: refusedS3AwsKey })
+  .strict();
+
 /** The scan's overrides a project stores (the image setting has its own key, `image`). */
 const buildSettingsSchema = scanOverridesSchema.omit({ image: true });
 export type BuildSettings = z.infer<typeof buildSettingsSchema>;
@@ -121,6 +167,8 @@ const settingFields = {
    */
   keepReleases: z.number().int().min(1).max(100).optional(),
   ecs: ecsSettingsSchema.optional(),
+  /** The S3 target's block (docs/product-rules.md, "Static sites on S3"). */
+  s3: s3SettingsSchema.optional(),
   /** Zero-config builds: what the user sets wins over what the scan detects (each says so in its evidence). */
   build: buildSettingsSchema.optional(),
   compose: composeSettingsSchema.optional(),
@@ -131,6 +179,7 @@ const settingInputFields = {
   ...settingFields,
   env: z.array(envVarInputSchema).max(500),
   ecs: ecsSettingsInputSchema.optional(),
+  s3: s3SettingsInputSchema.optional(),
   build: buildSettingsSchema.strict().optional(),
   compose: composeSettingsSchema.strict().optional(),
 };
@@ -151,7 +200,7 @@ export const projectSettingsViewSchema = projectSettingsSchema.extend({ env: z.a
 export type ProjectSettingsView = z.infer<typeof projectSettingsViewSchema>;
 
 /** The settings of a new project: defaults as stored, unknown keys refused. */
-const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs, build: settingInputFields.build, compose: settingInputFields.compose }).strict();
+const projectSettingsInputSchema = projectSettingsSchema.extend({ env: settingInputFields.env.default([]), ecs: settingInputFields.ecs, s3: settingInputFields.s3, build: settingInputFields.build, compose: settingInputFields.compose }).strict();
 
 /**
  * The whitespace String.prototype.trim removes, spelt out: `\s` differs between regex engines (JavaScript's
@@ -196,6 +245,7 @@ export const projectPatchSchema = z
         keepReleases: settingInputFields.keepReleases.nullable(),
         image: settingInputFields.image.nullable(),
         ecs: settingInputFields.ecs.nullable(),
+        s3: settingInputFields.s3.nullable(),
         build: settingInputFields.build.nullable(),
         compose: settingInputFields.compose.nullable(),
       })

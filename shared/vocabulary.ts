@@ -1,7 +1,7 @@
 // The words of the product (docs/product-rules.md), as values and types.
 // Every list is a readonly tuple so zod enums and TypeScript unions come from one place.
 
-export const TARGETS = ['docker', 'ecs'] as const;
+export const TARGETS = ['docker', 'ecs', 's3'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const DEPLOYMENT_STATUSES = [
@@ -64,6 +64,7 @@ export type StepName = (typeof STEP_NAMES)[number];
 export const STEP_ORDER: Readonly<Record<Target, readonly StepName[]>> = {
   docker: ['detect', 'build', 'setup', 'deploy', 'verify', 'done'],
   ecs: ['auth', 'build', 'publish', 'setup', 'deploy', 'rollout', 'verify', 'done'],
+  s3: ['auth', 'build', 'publish', 'verify', 'done'],
 };
 
 export const FAILURE_STAGES = [
@@ -116,6 +117,7 @@ export const FAILURE_CODE_INFO = {
   COMPOSE_FILE_INVALID: { summary: 'The compose file is invalid or names something missing', retryable: false, category: 'build_failure' },
   COMPOSE_UNAVAILABLE: { summary: 'Neither docker compose nor docker-compose works here', retryable: false, category: 'infrastructure_failure' },
   RUN_INTERRUPTED: { summary: 'The engine stopped while the run was in progress', retryable: true, category: 'infrastructure_failure' },
+  S3_PUBLISH_FAILED: { summary: 'Publishing the site to S3 failed', retryable: false, category: 'infrastructure_failure' },
 } as const satisfies Record<string, FailureCodeInfo>;
 export type FailureCode = keyof typeof FAILURE_CODE_INFO;
 export const FAILURE_CODES = Object.keys(FAILURE_CODE_INFO) as [FailureCode, ...FailureCode[]];

@@ -24,3 +24,12 @@ export function waitForRun(engine: Engine, runId: string, done: (run: RunDetail)
     check();
   });
 }
+
+/** The text of the lines a run wrote for one step. */
+export function stepLinesOf(engine: Engine, run: RunDetail, step: string): string[] {
+  engine.logs.flush();
+  return engine.store.logLines
+    .since(run.deploymentId, 0, 100_000)
+    .filter((line) => line.runId === run.id && line.step === step)
+    .map((line) => line.text);
+}

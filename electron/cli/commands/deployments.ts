@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { LOG_LEVELS, LOG_STREAMS, type Deployment, type LogLevel, type LogStream } from '../../../shared';
+import { LOG_LEVELS, LOG_STREAMS, type Deployment, type LogLevel, type LogStream, type Project } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
 import { CliError, printJson } from '../output';
 import { followLogs } from '../follow-logs';
@@ -37,7 +37,9 @@ interface LogsOptions {
   level?: LogLevel[];
 }
 
-export function describeDeployment(deployment: Deployment): string {
+/** `project`: for an S3 deployment, its bucket and prefix are shown too. */
+export function describeDeployment(deployment: Deployment, project?: Pick<Project, 'settings'>): string {
+  const s3 = deployment.target === 's3' ? project?.settings.s3 : undefined;
   const rows: [string, string | number | null][] = [
     ['Deployment', deployment.id],
     ['Project', `${deployment.projectName} (${deployment.slug})`],
@@ -45,9 +47,17 @@ export function describeDeployment(deployment: Deployment): string {
     ['Status', deployment.status],
     ['Health', deployment.health],
     ['URL', deployment.publicUrl ?? (deployment.hostPort ? `http://127.0.0.1:${deployment.hostPort}` : null)],
-    ['Host port', deployment.hostPort],
-    ['Container', deployment.containerId ? deployment.containerId.slice(0, 12) : deployment.taskArn],
-    ['Image', deployment.imageRef],
+    ...(deployment.target === 's3'
+      ? ([
+          ['Bucket', s3?.bucket ?? null],
+          ['Prefix', s3 ? (s3.prefix ?? '(bucket root)') : null],
+          ['Site files', deployment.imageRef],
+        ] as [string, string | null][])
+      : ([
+          ['Host port', deployment.hostPort],
+          ['Container', deployment.containerId ? deployment.containerId.slice(0, 12) : deployment.taskArn],
+          ['Image', deployment.imageRef],
+        ] as [string, string | number | null][])),
     ['Created', deployment.createdAt],
     ['Started', deployment.startedAt],
     ['Last exit code', deployment.lastExitCode],
@@ -63,7 +73,7 @@ export function registerDeploymentCommands(program: Command): void {
       const { client, options } = clientFor(command);
       const deployment = await client.call('getDeployment', { id });
       if (options.json) printJson(deployment);
-      else process.stdout.write(`${describeDeployment(deployment)}\n`);
+      else process.stdout.write(`${describeDeployment(deployment, deployment.target === 's3' ? await client.call('getProject', { id: deployment.projectId }) : undefined)}\n`);
     });
 
   program

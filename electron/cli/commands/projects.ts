@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { z } from 'zod';
-import { TARGETS, type EcsSettings, type Project, type Target } from '../../../shared';
+import { TARGETS, type EcsSettings, type Project, type S3Settings, type Target } from '../../../shared';
 import { BASE_IMAGE_ROLES, scanOverridesSchema, type BaseImageRole, type ScanOverrides } from '../../../shared/scan';
 import { scanSummary } from '../../../shared/scan-summary';
 import { clientFor, type ApiClient } from '../client';
@@ -65,6 +65,26 @@ interface AddOptions {
   registryHost?: string;
   publicUrl?: string;
   createService?: boolean;
+  bucket?: string;
+  prefix?: string;
+  indexDocument?: string;
+  errorDocument?: string;
+  createBucket?: boolean;
+}
+
+/** The S3 block from the flags given; the engine validates it (a missing --bucket is named as settings.s3.bucket). */
+function s3SettingsFrom(options: AddOptions): S3Settings {
+  const { bucket, prefix, region, profile, publicUrl, createBucket, indexDocument, errorDocument } = options;
+  const website = indexDocument !== undefined ? { indexDocument, ...(errorDocument !== undefined ? { errorDocument } : {}) } : undefined;
+  return Object.fromEntries(Object.entries({ bucket, prefix, region, profile, publicUrl, createBucket, website }).filter(([, value]) => value !== undefined)) as S3Settings;
+}
+
+/** `s3://bucket/prefix` for an S3 project, else null. */
+export function s3Location(project: Pick<Project, 'target' | 'settings'>): string | null {
+  const s3 = project.settings.s3;
+  if (project.target !== 's3' || !s3) return null;
+  const prefix = (s3.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  return `s3://${s3.bucket}/${prefix === '' ? '' : `${prefix}/`}`;
 }
 
 /** The ECS block from the flags given; the engine validates it like any other input. */
@@ -100,7 +120,7 @@ export function registerProjectCommands(program: Command): void {
     .command('add <dir>')
     .description('add the project in <dir>')
     .option('--name <name>', 'display name (default: the folder name)')
-    .option('--target <target>', 'docker or ecs', parseTarget, 'docker' as Target)
+    .option('--target <target>', 'docker, ecs or s3 (a static site published to a bucket)', parseTarget, 'docker' as Target)
     .option('--port <port>', 'the port the app listens on inside its container (default: what the scan finds, else 8080)', parsePort)
     .option('--host-port <port>', 'a fixed port on 127.0.0.1 (default: a free one)', parsePort)
     .option('--health <path>', "health check path, 2xx or 3xx counts (default: the route the scan finds, else: the app answers HTTP)", parseHealthPath)
@@ -109,14 +129,19 @@ export function registerProjectCommands(program: Command): void {
     .option('--output-dir <dir>', "zero-config: the folder a static build writes, inside the project's folder", parseWith(scanOverridesSchema.shape.outputDir))
     .option('--runtime-version <version>', 'zero-config: the Node, Python or Go version, e.g. 22, 3.12, 1.22', parseWith(scanOverridesSchema.shape.runtimeVersion))
     .option('--base-image <role=image>', `zero-config: an image a generated Dockerfile starts FROM, per role (${BASE_IMAGE_ROLES.join(', ')}); repeat for several`, parseBaseImage)
-    .option('--region <region>', 'ECS: AWS region')
-    .option('--profile <profile>', 'ECS: AWS profile name (Berth stores the name, never keys)')
+    .option('--region <region>', 'ECS and S3: AWS region')
+    .option('--profile <profile>', 'ECS and S3: AWS profile name (Berth stores the name, never keys)')
     .option('--cluster <cluster>', 'ECS: cluster name')
     .option('--service <service>', 'ECS: service name')
     .option('--repository <repository>', 'ECS: image repository name')
     .option('--registry-host <host>', 'ECS: registry host to push to (default: the ECR registry)')
-    .option('--public-url <url>', 'ECS: the URL verify and health probes use')
+    .option('--public-url <url>', 'ECS: the URL verify and health probes use; S3: the CDN or domain in front of the bucket')
     .option('--create-service', 'ECS: create the service on the first deploy when it does not exist')
+    .option('--bucket <bucket>', 'S3: the bucket the site is published to')
+    .option('--prefix <prefix>', 'S3: the folder in the bucket (default: its root)')
+    .option('--index-document <name>', 'S3: turn on website hosting with this index document, e.g. index.html')
+    .option('--error-document <key>', 'S3: the website error document under the prefix, e.g. 404.html')
+    .option('--create-bucket', 'S3: create the bucket on the first deploy when it does not exist')
     .action(async (dir: string, options: AddOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
       const sourceDir = resolve(dir);
@@ -131,6 +156,7 @@ export function registerProjectCommands(program: Command): void {
           ...(build ? { build } : {}),
           ...(options.hostPort !== undefined ? { hostPort: options.hostPort } : {}),
           ...(options.target === 'ecs' ? { ecs: ecsSettingsFrom(options) } : {}),
+          ...(options.target === 's3' ? { s3: s3SettingsFrom(options) } : {}),
         },
       });
       if (global.json) return printJson(project);
@@ -174,9 +200,10 @@ async function listProjects(command: Command): Promise<void> {
     ['PROJECT', 'TARGET', 'DEPLOYMENT', 'STATUS', 'HEALTH', 'URL'],
     rows.map((row) => {
       const deployment = row.deployments[0];
+      const location = s3Location(row);
       return [
         row.slug,
-        row.target,
+        location ? `s3 ${location}` : row.target,
         deployment?.id ?? '-',
         deployment?.status ?? 'pending',
         deployment?.health ?? '-',

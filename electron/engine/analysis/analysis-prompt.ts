@@ -100,7 +100,8 @@ export function headAndTail(lines: readonly QuotedLine[], budget: Budget): { tex
 }
 
 function projectSection(project: ProjectFacts): string[] {
-  const lines = [`Project: ${project.name} (deployed to ${project.target === 'ecs' ? 'AWS ECS' : 'local Docker'})`];
+  const where = project.target === 'ecs' ? 'AWS ECS' : project.target === 's3' ? 'an AWS S3 bucket, as a static site' : 'local Docker';
+  const lines = [`Project: ${project.name} (deployed to ${where})`];
   const shape = project.shape;
   if (shape) {
     const parts = [

@@ -1,6 +1,8 @@
 // Sorting AWS and network errors into the failure codes (docs/product-rules.md, "Failures"), and the visible retry for the one retryable code.
 import { abortableDelay } from '../abortable-delay';
+import { StoredCredentialsError } from '../secrets/aws-credentials';
 import { StepAborted, StepFailure } from '../step-failure';
+import { MissingRegionError } from './aws-clients';
 
 const AUTH_ERROR_NAMES = new Set([
   'CredentialsProviderError',
@@ -108,10 +110,10 @@ export async function withNetworkRetry<T>(attempt: () => Promise<T>, options: Re
 }
 
 /** An AWS error from a step, as a StepFailure with a cause that says what to do. */
-export function classifyAwsError(error: unknown, what: string): StepFailure | undefined {
+export function classifyAwsError(error: unknown, what: string, hint = CREDENTIALS_HINT): StepFailure | undefined {
   if (error instanceof StepFailure) return error;
   if (isAuthError(error)) {
-    return new StepFailure('AUTHENTICATION_FAILED', `${what} was refused: ${errorMessage(error)}. ${CREDENTIALS_HINT}`, { cause: error });
+    return new StepFailure('AUTHENTICATION_FAILED', `${what} was refused: ${errorMessage(error)}. ${hint}`, { cause: error });
   }
   if (isNetworkError(error)) {
     return new StepFailure('INFRASTRUCTURE_NETWORK_FAILURE', `${what} could not reach AWS: ${errorMessage(error)}.`, { cause: error });
@@ -119,6 +121,20 @@ export function classifyAwsError(error: unknown, what: string): StepFailure | un
   return undefined;
 }
 
-export const CREDENTIALS_HINT =
-  'Set AWS credentials for Berth: choose a profile in the project\'s ECS settings (settings.ecs.profile, from `aws configure --profile <name>` or SSO), ' +
-  'or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment that starts Berth; and set the region (settings.ecs.region or AWS_REGION).';
+/** What to do about credentials, naming the project's settings block (`ecs` or `s3`). */
+export const credentialsHint = (block: 'ecs' | 's3'): string =>
+  `Set AWS credentials for Berth: choose a profile in the project's ${block === 'ecs' ? 'ECS' : 'S3'} settings (settings.${block}.profile, from \`aws configure --profile <name>\` or SSO), ` +
+  `or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment that starts Berth; and set the region (settings.${block}.region or AWS_REGION).`;
+
+export const CREDENTIALS_HINT = credentialsHint('ecs');
+
+/**
+ * An unexpected error from an AWS target's step (ECS, S3), as a StepFailure: no region, stored keys that
+ * cannot be unsealed, refused credentials, the network; undefined for an abort or an error of another kind.
+ */
+export function classifyAwsStepError(error: unknown, step: string, hint = CREDENTIALS_HINT): StepFailure | undefined {
+  if (error instanceof StepFailure || isAbort(error)) return undefined;
+  if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${hint}`);
+  if (error instanceof StoredCredentialsError) return new StepFailure('AUTHENTICATION_FAILED', error.message);
+  return classifyAwsError(error, `The ${step} step`, hint);
+}

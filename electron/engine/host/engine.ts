@@ -27,6 +27,7 @@ import type { ProjectRecord } from '../store/projects';
 import { Store } from '../store/store';
 import { DockerTarget } from '../targets/docker/docker-target';
 import { EcsTarget } from '../targets/ecs/ecs-target';
+import { S3Target } from '../targets/s3/s3-target';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
@@ -147,6 +148,14 @@ export class Engine {
         deployments,
         releasesOf: (deploymentId) => store.releases.listForDeployment(deploymentId),
         state: store.state,
+        baseImageEnv: config.baseImageEnv,
+      }),
+      s3: new S3Target({
+        docker,
+        awsClients,
+        releases: store.releases,
+        artifactsDir: join(config.dataDir, 'artifacts', 's3'),
+        endpoint: config.awsEndpoint,
         baseImageEnv: config.baseImageEnv,
       }),
     };

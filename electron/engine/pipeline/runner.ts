@@ -570,8 +570,8 @@ export class PipelineController implements DeploymentController {
       this.updateDeployment(active.deploymentId, { status: 'stopped' });
       return;
     }
-    // Docker serves from a container; ECS from its service (task ARN). Stop clears both.
-    const serving = deployment.currentReleaseId !== null && (deployment.containerId !== null || deployment.taskArn !== null);
+    // Docker serves from a container; ECS from its service (task ARN). Stop clears both. An S3 site stays published.
+    const serving = deployment.currentReleaseId !== null && (deployment.containerId !== null || deployment.taskArn !== null || deployment.target === 's3');
     this.updateDeployment(active.deploymentId, { status: serving ? 'running' : otherwise });
     if (serving) {
       try {

@@ -25,7 +25,8 @@ export interface DockerfileOptions {
 
 // Where the site is served from, and the MIME types busybox httpd does not know by itself (module scripts
 // are refused by browsers unless served as JavaScript).
-const SITE_ROOT = '/srv/www';
+/** Where a static site's files are in the image (the S3 target takes them from there). */
+export const SITE_ROOT = '/srv/www';
 const HTTPD_CONF = '/etc/httpd.conf';
 const MIME_TYPES = ['.js:text/javascript', '.mjs:text/javascript', '.json:application/json', '.wasm:application/wasm', '.svg:image/svg+xml', '.webp:image/webp', '.woff2:font/woff2', '.ico:image/x-icon'];
 // The official python image has no unprivileged user; Debian images have useradd, Alpine ones adduser.

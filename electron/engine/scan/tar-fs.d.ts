@@ -26,6 +26,16 @@ declare module 'tar-fs' {
 
   export function pack(cwd: string, options?: PackOptions): Pack;
 
-  const tarFs: { pack: typeof pack };
+  export interface ExtractOptions {
+    /** Leading path components dropped from every entry's name. */
+    strip?: number;
+    /** Modes OR-ed into every directory's and file's mode. */
+    dmode?: number;
+    fmode?: number;
+  }
+
+  export function extract(cwd: string, options?: ExtractOptions): NodeJS.WritableStream;
+
+  const tarFs: { pack: typeof pack; extract: typeof extract };
   export default tarFs;
 }

@@ -29,6 +29,7 @@ export function publicUrlOf(deployment: Deployment | null): string | null {
 export function InfoGrid({ project, deployment, currentRelease, scan }: { project: Project; deployment: Deployment | null; currentRelease: Release | null; scan: ScanRecord | null }) {
   const url = publicUrlOf(deployment);
   const ecs = project.settings.ecs;
+  const s3 = project.settings.s3;
   const shape = shapeLine(scan);
   const healthCheck = healthCheckLine(deployment?.healthCheck ?? null);
   return (
@@ -42,8 +43,21 @@ export function InfoGrid({ project, deployment, currentRelease, scan }: { projec
           '—'
         )}
       </Item>
-      <Item label="Host port">{deployment?.hostPort ?? '—'}</Item>
-      {project.target === 'docker' ? (
+      {project.target === 's3' ? (
+        <>
+          <Item label="Bucket">
+            <Code value={s3?.bucket} />
+          </Item>
+          <Item label="Prefix">
+            <Code value={s3 ? s3.prefix ?? '(bucket root)' : null} />
+          </Item>
+          <Item label="Region">{s3?.region ?? '—'}</Item>
+          <Item label="Website hosting">{s3?.website ? `on (index ${s3.website.indexDocument}${s3.website.errorDocument ? `, error ${s3.website.errorDocument}` : ''})` : 'off'}</Item>
+        </>
+      ) : (
+        <Item label="Host port">{deployment?.hostPort ?? '—'}</Item>
+      )}
+      {project.target === 's3' ? null : project.target === 'docker' ? (
         <Item label="Container ID" title={deployment?.containerId ?? undefined}>
           <Code value={deployment?.containerId ? shortId(deployment.containerId) : null} />
         </Item>
@@ -52,7 +66,7 @@ export function InfoGrid({ project, deployment, currentRelease, scan }: { projec
           <Code value={deployment?.taskArn?.split('/').pop()} ellipsis />
         </Item>
       )}
-      <Item label="Image" title={deployment?.imageRef ?? undefined}>
+      <Item label={project.target === 's3' ? 'Site files' : 'Image'} title={deployment?.imageRef ?? undefined}>
         <Code value={deployment?.imageRef} ellipsis />
       </Item>
       <Item label="Deployment ID">
@@ -60,11 +74,13 @@ export function InfoGrid({ project, deployment, currentRelease, scan }: { projec
       </Item>
       <Item label="Created">{formatTime(deployment?.createdAt)}</Item>
       <Item label="Started">{formatTime(deployment?.startedAt)}</Item>
-      <Item label="Last exit code">
-        <span data-tone={deployment?.lastExitCode ? 'bad' : undefined}>
-          <Code value={deployment?.lastExitCode} />
-        </span>
-      </Item>
+      {project.target === 's3' ? null : (
+        <Item label="Last exit code">
+          <span data-tone={deployment?.lastExitCode ? 'bad' : undefined}>
+            <Code value={deployment?.lastExitCode} />
+          </span>
+        </Item>
+      )}
       {project.target === 'ecs' ? (
         <>
           <Item label="Cluster">{ecs?.cluster ?? '—'}</Item>

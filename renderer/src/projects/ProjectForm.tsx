@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { BASE_IMAGE_ROLES, DEFAULT_KEEP_RELEASES, RESTART_POLICIES, TARGETS, type ApiError, type BaseImageRole, type Project, type ProjectCreate, type RestartPolicy, type ScanRecord, type Target } from '../../../shared';
+import { BASE_IMAGE_ROLES, DEFAULT_KEEP_RELEASES, RESTART_POLICIES, type ApiError, type BaseImageRole, type Project, type ProjectCreate, type RestartPolicy, type ScanRecord, type Target } from '../../../shared';
 import type { BaseImageChoice } from '../../../shared/generated-dockerfile';
 import { scanSummary } from '../../../shared/scan-summary';
 import { useApi } from '../api/api-context';
@@ -7,7 +7,9 @@ import { ErrorNotice } from '../common/ErrorNotice';
 import { AwsKeys } from './AwsKeys';
 import { useGo } from '../routing/RouteLink';
 import { navigate, routeHref } from '../routing/use-hash-route';
+import { targetLabel } from './target-label';
 import {
+  defaultAwsTarget,
   detectedPlaceholders,
   ECS_FIELDS,
   emptyForm,
@@ -16,6 +18,7 @@ import {
   newEnvRow,
   scannableFolder,
   type EcsField,
+  type S3Field,
   type FieldErrors,
   type ProjectFormState,
 } from './project-form-model';
@@ -31,6 +34,16 @@ const ECS_LABELS: Readonly<Record<EcsField, { label: string; placeholder: string
   publicUrl: { label: 'Public URL', placeholder: 'https://app.example.com' },
   cpu: { label: 'CPU units', placeholder: '256' },
   memoryMb: { label: 'Memory (MB)', placeholder: '512' },
+};
+
+const S3_LABELS: Readonly<Record<S3Field, { label: string; placeholder: string; hint?: string }>> = {
+  bucket: { label: 'Bucket', placeholder: 'my-site-bucket' },
+  prefix: { label: 'Prefix', placeholder: 'the bucket root', hint: 'Folder in the bucket, e.g. sites/blog/. Objects under it that a release lacks are deleted.' },
+  region: { label: 'Region', placeholder: 'eu-west-1' },
+  profile: { label: 'AWS profile', placeholder: 'default' },
+  publicUrl: { label: 'Public URL', placeholder: 'the S3 address', hint: 'The CDN or domain in front of the bucket, if any.' },
+  indexDocument: { label: 'Index document', placeholder: 'website hosting off', hint: 'e.g. index.html: turns on S3 website hosting for the bucket.' },
+  errorDocument: { label: 'Error document', placeholder: 'none', hint: 'e.g. 404.html, under the prefix.' },
 };
 
 const BASE_IMAGE_LABELS: Readonly<Record<BaseImageRole, string>> = {
@@ -120,6 +133,12 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
   const shownScan = folderScan !== null && folderScan.folder === folder ? folderScan : null;
   const detected = shownScan && 'scan' in shownScan ? shownScan.scan : null;
   const placeholders = detectedPlaceholders(detected, baseImages);
+  // Until the user picks ECS or S3, the AWS choice follows what the folder is (a site goes to S3).
+  const awsDefault = defaultAwsTarget(detected);
+  const awsHint = form.awsServiceChosen || detected === null ? undefined : awsDefault === 's3' ? 'S3, as the folder is a static site.' : 'ECS, as the folder runs a server.';
+  useEffect(() => {
+    setForm((current) => (current.target !== 'docker' && !current.awsServiceChosen && current.target !== awsDefault ? { ...current, target: awsDefault } : current));
+  }, [awsDefault]);
 
   useEffect(() => {
     document.title = projectId ? `Edit ${project?.name ?? 'project'} — Berth` : 'Add project — Berth';
@@ -169,7 +188,7 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
 
   // Errors the form has no input for are shown at the top so none is ever hidden.
   const knownField = (field: string) =>
-    /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|keepReleases|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+|build\.(buildCommand|startCommand|outputDir|runtimeVersion|baseImages\.\w+)))$/.test(field);
+    /^(name|sourceDir|target|settings\.(port|hostPort|healthPath|memoryLimitMb|keepReleases|restartPolicy|env\.\d+\.(name|value)|ecs\.\w+|s3\.(bucket|prefix|region|profile|publicUrl|website\.(indexDocument|errorDocument))|build\.(buildCommand|startCommand|outputDir|runtimeVersion|baseImages\.\w+)))$/.test(field);
   const strayErrors = Object.entries(errors).filter(([field]) => !knownField(field));
 
   const text = (field: string, label: string, value: string, onChange: (value: string) => void, options: { placeholder?: string; hint?: string; mono?: boolean; inputMode?: 'numeric' } = {}) => (
@@ -187,6 +206,13 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
         {...describedBy(id(field), errors[field], options.hint)}
       />
     </Field>
+  );
+
+  // ECS and S3 alike use the project's stored keys, else its profile or the default chain.
+  const awsKeys = project ? (
+    <AwsKeys project={project} onChange={setProject} />
+  ) : (
+    <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
   );
 
   return (
@@ -210,15 +236,25 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
             mono: true,
           })}
           <FolderScanStatus folder={folder} scan={shownScan} />
-          <Field id={id('target')} label="Target" error={errors['target']}>
-            <select id={id('target')} name="target" value={form.target} onChange={(event) => update({ target: event.target.value as Target })}>
-              {TARGETS.map((target) => (
-                <option key={target} value={target}>
-                  {target === 'ecs' ? 'AWS ECS' : 'Local Docker'}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <div className="field-row">
+            <Field id={id('target')} label="Target" error={errors['target']}>
+              <select id={id('target')} name="target" value={form.target === 'docker' ? 'docker' : 'aws'} onChange={(event) => update({ target: event.target.value === 'aws' ? (form.awsServiceChosen && form.target !== 'docker' ? form.target : awsDefault) : 'docker' })}>
+                <option value="docker">{targetLabel('docker', 'long')}</option>
+                <option value="aws">AWS</option>
+              </select>
+            </Field>
+            {form.target !== 'docker' ? (
+              <Field id={id('awsService')} label="On AWS" error={undefined} {...(awsHint ? { hint: awsHint } : {})}>
+                <select id={id('awsService')} name="awsService" value={form.target} onChange={(event) => update({ target: event.target.value as Target, awsServiceChosen: true })} {...describedBy(id('awsService'), undefined, awsHint)}>
+                  {(['ecs', 's3'] as const).map((target) => (
+                    <option key={target} value={target}>
+                      {targetLabel(target, 'long')}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            ) : null}
+          </div>
         </fieldset>
 
         <fieldset>
@@ -343,11 +379,29 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
                 }),
               )}
             </div>
-            {project ? (
-              <AwsKeys project={project} onChange={setProject} />
-            ) : (
-              <p className="field-hint">AWS keys can be stored once the project is added (desktop app only; a profile name needs no keys in Berth).</p>
-            )}
+            {awsKeys}
+          </fieldset>
+        ) : null}
+
+        {form.target === 's3' ? (
+          <fieldset>
+            <legend>AWS S3</legend>
+            <div className="field-grid">
+              {S3_FIELDS_SHOWN.map((field) =>
+                text(field === 'indexDocument' || field === 'errorDocument' ? `settings.s3.website.${field}` : `settings.s3.${field}`, S3_LABELS[field].label, form.s3[field], (value) => update({ s3: { ...form.s3, [field]: value } }), {
+                  placeholder: S3_LABELS[field].placeholder,
+                  ...(S3_LABELS[field].hint ? { hint: S3_LABELS[field].hint } : {}),
+                  mono: field !== 'region' && field !== 'profile',
+                }),
+              )}
+            </div>
+            <div className="field checkbox-field">
+              <label>
+                <input type="checkbox" name="settings.s3.createBucket" checked={form.s3CreateBucket} onChange={(event) => update({ s3CreateBucket: event.target.checked })} />
+                Create the bucket if it does not exist
+              </label>
+            </div>
+            {awsKeys}
           </fieldset>
         ) : null}
 
@@ -369,14 +423,17 @@ export function ProjectForm({ projectId }: { projectId?: string }) {
   );
 }
 
+const S3_FIELDS_SHOWN: readonly S3Field[] = ['bucket', 'prefix', 'region', 'profile', 'publicUrl', 'indexDocument', 'errorDocument'];
+
 /** Optional settings the form emptied: a PATCH keeps what it does not name, so they are cleared with null. */
-function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; keepReleases?: null; ecs?: null; build?: null } {
+function clearedSettings(project: Project, input: ProjectCreate): { port?: null; healthPath?: null; hostPort?: null; keepReleases?: null; ecs?: null; s3?: null; build?: null } {
   return {
     ...(project.settings.keepReleases !== undefined && input.settings?.keepReleases === undefined ? { keepReleases: null } : {}),
     ...(project.settings.port !== undefined && input.settings?.port === undefined ? { port: null } : {}),
     ...(project.settings.healthPath !== undefined && input.settings?.healthPath === undefined ? { healthPath: null } : {}),
     ...(project.settings.hostPort !== undefined && input.settings?.hostPort === undefined ? { hostPort: null } : {}),
     ...(project.settings.ecs !== undefined && input.settings?.ecs === undefined ? { ecs: null } : {}),
+    ...(project.settings.s3 !== undefined && input.settings?.s3 === undefined ? { s3: null } : {}),
     ...(project.settings.build !== undefined && input.settings?.build === undefined ? { build: null } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { useEngineEvent } from '../common/use-event';
 import { useLoadAndRefreshOnFocus } from '../common/use-load';
 import { RouteLink } from '../routing/RouteLink';
 import { routeHref } from '../routing/use-hash-route';
+import { targetLabel } from './target-label';
 
 /** The end of a long path is the part that tells projects apart. */
 function pathTail(path: string, max = 40): string {
@@ -66,7 +67,7 @@ export function ProjectsList() {
                   <span className="muted mono">{project.slug}</span>
                 </div>
                 <div className="project-card-meta">
-                  <span className="tag">{project.target === 'ecs' ? 'AWS ECS' : 'Docker'}</span>
+                  <span className="tag">{targetLabel(project.target)}</span>
                   {deployment ? <StatusBadge status={deployment.status} label={`${project.name} status`} /> : <span className="muted">Not deployed</span>}
                   <span className="muted mono ellipsis" title={project.sourceDir}>
                     {pathTail(project.sourceDir)}

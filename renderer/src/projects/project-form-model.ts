@@ -10,6 +10,7 @@ import {
   type Project,
   type ProjectCreate,
   type RestartPolicy,
+  type S3Settings,
   type ScanRecord,
   type Target,
 } from '../../../shared';
@@ -29,6 +30,18 @@ export interface EnvRow {
 export const ECS_FIELDS = ['region', 'profile', 'cluster', 'service', 'repository', 'registryHost', 'publicUrl', 'cpu', 'memoryMb'] as const;
 export type EcsField = (typeof ECS_FIELDS)[number];
 
+/** The S3 block's text fields; an index document turns website hosting on. */
+export const S3_FIELDS = ['bucket', 'prefix', 'region', 'profile', 'publicUrl', 'indexDocument', 'errorDocument'] as const;
+export type S3Field = (typeof S3_FIELDS)[number];
+
+/**
+ * Which AWS service a folder goes to when the user picks AWS and has not chosen one: a site (static files, or
+ * a build that writes them, with no start command) goes to S3, anything that runs goes to ECS.
+ */
+export function defaultAwsTarget(scan: ScanRecord | null): 'ecs' | 's3' {
+  return scan !== null && (scan.shape === 'static' || scan.shape === 'static_build') && scan.startCommand === null ? 's3' : 'ecs';
+}
+
 /** The zero-config build settings the form edits; empty means "what the scan detects". */
 export const BUILD_FIELDS = ['buildCommand', 'startCommand', 'outputDir', 'runtimeVersion'] as const;
 export type BuildField = (typeof BUILD_FIELDS)[number];
@@ -47,6 +60,11 @@ export interface ProjectFormState {
   readonly keepReleases: string;
   readonly env: readonly EnvRow[];
   readonly ecs: Readonly<Record<EcsField, string>>;
+  readonly s3: Readonly<Record<S3Field, string>>;
+  /** settings.s3.createBucket */
+  readonly s3CreateBucket: boolean;
+  /** The user picked ECS or S3 themselves; until then the AWS choice follows the scan (defaultAwsTarget). */
+  readonly awsServiceChosen: boolean;
   readonly build: Readonly<Record<BuildField, string>>;
   readonly baseImages: Readonly<Record<BaseImageRole, string>>;
 }
@@ -72,6 +90,8 @@ const emptyEcs: Record<EcsField, string> = {
   memoryMb: '',
 };
 
+const emptyS3 = Object.fromEntries(S3_FIELDS.map((field) => [field, ''])) as Record<S3Field, string>;
+
 const emptyBuild: Record<BuildField, string> = { buildCommand: '', startCommand: '', outputDir: '', runtimeVersion: '' };
 const emptyBaseImages = Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, ''])) as Record<BaseImageRole, string>;
 
@@ -90,6 +110,9 @@ export function emptyForm(): ProjectFormState {
     keepReleases: '',
     env: [],
     ecs: emptyEcs,
+    s3: emptyS3,
+    s3CreateBucket: false,
+    awsServiceChosen: false,
     build: emptyBuild,
     baseImages: emptyBaseImages,
   };
@@ -113,6 +136,14 @@ export function formFromProject(project: Project): ProjectFormState {
       newEnvRow({ name: variable.name, value: variable.secret ? '' : (variable.value ?? ''), secret: variable.secret, storedSecret: variable.secret }),
     ),
     ecs: Object.fromEntries(ECS_FIELDS.map((field) => [field, ecs[field] === undefined ? '' : String(ecs[field])])) as Record<EcsField, string>,
+    s3: {
+      ...emptyS3,
+      ...Object.fromEntries((['bucket', 'prefix', 'region', 'profile', 'publicUrl'] as const).map((field) => [field, settings.s3?.[field] ?? ''])),
+      indexDocument: settings.s3?.website?.indexDocument ?? '',
+      errorDocument: settings.s3?.website?.errorDocument ?? '',
+    },
+    s3CreateBucket: settings.s3?.createBucket ?? false,
+    awsServiceChosen: true,
     build: Object.fromEntries(BUILD_FIELDS.map((field) => [field, settings.build?.[field] ?? ''])) as Record<BuildField, string>,
     baseImages: Object.fromEntries(BASE_IMAGE_ROLES.map((role) => [role, settings.build?.baseImages?.[role] ?? ''])) as Record<BaseImageRole, string>,
   };
@@ -175,8 +206,19 @@ export function formToInput(
     ecs = block as EcsSettings;
   }
 
+  let s3: S3Settings | undefined;
+  if (form.target === 's3') {
+    const value = (field: S3Field): string => form.s3[field].trim();
+    const block: Record<string, unknown> = { bucket: value('bucket') };
+    for (const field of ['prefix', 'region', 'profile', 'publicUrl'] as const) if (value(field) !== '') block[field] = value(field);
+    if (value('indexDocument') !== '') block['website'] = { indexDocument: value('indexDocument'), ...(value('errorDocument') !== '' ? { errorDocument: value('errorDocument') } : {}) };
+    else if (value('errorDocument') !== '') errors['settings.s3.website.indexDocument'] = 'set the index document too: an error document is part of website hosting';
+    if (form.s3CreateBucket) block['createBucket'] = true;
+    s3 = block as S3Settings;
+  }
+
   // The form owns the build block: its fields are the whole of it.
-  const { env: _storedEnv, ecs: storedEcs, build: _storedBuild, ...keptSettings } = base?.settings ?? { env: [], ecs: undefined, build: undefined };
+  const { env: _storedEnv, ecs: storedEcs, s3: storedS3, build: _storedBuild, ...keptSettings } = base?.settings ?? { env: [], ecs: undefined, s3: undefined, build: undefined };
   const build = buildSettingsOf(form);
   const healthPath = form.healthPath.trim();
   const input = {
@@ -196,6 +238,7 @@ export function formToInput(
         .filter((row) => row.name.trim() !== '' || row.value !== '')
         .map((row) => ({ name: row.name.trim(), value: row.value, secret: row.secret })),
       ...(form.target === 'ecs' ? { ecs } : storedEcs ? { ecs: storedEcs } : {}),
+      ...(form.target === 's3' ? { s3 } : storedS3 ? { s3: storedS3 } : {}),
       ...(build ? { build } : {}),
     },
   };

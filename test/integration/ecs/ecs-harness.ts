@@ -10,7 +10,7 @@ import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { createAwsClients, type AwsClients } from '../../../electron/engine/aws/aws-clients';
 import { makeTempDir } from '../../support/temp-dir';
 import type { RunningServer } from '../../support/aws-emulator';
-import { finished, waitForRun } from '../../support/wait-for-run';
+import { finished, stepLinesOf, waitForRun } from '../../support/wait-for-run';
 
 export const ECS_APP = fileURLToPath(new URL('../../fixtures/ecs/app', import.meta.url));
 export const docker = new Dockerode();
@@ -50,13 +50,7 @@ export async function startEcsHarness(moto: RunningServer, config: Partial<Engin
       return project;
     },
     waitForRun: (runId, done = finished, timeoutMs = 150_000) => waitForRun(engine, runId, done, timeoutMs),
-    stepLines: (run, step) => {
-      engine.logs.flush();
-      return engine.store.logLines
-        .since(run.deploymentId, 0, 100_000)
-        .filter((line) => line.runId === run.id && line.step === step)
-        .map((line) => line.text);
-    },
+    stepLines: (run, step) => stepLinesOf(engine, run, step),
     serve: async (image, hostPort) => {
       const container = await docker.createContainer({
         Image: image,

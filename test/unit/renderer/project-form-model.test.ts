@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Project, ScanRecord } from '../../../shared';
 import {
   buildSettingsOf,
+  defaultAwsTarget,
   detectedPlaceholders,
   emptyForm,
   formFromProject,
@@ -247,5 +248,37 @@ describe('placeholders from the scan', () => {
     expect(scannableFolder('  /srv/demo ')).toBe('/srv/demo');
     expect(scannableFolder('srv/demo')).toBeNull();
     expect(scannableFolder('')).toBeNull();
+  });
+});
+
+describe('an S3 project in the form', () => {
+  const scan = (shape: ScanRecord['shape'], startCommand: string | null = null) => ({ shape, startCommand }) as ScanRecord;
+
+  it('the AWS choice defaults to S3 for a site (static, or a build with no start command) and to ECS otherwise', () => {
+    expect(defaultAwsTarget(scan('static'))).toBe('s3');
+    expect(defaultAwsTarget(scan('static_build'))).toBe('s3');
+    expect(defaultAwsTarget(scan('static_build', 'npm run preview'))).toBe('ecs');
+    expect(defaultAwsTarget(scan('server', 'node server.js'))).toBe('ecs');
+    expect(defaultAwsTarget(scan(null))).toBe('ecs');
+    expect(defaultAwsTarget(null)).toBe('ecs');
+  });
+
+  it('sends the S3 block (website from the index document, createBucket when ticked) and checks the bucket with the engine’s schema', () => {
+    const s3 = { ...emptyForm().s3, bucket: 'my-site', prefix: 'blog/', indexDocument: 'index.html', errorDocument: '404.html' };
+    const result = formToInput({ ...valid, target: 's3', s3, s3CreateBucket: true });
+    expect(result.ok && result.input.settings?.s3).toEqual({ bucket: 'my-site', prefix: 'blog/', website: { indexDocument: 'index.html', errorDocument: '404.html' }, createBucket: true });
+    const bad = formToInput({ ...valid, target: 's3', s3: { ...s3, bucket: 'My_Site' } });
+    expect(bad.ok ? {} : bad.errors).toMatchObject({ 'settings.s3.bucket': expect.stringMatching(/must be an S3 bucket name/) });
+    const orphan = formToInput({ ...valid, target: 's3', s3: { ...s3, indexDocument: '' } });
+    expect(orphan.ok ? {} : orphan.errors).toMatchObject({ 'settings.s3.website.indexDocument': expect.stringMatching(/set the index document too/) });
+  });
+
+  it('reads a stored S3 block back into the form, and keeps it when the project moves to another target', () => {
+    const stored = { ...project({ s3: { bucket: 'bk1', prefix: 'p/', website: { indexDocument: 'index.html' } } }), target: 's3' as const };
+    const form = formFromProject(stored);
+    expect(form.s3).toMatchObject({ bucket: 'bk1', prefix: 'p/', indexDocument: 'index.html', errorDocument: '' });
+    expect(form.awsServiceChosen).toBe(true);
+    const moved = formToInput({ ...form, target: 'docker' }, stored);
+    expect(moved.ok ? moved.input.settings?.s3 : moved.errors).toEqual({ bucket: 'bk1', prefix: 'p/', website: { indexDocument: 'index.html' } });
   });
 });

@@ -22,24 +22,24 @@ const ids = (list: readonly Release[]): string[] => list.map((item) => item.id);
 
 describe('planRetention', () => {
   it('keeps the newest keep-1 stored releases (the run’s new image is the keep-th) and drops the rest', () => {
-    const plan = planRetention(releases(7), 5, 'rel_6', 'app');
+    const plan = planRetention(releases(7), 5, 'rel_6', 'berth/app:');
     expect(ids(plan.kept)).toEqual(['rel_6', 'rel_5', 'rel_4', 'rel_3']);
     expect(ids(plan.pruned)).toEqual(['rel_2', 'rel_1', 'rel_0']);
   });
 
   it('keeps the release that was serving even when it is older (after a rollback)', () => {
-    const plan = planRetention(releases(7), 3, 'rel_1', 'app');
+    const plan = planRetention(releases(7), 3, 'rel_1', 'berth/app:');
     expect(ids(plan.kept)).toEqual(['rel_6', 'rel_5', 'rel_1']);
     expect(ids(plan.pruned)).toEqual(['rel_4', 'rel_3', 'rel_2', 'rel_0']);
   });
 
   it('never drops a prebuilt image or another project’s tag, nor a release already marked', () => {
     const list = [release(3), release(2, { imageRef: 'nginx:1.27' }), release(1, { imageRef: 'berth/app-two:run_1' }), release(0, { imageRemoved: true })];
-    expect(ids(planRetention(list, 1, null, 'app').pruned)).toEqual(['rel_3']);
+    expect(ids(planRetention(list, 1, null, 'berth/app:').pruned)).toEqual(['rel_3']);
   });
 
   it('keep=1 keeps only the new image (and the serving one)', () => {
-    const plan = planRetention(releases(3), 1, 'rel_2', 'app');
+    const plan = planRetention(releases(3), 1, 'rel_2', 'berth/app:');
     expect(ids(plan.kept)).toEqual(['rel_2']);
     expect(ids(plan.pruned)).toEqual(['rel_1', 'rel_0']);
   });

@@ -9,6 +9,7 @@ import { migration008ImageRetention } from './008-image-retention';
 import { migration009LogLevels } from './009-log-levels';
 import { migration010ComposeStacks } from './010-compose-stacks';
 import { migration011ServiceLogs } from './011-service-logs';
+import { migration012S3Target } from './012-s3-target';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009LogLevels,
   migration010ComposeStacks,
   migration011ServiceLogs,
+  migration012S3Target,
 ];

@@ -39,11 +39,15 @@ export interface RetentionPlan {
 /** Berth's own tag prefix for a project's images. */
 export const imageRepositoryOf = (slug: string): string => `berth/${slug}`;
 
-/** Which stored releases keep their image: the newest `keep - 1` (the live image is the `keep`-th) and the serving one. */
-export function planRetention(releases: readonly Release[], keep: number, servingReleaseId: string | null, slug: string): RetentionPlan {
+/**
+ * Which stored releases keep their image (or, on S3, their site artifact): the newest `keep - 1` (the live
+ * one is the `keep`-th) and the serving one. Only releases whose imageRef starts with `ownedPrefix` (what
+ * Berth made: `berth/<slug>:`, `s3-artifact:`) are pruned.
+ */
+export function planRetention(releases: readonly Release[], keep: number, servingReleaseId: string | null, ownedPrefix: string): RetentionPlan {
   const newest = releases.slice(0, Math.max(0, keep - 1));
   const kept = releases.filter((release) => newest.includes(release) || release.id === servingReleaseId);
-  const prefix = `${imageRepositoryOf(slug)}:`;
+  const prefix = ownedPrefix;
   const pruned = releases.filter((release) => !kept.includes(release) && !release.imageRemoved && release.imageRef.startsWith(prefix));
   return { kept, pruned };
 }
@@ -52,7 +56,7 @@ export function planRetention(releases: readonly Release[], keep: number, servin
 export async function pruneProjectImages(call: ImageRetentionCall): Promise<string[]> {
   const { docker, slug } = call;
   const prefix = `${imageRepositoryOf(slug)}:`;
-  const plan = planRetention(call.releases, call.keep, call.servingReleaseId, slug);
+  const plan = planRetention(call.releases, call.keep, call.servingReleaseId, prefix);
   const keepIds = new Set<string>();
   const keepRefs = new Set<string>();
   for (const release of plan.kept) {

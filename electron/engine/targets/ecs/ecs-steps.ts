@@ -18,7 +18,7 @@ import { withPortVariable } from '../../../../shared';
 import { StepFailure } from '../../step-failure';
 import type { AwsClients } from '../../aws/aws-clients';
 import { abortableDelay } from '../../abortable-delay';
-import { classifyAwsError, CREDENTIALS_HINT, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
+import { classifyAwsError, CREDENTIALS_HINT, credentialsHint, errorMessage, withNetworkRetry } from '../../aws/aws-errors';
 import { LOG_STREAM_PREFIX, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import { describeStoppedTask, listStoppedTasks } from '../../aws/stopped-tasks';
 
@@ -52,7 +52,8 @@ export interface CallerIdentity {
   readonly arn: string;
 }
 
-export async function authenticate(step: StepCall): Promise<CallerIdentity> {
+/** STS GetCallerIdentity with the visible retry; `block` names the settings block the hints point at (the S3 target shares it). */
+export async function authenticate(step: Pick<StepCall, 'clients' | 'output' | 'signal'>, block: 'ecs' | 's3' = 'ecs'): Promise<CallerIdentity> {
   const { clients, output } = step;
   output.stdout(`Checking AWS credentials (region ${clients.region}${clients.storedKeyHint ? `, keys ${clients.storedKeyHint} stored in Berth` : ''}${clients.profile ? `, profile ${clients.profile}` : ''}${clients.endpoint ? `, endpoint ${clients.endpoint}` : ''})`);
   try {
@@ -68,11 +69,11 @@ export async function authenticate(step: StepCall): Promise<CallerIdentity> {
     const source = clients.storedKeyHint
       ? `the keys ${clients.storedKeyHint} stored in Berth`
       : clients.profile
-        ? `profile "${clients.profile}" (settings.ecs.profile)`
+        ? `profile "${clients.profile}" (settings.${block}.profile)`
         : 'the default credential chain';
     output.stderr(`Error: AWS authentication failed with ${source}: ${errorMessage(error)}`);
     const profileHint = clients.profile ? ` Check that profile "${clients.profile}" exists in ~/.aws/config or ~/.aws/credentials (aws configure --profile ${clients.profile}).` : '';
-    throw new StepFailure('AUTHENTICATION_FAILED', `AWS rejected or could not find credentials from ${source} (${errorMessage(error)}).${profileHint} ${CREDENTIALS_HINT}`, { cause: error });
+    throw new StepFailure('AUTHENTICATION_FAILED', `AWS rejected or could not find credentials from ${source} (${errorMessage(error)}).${profileHint} ${credentialsHint(block)}`, { cause: error });
   }
 }
 

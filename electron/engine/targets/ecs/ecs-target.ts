@@ -6,10 +6,9 @@ import { StepFailure } from '../../step-failure';
 import type { DeployTarget, StepContext, TargetStopLog } from '../target';
 import type { DeploymentChanges } from '../../store/deployments';
 import type { ProjectRecord } from '../../store/projects';
-import { MissingRegionError, type AwsClients } from '../../aws/aws-clients';
+import type { AwsClients } from '../../aws/aws-clients';
 import type { DeploymentsPort, ProjectsPort, StatePort } from '../../context';
-import { StoredCredentialsError } from '../../secrets/aws-credentials';
-import { CREDENTIALS_HINT, classifyAwsError, errorMessage, isAbort } from '../../aws/aws-errors';
+import { classifyAwsError, classifyAwsStepError, errorMessage } from '../../aws/aws-errors';
 import { probeUrl, resolveEcsSettings, type ResolvedEcsSettings } from '../../aws/ecs-settings';
 import {
   appendDiagnostics,
@@ -120,10 +119,7 @@ export class EcsTarget implements DeployTarget<EcsRunState> {
   }
 
   classifyError(error: unknown, step: StepName): StepFailure | undefined {
-    if (error instanceof StepFailure || isAbort(error)) return undefined;
-    if (error instanceof MissingRegionError) return new StepFailure(step === 'auth' ? 'AUTHENTICATION_FAILED' : 'DEPLOYMENT_FAILED_GENERIC', `${error.message} ${CREDENTIALS_HINT}`);
-    if (error instanceof StoredCredentialsError) return new StepFailure('AUTHENTICATION_FAILED', error.message);
-    return classifyAwsError(error, `The ${step} step`);
+    return classifyAwsStepError(error, step);
   }
 
   async stopDeployment(_deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void> {
