@@ -147,7 +147,10 @@ export class StackMonitor {
       services,
       ...(status !== current.status ? { status, ...(status === 'crashed' ? { health: 'unknown' as const } : {}) } : {}),
       ...(lastExitCode !== undefined ? { lastExitCode } : {}),
-      ...(publicService?.containerId && publicService.containerId !== current.containerId ? { containerId: publicService.containerId, hostPort: publicService.hostPort } : {}),
+      // A recreated or restarted public container (a restart gives an ephemeral port a new number): probes follow it.
+      ...(publicService?.containerId && publicService.hostPort !== null && (publicService.containerId !== current.containerId || publicService.hostPort !== current.hostPort)
+        ? { containerId: publicService.containerId, hostPort: publicService.hostPort }
+        : {}),
     });
     if (status !== current.status) {
       const down = services.filter((service) => isDown(service) || service.health === 'unhealthy').map((service) => service.name);

@@ -136,6 +136,17 @@ describe('compose stack on local Docker', () => {
     const back = await until(async () => deployment(), (current) => current.status === 'running', 20_000);
     expect(back.services!.find((service) => service.name === 'worker')?.state).toBe('running');
     expect(linesOf().some((line) => line.text === '[RESTART] service=worker is running again' && line.service === 'worker')).toBe(true);
+
+    // The public service dying is the stack crashing, as a single container's death would be.
+    const web = back.services!.find((service) => service.public)!;
+    await docker.getContainer(web.containerId!).kill();
+    const crashed = await until(async () => deployment(), (current) => current.status === 'crashed', 20_000);
+    expect(crashed.lastExitCode).toBe(137);
+    expect(linesOf().some((line) => line.text === '[CRASH] service=web exit=137 oom=false' && line.service === 'web')).toBe(true);
+    await docker.getContainer(web.containerId!).start();
+    const restarted = await until(async () => deployment(), (current) => current.status === 'running' && current.services![0]!.hostPort === current.hostPort, 20_000);
+    // Restarted, it has a new ephemeral port; the deployment (and so the health probes) follow it.
+    expect(await until(() => httpText(`http://127.0.0.1:${restarted.hostPort}/version`), (text) => text === 'web v1', 10_000)).toBe('web v1');
   });
 
   it('a redeploy after a change to one service rebuilds only it: the others keep their image and their container', async () => {
