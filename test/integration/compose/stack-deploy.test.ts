@@ -3,7 +3,7 @@
 // a crash of the worker degrades the stack, a change to one service rebuilds only it, rollback restores
 // every built service's image, stop removes containers and network and keeps the named volume.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared';
@@ -77,6 +77,11 @@ describe('compose stack on local Docker', () => {
     const worker = await docker.getContainer(live.services!.find((service) => service.name === 'worker')!.containerId!).inspect();
     expect(worker.Config.Env).toContain('GREETING=hello');
     expect(existsSync(envFileOf(stackDirOf(test.dataDir, deploymentId)))).toBe(false);
+    // The file Compose runs is Berth's, in its data dir, readable by its owner only; it names the env file.
+    const runFile = join(stackDirOf(test.dataDir, deploymentId), 'compose.yaml');
+    expect(statSync(runFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(runFile, 'utf8')).toContain(envFileOf(stackDirOf(test.dataDir, deploymentId)));
+    expect(readFileSync(runFile, 'utf8')).not.toContain(SECRET);
     const lines = linesOf();
     expect(lines.some((line) => line.text.includes(SECRET))).toBe(false);
     expect(lines.some((line) => line.text.includes('API_TOKEN=••••••'))).toBe(true);
