@@ -19,7 +19,7 @@ import type { DeploymentQueue } from './deployment-queue';
 import type { MetricsSampler } from './metrics-sampler';
 import type { Notifier } from './notifier';
 import { RuntimeLogFollower, type RuntimeLogFollowerOptions } from './runtime-log-follower';
-import { stackStatus } from './stack-status';
+import { isCompleted, stackStatus } from './stack-status';
 
 const log = createLogger('monitor/stacks');
 
@@ -46,7 +46,7 @@ interface WatchedStack {
   readonly followers: Map<string, RuntimeLogFollower>;
 }
 
-const isDown = (service: Pick<StackService, 'state'>): boolean => service.state === 'exited' || service.state === 'missing';
+const isDown = (service: Pick<StackService, 'state' | 'exitCode' | 'public'>): boolean => service.state === 'missing' || (service.state === 'exited' && (service.public || !isCompleted(service)));
 const claimKey = (deploymentId: string, service: string): string => `monitor.lastDeath.${deploymentId}.${service}`;
 
 export class StackMonitor {
@@ -126,7 +126,9 @@ export class StackMonitor {
     for (const service of services) {
       const before = deployment.services.find((known) => known.name === service.name);
       const died = event?.action === 'die' && event.containerId === service.containerId;
-      if (died || (isDown(service) && service.containerId)) {
+      if (!service.public && isCompleted(service) && service.containerId && !(before && isCompleted(before))) {
+        this.options.logs.system(deploymentId, `[EXIT] service=${service.name} exit=0: it finished (not a crash)`, { service: service.name });
+      } else if (died || (isDown(service) && service.containerId)) {
         const reported = await this.reportDeath(deployment, service, died ? event.exitCode : null);
         if (reported && service.public) lastExitCode = reported.exitCode;
       }

@@ -60,7 +60,6 @@ const options = (overrides: Partial<EffectiveFileOptions> = {}): EffectiveFileOp
   envFile: '/data/stacks/dep_abc/env',
   imageFor: new Map([['web', 'berth/app-web:live'], ['redis', 'berth/app-redis:live']]),
   noBuild: true,
-  restartPolicy: 'unless-stopped',
   ...overrides,
 });
 
@@ -78,13 +77,14 @@ describe('the file Compose runs', () => {
     expect(file.services.web!.ports).toEqual(['8080:80/tcp', '9000/tcp', '0.0.0.0:9443:443/tcp']);
   });
 
-  it('gives every service the env file, Berth labels, its live image (no build) and the project restart policy where the file sets none', () => {
+  it("gives every service the env file, Berth labels and its live image (no build); restart policies stay the file's", () => {
     const file = parse(effectiveComposeFile(config, options())) as { services: Record<string, Record<string, unknown>>; volumes: unknown };
     for (const name of ['web', 'redis', 'worker']) {
       expect(file.services[name]!.env_file).toEqual(['/data/stacks/dep_abc/env']);
       expect(file.services[name]!.labels).toMatchObject({ 'berth.managed': 'true', 'berth.deployment': 'dep_abc', 'berth.project': 'prj_x', 'berth.service': name });
     }
-    expect(file.services.web).toMatchObject({ image: 'berth/app-web:live', restart: 'unless-stopped', environment: { REDIS_HOST: 'redis' } });
+    expect(file.services.web).toMatchObject({ image: 'berth/app-web:live', environment: { REDIS_HOST: 'redis' } });
+    expect(file.services.web!.restart).toBeUndefined();
     expect(file.services.web!.build).toBeUndefined();
     expect(file.services.worker).toMatchObject({ image: 'berth-test/busybox:1', restart: 'on-failure' });
     expect(file.volumes).toEqual({ 'redis-data': {} });
@@ -199,6 +199,10 @@ describe("a stack's status", () => {
     expect(stackStatus([service('web', 'running'), service('worker', 'running')], 'degraded')).toBe('running');
     // The health poller's verdict stays while nothing is down.
     expect(stackStatus([service('web', 'running'), service('worker', 'running')], 'unreachable')).toBe('unreachable');
+    // A one-shot service that finished (exit 0) is not down; one that failed is; the public one must run.
+    expect(stackStatus([service('web', 'running'), service('migrate', 'exited', { exitCode: 0 })], 'running')).toBe('running');
+    expect(stackStatus([service('web', 'running'), service('migrate', 'exited', { exitCode: 1 })], 'running')).toBe('degraded');
+    expect(stackStatus([service('web', 'exited', { exitCode: 0 }), service('worker', 'running')], 'running')).toBe('crashed');
   });
 
   it('sums the services\' samples into the stack\'s total', () => {

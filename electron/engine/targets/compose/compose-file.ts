@@ -147,15 +147,16 @@ export interface EffectiveFileOptions {
   readonly imageFor: ReadonlyMap<string, string>;
   /** Services whose build is dropped: they run `imageFor`'s image as it is (a rollback). */
   readonly noBuild: boolean;
-  /** The project's restart policy, for services whose file sets none. */
-  readonly restartPolicy: string;
 }
 
 /** `ip:host:container/proto`, `ip::container/proto` (an ephemeral host port), `host:container/proto` or `container/proto`. */
 const portSpec = (port: PublishedPort, hostIp: string | null): string =>
   hostIp ? `${hostIp}:${port.published ?? ''}:${port.target}/${port.protocol}` : `${port.published ? `${port.published}:` : ''}${port.target}/${port.protocol}`;
 
-/** The normalised config with Berth's changes: loopback ports, the env file, image tags, labels, restart policy. */
+/**
+ * The normalised config with Berth's changes: loopback ports, the env file, image tags, labels. Restart policies
+ * stay the file's (Compose's default is none): a one-shot service that exits 0 must not be started again.
+ */
 export function effectiveComposeFile(config: ComposeConfig, options: EffectiveFileOptions): string {
   const services: Record<string, Record<string, unknown>> = {};
   for (const [name, original] of Object.entries(config.services)) {
@@ -174,7 +175,6 @@ export function effectiveComposeFile(config: ComposeConfig, options: EffectiveFi
     }
     const labels = isRecord(original.labels) ? original.labels : Array.isArray(original.labels) ? Object.fromEntries(original.labels.map((entry) => String(entry).split(/=(.*)/s).slice(0, 2))) : {};
     service.labels = { ...labels, ...berthLabels(options.deploymentId, options.projectId), 'berth.service': name };
-    if (typeof original.restart !== 'string') service.restart = options.restartPolicy;
     services[name] = service;
   }
   return `# Written by Berth for deployment ${options.deploymentId} from the project's compose file; Compose runs this copy.\n# Regenerated on every run: edit the project's own file instead.\n${stringify({ ...config, services })}`;

@@ -15,6 +15,7 @@ import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCh
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { ComposeMissingError, composeCommand, composeProjectName, observeStack, runCompose, stackContainers, type ComposeLine } from '../../docker/compose';
 import { lastLogLines } from '../../docker/containers';
+import { isCompleted } from '../../monitor/stack-status';
 import { StepFailure } from '../../step-failure';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
@@ -332,7 +333,6 @@ function fileOptions(context: StackContext, stack: StackRunState, envFile: strin
     publicChoice: stack.publicChoice,
     publishAllInterfaces: context.project.settings.compose?.publishAllInterfaces === true,
     envFile,
-    restartPolicy: context.project.settings.restartPolicy,
   };
 }
 
@@ -476,8 +476,11 @@ export async function verifyStack({ docker, socketReader, context }: StackStepCa
   let waitingKnown = known.filter((service) => !service.public);
   while (waitingKnown.length > 0) {
     const services = await observeStack(docker, deploymentId, waitingKnown);
-    const waiting = services.filter((service) => !(service.state === 'running' && (!needsHealth.has(service.name) || service.health === 'healthy')));
-    for (const service of services.filter((candidate) => !waiting.includes(candidate))) context.stdout(`service ${service.name}: ${service.state}${service.health ? ` (${service.health})` : ''}`, { service: service.name });
+    // A one-shot service that exited with code 0 has done its job (isCompleted).
+    const waiting = services.filter((service) => !isCompleted(service) && !(service.state === 'running' && (!needsHealth.has(service.name) || service.health === 'healthy')));
+    for (const service of services.filter((candidate) => !waiting.includes(candidate))) {
+      context.stdout(`service ${service.name}: ${isCompleted(service) ? 'finished (exit code 0)' : service.state}${service.health ? ` (${service.health})` : ''}`, { service: service.name });
+    }
     const dead = waiting.find((service) => service.state === 'exited' || service.state === 'missing' || service.health === 'unhealthy');
     if (waiting.length === 0) break;
     if (dead || Date.now() > deadline || context.signal.aborted) {

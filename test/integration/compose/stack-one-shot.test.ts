@@ -1,0 +1,63 @@
+// A one-shot service (a migration) that exits 0 has done its job: verify accepts it, the stack stays running, and
+// its exit is an [EXIT] line, not a crash; a one-shot that fails degrades the stack (docs/product-rules.md,
+// "Compose stacks").
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../support/temp-dir';
+import { startTestEngine, until, type TestEngine } from '../pipeline/support';
+import { removeStacks } from './compose-harness';
+
+const WEB = '  web:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "mkdir -p /www && echo ok > /www/health && exec httpd -f -p 8080 -h /www"]\n    ports: ["8080"]\n';
+
+describe('compose stack: one-shot services', () => {
+  let test: TestEngine;
+  const temp = makeTempDir('berth-compose-oneshot-');
+  const deployments: string[] = [];
+  const slugs: string[] = [];
+
+  beforeAll(async () => {
+    test = await startTestEngine({ config: { healthIntervalMs: 500 } });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await removeStacks(deployments, slugs);
+    temp.cleanup();
+  });
+
+  it('a migration that exits 0 finishes; the stack is running and nothing crashed', async () => {
+    const dir = join(temp.dir, 'ok');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  migrate:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "echo migrated"]\n`);
+    const project = test.project('oneshot', {}, dir);
+    slugs.push(project.slug);
+    const { run, deployment } = await test.engine.controller.deploy(project);
+    deployments.push(deployment.id);
+    const finished = await test.waitForRun(run.id, undefined, 120_000);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    const current = () => test.engine.store.deployments.get(deployment.id)!;
+    expect(current().status).toBe('running');
+    expect(current().services!.find((service) => service.name === 'migrate')).toMatchObject({ state: 'exited', exitCode: 0 });
+    test.engine.logs.flush();
+    const lines = test.engine.store.logLines.since(deployment.id, 0, 10_000);
+    expect(lines.some((line) => line.step === 'verify' && line.text === 'service migrate: finished (exit code 0)')).toBe(true);
+    await until(async () => { test.engine.logs.flush(); return test.engine.store.logLines.since(deployment.id, 0, 10_000); }, (all) => all.some((line) => line.service === 'migrate' && line.text === 'migrated'), 10_000);
+    // A few monitor rounds later it is still running, with no crash reported.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(current().status).toBe('running');
+    expect(test.engine.store.logLines.since(deployment.id, 0, 10_000).some((line) => line.text.startsWith('[CRASH]'))).toBe(false);
+  });
+
+  it('a one-shot that fails fails verify, naming it and its exit code', async () => {
+    const dir = join(temp.dir, 'bad');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  migrate:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "echo migration failed; exit 4"]\n`);
+    const project = test.project('oneshot-bad', {}, dir);
+    slugs.push(project.slug);
+    const { run, deployment } = await test.engine.controller.deploy(project);
+    deployments.push(deployment.id);
+    const finished = await test.waitForRun(run.id, undefined, 120_000);
+    expect(finished.failure).toMatchObject({ code: 'CONTAINER_START_FAILED', stage: 'verify' });
+    expect(finished.failure!.likelyCause).toContain('Service migrate exited with code 4');
+  });
+});
