@@ -5,6 +5,7 @@ import { CliError, printJson } from '../output';
 import { followLogs } from '../follow-logs';
 import { grepLogs } from '../grep-logs';
 import { formatLine } from '../format-line';
+import { serviceTable } from '../stack-services';
 
 function parseCount(name: string, max: number) {
   return (value: string): number => {
@@ -52,7 +53,9 @@ export function describeDeployment(deployment: Deployment): string {
     ['Started', deployment.startedAt],
     ['Last exit code', deployment.lastExitCode],
   ];
-  return rows.map(([label, value]) => `${`${label}:`.padEnd(16)}${value ?? '-'}`).join('\n');
+  const described = rows.map(([label, value]) => `${`${label}:`.padEnd(16)}${value ?? '-'}`).join('\n');
+  // A Compose stack: its services under the deployment (* marks the public one).
+  return deployment.services && deployment.services.length > 0 ? `${described}\nServices:\n${serviceTable(deployment.services)}` : described;
 }
 
 export function registerDeploymentCommands(program: Command): void {

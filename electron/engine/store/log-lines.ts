@@ -112,19 +112,27 @@ interface LevelCount {
   lines: number;
 }
 
-/** A batch's lines per (deployment, source, run, level). Neighbours mostly share all four, so a run of them costs one comparison a line. */
+/**
+ * A batch's lines per (deployment, source, run, level, service). Neighbours mostly share all five, so a run of them
+ * costs one comparison a line; a stack's services interleave, so each run is matched against the few groups
+ * already found (a handful per batch) rather than hashed by a built string key.
+ */
 function countLevels(lines: readonly StoredLine[], levels: readonly number[]): Iterable<LevelCount> {
-  const counts = new Map<string, LevelCount>();
+  const counts: LevelCount[] = [];
   let first = 0;
   const close = (end: number): void => {
     const line = lines[first]!;
     const source = sourceCode(line.source);
     const runId = line.runId ?? '';
+    const level = levels[first]!;
     const service = line.service ?? null;
-    const key = `${line.deploymentId}\u0000${source}\u0000${runId}\u0000${levels[first]}\u0000${service ?? ''}`;
-    const count = counts.get(key);
-    if (count) count.lines += end - first;
-    else counts.set(key, { deploymentId: line.deploymentId, service, source, runId, level: levels[first]!, lines: end - first });
+    for (const count of counts) {
+      if (count.level === level && count.service === service && count.source === source && count.runId === runId && count.deploymentId === line.deploymentId) {
+        count.lines += end - first;
+        return;
+      }
+    }
+    counts.push({ deploymentId: line.deploymentId, service, source, runId, level, lines: end - first });
   };
   for (let index = 1; index < lines.length; index++) {
     const line = lines[index]!;
@@ -141,7 +149,7 @@ function countLevels(lines: readonly StoredLine[], levels: readonly number[]): I
     first = index;
   }
   if (lines.length > 0) close(lines.length);
-  return counts.values();
+  return counts;
 }
 
 const INSERT_ROWS = 64;

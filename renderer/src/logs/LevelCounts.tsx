@@ -13,13 +13,16 @@ export interface LevelCountsProps {
   readonly runId: string | null;
   /** The newest lineNo known to the viewer: a change is what makes the counts worth asking again. */
   readonly knownLast: number;
+  /** A Compose stack's services shown (the Services menu): only their lines are counted; null: every line. */
+  readonly services?: readonly string[] | null;
 }
 
 function summary(counts: Record<LogLevel, number>): { level: LogLevel; lines: number }[] {
   return SHOWN.filter((level) => (counts[level] ?? 0) > 0).map((level) => ({ level, lines: counts[level] }));
 }
 
-export function LevelCounts({ deploymentId, runId, knownLast }: LevelCountsProps) {
+export function LevelCounts({ deploymentId, runId, knownLast, services = null }: LevelCountsProps) {
+  const service = services && services.length > 0 ? services.join(',') : undefined;
   const api = useApi();
   const [counts, setCounts] = useState<LogLevelCounts | null>(null);
   const [askedAt, setAskedAt] = useState(0);
@@ -29,7 +32,7 @@ export function LevelCounts({ deploymentId, runId, knownLast }: LevelCountsProps
     const wait = Math.max(0, askedAt + REFRESH_MS - Date.now());
     const timer = setTimeout(() => {
       setAskedAt(Date.now());
-      void api.request('getLogLevels', { id: deploymentId, ...(runId ? { runId } : {}) }).then((result) => {
+      void api.request('getLogLevels', { id: deploymentId, ...(runId ? { runId } : {}), ...(service ? { service } : {}) }).then((result) => {
         if (!cancelled && result.ok) setCounts(result.value);
       });
     }, wait);
@@ -38,7 +41,7 @@ export function LevelCounts({ deploymentId, runId, knownLast }: LevelCountsProps
       clearTimeout(timer);
     };
     // askedAt is not a trigger: it only spaces the requests out.
-  }, [api, deploymentId, runId, knownLast]);
+  }, [api, deploymentId, runId, knownLast, service]);
 
   if (!counts) return null;
   const groups = [
