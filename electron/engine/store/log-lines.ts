@@ -65,7 +65,7 @@ export type PageRow = [
 
 export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
   const stream = LOG_STREAMS[row[2]] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId,
     lineNo: row[0],
     ts: isoTime(row[1]),
@@ -76,8 +76,10 @@ export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
     text: row[6],
     cut: row[7] === 1,
     level: storedLevel(row[8], stream, row[6]),
-    ...(row[9] !== null ? { service: row[9] } : {}),
   };
+  // Only a stack's lines carry a service (assigned, not spread: pages build thousands of lines).
+  if (row[9] !== null) line.service = row[9];
+  return line;
 }
 
 /** Every level at 0: a count answer always names all of LOG_LEVELS. */
@@ -380,7 +382,7 @@ export function isoTime(ms: number): string {
 
 export function fromRow(row: LogLineRow): LogLine {
   const stream = LOG_STREAMS[row.stream] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId: row.deployment_id,
     lineNo: row.line_no,
     ts: isoTime(row.ts),
@@ -391,6 +393,7 @@ export function fromRow(row: LogLineRow): LogLine {
     text: row.text,
     cut: row.cut === 1,
     level: storedLevel(row.level, stream, row.text),
-    ...(row.service ? { service: row.service } : {}),
   };
+  if (row.service) line.service = row.service;
+  return line;
 }
