@@ -125,6 +125,9 @@ test('a stack: the Services panel, the merged log tagged per service, the Servic
   await menu.getByRole('checkbox', { name: 'redis' }).uncheck();
   await expect(menu.locator('summary')).toHaveText('Services (1 of 3)');
   await menu.locator('summary').click();
+  // The level counts are worker's (the stack's own [DEPLOYED] info line has no service), asked for at once.
+  await expect(page.getByTestId('log-level-counts')).toContainText('1,500 unknown', { timeout: 2500 });
+  await expect(page.getByTestId('log-level-counts')).not.toContainText('info');
   const workerOnly = taggedLines(await terminalText(page));
   expect(workerOnly.length).toBeGreaterThan(300);
   expect(workerOnly.every((line) => line.tag === 'worker' && line.says === 'worker')).toBe(true);

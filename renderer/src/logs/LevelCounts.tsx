@@ -1,6 +1,6 @@
 // Lines per level, for the shown run and for the runtime (GET …/logs/levels, kept by the engine as lines
 // are stored, so this is cheap at any history size). Refreshed while lines arrive, at most every few seconds.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { LOG_LEVELS, type LogLevel, type LogLevelCounts } from '../../../shared';
 import { useApi } from '../api/api-context';
 
@@ -26,10 +26,13 @@ export function LevelCounts({ deploymentId, runId, knownLast, services = null }:
   const api = useApi();
   const [counts, setCounts] = useState<LogLevelCounts | null>(null);
   const [askedAt, setAskedAt] = useState(0);
+  // The services asked for last: another choice in the Services menu asks again at once.
+  const askedFor = useRef(service);
 
   useEffect(() => {
     let cancelled = false;
-    const wait = Math.max(0, askedAt + REFRESH_MS - Date.now());
+    const wait = askedFor.current !== service ? 0 : Math.max(0, askedAt + REFRESH_MS - Date.now());
+    askedFor.current = service;
     const timer = setTimeout(() => {
       setAskedAt(Date.now());
       void api.request('getLogLevels', { id: deploymentId, ...(runId ? { runId } : {}), ...(service ? { service } : {}) }).then((result) => {

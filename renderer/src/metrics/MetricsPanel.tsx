@@ -41,6 +41,8 @@ const MEMORY_SERIES: readonly ChartSeries<StackPoint>[] = [
   { key: 'memLimitMb', name: 'Limit', color: COLORS.limit, dashed: true, step: true },
   { key: 'memUsedMb', name: 'Used', color: COLORS.memory, width: 1.5 },
 ];
+/** A stack's total on its charts (and its legend swatch, metrics.css). */
+const STACK_TOTAL_COLOR = 'var(--text)';
 const LATENCY_SERIES: readonly ChartSeries<ProbePoint>[] = [{ key: 'latencyMs', name: 'Latency', color: COLORS.latency }];
 const FAILURE_BARS: ChartBars<ProbePoint> = { key: 'failures', name: 'Failed probes', color: COLORS.failure, valueFormat: String, wholeNumbers: true };
 /** The probe chart is shorter than the CPU and memory charts. */
@@ -266,10 +268,13 @@ function Legend({ markers, spells }: { markers: readonly Marker[]; spells: reado
   );
 }
 
-/** A Compose stack's lines: the stack's total (the theme's CPU and memory colours) and one per service (its tag colour). */
+/**
+ * A Compose stack's lines: the stack's total in the text colour (the services' hues are the palette's, so the
+ * total must not look like one of them) and one per service in its tag colour.
+ */
 function stackSeries(services: readonly string[], scheme: ColorScheme): { cpu: ChartSeries<StackPoint>[]; memory: ChartSeries<StackPoint>[] } {
-  const cpu: ChartSeries<StackPoint>[] = [{ key: 'cpuPct', name: 'Stack total', color: COLORS.cpu, width: 2 }];
-  const memory: ChartSeries<StackPoint>[] = [MEMORY_SERIES[0]!, { key: 'memUsedMb', name: 'Stack total', color: COLORS.memory, width: 2 }];
+  const cpu: ChartSeries<StackPoint>[] = [{ key: 'cpuPct', name: 'Stack total', color: STACK_TOTAL_COLOR, width: 2 }];
+  const memory: ChartSeries<StackPoint>[] = [MEMORY_SERIES[0]!, { key: 'memUsedMb', name: 'Stack total', color: STACK_TOTAL_COLOR, width: 2 }];
   services.forEach((service, index) => {
     const name = safeServiceName(service);
     const color = serviceColour(service, scheme);
