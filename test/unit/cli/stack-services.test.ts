@@ -46,6 +46,8 @@ describe('berth ls / status / logs on a Compose stack', () => {
     store.deployments.create(single.id, 'docker');
     logs.append(stackId, { stream: 'stdout', source: 'runtime', text: 'listening on 3000', service: 'web' });
     logs.append(stackId, { stream: 'stdout', source: 'runtime', text: 'job done', service: HOSTILE });
+    logs.append(stackId, { stream: 'stderr', source: 'runtime', text: 'ERROR web failed', service: 'web' });
+    logs.append(stackId, { stream: 'stderr', source: 'runtime', text: 'ERROR worker failed', service: 'worker' });
     logs.flush();
   });
   afterAll(async () => host?.stop());
@@ -76,6 +78,16 @@ describe('berth ls / status / logs on a Compose stack', () => {
 
   it('`berth logs` says which service wrote each line, escaped', async () => {
     const result = await berth(['logs', stackId]);
-    expect(result.stdout).toBe('[web] listening on 3000\n[evil\\x1b]0;pwned\\x07] job done\n');
+    expect(result.stdout).toBe('[web] listening on 3000\n[evil\\x1b]0;pwned\\x07] job done\n[web] ERROR web failed\n[worker] ERROR worker failed\n');
+  });
+
+  it('`berth logs --service` keeps to those services, with --grep too; a bad list is refused', async () => {
+    expect((await berth(['logs', stackId, '--service', 'web'])).stdout).toBe('[web] listening on 3000\n[web] ERROR web failed\n');
+    expect((await berth(['logs', stackId, '--service', 'worker,web', '--grep', 'ERROR'])).stdout).toBe('[web] ERROR web failed\n[worker] ERROR worker failed\n');
+    const json = JSON.parse((await berth(['--json', 'logs', stackId, '--service', 'worker'])).stdout) as { lines: { text: string; service: string }[] };
+    expect(json.lines.map((line) => [line.service, line.text])).toEqual([['worker', 'ERROR worker failed']]);
+    const bad = await berth(['logs', stackId, '--service', 'web,,worker']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--service takes a comma list/);
   });
 });
