@@ -36,6 +36,12 @@ const service = (name: string, changes: Partial<StackService> = {}): StackServic
 let server: Awaited<ReturnType<typeof startBerth>>;
 let dataDir: string;
 let projectId = '';
+let deploymentId = '';
+const STACK = () => [
+  service('web', { public: true, hostPort: 41234, containerPort: 3000, health: 'healthy' }),
+  service('worker', { restarts: 2 }),
+  service('redis', { image: 'redis:7-alpine' }),
+];
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stack-services-e2e-'));
@@ -44,15 +50,12 @@ test.beforeAll(async () => {
     const project = store.projects.create({ name: 'Shop Stack', sourceDir: dataDir, target: 'docker', settings: projectSettingsSchema.parse({}) });
     projectId = project.id;
     const deployment = store.deployments.create(project.id, 'docker');
+    deploymentId = deployment.id;
     store.deployments.update(deployment.id, {
       status: 'running',
       health: 'healthy',
       startedAt: Date.now() - HOURS * 3_600_000,
-      services: [
-        service('web', { public: true, hostPort: 41234, containerPort: 3000, health: 'healthy' }),
-        service('worker', { restarts: 2 }),
-        service('redis', { image: 'redis:7-alpine' }),
-      ],
+      services: STACK(),
     });
     const writer = new LogWriter(store, { maxBatchLines: 10_000, maxDelayMs: 60_000 });
     const start = Date.now() - 3 * PER_SERVICE * 1000;
@@ -168,4 +171,22 @@ test('a stack: the Services panel, the merged log tagged per service, the Servic
   }
   const legend = page.getByTestId('metrics-series-legend');
   await expect(legend.locator('li')).toHaveText(['Stack total', 'web', 'worker', 'redis'].map((name) => new RegExp(name)));
+});
+
+test('the Services panel follows the deployment live (deploymentUpdated), without a reload', async ({ page }) => {
+  await openProjectLogs(page, server.browserUrl, projectId);
+  const worker = page.getByTestId('services-panel').locator('tr[data-service="worker"]');
+  await expect(worker).toHaveAttribute('data-state', 'running');
+  // The stack changes in the store (as the stack monitor would write it), then the engine announces the
+  // deployment: a stop is the one change the API can make here, and its event carries the row as stored.
+  const store = Store.open(join(dataDir, 'berth.db'));
+  try {
+    store.deployments.update(deploymentId, { services: STACK().map((entry) => (entry.name === 'worker' ? { ...entry, state: 'restarting', restarts: 3 } : entry)) });
+  } finally {
+    store.close();
+  }
+  await expect(worker).toHaveAttribute('data-state', 'running');
+  expect((await server.api('DELETE', `/api/deployments/${deploymentId}`)).status).toBe(202);
+  await expect(worker).toHaveAttribute('data-state', 'restarting');
+  await expect(worker.locator('td').last()).toHaveText('3');
 });
