@@ -12,6 +12,8 @@ const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
 const BATCH = 1000;
 const texts = Array.from({ length: 4096 }, (_, index) => `2026-01-01T00:00:${String(index % 60).padStart(2, '0')}Z INFO request id=${(index * 7919) % 1_000_003} GET /api/items/${index % 977} status=200 took ${index % 300}ms`);
 const temp = makeTempDir('bench-ingest-store-');
+// BENCH_SERVICES=3: the writer's lines come from a Compose stack's services, round robin (docs/architecture.md, "Service-aware logs").
+const SERVICES = Array.from({ length: Number(process.env['BENCH_SERVICES'] ?? 0) }, (_, index) => ['web', 'worker', 'redis'][index] ?? `service-${index}`);
 
 function raw(file: string): number {
   const db = openDatabase(file);
@@ -32,7 +34,7 @@ function writer(file: string): number {
   let published = 0;
   logs.onCommit((_deploymentId, lines) => void (published += lines.length));
   const start = performance.now();
-  for (let index = 1; index <= LINES; index++) logs.append('bench', { stream: index % 2 ? 'stderr' : 'stdout', source: 'runtime', text: texts[index % texts.length]! });
+  for (let index = 1; index <= LINES; index++) logs.append('bench', { stream: index % 2 ? 'stderr' : 'stdout', source: 'runtime', text: texts[index % texts.length]!, service: SERVICES.length > 0 ? SERVICES[index % SERVICES.length] : null });
   logs.flush();
   const seconds = (performance.now() - start) / 1000;
   if (published !== LINES) throw new Error(`published ${published} of ${LINES}`);

@@ -423,6 +423,8 @@ export const logLineSchema = z.object({
   cut: z.boolean(),
   /** Detected when the line was stored (docs/product-rules.md "Log levels"); `unknown` when the line names none. */
   level: z.enum(LOG_LEVELS),
+  /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); absent when it has none. */
+  service: z.string().optional(),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
@@ -432,6 +434,8 @@ export const metricSampleSchema = z.object({
   cpuPct: z.number(),
   memUsedMb: z.number(),
   memLimitMb: z.number(),
+  /** A stack service's own sample; absent for the deployment's total (for a stack, the sum of its services). */
+  service: z.string().optional(),
 });
 export type MetricSample = z.infer<typeof metricSampleSchema>;
 
@@ -467,6 +471,19 @@ export const STREAM_LIST_PATTERN = `^(?:${LOG_STREAMS.join('|')})(?:,(?:${LOG_ST
 /** A comma list of levels, `error` or `warn,error,fatal`. */
 export const LEVEL_LIST_PATTERN = `^(?:${LOG_LEVELS.join('|')})(?:,(?:${LOG_LEVELS.join('|')}))*$`;
 
+/** A comma list of Compose stack service names, `worker` or `web,worker` (a name holds no comma; 32 at most). */
+export const SERVICE_LIST_PATTERN = '^[^,]{1,128}(?:,[^,]{1,128}){0,31}$';
+
+/**
+ * `service=<name>`, repeatable or a comma list (docs/product-rules.md "Compose stacks: services in logs and
+ * metrics"): only those services' lines or samples. Read as the list of names, each once.
+ */
+export const serviceListQuery = z
+  .union([z.string().regex(new RegExp(SERVICE_LIST_PATTERN)), z.array(z.string().regex(new RegExp(SERVICE_LIST_PATTERN))).min(1).max(32)])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : [...new Set((Array.isArray(value) ? value : [value]).flatMap((list) => list.split(',')))]))
+  .describe("Only these Compose stack services' lines: repeat it (service=web&service=worker) or give a comma list (web,worker); every line when absent.");
+
 /** Filter mode's inputs (docs/product-rules.md, "Filter mode"); the page and the count share them. */
 const filterFields = {
   regex: queryFlag.describe('The whole filter is one RE2 pattern (no field terms).'),
@@ -484,6 +501,7 @@ const filterFields = {
     .optional()
     .transform((list) => (list === undefined ? undefined : (list.split(',') as LogLevel[])))
     .describe('Only lines of these levels, a comma list (error,fatal); all when absent. Context lines too.'),
+  service: serviceListQuery,
 };
 
 const FILTER_TEXT = z
@@ -515,11 +533,17 @@ export const timeRangeQuerySchema = z.object({
   points: z.coerce.number().int().min(2).max(10_000).optional(),
 });
 
+/** The metrics' range, and for a stack which services' series to add (all of them when absent). */
+export const metricsQuerySchema = timeRangeQuerySchema.extend({
+  service: serviceListQuery.describe("A Compose stack: only these services' series in `services` (repeat it or give a comma list); all of them when absent."),
+});
+
 export const searchQuerySchema = z.object({
   q: z.string().min(1).max(1000),
   regex: queryFlag,
   caseSensitive: queryFlag,
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  service: serviceListQuery,
 });
 
 export const searchHitSchema = z.object({
@@ -532,6 +556,8 @@ export const searchHitSchema = z.object({
   /** The first line of the multi-line event (a stack trace) the hit is part of, when that is another line. */
   event: z.object({ lineNo: z.number().int(), text: z.string() }).nullable(),
   level: z.enum(LOG_LEVELS),
+  /** The Compose stack service the line came from; absent when it has none. */
+  service: z.string().optional(),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

@@ -21,6 +21,8 @@ export interface LogEntry {
   readonly cut?: boolean;
   /** The exact bytes when `text` cannot hold them (the assembler sets this for invalid UTF-8). */
   readonly raw?: Uint8Array | null;
+  /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); null/absent: none. */
+  readonly service?: string | null;
 }
 
 /** Where a source's lines belong: everything a LogEntry carries besides the line itself. */
@@ -28,6 +30,8 @@ export interface LogContext {
   readonly source: LogSource;
   readonly runId?: string | null;
   readonly step?: StepName | null;
+  /** A stack service's container: every line of the sink is that service's. */
+  readonly service?: string | null;
 }
 
 interface OpenBlock {
@@ -102,7 +106,7 @@ export class LogWriter {
   }
 
   append(deploymentId: string, entry: LogEntry): number {
-    return this.enqueue(deploymentId, entry, entry.source, entry.runId ?? null, entry.step ?? null);
+    return this.enqueue(deploymentId, entry, entry.source, entry.runId ?? null, entry.step ?? null, entry.service || null);
   }
 
   /**
@@ -111,8 +115,9 @@ export class LogWriter {
    */
   sink(deploymentId: string, context: LogContext): DemuxedLinesHandler {
     const { source, runId = null, step = null } = context;
+    const service = context.service || null;
     return (lines) => {
-      for (const line of lines) this.enqueue(deploymentId, line, source, runId, step);
+      for (const line of lines) this.enqueue(deploymentId, line, source, runId, step, service);
     };
   }
 
@@ -123,6 +128,7 @@ export class LogWriter {
     source: LogSource,
     runId: string | null,
     step: StepName | null,
+    service: string | null,
   ): number {
     if (this.closed) throw new Error('The log writer is closed.');
     if (this.disk) {
@@ -147,6 +153,7 @@ export class LogWriter {
       raw: line.raw ?? null,
       // Detected once, here: stored with the line and sent to subscribers (docs/product-rules.md "Log levels").
       level: lineLevel(line.stream, line.text),
+      service,
     });
     // While the disk is full only the retry timer commits.
     if (this.disk) return lineNo;
@@ -156,8 +163,8 @@ export class LogWriter {
   }
 
   /** Writes a Berth event line such as `[CRASH] exit=137 oom=true`, committed at once (its level: `systemLineLevel`). */
-  system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource } = {}): number {
-    const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step });
+  system(deploymentId: string, text: string, context: { runId?: string | null; step?: StepName | null; source?: LogSource; service?: string | null } = {}): number {
+    const lineNo = this.append(deploymentId, { stream: 'system', source: context.source ?? 'runtime', text, runId: context.runId, step: context.step, service: context.service });
     this.flush();
     return lineNo;
   }

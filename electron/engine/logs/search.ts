@@ -11,6 +11,8 @@ export interface SearchOptions {
   readonly regex: boolean;
   readonly caseSensitive: boolean;
   readonly limit: number;
+  /** Only these Compose stack services' lines (docs/product-rules.md "Compose stacks"); absent: every line. */
+  readonly services?: readonly string[];
 }
 
 export interface SearchResult {
@@ -27,6 +29,7 @@ interface HitRow {
   run_id: string | null;
   text: string;
   level: number | null;
+  service: string | null;
 }
 
 /**
@@ -44,7 +47,7 @@ export class LogSearch {
 
   constructor(db: Database) {
     this.selectRange = db.prepare(
-      'SELECT line_no, ts, stream, step, run_id, text, level FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
+      'SELECT line_no, ts, stream, step, run_id, text, level, service FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no',
     );
     this.selectBeforeHit = db.prepare('SELECT line_no, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no');
     this.selectBlocks = db.prepare('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? ORDER BY block_no');
@@ -64,6 +67,7 @@ export class LogSearch {
     const last = this.selectLast.get(deploymentId)?.last ?? 0;
     const first = this.selectFirst.get(deploymentId)?.first ?? 1;
     const hits: SearchHit[] = [];
+    const services = options.services ? new Set(options.services) : undefined;
     if (last === 0) return { hits, truncated: false, first };
 
     const lastBlock = blockOfLine(last);
@@ -73,6 +77,7 @@ export class LogSearch {
       const bits = stored?.get(block);
       if (required && bits && !blockMayContain(bits, required)) continue;
       for (const row of this.selectRange.all(deploymentId, firstLineOfBlock(block), lastLineOfBlock(block))) {
+        if (services && (row.service === null || !services.has(row.service))) continue;
         if (!pattern.test(row.text)) continue;
         if (hits.length === options.limit) return { hits, truncated: true, first };
         const stream = LOG_STREAMS[row.stream] ?? 'system';
@@ -85,6 +90,7 @@ export class LogSearch {
           text: row.text,
           level: storedLevel(row.level, stream, row.text),
           event: null,
+          ...(row.service !== null ? { service: row.service } : {}),
         });
       }
     }

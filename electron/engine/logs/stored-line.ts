@@ -5,7 +5,7 @@ import { lineLevel } from './log-level';
 export { isoTime };
 
 export function fromStored(line: StoredLine): LogLine {
-  return {
+  const out: LogLine = {
     deploymentId: line.deploymentId,
     lineNo: line.lineNo,
     ts: isoTime(line.ts),
@@ -17,4 +17,7 @@ export function fromStored(line: StoredLine): LogLine {
     cut: line.cut,
     level: line.level ?? lineLevel(line.stream, line.text),
   };
+  // Set only when the line has one (absent otherwise); assigned, not spread: a spread per line costs at ingest.
+  if (line.service) out.service = line.service;
+  return out;
 }

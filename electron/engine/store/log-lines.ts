@@ -15,6 +15,8 @@ interface LogLineRow {
   raw?: Buffer | null;
   /** NULL for lines stored before migration 009. */
   level: number | null;
+  /** A Compose stack service's name (migration 011); NULL when the line has none. */
+  service?: string | null;
 }
 
 /** A line ready to store: lineNo already assigned by the log writer. */
@@ -32,6 +34,8 @@ export interface StoredLine {
   readonly raw?: Uint8Array | null;
   /** Set by the log writer (logs/log-level.ts `lineLevel`); detected from stream and text when not given. */
   readonly level?: LogLevel;
+  /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); null or absent: none. */
+  readonly service?: string | null;
 }
 
 /** One block of the search index (logs/search-index.ts). */
@@ -45,12 +49,23 @@ export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(str
 export const sourceCode = (source: LogSource): number => LOG_SOURCES.indexOf(source);
 
 /** The columns a LogLine needs, read as raw (array) rows: the page path skips per-row object building in the driver. */
-export const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut, level';
-export type PageRow = [lineNo: number, ts: number, stream: number, source: number, runId: string | null, step: StepName | null, text: string, cut: number, level: number | null];
+export const PAGE_COLUMNS = 'line_no, ts, stream, source, run_id, step, text, cut, level, service';
+export type PageRow = [
+  lineNo: number,
+  ts: number,
+  stream: number,
+  source: number,
+  runId: string | null,
+  step: StepName | null,
+  text: string,
+  cut: number,
+  level: number | null,
+  service: string | null,
+];
 
 export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
   const stream = LOG_STREAMS[row[2]] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId,
     lineNo: row[0],
     ts: isoTime(row[1]),
@@ -62,6 +77,9 @@ export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
     cut: row[7] === 1,
     level: storedLevel(row[8], stream, row[6]),
   };
+  // Only a stack's lines carry a service (assigned, not spread: pages build thousands of lines).
+  if (row[9] !== null) line.service = row[9];
+  return line;
 }
 
 /** Every level at 0: a count answer always names all of LOG_LEVELS. */
@@ -72,6 +90,10 @@ export function emptyLevelCounts(): LevelCounts {
 /** Adds lines to `log_level_counts` (migration 009); everything that stores lines runs it in the same transaction. */
 export const ADD_LEVEL_COUNTS =
   'INSERT INTO log_level_counts (deployment_id, source, run_id, level, lines) VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment_id, source, run_id, level) DO UPDATE SET lines = lines + excluded.lines';
+
+/** Adds a stack's lines to `log_service_level_counts` (migration 011), in the same transaction as the lines. */
+const ADD_SERVICE_LEVEL_COUNTS =
+  'INSERT INTO log_service_level_counts (deployment_id, service, source, run_id, level, lines) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (deployment_id, service, source, run_id, level) DO UPDATE SET lines = lines + excluded.lines';
 
 /** Each line's stored level code: the writer's level, else detected now. */
 function levelCodesOf(lines: readonly StoredLine[]): number[] {
@@ -85,38 +107,55 @@ function levelCodesOf(lines: readonly StoredLine[]): number[] {
 
 interface LevelCount {
   readonly deploymentId: string;
+  readonly service: string | null;
   readonly source: number;
   readonly runId: string;
   readonly level: number;
   lines: number;
 }
 
-/** A batch's lines per (deployment, source, run, level). Neighbours mostly share all four, so a run of them costs one comparison a line. */
+/**
+ * A batch's lines per (deployment, source, run, level, service). Neighbours mostly share all five, so a run of them
+ * costs one comparison a line; a stack's services interleave, so each run is matched against the few groups
+ * already found (a handful per batch) rather than hashed by a built string key.
+ */
 function countLevels(lines: readonly StoredLine[], levels: readonly number[]): Iterable<LevelCount> {
-  const counts = new Map<string, LevelCount>();
+  const counts: LevelCount[] = [];
   let first = 0;
   const close = (end: number): void => {
     const line = lines[first]!;
     const source = sourceCode(line.source);
     const runId = line.runId ?? '';
-    const key = `${line.deploymentId}\u0000${source}\u0000${runId}\u0000${levels[first]}`;
-    const count = counts.get(key);
-    if (count) count.lines += end - first;
-    else counts.set(key, { deploymentId: line.deploymentId, source, runId, level: levels[first]!, lines: end - first });
+    const level = levels[first]!;
+    const service = line.service ?? null;
+    for (const count of counts) {
+      if (count.level === level && count.service === service && count.source === source && count.runId === runId && count.deploymentId === line.deploymentId) {
+        count.lines += end - first;
+        return;
+      }
+    }
+    counts.push({ deploymentId: line.deploymentId, service, source, runId, level, lines: end - first });
   };
   for (let index = 1; index < lines.length; index++) {
     const line = lines[index]!;
     const previous = lines[first]!;
-    if (levels[index] === levels[first] && line.deploymentId === previous.deploymentId && line.source === previous.source && line.runId === previous.runId) continue;
+    if (
+      levels[index] === levels[first] &&
+      line.deploymentId === previous.deploymentId &&
+      line.source === previous.source &&
+      line.runId === previous.runId &&
+      (line.service ?? null) === (previous.service ?? null)
+    )
+      continue;
     close(index);
     first = index;
   }
   if (lines.length > 0) close(lines.length);
-  return counts.values();
+  return counts;
 }
 
 const INSERT_ROWS = 64;
-const INSERT_COLUMNS = 11;
+const INSERT_COLUMNS = 12;
 
 export class LogLineRepository {
   private readonly insert: Statement<unknown[]>;
@@ -135,13 +174,14 @@ export class LogLineRepository {
   private readonly selectLevelCounts: Statement<[string, number]>;
   private readonly selectRunLevelCounts: Statement<[string, number, string]>;
   private readonly addLevelCounts: Statement<[string, number, string, number, number]>;
+  private readonly addServiceLevelCounts: Statement<[string, string, number, string, number, number]>;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level, service) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertRows = db.prepare(
-      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level, service) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
@@ -152,6 +192,7 @@ export class LogLineRepository {
       .prepare<[string, number, string]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? AND run_id = ? GROUP BY level')
       .raw(true);
     this.addLevelCounts = db.prepare(ADD_LEVEL_COUNTS);
+    this.addServiceLevelCounts = db.prepare(ADD_SERVICE_LEVEL_COUNTS);
     this.selectSince = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no > ? ORDER BY line_no LIMIT ?`)
       .raw(true);
@@ -186,6 +227,7 @@ export class LogLineRepository {
           parameters[at + 8] = line.cut ? 1 : 0;
           parameters[at + 9] = line.raw ?? null;
           parameters[at + 10] = levels[index + row];
+          parameters[at + 11] = line.service ?? null;
         }
         this.insertRows.run(parameters);
       }
@@ -203,9 +245,13 @@ export class LogLineRepository {
           line.cut ? 1 : 0,
           line.raw ?? null,
           levels[index],
+          line.service ?? null,
         );
       }
-      for (const count of countLevels(lines, levels)) this.addLevelCounts.run(count.deploymentId, count.source, count.runId, count.level, count.lines);
+      for (const count of countLevels(lines, levels)) {
+        this.addLevelCounts.run(count.deploymentId, count.source, count.runId, count.level, count.lines);
+        if (count.service !== null) this.addServiceLevelCounts.run(count.deploymentId, count.service, count.source, count.runId, count.level, count.lines);
+      }
     })();
   }
 
@@ -281,14 +327,29 @@ export class LogLineRepository {
    * 009), a few rows however many lines there are. Lines stored before levels were count as unknown: detecting
    * them would read every old line's text.
    */
-  levelCounts(deploymentId: string, source: LogSource, runId?: string): LevelCounts {
-    const rows = (runId === undefined ? this.selectLevelCounts.all(deploymentId, sourceCode(source)) : this.selectRunLevelCounts.all(deploymentId, sourceCode(source), runId)) as unknown as [
-      level: number | null,
-      count: number,
-    ][];
+  levelCounts(deploymentId: string, source: LogSource, runId?: string, services?: readonly string[]): LevelCounts {
+    const rows = (
+      services !== undefined
+        ? this.serviceLevelCounts(deploymentId, source, runId, services)
+        : runId === undefined
+          ? this.selectLevelCounts.all(deploymentId, sourceCode(source))
+          : this.selectRunLevelCounts.all(deploymentId, sourceCode(source), runId)
+    ) as unknown as [level: number | null, count: number][];
     const counts = emptyLevelCounts();
     for (const [code, count] of rows) counts[(code === null ? undefined : LOG_LEVELS[code]) ?? 'unknown'] += count ?? 0;
     return counts;
+  }
+
+  /** Level counts of a stack's lines from some services (migration 011's `log_service_level_counts`). */
+  private serviceLevelCounts(deploymentId: string, source: LogSource, runId: string | undefined, services: readonly string[]): unknown[] {
+    if (services.length === 0) return [];
+    const run = runId === undefined ? '' : ' AND run_id = ?';
+    return this.db
+      .prepare(
+        `SELECT level, SUM(lines) FROM log_service_level_counts WHERE deployment_id = ? AND service IN (${services.map(() => '?').join(', ')}) AND source = ?${run} GROUP BY level`,
+      )
+      .raw(true)
+      .all(deploymentId, ...services, sourceCode(source), ...(runId === undefined ? [] : [runId]));
   }
 
   range(deploymentId: string, fromLineNo: number, toLineNo: number): LogLine[] {
@@ -321,7 +382,7 @@ export function isoTime(ms: number): string {
 
 export function fromRow(row: LogLineRow): LogLine {
   const stream = LOG_STREAMS[row.stream] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId: row.deployment_id,
     lineNo: row.line_no,
     ts: isoTime(row.ts),
@@ -333,4 +394,6 @@ export function fromRow(row: LogLineRow): LogLine {
     cut: row.cut === 1,
     level: storedLevel(row.level, stream, row.text),
   };
+  if (row.service) line.service = row.service;
+  return line;
 }

@@ -8,7 +8,30 @@ export interface NewMetricSample {
   readonly cpuPct: number;
   readonly memUsedMb: number;
   readonly memLimitMb: number;
+  /**
+   * A Compose stack service's own sample (stored in `service_metrics`, migration 011); null/absent: the
+   * deployment's total (for a stack, the sum of its services).
+   */
+  readonly service?: string | null;
 }
+
+interface MetricRow {
+  deployment_id: string;
+  sampled_at: number;
+  cpu_pct: number;
+  mem_used_mb: number;
+  mem_limit_mb: number;
+  service?: string;
+}
+
+const fromMetricRow = (row: MetricRow): MetricSample => ({
+  deploymentId: row.deployment_id,
+  sampledAt: toIso(row.sampled_at),
+  cpuPct: row.cpu_pct,
+  memUsedMb: row.mem_used_mb,
+  memLimitMb: row.mem_limit_mb,
+  ...(row.service !== undefined ? { service: row.service } : {}),
+});
 
 export interface NewHealthProbe {
   readonly deploymentId: string;
@@ -26,22 +49,36 @@ export class MetricRepository {
     const insert = this.db.prepare(
       'INSERT OR REPLACE INTO metrics (deployment_id, sampled_at, cpu_pct, mem_used_mb, mem_limit_mb) VALUES (?, ?, ?, ?, ?)',
     );
+    const insertService = this.db.prepare(
+      'INSERT OR REPLACE INTO service_metrics (deployment_id, service, sampled_at, cpu_pct, mem_used_mb, mem_limit_mb) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
-      for (const s of samples) insert.run(s.deploymentId, s.sampledAt, s.cpuPct, s.memUsedMb, s.memLimitMb);
+      for (const s of samples) {
+        if (s.service) insertService.run(s.deploymentId, s.service, s.sampledAt, s.cpuPct, s.memUsedMb, s.memLimitMb);
+        else insert.run(s.deploymentId, s.sampledAt, s.cpuPct, s.memUsedMb, s.memLimitMb);
+      }
     })();
   }
 
+  /** The deployment's total samples (for a stack, the sum of its services), oldest first. */
   samples(deploymentId: string, from: number, to: number): MetricSample[] {
     const rows = this.db
       .prepare('SELECT * FROM metrics WHERE deployment_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at')
-      .all(deploymentId, from, to) as { deployment_id: string; sampled_at: number; cpu_pct: number; mem_used_mb: number; mem_limit_mb: number }[];
-    return rows.map((row) => ({
-      deploymentId: row.deployment_id,
-      sampledAt: toIso(row.sampled_at),
-      cpuPct: row.cpu_pct,
-      memUsedMb: row.mem_used_mb,
-      memLimitMb: row.mem_limit_mb,
-    }));
+      .all(deploymentId, from, to) as MetricRow[];
+    return rows.map(fromMetricRow);
+  }
+
+  /**
+   * A stack's per-service samples (each with `service`), by service name then time; empty for a deployment that is
+   * not a stack. `services` restricts to those names.
+   */
+  serviceSamples(deploymentId: string, from: number, to: number, services?: readonly string[]): MetricSample[] {
+    if (services?.length === 0) return [];
+    const only = services ? ` AND service IN (${services.map(() => '?').join(', ')})` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM service_metrics WHERE deployment_id = ? AND sampled_at BETWEEN ? AND ?${only} ORDER BY service, sampled_at`)
+      .all(deploymentId, from, to, ...(services ?? [])) as MetricRow[];
+    return rows.map(fromMetricRow);
   }
 
   insertProbe(probe: NewHealthProbe): void {

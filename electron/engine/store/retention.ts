@@ -90,6 +90,11 @@ export function applyRetention(db: Database, settings: RetentionSettings = DEFAU
     `DELETE FROM metrics WHERE (deployment_id, sampled_at) IN (SELECT deployment_id, sampled_at FROM metrics WHERE sampled_at < ? LIMIT ?)`,
   );
   count.metrics = drain(() => metricBatch.run(metricCutoff, settings.batchSize).changes);
+  // A stack's per-service samples (migration 011) age out with its totals; they count as metrics too.
+  const serviceMetricBatch = db.prepare(
+    `DELETE FROM service_metrics WHERE (deployment_id, service, sampled_at) IN (SELECT deployment_id, service, sampled_at FROM service_metrics WHERE sampled_at < ? LIMIT ?)`,
+  );
+  count.metrics += drain(() => serviceMetricBatch.run(metricCutoff, settings.batchSize).changes);
   const probeBatch = db.prepare('DELETE FROM health_probes WHERE rowid IN (SELECT rowid FROM health_probes WHERE probed_at < ? LIMIT ?)');
   count.healthProbes = drain(() => probeBatch.run(metricCutoff, settings.batchSize).changes);
   return count;

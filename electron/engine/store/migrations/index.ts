@@ -8,6 +8,7 @@ import { migration007Analyses } from './007-analyses';
 import { migration008ImageRetention } from './008-image-retention';
 import { migration009LogLevels } from './009-log-levels';
 import { migration010ComposeStacks } from './010-compose-stacks';
+import { migration011ServiceLogs } from './011-service-logs';
 import { migration012S3Target } from './012-s3-target';
 import type { Migration } from './migration';
 
@@ -23,11 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008ImageRetention,
   migration009LogLevels,
   migration010ComposeStacks,
-  // 011 belongs to the service-logs branch; this stands in for it until it is merged.
-  reserved(11),
+  migration011ServiceLogs,
   migration012S3Target,
 ];
-
-function reserved(version: number): Migration {
-  return { version, name: `reserved-${version}`, up: () => undefined };
-}
