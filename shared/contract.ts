@@ -20,6 +20,8 @@ import {
   searchQuerySchema,
   stopQuerySchema,
   timeRangeQuerySchema,
+  metricsQuerySchema,
+  serviceListQuery,
 } from './schemas';
 import { scanRecordSchema } from './scan';
 import { LOG_LEVELS } from './vocabulary';
@@ -98,6 +100,7 @@ export type LevelCounts = z.infer<typeof levelCountsSchema>;
 
 export const logLevelsQuerySchema = z.object({
   runId: idSchema.optional().describe("The run whose build and deploy lines are counted; the deployment's latest run when not given."),
+  service: serviceListQuery,
 });
 
 /**
@@ -123,7 +126,13 @@ export const metricSeriesSchema = z.object({
   to: z.string(),
   /** Samples stored in the range, before downsampling. */
   totalSamples: z.number().int(),
+  /** The deployment's samples; for a Compose stack, its total (the sum of its services). */
   samples: z.array(metricSampleSchema),
+  /**
+   * A Compose stack only: each service's series (its samples carry `service`), downsampled like `samples`, in the
+   * order of the stack's services; absent for a deployment that is not a stack.
+   */
+  services: z.array(z.object({ service: z.string(), totalSamples: z.number().int(), samples: z.array(metricSampleSchema) })).optional(),
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
@@ -312,8 +321,8 @@ export const requests = {
   getMetrics: {
     method: 'GET',
     path: '/api/deployments/:id/metrics',
-    summary: 'Metric samples in a time range, downsampled to `points`',
-    input: timeRangeQuerySchema.extend({ id: idSchema }),
+    summary: "Metric samples in a time range, downsampled to `points`; for a Compose stack the total and each service's series",
+    input: metricsQuerySchema.extend({ id: idSchema }),
     output: metricSeriesSchema,
   },
   getHealthProbes: {

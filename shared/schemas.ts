@@ -492,6 +492,19 @@ export const STREAM_LIST_PATTERN = `^(?:${LOG_STREAMS.join('|')})(?:,(?:${LOG_ST
 /** A comma list of levels, `error` or `warn,error,fatal`. */
 export const LEVEL_LIST_PATTERN = `^(?:${LOG_LEVELS.join('|')})(?:,(?:${LOG_LEVELS.join('|')}))*$`;
 
+/** A comma list of Compose stack service names, `worker` or `web,worker` (a name holds no comma; 32 at most). */
+export const SERVICE_LIST_PATTERN = '^[^,]{1,128}(?:,[^,]{1,128}){0,31}$';
+
+/**
+ * `service=<name>`, repeatable or a comma list (docs/product-rules.md "Compose stacks: services in logs and
+ * metrics"): only those services' lines or samples. Read as the list of names, each once.
+ */
+export const serviceListQuery = z
+  .union([z.string().regex(new RegExp(SERVICE_LIST_PATTERN)), z.array(z.string().regex(new RegExp(SERVICE_LIST_PATTERN))).min(1).max(32)])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : [...new Set((Array.isArray(value) ? value : [value]).flatMap((list) => list.split(',')))]))
+  .describe("Only these Compose stack services' lines: repeat it (service=web&service=worker) or give a comma list (web,worker); every line when absent.");
+
 /** Filter mode's inputs (docs/product-rules.md, "Filter mode"); the page and the count share them. */
 const filterFields = {
   regex: queryFlag.describe('The whole filter is one RE2 pattern (no field terms).'),
@@ -509,6 +522,7 @@ const filterFields = {
     .optional()
     .transform((list) => (list === undefined ? undefined : (list.split(',') as LogLevel[])))
     .describe('Only lines of these levels, a comma list (error,fatal); all when absent. Context lines too.'),
+  service: serviceListQuery,
 };
 
 const FILTER_TEXT = z
@@ -540,11 +554,17 @@ export const timeRangeQuerySchema = z.object({
   points: z.coerce.number().int().min(2).max(10_000).optional(),
 });
 
+/** The metrics' range, and for a stack which services' series to add (all of them when absent). */
+export const metricsQuerySchema = timeRangeQuerySchema.extend({
+  service: serviceListQuery.describe("A Compose stack: only these services' series in `services` (repeat it or give a comma list); all of them when absent."),
+});
+
 export const searchQuerySchema = z.object({
   q: z.string().min(1).max(1000),
   regex: queryFlag,
   caseSensitive: queryFlag,
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  service: serviceListQuery,
 });
 
 export const searchHitSchema = z.object({

@@ -15,6 +15,8 @@ export interface GrepOptions {
   readonly context: number;
   readonly streams?: readonly LogStream[] | undefined;
   readonly levels?: readonly LogLevel[] | undefined;
+  /** A Compose stack: only these services' lines. */
+  readonly services?: readonly string[] | undefined;
   readonly since: number;
   /** At most this many kept lines from the history (all of them with --follow). */
   readonly limit: number;
@@ -59,6 +61,7 @@ export async function grepLogs(client: ApiClient, deploymentId: string, options:
       context: options.context,
       ...(options.streams ? { stream: options.streams.join(',') } : {}),
       ...(options.levels ? { level: options.levels.join(',') } : {}),
+      ...(options.services ? { service: options.services.join(',') } : {}),
     });
     const matches = new Set(page.matches ?? []);
     // A page's after-context can reach lines the next page shows again as before-context.
@@ -78,7 +81,7 @@ export async function grepLogs(client: ApiClient, deploymentId: string, options:
     }
   }
   if (!options.follow) return;
-  const live = new LiveLineFilter(filter, options.context, options.streams, options.levels);
+  const live = new LiveLineFilter(filter, options.context, options.streams, options.levels, options.services);
   await followLogs(client, deploymentId, since, json, (line) => {
     for (const shown of live.push(line)) if (shown.line.lineNo > shownUpTo) print(shown.line, shown.match);
   });

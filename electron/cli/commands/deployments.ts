@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { LOG_LEVELS, LOG_STREAMS, type Deployment, type LogLevel, type LogStream, type Project } from '../../../shared';
+import { LOG_LEVELS, LOG_STREAMS, type Deployment, type LogLevel, type LogLine, type LogStream, type Project } from '../../../shared';
 import { clientFor, type ApiClient } from '../client';
 import { CliError, printJson } from '../output';
 import { followLogs } from '../follow-logs';
 import { grepLogs } from '../grep-logs';
 import { formatLine } from '../format-line';
+import { serviceTable } from '../stack-services';
 
 function parseCount(name: string, max: number) {
   return (value: string): number => {
@@ -35,6 +36,14 @@ interface LogsOptions {
   context?: number;
   stream?: LogStream[];
   level?: LogLevel[];
+  service?: string[];
+}
+
+/** `--service web,worker`: a Compose stack's service names (the engine checks them as it checks the API's). */
+function parseServices(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError(`--service takes a comma list of a stack's service names, e.g. web,worker (got "${value}").`);
+  return names;
 }
 
 /** `project`: for an S3 deployment, its bucket and prefix are shown too. */
@@ -62,7 +71,33 @@ export function describeDeployment(deployment: Deployment, project?: Pick<Projec
     ['Started', deployment.startedAt],
     ['Last exit code', deployment.lastExitCode],
   ];
-  return rows.map(([label, value]) => `${`${label}:`.padEnd(16)}${value ?? '-'}`).join('\n');
+  const described = rows.map(([label, value]) => `${`${label}:`.padEnd(16)}${value ?? '-'}`).join('\n');
+  // A Compose stack: its services under the deployment (* marks the public one).
+  return deployment.services && deployment.services.length > 0 ? `${described}\nServices:\n${serviceTable(deployment.services)}` : described;
+}
+
+/**
+ * `berth logs --service` without --grep: the engine pages only those services' lines (filter mode's paging: a
+ * page may stop at its work bound, `truncated`, and the next goes on from `scannedTo`); with -f, live lines of
+ * those services follow.
+ */
+async function serviceLogs(client: ApiClient, id: string, services: readonly string[], options: LogsOptions, json: boolean): Promise<void> {
+  const color = Boolean(process.stdout.isTTY);
+  const lines: LogLine[] = [];
+  let since = options.since;
+  let page;
+  do {
+    page = await client.call('getLogs', { id, since, limit: Math.min(5000, options.follow ? 5000 : options.limit - lines.length), service: services.join(',') });
+    lines.push(...page.lines);
+    if (!json || options.follow) for (const line of page.lines) process.stdout.write(json ? `${JSON.stringify(line)}\n` : `${formatLine(line, color)}\n`);
+    since = page.scannedTo ?? page.lastLineNo;
+  } while (page.truncated && (options.follow || lines.length < options.limit));
+  if (json && !options.follow) return printJson({ lines, lastLineNo: page.lastLineNo, scannedTo: since, truncated: page.truncated ?? false });
+  if (!options.follow) return;
+  await followLogs(client, id, since, json, (line) => {
+    if (line.service === undefined || !services.includes(line.service)) return;
+    process.stdout.write(json ? `${JSON.stringify(line)}\n` : `${formatLine(line, color)}\n`);
+  });
 }
 
 export function registerDeploymentCommands(program: Command): void {
@@ -89,6 +124,7 @@ export function registerDeploymentCommands(program: Command): void {
     .option('--context <n>', 'with --grep: show n lines before and after each kept line (0-50)', parseCount('--context', 50))
     .option('--stream <list>', 'with --grep: only these streams, a comma list of stdout, stderr, system', parseList('--stream', LOG_STREAMS))
     .option('--level <list>', `with --grep: only lines of these levels, a comma list of ${LOG_LEVELS.join(', ')}`, parseList('--level', LOG_LEVELS))
+    .option('--service <list>', "a Compose stack: only these services' lines, a comma list (web,worker)", parseServices)
     .action(async (id: string, options: LogsOptions, command: Command) => {
       const { client, options: global } = clientFor(command);
       const grepOnly = (['regex', 'caseSensitive', 'exclude', 'context', 'stream', 'level'] as const).filter((name) => options[name] !== undefined);
@@ -107,6 +143,7 @@ export function registerDeploymentCommands(program: Command): void {
             context: options.context ?? 0,
             streams: options.stream,
             levels: options.level,
+            services: options.service,
             since: options.since,
             limit: options.limit,
             follow: options.follow ?? false,
@@ -114,6 +151,7 @@ export function registerDeploymentCommands(program: Command): void {
           global.json,
         );
       }
+      if (options.service) return serviceLogs(client, id, options.service, options, global.json);
       if (options.follow) return followLogs(client, id, options.since, global.json);
       const page = await client.call('getLogs', { id, since: options.since, limit: options.limit });
       if (global.json) return printJson(page);

@@ -7,6 +7,7 @@ import { scanSummary } from '../../../shared/scan-summary';
 import { clientFor, type ApiClient } from '../client';
 import { printJson, printTable } from '../output';
 import { registerCredentialsCommand } from './credentials';
+import { serviceTable } from '../stack-services';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -211,4 +212,9 @@ async function listProjects(command: Command): Promise<void> {
       ];
     }),
   );
+  // A Compose stack's services, under the table: one block per stack (* marks the public service).
+  for (const row of rows) {
+    const services = row.deployments[0]?.services;
+    if (services && services.length > 0) process.stdout.write(`\n${row.slug} services:\n${serviceTable(services)}\n`);
+  }
 }

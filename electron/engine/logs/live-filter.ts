@@ -21,12 +21,15 @@ export class LiveLineFilter {
     private readonly context: number,
     private readonly streams?: readonly LogStream[],
     private readonly levels?: readonly LogLevel[],
+    /** A Compose stack: only these services' lines (a line without a service is not one of them). */
+    private readonly services?: readonly string[],
   ) {}
 
   /** The lines to show now that `line` arrived, in order (none, or the held context and the line). */
   push(line: LogLine): ShownLine[] {
     if (this.streams && !this.streams.includes(line.stream)) return [];
     if (this.levels && !this.levels.includes(line.level)) return [];
+    if (this.services && (line.service === undefined || !this.services.includes(line.service))) return [];
     if (this.filter.test(line.text)) {
       const shown = this.held.map((context) => ({ line: context, match: false }));
       this.held.length = 0;

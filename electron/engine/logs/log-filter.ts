@@ -39,6 +39,9 @@ export interface CompiledLineFilter {
 
 const isAscii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
 
+/** Keeps every line: a page restricted to services (or streams, levels) without filter terms. */
+export const KEEP_EVERY_LINE: CompiledLineFilter = { test: () => true, requiredBits: undefined, prefilter: undefined, jsonOnly: false };
+
 /**
  * The one matcher of filter mode: the engine's pages and counts, and `berth logs --grep --follow` on
  * live lines, all use it. `field` names the input in errors (`filter` for the API, `--grep` for the CLI).
@@ -84,6 +87,8 @@ export interface FilterPageOptions extends LineFilterOptions {
   readonly streams?: readonly LogStream[] | undefined;
   /** Only lines of these levels (matches and context alike); all when absent. */
   readonly levels?: readonly LogLevel[] | undefined;
+  /** Only these Compose stack services' lines (matches and context alike); all when absent. */
+  readonly services?: readonly string[] | undefined;
   /** Forward: kept lines with lineNo > since. Ignored when `before` is given. */
   readonly since: number;
   /** Backward: the last `limit` kept lines with lineNo < before. */
@@ -160,8 +165,9 @@ export class LogFilter {
       .raw(true);
   }
 
-  page(deploymentId: string, options: FilterPageOptions): FilterPage {
-    const filter = this.compile(options);
+  /** `options.query` undefined: every line in scope is kept (a page restricted to services only). */
+  page(deploymentId: string, options: Omit<FilterPageOptions, 'query'> & { readonly query: string | undefined }): FilterPage {
+    const filter = options.query === undefined ? KEEP_EVERY_LINE : this.compile({ ...options, query: options.query });
     const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
     const lastLineNo = last ?? 0;
     const backward = options.before !== undefined;
@@ -177,7 +183,7 @@ export class LogFilter {
       const from = Math.max(options.since + 1, first);
       if (from > last) return empty(Math.max(options.since, last));
       state = { scanned: 0, scannedTo: from - 1 };
-      this.scanBlocks(deploymentId, filter, from, last, 'up', state, MAX_SCAN_LINES, (rows) => {
+      this.scanBlocks(deploymentId, filter, streams, from, last, 'up', state, MAX_SCAN_LINES, (rows) => {
         for (const row of rows) {
           if (!keeps(filter, streams, row)) continue;
           kept.push(row);
@@ -195,7 +201,7 @@ export class LogFilter {
       state = { scanned: 0, scannedTo: to + 1 };
       const blocks: PageRow[][] = [];
       let count = 0;
-      this.scanBlocks(deploymentId, filter, first, to, 'down', state, MAX_SCAN_LINES, (rows) => {
+      this.scanBlocks(deploymentId, filter, streams, first, to, 'down', state, MAX_SCAN_LINES, (rows) => {
         const found = rows.filter((row) => keeps(filter, streams, row));
         blocks.push(found);
         count += found.length;
@@ -212,7 +218,15 @@ export class LogFilter {
   }
 
   /** Counts kept lines with lineNo > since, scanning at most MAX_COUNT_SCAN_LINES lines the index cannot skip. */
-  count(deploymentId: string, options: LineFilterOptions & { readonly since: number; readonly streams?: readonly LogStream[] | undefined; readonly levels?: readonly LogLevel[] | undefined }): FilterCount {
+  count(
+    deploymentId: string,
+    options: LineFilterOptions & {
+      readonly since: number;
+      readonly streams?: readonly LogStream[] | undefined;
+      readonly levels?: readonly LogLevel[] | undefined;
+      readonly services?: readonly string[] | undefined;
+    },
+  ): FilterCount {
     const filter = this.compile(options);
     const streams = scopeOf(options);
     const { first, last } = this.bounds.get(deploymentId, deploymentId) ?? { first: null, last: null };
@@ -221,7 +235,7 @@ export class LogFilter {
     if (from > last) return { matches: 0, scannedTo: Math.max(options.since, last), lastLineNo: last, truncated: false };
     const state: ScanState = { scanned: 0, scannedTo: from - 1 };
     let matches = 0;
-    this.scanBlocks(deploymentId, filter, from, last, 'up', state, MAX_COUNT_SCAN_LINES, (rows) => {
+    this.scanBlocks(deploymentId, filter, streams, from, last, 'up', state, MAX_COUNT_SCAN_LINES, (rows) => {
       for (const row of rows) if (keeps(filter, streams, row)) matches++;
       return true;
     });
@@ -249,6 +263,7 @@ export class LogFilter {
   private scanBlocks(
     deploymentId: string,
     filter: CompiledLineFilter,
+    scope: LineScope | undefined,
     from: number,
     to: number,
     direction: 'up' | 'down',
@@ -256,7 +271,11 @@ export class LogFilter {
     budget: number,
     visit: (rows: PageRow[]) => boolean,
   ): void {
-    const scan = this.scanStatement(filter);
+    const services = scope?.services ? JSON.stringify([...scope.services]) : undefined;
+    const scan = this.scanStatement(filter, services !== undefined);
+    const extra: unknown[] = [];
+    if (filter.prefilter) extra.push(filter.prefilter.kind === 'like' ? likePattern(filter.prefilter.literal) : filter.prefilter.literal);
+    if (services !== undefined) extra.push(services);
     const firstBlock = blockOfLine(from);
     const lastBlock = blockOfLine(to);
     const step = direction === 'up' ? 1 : -1;
@@ -282,19 +301,21 @@ export class LogFilter {
         }
       }
       if (state.scanned >= budget) return;
-      const rows = (filter.prefilter ? scan.all(deploymentId, low, high, filter.prefilter.kind === 'like' ? likePattern(filter.prefilter.literal) : filter.prefilter.literal) : scan.all(deploymentId, low, high)) as unknown as PageRow[];
+      const rows = scan.all(deploymentId, low, high, ...extra) as unknown as PageRow[];
       state.scanned += high - low + 1;
       state.scannedTo = direction === 'up' ? high : low;
       if (!visit(rows)) return;
     }
   }
 
-  private scanStatement(filter: CompiledLineFilter): Statement<unknown[], PageRow> {
+  private scanStatement(filter: CompiledLineFilter, byService: boolean): Statement<unknown[], PageRow> {
     const conditions = [
       filter.prefilter?.kind === 'instr' ? ' AND instr(text, ?) > 0' : '',
       filter.prefilter?.kind === 'like' ? " AND text LIKE ? ESCAPE '\\'" : '',
       // Field terms only ever match JSON objects: a cheap first-character test in SQLite.
       filter.jsonOnly ? " AND substr(text, 1, 1) = '{'" : '',
+      // A stack's services, as one JSON array: one statement whatever their number.
+      byService ? ' AND service IN (SELECT value FROM json_each(?))' : '',
     ].join('');
     let statement = this.scans.get(conditions);
     if (!statement) {
@@ -324,10 +345,11 @@ export class LogFilter {
   }
 }
 
-/** The streams and levels a page keeps (matches and context alike); undefined: all of them. */
+/** The streams, levels and services a page keeps (matches and context alike); undefined: all of them. */
 interface LineScope {
   readonly streams: ReadonlySet<number> | undefined;
   readonly levels: ReadonlySet<LogLevel> | undefined;
+  readonly services: ReadonlySet<string> | undefined;
 }
 
 function keeps(filter: CompiledLineFilter, scope: LineScope | undefined, row: PageRow): boolean {
@@ -337,14 +359,21 @@ function keeps(filter: CompiledLineFilter, scope: LineScope | undefined, row: Pa
 function inScope(scope: LineScope | undefined, row: PageRow): boolean {
   if (!scope) return true;
   if (scope.streams && !scope.streams.has(row[2])) return false;
+  if (scope.services && (row[9] === null || !scope.services.has(row[9]))) return false;
   // A line stored before levels were kept (NULL) has its level detected as it is read.
   return !scope.levels || scope.levels.has(storedLevel(row[8], LOG_STREAMS[row[2]] ?? 'system', row[6]));
 }
 
-function scopeOf(options: { readonly streams?: readonly LogStream[] | undefined; readonly levels?: readonly LogLevel[] | undefined }): LineScope | undefined {
+function scopeOf(options: {
+  readonly streams?: readonly LogStream[] | undefined;
+  readonly levels?: readonly LogLevel[] | undefined;
+  readonly services?: readonly string[] | undefined;
+}): LineScope | undefined {
   const streams = !options.streams || options.streams.length === 0 || options.streams.length === LOG_STREAMS.length ? undefined : new Set(options.streams.map((stream) => LOG_STREAMS.indexOf(stream)));
   const levels = !options.levels || options.levels.length === 0 || options.levels.length === LOG_LEVELS.length ? undefined : new Set(options.levels);
-  return streams || levels ? { streams, levels } : undefined;
+  // An empty list of services keeps no line (unlike streams and levels, there is no "all of them" to fall back on).
+  const services = options.services ? new Set(options.services) : undefined;
+  return streams || levels || services ? { streams, levels, services } : undefined;
 }
 
 /** `%literal%` with LIKE's own wildcards escaped. */

@@ -65,7 +65,7 @@ export type PageRow = [
 
 export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
   const stream = LOG_STREAMS[row[2]] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId,
     lineNo: row[0],
     ts: isoTime(row[1]),
@@ -76,8 +76,10 @@ export function fromPageRow(deploymentId: string, row: PageRow): LogLine {
     text: row[6],
     cut: row[7] === 1,
     level: storedLevel(row[8], stream, row[6]),
-    ...(row[9] !== null ? { service: row[9] } : {}),
   };
+  // Only a stack's lines carry a service (assigned, not spread: pages build thousands of lines).
+  if (row[9] !== null) line.service = row[9];
+  return line;
 }
 
 /** Every level at 0: a count answer always names all of LOG_LEVELS. */
@@ -112,19 +114,27 @@ interface LevelCount {
   lines: number;
 }
 
-/** A batch's lines per (deployment, source, run, level). Neighbours mostly share all four, so a run of them costs one comparison a line. */
+/**
+ * A batch's lines per (deployment, source, run, level, service). Neighbours mostly share all five, so a run of them
+ * costs one comparison a line; a stack's services interleave, so each run is matched against the few groups
+ * already found (a handful per batch) rather than hashed by a built string key.
+ */
 function countLevels(lines: readonly StoredLine[], levels: readonly number[]): Iterable<LevelCount> {
-  const counts = new Map<string, LevelCount>();
+  const counts: LevelCount[] = [];
   let first = 0;
   const close = (end: number): void => {
     const line = lines[first]!;
     const source = sourceCode(line.source);
     const runId = line.runId ?? '';
+    const level = levels[first]!;
     const service = line.service ?? null;
-    const key = `${line.deploymentId}\u0000${source}\u0000${runId}\u0000${levels[first]}\u0000${service ?? ''}`;
-    const count = counts.get(key);
-    if (count) count.lines += end - first;
-    else counts.set(key, { deploymentId: line.deploymentId, service, source, runId, level: levels[first]!, lines: end - first });
+    for (const count of counts) {
+      if (count.level === level && count.service === service && count.source === source && count.runId === runId && count.deploymentId === line.deploymentId) {
+        count.lines += end - first;
+        return;
+      }
+    }
+    counts.push({ deploymentId: line.deploymentId, service, source, runId, level, lines: end - first });
   };
   for (let index = 1; index < lines.length; index++) {
     const line = lines[index]!;
@@ -141,7 +151,7 @@ function countLevels(lines: readonly StoredLine[], levels: readonly number[]): I
     first = index;
   }
   if (lines.length > 0) close(lines.length);
-  return counts.values();
+  return counts;
 }
 
 const INSERT_ROWS = 64;
@@ -372,7 +382,7 @@ export function isoTime(ms: number): string {
 
 export function fromRow(row: LogLineRow): LogLine {
   const stream = LOG_STREAMS[row.stream] ?? 'system';
-  return {
+  const line: LogLine = {
     deploymentId: row.deployment_id,
     lineNo: row.line_no,
     ts: isoTime(row.ts),
@@ -383,6 +393,7 @@ export function fromRow(row: LogLineRow): LogLine {
     text: row.text,
     cut: row.cut === 1,
     level: storedLevel(row.level, stream, row.text),
-    ...(row.service ? { service: row.service } : {}),
   };
+  if (row.service) line.service = row.service;
+  return line;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { RUN_KINDS, RUN_STATUSES, type ApiError, type Run, type RunDetail, type RunKind, type RunStatus } from '../../../shared';
+import { RUN_KINDS, RUN_STATUSES, type ApiError, type Release, type Run, type RunDetail, type RunKind, type RunStatus } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { ErrorNotice } from '../common/ErrorNotice';
 import { formatDuration, formatTime, humanize } from '../common/format';
@@ -8,8 +8,8 @@ import { useEngineEvent } from '../common/use-event';
 import { averageDurationMs, compareRuns, filterRuns, runsPerDay, type RunFilter } from './run-history';
 
 /** Side by side: status, per-step durations, image, failure, first error. */
-function RunComparison({ left, right }: { left: RunDetail; right: RunDetail }) {
-  const rows = compareRuns(left, right);
+function RunComparison({ left, right, releases }: { left: RunDetail; right: RunDetail; releases: readonly Release[] }) {
+  const rows = compareRuns(left, right, releases);
   return (
     <table className="compare-table" aria-label="Run comparison">
       <thead>
@@ -31,8 +31,8 @@ function RunComparison({ left, right }: { left: RunDetail; right: RunDetail }) {
         {rows.map((row) => (
           <tr key={row.label} data-differs={row.differs || undefined}>
             <th scope="row">{row.label}</th>
-            <td className={(row.label === 'First error' || row.label === 'Image') && row.left !== '—' ? 'mono wrap' : undefined}>{row.left}</td>
-            <td className={(row.label === 'First error' || row.label === 'Image') && row.right !== '—' ? 'mono wrap' : undefined}>{row.right}</td>
+            <td className={(row.label === 'First error' || row.label.startsWith('Image')) && row.left !== '—' ? 'mono wrap' : undefined}>{row.left}</td>
+            <td className={(row.label === 'First error' || row.label.startsWith('Image')) && row.right !== '—' ? 'mono wrap' : undefined}>{row.right}</td>
           </tr>
         ))}
       </tbody>
@@ -47,10 +47,12 @@ export interface HistoryTabProps {
   /** Shows this run's steps in the steps panel. */
   readonly onViewRun: (runId: string) => void;
   readonly viewedRunId: string | null;
+  /** The project's releases: a Compose stack's compare shows each service's image from them. */
+  readonly releases?: readonly Release[];
 }
 
 /** Run history: newest first, filters, frequency, average duration, and a comparison of any two runs. */
-export function HistoryTab({ runs, onViewRun, viewedRunId }: HistoryTabProps) {
+export function HistoryTab({ runs, onViewRun, viewedRunId, releases = [] }: HistoryTabProps) {
   const api = useApi();
   const [filter, setFilter] = useState<RunFilter>({ status: 'all', kind: 'all' });
   const [selected, setSelected] = useState<readonly string[]>([]);
@@ -196,7 +198,7 @@ export function HistoryTab({ runs, onViewRun, viewedRunId }: HistoryTabProps) {
                 Clear
               </button>
             </div>
-            <RunComparison left={left} right={right} />
+            <RunComparison left={left} right={right} releases={releases} />
           </section>
         ) : (
           <p className="muted">Loading the two runs…</p>

@@ -1,6 +1,6 @@
 // Run history maths for the History tab: filters, frequency, average duration and the side-by-side
 // comparison of two runs. Pure functions over the contract's types.
-import { STEP_NAMES, type Run, type RunDetail, type RunKind, type RunStatus, type StepName } from '../../../shared';
+import { STEP_NAMES, type Release, type Run, type RunDetail, type RunKind, type RunStatus, type StepName } from '../../../shared';
 import { stripAnsi } from '../../../shared/error-lines';
 import { formatDuration, humanize } from '../common/format';
 
@@ -52,7 +52,23 @@ function stepCell(run: RunDetail, name: StepName): string {
 }
 
 /** The rows of a side-by-side comparison: status, per-step durations, image, failure and first error. */
-export function compareRuns(left: RunDetail, right: RunDetail): ComparisonRow[] {
+/**
+ * A Compose stack's per-service images of two runs (their releases' `services`), one row per service either has:
+ * `Image: <service>`. Empty when neither run made a stack release.
+ */
+export function compareServiceImages(left: RunDetail, right: RunDetail, releases: readonly Release[]): ComparisonRow[] {
+  const servicesOf = (run: RunDetail) => releases.find((release) => release.runId === run.id)?.services ?? [];
+  const leftServices = servicesOf(left);
+  const rightServices = servicesOf(right);
+  const names = [...new Set([...leftServices, ...rightServices].map((service) => service.name))].sort();
+  return names.map((name) => {
+    const leftValue = leftServices.find((service) => service.name === name)?.imageRef ?? '—';
+    const rightValue = rightServices.find((service) => service.name === name)?.imageRef ?? '—';
+    return { label: `Image: ${name}`, left: leftValue, right: rightValue, differs: leftValue !== rightValue };
+  });
+}
+
+export function compareRuns(left: RunDetail, right: RunDetail, releases: readonly Release[] = []): ComparisonRow[] {
   const row = (label: string, leftValue: string, rightValue: string, differs = leftValue !== rightValue): ComparisonRow => ({ label, left: leftValue, right: rightValue, differs });
   // Durations always differ a little; a step row is marked only when its outcome differs.
   const stepStatus = (run: RunDetail, name: StepName) => run.steps.find((step) => step.name === name)?.status ?? null;
@@ -65,6 +81,7 @@ export function compareRuns(left: RunDetail, right: RunDetail): ComparisonRow[] 
     row('Duration', formatDuration(left.durationMs), formatDuration(right.durationMs), false),
     ...stepNames.map((name) => row(`Step: ${name}`, stepCell(left, name), stepCell(right, name), stepStatus(left, name) !== stepStatus(right, name))),
     row('Image', left.imageRef ?? '—', right.imageRef ?? '—'),
+    ...compareServiceImages(left, right, releases),
     row('Failure', failure(left), failure(right)),
     row('First error', firstError(left), firstError(right)),
   ];

@@ -1,6 +1,6 @@
 // Lines per level, for the shown run and for the runtime (GET …/logs/levels, kept by the engine as lines
 // are stored, so this is cheap at any history size). Refreshed while lines arrive, at most every few seconds.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { LOG_LEVELS, type LogLevel, type LogLevelCounts } from '../../../shared';
 import { useApi } from '../api/api-context';
 
@@ -13,23 +13,29 @@ export interface LevelCountsProps {
   readonly runId: string | null;
   /** The newest lineNo known to the viewer: a change is what makes the counts worth asking again. */
   readonly knownLast: number;
+  /** A Compose stack's services shown (the Services menu): only their lines are counted; null: every line. */
+  readonly services?: readonly string[] | null;
 }
 
 function summary(counts: Record<LogLevel, number>): { level: LogLevel; lines: number }[] {
   return SHOWN.filter((level) => (counts[level] ?? 0) > 0).map((level) => ({ level, lines: counts[level] }));
 }
 
-export function LevelCounts({ deploymentId, runId, knownLast }: LevelCountsProps) {
+export function LevelCounts({ deploymentId, runId, knownLast, services = null }: LevelCountsProps) {
+  const service = services && services.length > 0 ? services.join(',') : undefined;
   const api = useApi();
   const [counts, setCounts] = useState<LogLevelCounts | null>(null);
   const [askedAt, setAskedAt] = useState(0);
+  // The services asked for last: another choice in the Services menu asks again at once.
+  const askedFor = useRef(service);
 
   useEffect(() => {
     let cancelled = false;
-    const wait = Math.max(0, askedAt + REFRESH_MS - Date.now());
+    const wait = askedFor.current !== service ? 0 : Math.max(0, askedAt + REFRESH_MS - Date.now());
+    askedFor.current = service;
     const timer = setTimeout(() => {
       setAskedAt(Date.now());
-      void api.request('getLogLevels', { id: deploymentId, ...(runId ? { runId } : {}) }).then((result) => {
+      void api.request('getLogLevels', { id: deploymentId, ...(runId ? { runId } : {}), ...(service ? { service } : {}) }).then((result) => {
         if (!cancelled && result.ok) setCounts(result.value);
       });
     }, wait);
@@ -38,7 +44,7 @@ export function LevelCounts({ deploymentId, runId, knownLast }: LevelCountsProps
       clearTimeout(timer);
     };
     // askedAt is not a trigger: it only spaces the requests out.
-  }, [api, deploymentId, runId, knownLast]);
+  }, [api, deploymentId, runId, knownLast, service]);
 
   if (!counts) return null;
   const groups = [

@@ -3,6 +3,8 @@ import type { BerthApi, SearchHit } from '../../../shared';
 import { CONTEXT_CHOICES, type FilterQuery } from './filtered-log-source';
 import { filterCountText } from './filter-display';
 import { formatTime } from './line-format';
+import { safeServiceName, serviceColour } from './service-tag';
+import { currentColorScheme } from '../theme/color-scheme';
 import type { LogTerminal } from './log-terminal';
 import type { FilterState } from './viewer-controller';
 
@@ -22,10 +24,12 @@ interface LogSearchProps {
   readonly filterExits: number;
   readonly onFilter: (query: FilterQuery | null) => void;
   readonly onCountMore: () => void;
+  /** A Compose stack's services shown (the Services menu): the history search keeps to them; null: every line. */
+  readonly services?: readonly string[] | null;
 }
 
 /** Ctrl/Cmd+F search: in the terminal (every match highlighted) and over the full stored history. */
-export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, filter, filterExits, onFilter, onCountMore }: LogSearchProps) {
+export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, filter, filterExits, onFilter, onCountMore, services = null }: LogSearchProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
   const [regex, setRegex] = useState(false);
@@ -111,6 +115,7 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, fil
       regex: regex ? 'true' : 'false',
       caseSensitive: caseSensitive ? 'true' : 'false',
       limit: HISTORY_LIMIT,
+      ...(services && services.length > 0 ? { service: services.join(',') } : {}),
     });
     setHistoryBusy(false);
     if (!result.ok) {
@@ -231,6 +236,11 @@ export function LogSearch({ api, deploymentId, terminal, onClose, onOpenHit, fil
               <li key={hit.lineNo}>
                 <button type="button" className={`log-hit log-hit-${hit.stream}`} onClick={() => onOpenHit(hit)}>
                   <span className="log-hit-line">#{hit.lineNo}</span>
+                  {hit.service !== undefined && (
+                    <span className="log-hit-service" style={{ color: serviceColour(hit.service, currentColorScheme()) }}>
+                      {safeServiceName(hit.service)}
+                    </span>
+                  )}
                   <time dateTime={hit.ts}>{formatTime(hit.ts)}</time>
                   <span className="log-hit-step">{hit.step ?? 'runtime'}</span>
                   <span className="log-hit-text">{hit.text.length > 300 ? `${hit.text.slice(0, 300)}…` : hit.text}</span>

@@ -7,6 +7,8 @@ import { JsonLineView, opensAsJson } from './JsonLineView';
 import { LevelCounts } from './LevelCounts';
 import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
+import { safeServiceName, serviceColour } from './service-tag';
+import { useColorScheme } from '../theme/color-scheme';
 import { ViewerController, type ViewerState } from './viewer-controller';
 import './log-viewer.css';
 import '../common/visually-hidden.css';
@@ -28,7 +30,11 @@ export interface LogViewerProps {
   readonly run: RunDetail | null;
   /** Move the view to a line or a moment. */
   readonly jumpTo?: LogJumpTarget | null;
+  /** A Compose stack's service names (the Services menu, the tag column); absent or empty: not a stack. */
+  readonly services?: readonly string[];
 }
+
+const NO_SERVICES: readonly string[] = [];
 
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
 /** How long "Link copied" and "Copied N lines" stay in the status line. */
@@ -48,7 +54,7 @@ const noState = (): ViewerState | null => null;
 const noSubscribe = () => () => undefined;
 
 /** The terminal log viewer: live lines, steps, errors, search, history, copy and download. */
-export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerProps) {
+export function LogViewer({ projectId, deploymentId, run, jumpTo, services = NO_SERVICES }: LogViewerProps) {
   const api = useApi();
   const hostRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLElement>(null);
@@ -107,6 +113,12 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
   useEffect(() => {
     controller?.updateRun(run, true);
   }, [controller, run]);
+
+  // The tag column fits the longest service name; the same names in a new array change nothing.
+  const serviceKey = services.join('\u0000');
+  useEffect(() => {
+    controller?.setStackServices(services);
+  }, [controller, serviceKey]);
 
   useEffect(() => {
     if (!controller || !jumpTo) return;
@@ -194,6 +206,7 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
   const openHit = (hit: SearchHit) => void controller?.showLine(hit.lineNo, `search result, line ${hit.lineNo}`);
 
   const settings = state?.settings;
+  const scheme = useColorScheme();
   const shownRun = state?.run ?? run;
   const rootCause = state?.errors?.rootCause ?? null;
 
@@ -264,6 +277,41 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
             ))}
           </fieldset>
         </details>
+        {services.length > 0 && (
+          <details className="log-services" data-testid="log-services-menu">
+            <summary>Services{settings?.services ? ` (${settings.services.length} of ${services.length})` : ''}</summary>
+            <fieldset>
+              <legend className="visually-hidden">Services shown</legend>
+              {services.map((name) => {
+                const shown = settings?.services ? settings.services.includes(name) : true;
+                // The last service shown stays shown: an empty view would look like a broken log.
+                const last = shown && settings?.services?.length === 1;
+                return (
+                  <label key={name} className="log-service-choice">
+                    <input
+                      type="checkbox"
+                      checked={shown}
+                      disabled={last}
+                      onChange={(event) => {
+                        if (!settings) return;
+                        const current = settings.services ?? services;
+                        const next = event.target.checked ? services.filter((candidate) => candidate === name || current.includes(candidate)) : current.filter((candidate) => candidate !== name);
+                        controller?.changeSettings({ services: next.length === services.length ? null : next });
+                      }}
+                    />{' '}
+                    <span className="log-service-swatch" style={{ background: serviceColour(name, scheme) }} aria-hidden="true" />
+                    {safeServiceName(name)}
+                  </label>
+                );
+              })}
+              {settings?.services && (
+                <button type="button" onClick={() => controller?.changeSettings({ services: null })}>
+                  All services
+                </button>
+              )}
+            </fieldset>
+          </details>
+        )}
         <span className="log-toolbar-gap" />
         <button type="button" onClick={() => void controller?.jumpToFirstError()} disabled={!controller}>
           Jump to first error
@@ -302,10 +350,11 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo }: LogViewerPro
           filterExits={state?.filterExits ?? 0}
           onFilter={(query) => void controller.setFilter(query)}
           onCountMore={() => void controller.countMore()}
+          services={settings?.services ?? null}
         />
       )}
 
-      <LevelCounts deploymentId={deploymentId} runId={run?.id ?? null} knownLast={state?.knownLast ?? 0} />
+      <LevelCounts deploymentId={deploymentId} runId={run?.id ?? null} knownLast={state?.knownLast ?? 0} services={settings?.services ?? null} />
 
       {rootCause && (
         <p className="log-root-cause-banner">

@@ -33,14 +33,21 @@ export type FilteredRow =
 
 /** A getLogs request without the deployment id (the controller adds it). */
 export type FilterPageInput = Omit<RequestInput<'getLogs'>, 'id'>;
-type FilterParams = Pick<FilterPageInput, 'filter' | 'regex' | 'caseSensitive' | 'exclude' | 'context' | 'stream' | 'level'>;
+type FilterParams = Pick<FilterPageInput, 'filter' | 'regex' | 'caseSensitive' | 'exclude' | 'context' | 'stream' | 'level' | 'service'>;
 
-/** The streams and levels the viewer shows, as the engine's `stream` and `level` parameters (absent: all). */
-export type LineScopeParams = Pick<FilterPageInput, 'stream' | 'level'>;
+/** The streams, levels and stack services the viewer shows, as the engine's `stream`, `level` and `service` parameters (absent: all). */
+export type LineScopeParams = Pick<FilterPageInput, 'stream' | 'level' | 'service'>;
 
-/** The scope parameters of a stream list and a level list; null (or every one) means no parameter. */
-export function scopeParams(streams: readonly LogStream[] | null, levels: readonly LogLevel[] | null = null): LineScopeParams {
-  return { ...(streams ? { stream: streams.join(',') } : {}), ...(levels ? { level: levels.join(',') } : {}) };
+/**
+ * The scope parameters of a stream list, a level list and a list of stack services; null (or every stream or
+ * level) means no parameter. Services go as one comma list (a name holds no comma: the engine refuses one).
+ */
+export function scopeParams(streams: readonly LogStream[] | null, levels: readonly LogLevel[] | null = null, services: readonly string[] | null = null): LineScopeParams {
+  return {
+    ...(streams ? { stream: streams.join(',') } : {}),
+    ...(levels ? { level: levels.join(',') } : {}),
+    ...(services && services.length > 0 ? { service: services.join(',') } : {}),
+  };
 }
 
 /** The request parameters every filtered page shares (filter text, flags, context, streams and levels). */

@@ -5,6 +5,7 @@
 import type { LogLevel, LogLine, LogStream, Step, StepStatus, TrimMarker } from '../../../shared';
 import { colourJson, isJsonLine } from './json-line';
 import { ERROR_LINE_COLOR_INDEX, FILTER_MATCH_COLOR_INDEX, ROOT_CAUSE_COLOR_INDEX } from './terminal-palette';
+import { safeServiceName, serviceSgr } from './service-tag';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
@@ -59,6 +60,24 @@ export interface FormatOptions {
   readonly context?: boolean;
   /** Filter mode's kept lines: what the filter's text terms found, marked in the line. */
   readonly highlight?: RegExp | null;
+  /**
+   * A Compose stack: the width of the service tag column (each line's service, coloured, padded to it; a line
+   * without a service gets blanks). 0 or absent: no column (a tag is still drawn for a line that has a service).
+   */
+  readonly serviceWidth?: number;
+}
+
+/** A line's service as a coloured tag with its trailing space, padded to `width`; '' when there is no column and no service. */
+export function serviceTag(service: string | undefined, width: number): string {
+  if (service === undefined) return width > 0 ? ' '.repeat(width + 1) : '';
+  const name = safeServiceName(service);
+  return `${ESC}[${serviceSgr(service)}m${name.padEnd(width)}${ESC}[39m `;
+}
+
+/** The tag's width in cells (name and space). */
+function serviceTagCells(service: string | undefined, width: number): number {
+  if (service === undefined) return width > 0 ? width + 1 : 0;
+  return Math.max(width, safeServiceName(service).length) + 1;
 }
 
 /** Matches of filter mode: the search match background (terminal-palette.ts), then the line's own colours again. */
@@ -135,8 +154,9 @@ export function formatLine(line: LogLine, options: FormatOptions): string {
   const background = options.rootCause ? ROOT_CAUSE_BACKGROUND : options.error ? ERROR_BACKGROUND : '';
   const foreground = options.context ? MUTED_SGR : lineForeground(line);
   const base = foreground && background ? `${foreground};${background}` : foreground || background;
-  const prefix = options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : '';
-  const prefixWidth = options.timestamps ? 13 : 0;
+  const serviceWidth = options.serviceWidth ?? 0;
+  const prefix = `${options.timestamps ? `${ESC}[${MUTED_SGR}m${formatTime(line.ts)}${ESC}[39m ` : ''}${serviceTag(line.service, serviceWidth)}`;
+  const prefixWidth = (options.timestamps ? 13 : 0) + serviceTagCells(line.service, serviceWidth);
   // A JSON line has no control characters to strip: its tokens are coloured instead.
   const highlight = options.highlight;
   let body = isJsonLine(line.text)
@@ -198,5 +218,5 @@ export function formatTrimMarker(trim: TrimMarker): string {
 
 /** Plain text for copy and download: what the filters show, with an optional time column. */
 export function plainLine(line: LogLine, timestamps: boolean): string {
-  return `${timestamps ? `${line.ts} ` : ''}[${line.stream}] ${line.text}`;
+  return `${timestamps ? `${line.ts} ` : ''}[${line.stream}]${line.service !== undefined ? ` [${safeServiceName(line.service)}]` : ''} ${line.text}`;
 }

@@ -11,6 +11,7 @@ import { LogWindow } from './log-window';
 import { FilteredLogSource, filteredRows, scopeParams, type FilteredRow, type FilterQuery, type LineScopeParams } from './filtered-log-source';
 import { filterHighlight } from './filter-display';
 import { StreamGap } from './stream-gap';
+import { serviceTagWidth } from './service-tag';
 import { adjacentError, failedStep, scanRunErrors, withLiveErrors, type RunErrors } from './run-errors';
 
 /** Lines the viewer holds in memory (and writes to the terminal). Older ones are paged in on demand. */
@@ -40,6 +41,11 @@ export interface ViewerSettings {
   readonly streams: Readonly<Record<LogStream, boolean>>;
   /** Levels shown (a line's detected level; `unknown` when it has none). */
   readonly levels: Readonly<Record<LogLevel, boolean>>;
+  /**
+   * A Compose stack: the services shown (docs/product-rules.md "Compose stacks: services in logs and metrics");
+   * null shows every line. With a list, a line without a service (the stack's own) is hidden too.
+   */
+  readonly services: readonly string[] | null;
 }
 
 /** The match count of filter mode (docs/product-rules.md, "Filter mode"): at least `matches` when truncated. */
@@ -98,6 +104,7 @@ export const DEFAULT_SETTINGS: ViewerSettings = {
   wrap: true,
   streams: { stdout: true, stderr: true, system: true },
   levels: { trace: true, debug: true, info: true, warn: true, error: true, fatal: true, unknown: true },
+  services: null,
 };
 
 // Every pattern of shared/error-lines.ts needs one of these words, so a line without any of them
@@ -151,6 +158,8 @@ export class ViewerController {
   private filterRefreshRunning = false;
   private filterRefreshAgain = false;
   private filterRefreshedAt = 0;
+  /** The stack's service tag column width (service-tag.ts), 0 for a deployment that is not a stack. */
+  private serviceWidth = 0;
 
   constructor(
     private readonly api: BerthApi,
@@ -358,7 +367,7 @@ export class ViewerController {
     const columns = this.terminal.columns;
     const run = this.run;
     // Three shapes of options, built once per call rather than once per line.
-    const plain = { timestamps, wrap, columns, error: false, rootCause: false, highlight };
+    const plain = { timestamps, wrap, columns, error: false, rootCause: false, highlight, serviceWidth: this.serviceWidth };
     const errorLine = { ...plain, error: true };
     const rootCauseLine = { ...plain, error: true, rootCause: true };
     const contextLine = { ...plain, context: true, highlight: null };
@@ -425,7 +434,7 @@ export class ViewerController {
   private shownScope(): LineScopeParams {
     const streams = LOG_STREAMS.filter((stream) => this.settings.streams[stream]);
     const levels = LOG_LEVELS.filter((level) => this.settings.levels[level] !== false);
-    return scopeParams(streams.length === LOG_STREAMS.length || streams.length === 0 ? null : streams, levels.length === LOG_LEVELS.length || levels.length === 0 ? null : levels);
+    return scopeParams(streams.length === LOG_STREAMS.length || streams.length === 0 ? null : streams, levels.length === LOG_LEVELS.length || levels.length === 0 ? null : levels, this.settings.services);
   }
 
   /**
@@ -713,7 +722,12 @@ export class ViewerController {
     const line = this.window.atOrAfter(lineNo);
     if (line && !this.shows(line)) {
       // A jump to a hidden line shows its stream and level again.
-      this.settings = { ...this.settings, streams: { ...this.settings.streams, [line.stream]: true }, levels: { ...this.settings.levels, [line.level]: true } };
+      this.settings = {
+        ...this.settings,
+        streams: { ...this.settings.streams, [line.stream]: true },
+        levels: { ...this.settings.levels, [line.level]: true },
+        services: this.settings.services && line.service !== undefined ? [...this.settings.services, line.service] : null,
+      };
       this.renderAll();
     } else if (!this.window.has(lineNo)) {
       await this.loadAround({ lineNo });
@@ -772,7 +786,16 @@ export class ViewerController {
 
   /** Whether the stream and level toggles let a line show. */
   private shows(line: LogLine): boolean {
-    return this.settings.streams[line.stream] && this.settings.levels[line.level] !== false;
+    const services = this.settings.services;
+    return this.settings.streams[line.stream] && this.settings.levels[line.level] !== false && (services === null || (line.service !== undefined && services.includes(line.service)));
+  }
+
+  /** A Compose stack's services (names; empty for a deployment that is not a stack): sizes the tag column. */
+  setStackServices(names: readonly string[]): void {
+    const width = serviceTagWidth(names);
+    if (width === this.serviceWidth) return;
+    this.serviceWidth = width;
+    this.renderAll();
   }
 
   /** The line a "copy link" is for: the marked line, else the first line in view. */

@@ -2,7 +2,9 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { HealthProbe, MetricSeries, Run, SearchHit } from '../../../shared';
 import { useApi } from '../api/api-context';
 import { useEngineEvent } from '../common/use-event';
-import { bucketProbes, formatTick, markersFrom, pointsForWidth, timeTicks, RANGES, toMetricPoints, unhealthySpells, type Marker, type MetricPoint, type ProbePoint, type RangeKey, type Spell } from './chart-data';
+import { bucketProbes, formatTick, markersFrom, pointsForWidth, timeTicks, RANGES, toStackPoints, unhealthySpells, type Marker, type ProbePoint, type RangeKey, type Spell, type StackPoint } from './chart-data';
+import { safeServiceName, serviceColour } from '../logs/service-tag';
+import { useColorScheme, type ColorScheme } from '../theme/color-scheme';
 import { chartsInUse } from './chart-warm-up';
 import { MetricChart, type ChartBars, type ChartSeries } from './MetricChart';
 import './metrics.css';
@@ -17,7 +19,10 @@ interface PanelData {
   readonly from: number;
   readonly to: number;
   readonly totalSamples: number;
-  readonly points: MetricPoint[];
+  /** The total's points; for a Compose stack with each service's values too (chart-data.ts StackPoint). */
+  readonly points: StackPoint[];
+  /** A Compose stack's services, in the order of their keys in `points`; empty otherwise. */
+  readonly services: readonly string[];
   readonly probes: ProbePoint[];
   readonly markers: Marker[];
   readonly spells: Spell[];
@@ -30,12 +35,14 @@ const COLORS = { cpu: 'var(--chart-cpu)', memory: 'var(--chart-memory)', limit: 
 /** Marker lines carry their label only where there is room: ranges up to 6 h. */
 const MARKER_LABELS_UP_TO_MS = 6 * 3_600_000;
 // Module constants, so the charts' memoised drawing keeps them across renders.
-const CPU_SERIES: readonly ChartSeries<MetricPoint>[] = [{ key: 'cpuPct', name: 'CPU', color: COLORS.cpu, width: 1.5 }];
+const CPU_SERIES: readonly ChartSeries<StackPoint>[] = [{ key: 'cpuPct', name: 'CPU', color: COLORS.cpu, width: 1.5 }];
 // The limit first, so the usage line is drawn over it.
-const MEMORY_SERIES: readonly ChartSeries<MetricPoint>[] = [
+const MEMORY_SERIES: readonly ChartSeries<StackPoint>[] = [
   { key: 'memLimitMb', name: 'Limit', color: COLORS.limit, dashed: true, step: true },
   { key: 'memUsedMb', name: 'Used', color: COLORS.memory, width: 1.5 },
 ];
+/** A stack's total on its charts (and its legend swatch, metrics.css). */
+const STACK_TOTAL_COLOR = 'var(--text)';
 const LATENCY_SERIES: readonly ChartSeries<ProbePoint>[] = [{ key: 'latencyMs', name: 'Latency', color: COLORS.latency }];
 const FAILURE_BARS: ChartBars<ProbePoint> = { key: 'failures', name: 'Failed probes', color: COLORS.failure, valueFormat: String, wholeNumbers: true };
 /** The probe chart is shorter than the CPU and memory charts. */
@@ -140,8 +147,10 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
   jumpTarget.current = onJumpToTime;
 
   // Chart elements are memoised: re-renders of the panel (the timing, a new callback) leave them alone.
+  const scheme = useColorScheme();
   const usageCharts = useMemo(() => {
     if (!data || width === 0 || data.points.length === 0) return null;
+    const stack = data.services.length > 0 ? stackSeries(data.services, scheme) : null;
     const onPick = (t: number) => jumpTarget.current(new Date(t).toISOString());
     const bothCharts = {
       width,
@@ -160,15 +169,16 @@ export function MetricsPanel({ deploymentId, onJumpToTime }: MetricsPanelProps) 
       <>
         <ChartTitle title="CPU" hint="% of one core" />
         <div className="metrics-chart-box metrics-chart" data-testid="cpu-chart">
-          <MetricChart {...bothCharts} series={CPU_SERIES} unit="%" valueFormat={formatPercent} label={`CPU, % of one core. ${CHART_KEYS_HINT}`} />
+          <MetricChart {...bothCharts} series={stack?.cpu ?? CPU_SERIES} unit="%" valueFormat={formatPercent} label={`CPU, % of one core. ${CHART_KEYS_HINT}`} />
         </div>
         <ChartTitle title="Memory" hint="MB used, and the limit" />
         <div className="metrics-chart-box metrics-chart" data-testid="memory-chart">
-          <MetricChart {...bothCharts} series={MEMORY_SERIES} unit="" valueFormat={formatMegabytes} label={`Memory, MB used and the limit. ${CHART_KEYS_HINT}`} />
+          <MetricChart {...bothCharts} series={stack?.memory ?? MEMORY_SERIES} unit="" valueFormat={formatMegabytes} label={`Memory, MB used and the limit. ${CHART_KEYS_HINT}`} />
         </div>
+        {stack ? <SeriesLegend services={data.services} scheme={scheme} /> : null}
       </>
     );
-  }, [data, width, rangeMs]);
+  }, [data, width, rangeMs, scheme]);
 
   const healthChart = useMemo(() => {
     if (!data || width === 0 || data.probes.length === 0) return null;
@@ -258,12 +268,46 @@ function Legend({ markers, spells }: { markers: readonly Marker[]; spells: reado
   );
 }
 
+/**
+ * A Compose stack's lines: the stack's total in the text colour (the services' hues are the palette's, so the
+ * total must not look like one of them) and one per service in its tag colour.
+ */
+function stackSeries(services: readonly string[], scheme: ColorScheme): { cpu: ChartSeries<StackPoint>[]; memory: ChartSeries<StackPoint>[] } {
+  const cpu: ChartSeries<StackPoint>[] = [{ key: 'cpuPct', name: 'Stack total', color: STACK_TOTAL_COLOR, width: 2 }];
+  const memory: ChartSeries<StackPoint>[] = [MEMORY_SERIES[0]!, { key: 'memUsedMb', name: 'Stack total', color: STACK_TOTAL_COLOR, width: 2 }];
+  services.forEach((service, index) => {
+    const name = safeServiceName(service);
+    const color = serviceColour(service, scheme);
+    cpu.push({ key: `cpu_s${index}`, name, color, width: 1.25 });
+    memory.push({ key: `mem_s${index}`, name, color, width: 1.25 });
+  });
+  return { cpu, memory };
+}
+
+/** Which line is which on a stack's charts. */
+function SeriesLegend({ services, scheme }: { services: readonly string[]; scheme: ColorScheme }) {
+  return (
+    <ul className="metrics-series-legend" data-testid="metrics-series-legend" aria-label="Chart lines">
+      <li>
+        <span className="metrics-series-swatch metrics-series-total" aria-hidden="true" /> Stack total
+      </li>
+      {services.map((service) => (
+        <li key={service} data-service={service}>
+          <span className="metrics-series-swatch" style={{ background: serviceColour(service, scheme) }} aria-hidden="true" /> {safeServiceName(service)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function shape(series: MetricSeries, probes: readonly HealthProbe[], runs: readonly Run[], crashes: readonly SearchHit[], from: number, to: number, buckets: number): PanelData {
   return {
     from,
     to,
     totalSamples: series.totalSamples,
-    points: toMetricPoints(series.samples),
+    // A service sample this close to a total's moment is drawn at it: about a pixel's worth of time, at least a minute.
+    points: toStackPoints(series.samples, series.services ?? [], Math.max(60_000, (to - from) / Math.max(1, buckets))),
+    services: (series.services ?? []).map((service) => service.service),
     probes: bucketProbes(probes, from, to, Math.max(50, Math.floor(buckets / 4))),
     markers: markersFrom(runs, crashes, from, to),
     spells: unhealthySpells(probes, to),

@@ -136,3 +136,49 @@ export function timeTicks(from: number, to: number, widthPx: number, spacingPx =
   for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) ticks.push(t);
   return ticks;
 }
+
+/**
+ * A Compose stack's chart point: the stack's total (MetricPoint's keys) and each service's CPU and memory under
+ * `cpu_s<i>` and `mem_s<i>` (i: the service's index in the series list; names never become keys, as recharts
+ * reads a dotted key as a path). null: the service has no sample near this moment (a gap in its line).
+ */
+export type StackPoint = MetricPoint & { readonly [key: `${'cpu' | 'mem'}_s${number}`]: number | null };
+
+/** A service's samples as the engine sends them (MetricSeries.services). */
+export interface ServiceSamples {
+  readonly service: string;
+  readonly samples: readonly MetricSample[];
+}
+
+/**
+ * The total's points with each service's value at the same moments: the service sample nearest in time, when it
+ * lies within `toleranceMs` (the monitor samples every service and the total together, so they line up; the
+ * engine downsamples each series on its own, so a point may fall between two of a service's).
+ */
+export function toStackPoints(total: readonly MetricSample[], services: readonly ServiceSamples[], toleranceMs: number): StackPoint[] {
+  const times = services.map((series) => series.samples.map((sample) => Date.parse(sample.sampledAt)));
+  return total.map((sample) => {
+    const t = Date.parse(sample.sampledAt);
+    const point: Record<string, number | null> = { t, cpuPct: sample.cpuPct, memUsedMb: sample.memUsedMb, memLimitMb: sample.memLimitMb };
+    services.forEach((series, index) => {
+      const at = nearestTime(times[index]!, t);
+      const near = at >= 0 && Math.abs(times[index]![at]! - t) <= toleranceMs ? series.samples[at]! : null;
+      point[`cpu_s${index}`] = near ? near.cpuPct : null;
+      point[`mem_s${index}`] = near ? near.memUsedMb : null;
+    });
+    return point as unknown as StackPoint;
+  });
+}
+
+/** The index of the time nearest `t` in a sorted list; -1 when it is empty. */
+function nearestTime(times: readonly number[], t: number): number {
+  if (times.length === 0) return -1;
+  let low = 0;
+  let high = times.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle]! < t) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 && Math.abs(times[low - 1]! - t) <= Math.abs(times[low]! - t) ? low - 1 : low;
+}

@@ -20,6 +20,7 @@ import { latestScanOf } from './info-grid-format';
 import { ProjectHeader } from './ProjectHeader';
 import { projectCommands } from './project-commands';
 import { ProjectTabs, TAB_NAMES, type TabName } from './ProjectTabs';
+import { ServicesPanel } from './ServicesPanel';
 import { isActiveRun, StepsPanel, type RunControlHandlers } from './StepsPanel';
 import { useProjectState } from './use-project-state';
 
@@ -162,6 +163,8 @@ export function ProjectView({ projectId, link }: { projectId: string; link?: Pro
   const currentRelease = releases.find((release) => release.current) ?? null;
   const linkChecking = linked?.status === 'checking';
   const logDeploymentId = linked?.status === 'ok' ? linked.id : (deployment?.id ?? shownRun?.deploymentId ?? null);
+  // The log's deployment is a Compose stack: its services tag and filter the lines (the viewer compares names, not arrays).
+  const stackServiceNames = deployment && deployment.id === logDeploymentId ? (deployment.services ?? []).map((service) => service.name) : [];
   const linkProblem = link?.linkProblem ?? (linked?.status === 'refused' ? linked.problem : null);
 
   return (
@@ -197,6 +200,7 @@ export function ProjectView({ projectId, link }: { projectId: string; link?: Pro
       ) : null}
       {actionError ? <ErrorNotice action={actionError.action} error={actionError.error} onDismiss={() => setActionError(null)} /> : null}
       {deployment?.status === 'crashed' ? <CrashCard deployment={deployment} /> : null}
+      {deployment?.services && deployment.services.length > 0 ? <ServicesPanel services={deployment.services} /> : null}
       {shownRun ? (
         <div className="run-area">
           <StepsPanel run={shownRun} isLatest={shownRun.id === latestRun?.id} controls={controls} onOpenStep={openStep} onShowLatest={() => setViewedRunId(null)} />
@@ -210,7 +214,7 @@ export function ProjectView({ projectId, link }: { projectId: string; link?: Pro
           linkChecking ? (
             <p className="muted">Opening the linked log…</p>
           ) : logDeploymentId ? (
-            <LogViewer projectId={projectId} deploymentId={logDeploymentId} run={shownRun} jumpTo={jumpTo} />
+            <LogViewer projectId={projectId} deploymentId={logDeploymentId} run={shownRun} jumpTo={jumpTo} services={stackServiceNames} />
           ) : (
             <p className="muted">Logs appear here once the project has been deployed.</p>
           )
@@ -228,7 +232,7 @@ export function ProjectView({ projectId, link }: { projectId: string; link?: Pro
             <p className="muted">Metrics appear here once the project has been deployed.</p>
           )
         ) : null}
-        {tab === 'history' ? <HistoryTab runs={runs} viewedRunId={shownRun?.id ?? null} onViewRun={(runId) => setViewedRunId(runId === latestRun?.id ? null : runId)} /> : null}
+        {tab === 'history' ? <HistoryTab runs={runs} releases={releases} viewedRunId={shownRun?.id ?? null} onViewRun={(runId) => setViewedRunId(runId === latestRun?.id ? null : runId)} /> : null}
         {tab === 'build' ? <BuildTab project={project} /> : null}
       </ProjectTabs>
     </section>

@@ -1,3 +1,4 @@
+import { useSyncExternalStore } from 'react';
 // The OS's light or dark preference. CSS follows it by itself (app.css); code that paints with colours
 // of its own (the terminal) asks here and listens for changes.
 
@@ -16,4 +17,13 @@ export function onColorSchemeChange(listener: (scheme: ColorScheme) => void): ()
   const onChange = () => listener(query.matches ? 'light' : 'dark');
   query.addEventListener('change', onChange);
   return () => query.removeEventListener('change', onChange);
+}
+
+/** The scheme in use, for React: re-renders when the OS switches (charts and panels that paint their own colours). */
+export function useColorScheme(): ColorScheme {
+  return useSyncExternalStore(
+    (listener) => (typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? onColorSchemeChange(listener) : () => undefined),
+    currentColorScheme,
+    currentColorScheme,
+  );
 }

@@ -34,4 +34,17 @@ describe('LiveLineFilter', () => {
     expect(shown(new LiveLineFilter(filter('/health', true), 0), ['GET /health', 'GET /api', 'GET /health'])).toEqual(['2*']);
     expect(shown(new LiveLineFilter(filter('x'), 1, ['stderr']), [['x', 'stdout'], ['y', 'stderr'], ['x', 'stderr'], ['z', 'stdout'], ['w', 'stderr']])).toEqual(['2', '3*', '5']);
   });
+
+  it('keeps to a Compose stack\'s services: other services\' lines and the stack\'s own are neither kept nor context', () => {
+    const live = new LiveLineFilter(filter('error'), 1, undefined, undefined, ['worker']);
+    const pushed = [
+      { ...line(1, 'worker before'), service: 'worker' },
+      { ...line(2, 'ERROR web'), service: 'web' },
+      line(3, 'ERROR stack'),
+      { ...line(4, 'ERROR worker'), service: 'worker' },
+      { ...line(5, 'web after'), service: 'web' },
+      { ...line(6, 'worker after'), service: 'worker' },
+    ].flatMap((entry) => live.push(entry));
+    expect(pushed.map((entry) => `${entry.line.lineNo}${entry.match ? '*' : ''}`)).toEqual(['1', '4*', '6']);
+  });
 });

@@ -8,18 +8,31 @@ type LogHandlers = Pick<Handlers, 'getLogs' | 'countLogs' | 'getLogsAround' | 'g
 
 export function logHandlers(engine: HandlerContext): LogHandlers {
   return {
-    getLogs: ({ id, since, limit, filter, regex, caseSensitive, exclude, context, stream, level, before }) => {
+    getLogs: ({ id, since, limit, filter, regex, caseSensitive, exclude, context, stream, level, before, service }) => {
       const deployment = requireDeployment(engine, id);
-      if (filter === undefined) {
+      // Restricted to services without filter terms: a page of filter mode that keeps every line of those services.
+      if (filter === undefined && service === undefined) {
         return { lines: engine.store.logLines.since(deployment.id, since, limit), lastLineNo: engine.store.logLines.lastLineNo(deployment.id) };
       }
-      const page = logFilterFor(engine.store.db).page(deployment.id, { query: filter, regex, caseSensitive, exclude, context, streams: stream, levels: level, since, before, limit });
+      const page = logFilterFor(engine.store.db).page(deployment.id, {
+        query: filter,
+        regex,
+        caseSensitive,
+        exclude: filter === undefined ? false : exclude,
+        context,
+        streams: stream,
+        levels: level,
+        services: service,
+        since,
+        before,
+        limit,
+      });
       // lastLineNo as for an unfiltered page: the numbering floor counts lines retention deleted.
       return { ...page, lastLineNo: Math.max(page.lastLineNo, engine.store.logLines.lastLineNo(deployment.id)) };
     },
-    countLogs: ({ id, filter, regex, caseSensitive, exclude, stream, level, since }) => {
+    countLogs: ({ id, filter, regex, caseSensitive, exclude, stream, level, service, since }) => {
       const deployment = requireDeployment(engine, id);
-      const count = logFilterFor(engine.store.db).count(deployment.id, { query: filter, regex, caseSensitive, exclude, streams: stream, levels: level, since });
+      const count = logFilterFor(engine.store.db).count(deployment.id, { query: filter, regex, caseSensitive, exclude, streams: stream, levels: level, services: service, since });
       return { ...count, lastLineNo: Math.max(count.lastLineNo, engine.store.logLines.lastLineNo(deployment.id)) };
     },
     getLogsAround: ({ id, at, lineNo, before, after }) => {
@@ -37,7 +50,7 @@ export function logHandlers(engine: HandlerContext): LogHandlers {
       // Counted in stored lines, not lineNo arithmetic: a trimmed or expired range in between is stepped over.
       return { anchorLineNo: anchor, lines: [...lines.before(deployment.id, anchor, before), ...lines.since(deployment.id, anchor - 1, after + 1)], lastLineNo };
     },
-    getLogLevels: ({ id, runId }) => {
+    getLogLevels: ({ id, runId, service }) => {
       const deployment = requireDeployment(engine, id);
       let run: string | null = null;
       if (runId !== undefined) {
@@ -51,7 +64,11 @@ export function logHandlers(engine: HandlerContext): LogHandlers {
         run = runId;
       } else run = engine.store.runs.latestForDeployment(deployment.id)?.id ?? null;
       const lines = engine.store.logLines;
-      return { runId: run, run: run === null ? null : lines.levelCounts(deployment.id, 'deploy', run), runtime: lines.levelCounts(deployment.id, 'runtime') };
+      return {
+        runId: run,
+        run: run === null ? null : lines.levelCounts(deployment.id, 'deploy', run, service),
+        runtime: lines.levelCounts(deployment.id, 'runtime', undefined, service),
+      };
     },
   };
 }
