@@ -236,7 +236,7 @@ export class RuntimeLogFollower {
           }
           if (ts > cursor.lastMs) cursor.lastMs = ts;
           this.appended++;
-          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null, ...(this.service ? { service: this.service } : {}) });
+          this.logs.append(this.deploymentId, { stream: line.stream, source: 'runtime', text: line.text, ts, cut: line.cut, raw: line.raw ?? null, service: this.service });
         }
       },
     });

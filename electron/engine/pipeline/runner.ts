@@ -375,7 +375,7 @@ export class PipelineController implements DeploymentController {
       const lines = splitLines(text);
       if (lines.length === 0) lines.push({ text: '', cut: false });
       for (const line of lines) {
-        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(line.text), cut: line.cut, ...(options?.service ? { service: options.service } : {}) });
+        lineNo = logs.append(active.deploymentId, { stream, source: 'deploy', runId: active.runId, step, text: redactText(line.text), cut: line.cut, service: options?.service ?? null });
         if (!wrote) {
           wrote = true;
           store.runs.updateStep(active.runId, step, { firstLineNo: lineNo });
