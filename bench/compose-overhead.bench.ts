@@ -1,7 +1,8 @@
 // BENCH compose_overhead: Berth's wall time to deploy the three-service Compose stack (deploy request → run
 // completed: detect with Compose's config, build, the file in the data dir, up, verify of every service)
-// divided by the same stack brought up by hand in the same run: `docker-compose up -d --build`, then GET on
-// the web service until it answers (v1 has no --wait). Both start from the same cache state: each side is
+// divided by the same stack brought up by hand in the same run: `docker-compose up -d --build`, then what
+// `docker compose up --wait` waits for (v1 has no --wait): every container running and every service with a
+// healthcheck healthy, and GET on the web service until it answers. Both start from the same cache state: each side is
 // warmed once, then every round builds the same contexts (all layers cached, images kept until the end)
 // and starts fresh containers, network and volume.
 import { execFile } from 'node:child_process';
@@ -43,6 +44,16 @@ async function untilAnswers(url: string): Promise<void> {
   }
 }
 
+/** v1's stand-in for `up --wait`: every container of the project running, and healthy where it has a healthcheck. */
+async function untilRunningAndHealthy(project: string): Promise<void> {
+  for (;;) {
+    const ids = (await composeCli(project, 'ps', '-q')).stdout.split('\n').filter(Boolean);
+    const states = (await exec('docker', ['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', ...ids])).stdout.trim().split('\n');
+    if (states.every((state) => state === 'running healthy' || state === 'running none')) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const cliProjects: string[] = [];
 const slugs: string[] = [];
 
@@ -60,7 +71,7 @@ async function byHand(round: number): Promise<number> {
   try {
     await composeCli(project, 'up', '-d', '--build');
     const port = (await composeCli(project, 'port', 'web', '8080')).stdout.trim().split(':').pop();
-    await untilAnswers(`http://127.0.0.1:${port}/health`);
+    await Promise.all([untilAnswers(`http://127.0.0.1:${port}/health`), untilRunningAndHealthy(project)]);
     return performance.now() - start;
   } finally {
     await composeCli(project, 'down', '-v', '--remove-orphans');
