@@ -46,8 +46,10 @@ async function untilAnswers(url: string): Promise<void> {
 
 /** v1's stand-in for `up --wait`: every container of the project running, and healthy where it has a healthcheck. */
 async function untilRunningAndHealthy(project: string): Promise<void> {
+  // docker, not `docker-compose ps`: a Python start per look would slow the baseline's own polling.
+  const ids = (await exec('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  if (ids.length !== 3) throw new Error(`expected the stack's 3 containers under project ${project}, found ${ids.length}`);
   for (;;) {
-    const ids = (await composeCli(project, 'ps', '-q')).stdout.split('\n').filter(Boolean);
     const states = (await exec('docker', ['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', ...ids])).stdout.trim().split('\n');
     if (states.every((state) => state === 'running healthy' || state === 'running none')) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -70,7 +72,8 @@ async function byHand(round: number): Promise<number> {
   const start = performance.now();
   try {
     await composeCli(project, 'up', '-d', '--build');
-    const port = (await composeCli(project, 'port', 'web', '8080')).stdout.trim().split(':').pop();
+    const web = (await exec('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=web'])).stdout.trim();
+    const port = (await exec('docker', ['port', web, '8080/tcp'])).stdout.trim().split('\n')[0]!.split(':').pop();
     await Promise.all([untilAnswers(`http://127.0.0.1:${port}/health`), untilRunningAndHealthy(project)]);
     return performance.now() - start;
   } finally {
