@@ -235,8 +235,6 @@ describe('folders Berth cannot deploy as they are', () => {
   it.each([
     { name: 'an empty folder', dir: () => folder('empty'), found: /Berth found nothing in .*\. Add your app: a package\.json with a start script/ },
     { name: 'a Node app with no start script and no main', dir: () => fixtureDir('node-no-start'), found: /package\.json without scripts\.start, no main field.*Add a start script to package\.json/ },
-    { name: 'a Dockerfile beside a compose file', dir: () => fixtureDir('dockerfile-and-compose'), found: /both `Dockerfile` and `compose\.yaml`.*move compose\.yaml out of the folder/ },
-    { name: 'a compose stack (multi)', dir: () => fixtureDir('compose-stack'), found: /`docker-compose\.yml`.*multi-service \(compose\) project/ },
     { name: 'an unknown language', dir: () => fixtureDir('ruby-app'), found: /\(Ruby\).*Add a Dockerfile to deploy it/ },
   ])('$name fails at detect with PROJECT_SHAPE_UNSUPPORTED, naming what was found and what to add', async ({ name, dir, found }) => {
     const run = await deploy(test.project(name.replace(/\W+/g, '-'), {}, dir()), 60_000);
