@@ -78,7 +78,9 @@ test.beforeAll(async () => {
   } finally {
     store.close();
   }
-  server = await startBerth({ BERTH_DATA_DIR: dataDir });
+  // No Docker engine for this Berth: the stack is a seeded record with no containers, and the start-up reconcile
+  // (which would find none and mark every service missing) must leave it as stored.
+  server = await startBerth({ BERTH_DATA_DIR: dataDir, DOCKER_HOST: 'unix:///nonexistent-berth-stack-e2e.sock' });
 });
 
 test.afterAll(async () => {
