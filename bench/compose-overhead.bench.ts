@@ -82,6 +82,9 @@ async function byHand(round: number): Promise<number> {
   }
 }
 
+/** Each of Berth's runs, step by step (ms), printed after the bench: where Berth's time goes. */
+const stepTimes: string[] = [];
+
 async function berth(engine: Engine, round: number): Promise<number> {
   const project = engine.store.projects.create({ name: `compose-bench-${round + 1}-${randomBytes(3).toString('hex')}`, sourceDir: dir, target: 'docker', settings: projectSettingsSchema.parse({ compose: { removeVolumesOnStop: true } }) });
   const start = performance.now();
@@ -95,6 +98,8 @@ async function berth(engine: Engine, round: number): Promise<number> {
     });
   });
   const elapsed = performance.now() - start;
+  const steps = engine.store.runs.steps(started.id);
+  stepTimes.push(steps.map((step) => `${step.name} ${step.startedAt && step.finishedAt ? Date.parse(step.finishedAt) - Date.parse(step.startedAt) : '-'}`).join(', '));
   const deployment = engine.store.deployments.forProjectTarget(project.id, 'docker')!;
   await engine.controller.stopDeployment(deployment.id);
   await engine.controller.whenStopped(deployment.id);
@@ -124,6 +129,7 @@ try {
   const cliMs = median(cli);
   process.stdout.write(`# ${compose.label} ${compose.version}: up -d --build + probes, median ${cliMs.toFixed(0)} ms over ${ROUNDS} rounds: ${cli.map((value) => value.toFixed(0)).join(' ')}\n`);
   process.stdout.write(`# Berth median ${berthMs.toFixed(0)} ms: ${ours.map((value) => value.toFixed(0)).join(' ')}\n`);
+  process.stdout.write(`# Berth step times (ms), run by run:\n${stepTimes.map((line) => `#   ${line}`).join("\n")}\n`);
   process.stdout.write(`BENCH compose_overhead ${(berthMs / 1000).toFixed(2)} s ratio=${(berthMs / cliMs).toFixed(2)}\n`);
 } finally {
   await engine.close();
