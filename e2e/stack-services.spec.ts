@@ -9,29 +9,15 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { LogWriter } from '../electron/engine/logs/log-writer';
 import { Store } from '../electron/engine/store/store';
-import { projectSettingsSchema, type StackService } from '../shared';
+import { projectSettingsSchema } from '../shared';
 import { expect, startBerth, test } from './support/berth';
 import { openProjectLogs } from './support/log-viewer';
+import { stackService as service } from '../test/support/stack-service';
 
 const SERVICES = ['web', 'worker', 'redis'] as const;
 /** Lines per service: more than the viewer's first 2,000-line tail, so Load earlier has work to do. */
 const PER_SERVICE = 1500;
 const HOURS = 4;
-
-const service = (name: string, changes: Partial<StackService> = {}): StackService => ({
-  name,
-  public: false,
-  state: 'running',
-  health: null,
-  containerId: `c-${name}`,
-  image: `berth/shop-${name}:r1`,
-  imageId: null,
-  hostPort: null,
-  containerPort: null,
-  restarts: 0,
-  exitCode: null,
-  ...changes,
-});
 
 let server: Awaited<ReturnType<typeof startBerth>>;
 let dataDir: string;

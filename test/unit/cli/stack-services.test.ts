@@ -5,23 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type StackService } from '../../../shared';
 import { runBerthAsync } from '../../support/berth-process';
 import { startTestHost, type TestHost } from '../../support/host';
+import { stackService as service } from '../../support/stack-service';
 
 const HOSTILE = 'evil\u001b]0;pwned\u0007';
-
-const service = (name: string, changes: Partial<StackService> = {}): StackService => ({
-  name,
-  public: false,
-  state: 'running',
-  health: null,
-  containerId: `c-${name}`,
-  image: `berth/shop-${name}:r1`,
-  imageId: null,
-  hostPort: null,
-  containerPort: null,
-  restarts: 0,
-  exitCode: null,
-  ...changes,
-});
 
 describe('berth ls / status / logs on a Compose stack', () => {
   let host: TestHost;
