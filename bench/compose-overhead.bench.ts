@@ -15,7 +15,7 @@ import { isFinishedRun, projectSettingsSchema } from '../shared';
 import { Engine } from '../electron/engine/host/engine';
 import { composeCommand } from '../electron/engine/docker/compose';
 import { makeTempDir } from '../test/support/temp-dir';
-import { median } from './support/stats';
+import { alternatingRounds, median } from './support/stats';
 
 const exec = promisify(execFile);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -111,20 +111,7 @@ async function berth(engine: Engine, round: number): Promise<number> {
 const engine = await Engine.start({ config: { dataDir: join(temp.dir, 'data'), stopGraceMs: 2000, metricsIntervalMs: 0, healthIntervalMs: 0 } });
 try {
   // Warm both once (the layer cache of every service, Compose's own start-up, the engine's first queries).
-  await byHand(-1);
-  await berth(engine, -1);
-  const cli: number[] = [];
-  const ours: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    // Alternate the order so neither side always runs on a warmer machine.
-    if (round % 2 === 0) {
-      cli.push(await byHand(round));
-      ours.push(await berth(engine, round));
-    } else {
-      ours.push(await berth(engine, round));
-      cli.push(await byHand(round));
-    }
-  }
+  const { baseline: cli, berth: ours } = await alternatingRounds(ROUNDS, byHand, (round) => berth(engine, round));
   const berthMs = median(ours);
   const cliMs = median(cli);
   process.stdout.write(`# ${compose.label} ${compose.version}: up -d --build + probes, median ${cliMs.toFixed(0)} ms over ${ROUNDS} rounds: ${cli.map((value) => value.toFixed(0)).join(' ')}\n`);

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { isFinishedRun, projectSettingsSchema } from '../shared';
 import { Engine } from '../electron/engine/host/engine';
 import { makeTempDir } from '../test/support/temp-dir';
-import { median } from './support/stats';
+import { alternatingRounds, median } from './support/stats';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -70,20 +70,7 @@ const temp = makeTempDir('bench-deploy-');
 const engine = await Engine.start({ config: { dataDir: temp.dir, stopGraceMs: 2000 } });
 try {
   // Warm both paths once (base image layers, the build cache, the engine's first queries).
-  await dockerCli(-1);
-  await berth(engine, -1);
-  const cli: number[] = [];
-  const ours: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    // Alternate the order so neither side always runs on a warmer machine.
-    if (round % 2 === 0) {
-      cli.push(await dockerCli(round));
-      ours.push(await berth(engine, round));
-    } else {
-      ours.push(await berth(engine, round));
-      cli.push(await dockerCli(round));
-    }
-  }
+  const { baseline: cli, berth: ours } = await alternatingRounds(ROUNDS, dockerCli, (round) => berth(engine, round));
   const berthMs = median(ours);
   const cliMs = median(cli);
   process.stdout.write(`# docker CLI median ${cliMs.toFixed(0)} ms over ${ROUNDS} rounds: ${cli.map((value) => value.toFixed(0)).join(' ')}\n`);
