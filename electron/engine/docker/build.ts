@@ -19,12 +19,20 @@ export interface BuildResult {
 }
 
 /** The folder with its own Dockerfile, or a prepared context. */
-export type BuildSource = { readonly contextDir: string } | { readonly context: PreparedBuildContext };
+export type BuildSource = { readonly contextDir: string; readonly dockerfile?: string } | { readonly context: PreparedBuildContext };
 
-export async function buildImage(docker: Dockerode, options: BuildSource & { tag: string; signal: AbortSignal; log: BuildLog; labels?: Readonly<Record<string, string>> }): Promise<BuildResult> {
-  const { tag, signal, log, labels } = options;
+/** What else a build may ask of the engine (a Compose service's `build` keys, see engineBuildOf). */
+export interface BuildExtras {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly target?: string | null;
+  readonly network?: string | null;
+}
+
+export async function buildImage(docker: Dockerode, options: BuildSource & BuildExtras & { tag: string; signal: AbortSignal; log: BuildLog }): Promise<BuildResult> {
+  const { tag, signal, log, labels, buildArgs, target, network } = options;
   if (signal.aborted) throw new StepAborted();
-  const context = 'context' in options ? options.context : await createFolderContext(options.contextDir);
+  const context = 'context' in options ? options.context : await createFolderContext(options.contextDir, options.dockerfile);
   let imageId: string | undefined;
   let errorLineNo: number | undefined;
   let errorMessage: string | undefined;
@@ -50,7 +58,18 @@ export async function buildImage(docker: Dockerode, options: BuildSource & { tag
     });
   });
   packFailed.catch(() => undefined);
-  const stream = await Promise.race([docker.buildImage(context.stream, { t: tag, dockerfile: context.dockerfile, rm: true, forcerm: true, abortSignal: signal, ...(labels ? { labels: { ...labels } } : {}) }), packFailed]);
+  const buildOptions = {
+    t: tag,
+    dockerfile: context.dockerfile,
+    rm: true,
+    forcerm: true,
+    abortSignal: signal,
+    ...(labels ? { labels: { ...labels } } : {}),
+    ...(buildArgs && Object.keys(buildArgs).length > 0 ? { buildargs: { ...buildArgs } } : {}),
+    ...(target ? { target } : {}),
+    ...(network ? { networkmode: network } : {}),
+  };
+  const stream = await Promise.race([docker.buildImage(context.stream, buildOptions), packFailed]);
   await new Promise<void>((resolve, reject) => {
     void packFailed.catch((error: unknown) => {
       (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();

@@ -14,6 +14,7 @@ import {
   choosePublicService,
   composeServices,
   effectiveComposeFile,
+  engineBuildOf,
   parseComposeConfig,
   parsePort,
   referencedFiles,
@@ -261,5 +262,28 @@ describe("Compose's config is reused only for identical inputs", () => {
     } finally {
       temp.cleanup();
     }
+  });
+});
+
+describe('which builds go to the engine API and which to Compose', () => {
+  it('sends context, dockerfile, args (map or list), target, labels and network as Compose v1 sends them', () => {
+    expect(engineBuildOf({ build: '/src/web' })).toEqual({ contextDir: '/src/web', dockerfile: 'Dockerfile', buildArgs: {}, target: null, labels: {}, network: null });
+    expect(
+      engineBuildOf({ build: { context: '/src/web', dockerfile: './docker/web.Dockerfile', args: { GREETING: 'hi', EMPTY: '', UNSET: null, PORT: 8080 }, target: 'final', labels: ['team=pay', 'note=a=b'], network: 'host' } }),
+    ).toEqual({ contextDir: '/src/web', dockerfile: 'docker/web.Dockerfile', buildArgs: { GREETING: 'hi', EMPTY: '', PORT: '8080' }, target: 'final', labels: { team: 'pay', note: 'a=b' }, network: 'host' });
+    // List-form args; a name with no value is left out, as Compose leaves it out.
+    expect(engineBuildOf({ build: { context: '/src/web', args: ['A=1', 'B'] } })).toMatchObject({ buildArgs: { A: '1' } });
+    // An absolute Dockerfile inside the context is made relative to it.
+    expect(engineBuildOf({ build: { context: '/src/web/', dockerfile: '/src/web/build/Dockerfile' } })).toMatchObject({ contextDir: '/src/web/', dockerfile: 'build/Dockerfile' });
+  });
+
+  it('leaves to Compose what the engine call would not do the same way, saying why', () => {
+    expect(engineBuildOf({ build: { context: '/src/web', ssh: ['default'], cache_from: ['x'] } })).toEqual({ compose: 'its build uses cache_from, ssh' });
+    expect(engineBuildOf({ build: { context: '/src/web', shm_size: '64m' } })).toEqual({ compose: 'its build uses shm_size' });
+    expect(engineBuildOf({ build: { context: 'https://github.com/org/repo.git' } })).toEqual({ compose: 'its build context is not a local folder' });
+    expect(engineBuildOf({ build: { context: '/src/web', dockerfile: '../Dockerfile' } })).toEqual({ compose: 'its Dockerfile is outside its build context' });
+    expect(engineBuildOf({ build: { context: '/src/web', dockerfile: '/elsewhere/Dockerfile' } })).toEqual({ compose: 'its Dockerfile is outside its build context' });
+    expect(engineBuildOf({ build: { context: '/src/web' }, platform: 'linux/arm64' })).toEqual({ compose: 'it sets a platform' });
+    expect(engineBuildOf({ build: { context: '/src/web', args: 'A=1' } })).toEqual({ compose: 'its build args or labels are not a map or a list' });
   });
 });

@@ -228,3 +228,58 @@ export function referencedFiles(text: string): string[] {
   }
   return [...new Set(files)].sort();
 }
+
+// ---- builds through the engine API ---------------------------------------------------------------------
+
+/** A service's build as the engine's build API takes it (what Compose v1 itself sends, through docker-py). */
+export interface EngineBuild {
+  readonly contextDir: string;
+  /** The Dockerfile's path inside the context. */
+  readonly dockerfile: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly target: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly network: string | null;
+}
+
+/** The `build` keys Berth sends to the engine itself; any other key (ssh, secrets, platforms, cache_from…) is Compose's to build. */
+const ENGINE_BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels', 'network']);
+
+const stringMap = (value: unknown): Record<string, string> | null => {
+  if (value === undefined || value === null) return {};
+  let entries: Array<[string, unknown]>;
+  if (Array.isArray(value)) entries = value.map((entry) => String(entry).split(/=(.*)/s).slice(0, 2) as [string, unknown]);
+  else if (isRecord(value)) entries = Object.entries(value);
+  else return null;
+  // A key with no value (`args: [NAME]` with NAME unset) is left out, as Compose leaves it out.
+  return Object.fromEntries(entries.filter(([, entry]) => entry !== undefined && entry !== null).map(([key, entry]) => [key, String(entry)]));
+};
+
+/**
+ * How a built service of the normalised config is built: through the engine API (one call, no Compose process
+ * to start) when its `build` uses only keys the API takes as Compose sends them, else `{ compose: why }` and
+ * Compose builds it. Paths are as `config` resolved them (absolute context).
+ */
+export function engineBuildOf(service: Readonly<Record<string, unknown>>): EngineBuild | { readonly compose: string } {
+  const build = service.build;
+  const spec: Record<string, unknown> = typeof build === 'string' ? { context: build } : isRecord(build) ? build : {};
+  if (typeof spec.context !== 'string' || !spec.context.startsWith('/')) return { compose: 'its build context is not a local folder' };
+  const other = Object.keys(spec).filter((key) => !ENGINE_BUILD_KEYS.has(key));
+  if (other.length > 0) return { compose: `its build uses ${other.sort().join(', ')}` };
+  if (service.platform !== undefined) return { compose: 'it sets a platform' };
+  const dockerfile = typeof spec.dockerfile === 'string' ? spec.dockerfile : 'Dockerfile';
+  // A Dockerfile outside the context (or given by an absolute path) is sent beside the context by Compose.
+  const inside = dockerfile.startsWith('/') ? (dockerfile.startsWith(`${spec.context.replace(/\/$/, '')}/`) ? dockerfile.slice(spec.context.replace(/\/$/, '').length + 1) : null) : dockerfile;
+  if (inside === null || inside.split('/').includes('..')) return { compose: 'its Dockerfile is outside its build context' };
+  const buildArgs = stringMap(spec.args);
+  const labels = stringMap(spec.labels);
+  if (buildArgs === null || labels === null) return { compose: 'its build args or labels are not a map or a list' };
+  return {
+    contextDir: spec.context,
+    dockerfile: inside.replace(/^\.\//, ''),
+    buildArgs,
+    target: typeof spec.target === 'string' ? spec.target : null,
+    labels,
+    network: typeof spec.network === 'string' ? spec.network : null,
+  };
+}

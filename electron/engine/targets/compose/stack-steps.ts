@@ -1,5 +1,6 @@
 // The Docker target's steps for a Compose stack (docs/product-rules.md, "Compose stacks"):
-// detect (the compose file, its services, the public one) → build (`<compose> build`, each line tagged
+// detect (the compose file, its services, the public one) → build (each built service through the engine's
+// build API as Compose would send it, or `<compose> build` for keys only Compose sends; each line tagged
 // with its service; every built image tagged per release) → setup (the env file and the file Compose runs,
 // in the data dir) → deploy (`up -d`) → verify (the public service answers, the others run or are healthy)
 // → done. Rollback puts every built service's previous image back under its `live` tag and runs `up` again.
@@ -16,11 +17,12 @@ import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../dock
 import { ComposeMissingError, composeCommand, composeProjectName, observeStack, runCompose, stackContainers, type ComposeLine } from '../../docker/compose';
 import { lastLogLines } from '../../docker/containers';
 import { isCompleted } from '../../monitor/stack-status';
-import { StepFailure } from '../../step-failure';
+import { StepAborted, StepFailure } from '../../step-failure';
+import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -248,7 +250,7 @@ function isDirectory(path: string): boolean {
 
 // ---- build ----------------------------------------------------------------------------------------
 
-/** `<compose> build` with each built service tagged for this release; image-only services must be present or pullable. */
+/** Builds each built service (engineBuildOf: the engine API, else Compose), tagged for this release; image-only services must be present or pullable. */
 export async function buildStack({ docker, context, dataDir }: StackStepCall): Promise<void> {
   const stack = stackOf(context);
   if (!stack.config || !stack.composeFile) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The build step of a stack ran without its compose file; deploy again.');
@@ -284,22 +286,37 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
 
   if (built.length > 0) {
     context.stdout(`building ${built.map((service) => service.name).join(', ')} (the layer cache keeps unchanged services as they were)`);
-    const writer = composeLineWriter(context, built.map((service) => service.name), deploymentId);
-    const result = await runCompose(['build', ...built.map((service) => service.name)], {
-      project: composeProjectName(deploymentId),
-      files: [buildFile],
-      projectDirectory: context.project.sourceDir,
-      signal: context.signal,
-      onLine: writer.write,
-    });
-    if (context.signal.aborted) return;
-    if (result.code !== 0) {
-      const service = writer.last.service;
-      const at = service ? serviceLine(text, service) : null;
-      const cause = writer.last.errorText ?? result.tail.at(-1)?.text ?? `exit code ${result.code}`;
-      const line = context.stderr(`error: the build of ${service ? `service ${service}` : 'the stack'} failed: ${cause}`, service ? { service } : {});
-      throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The build of ${service ? `service ${service} (${fileName}${at ? ` line ${at}` : ''})` : fileName} failed: ${cause}`, { evidenceLineNo: writer.last.errorLineNo ?? line });
+    const byCompose: ComposeService[] = [];
+    for (const service of built) {
+      const how = engineBuildOf(stack.config.services[service.name] ?? {});
+      if ('compose' in how) {
+        context.stdout(`service ${service.name}: Compose builds it (${how.compose})`, { service: service.name });
+        byCompose.push(service);
+        continue;
+      }
+      // The build Compose itself would ask the engine for (docker-py's build call), without starting a Compose process for it.
+      const tag = releaseTags.get(service.name)!;
+      context.stdout(`service ${service.name}: building ${how.contextDir}${how.dockerfile === 'Dockerfile' ? '' : ` (${how.dockerfile})`}`, { service: service.name });
+      try {
+        await buildImage(docker, {
+          contextDir: how.contextDir,
+          dockerfile: how.dockerfile,
+          buildArgs: how.buildArgs,
+          target: how.target,
+          network: how.network,
+          ...(Object.keys(how.labels).length > 0 ? { labels: how.labels } : {}),
+          tag,
+          signal: context.signal,
+          log: { stdout: (text) => context.stdout(text, { service: service.name }), stderr: (text) => context.stderr(text, { service: service.name }) },
+        });
+      } catch (error) {
+        if (!(error instanceof StepFailure) || error.code !== 'DOCKER_IMAGE_BUILD_FAILED') throw error;
+        const at = serviceLine(text, service.name);
+        const cause = error.likelyCause.replace(/^The Dockerfile did not build: /, '').replace(/\. Fix the failing instruction.*$/s, '');
+        throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The build of service ${service.name} (${fileName}${at ? ` line ${at}` : ''}) failed: ${cause}. Fix the failing instruction (see the evidence line) and deploy again.`, error.options);
+      }
     }
+    if (byCompose.length > 0) await composeBuild(context, byCompose, { buildFile, deploymentId, fileName, text });
   }
 
   const services: ReleaseService[] = [];
@@ -314,6 +331,26 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
   const publicImage = publicBuilt?.imageRef ?? stack.services.find((service) => service.name === stack.publicChoice.service)?.image ?? null;
   if (publicImage) context.state.imageRef = publicImage;
   if (publicBuilt?.imageId) context.state.imageId = publicBuilt.imageId;
+}
+
+/** `<compose> build` of the services whose build only Compose knows how to send (engineBuildOf). */
+async function composeBuild(context: StackContext, services: readonly ComposeService[], file: { buildFile: string; deploymentId: string; fileName: string; text: string }): Promise<void> {
+  const writer = composeLineWriter(context, services.map((service) => service.name), file.deploymentId);
+  const result = await runCompose(['build', ...services.map((service) => service.name)], {
+    project: composeProjectName(file.deploymentId),
+    files: [file.buildFile],
+    projectDirectory: context.project.sourceDir,
+    signal: context.signal,
+    onLine: writer.write,
+  });
+  if (context.signal.aborted) throw new StepAborted('The build was aborted by a stop request.');
+  if (result.code !== 0) {
+    const service = writer.last.service;
+    const at = service ? serviceLine(file.text, service) : null;
+    const cause = writer.last.errorText ?? result.tail.at(-1)?.text ?? `exit code ${result.code}`;
+    const line = context.stderr(`error: the build of ${service ? `service ${service}` : 'the stack'} failed: ${cause}`, service ? { service } : {});
+    throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The build of ${service ? `service ${service} (${file.fileName}${at ? ` line ${at}` : ''})` : file.fileName} failed: ${cause}`, { evidenceLineNo: writer.last.errorLineNo ?? line });
+  }
 }
 
 async function imageExists(docker: Dockerode, image: string): Promise<boolean> {
