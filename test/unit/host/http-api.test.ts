@@ -128,6 +128,19 @@ describe('engine HTTP API', () => {
     }
   });
 
+  it('refuses a query parameter given with no value (?since= is not since=0), naming it', async () => {
+    for (const [path, field] of [
+      ['/api/deployments/nope/logs?since=', 'since'],
+      ['/api/deployments/nope/logs?since=5&limit', 'limit'],
+      ['/api/deployments/nope/search?q=x&limit=', 'limit'],
+      ['/api/deployments/nope/metrics?points=', 'points'],
+    ] as const) {
+      const response = await host.api(path, { method: 'GET' });
+      expect(response.status, path).toBe(400);
+      expect(((await response.json()) as { error: unknown }).error, path).toEqual({ code: 'VALIDATION_FAILED', field, message: `Query parameter "${field}" is empty: give it a value, or leave it out.` });
+    }
+  });
+
   it('publishes a valid OpenAPI document that lists every contract route', async () => {
     const response = await fetch(`${host.http.url}/api/openapi.json`);
     expect(response.status).toBe(200);

@@ -119,5 +119,12 @@ describe('log levels over the HTTP API', () => {
     }
     controller.abort();
     expect(levelsOf(streamed)).toEqual(all);
+
+    // An empty resume point is refused, not read as since=0 (the whole log again).
+    for (const query of ['since=', 'tail=', 'since=%20']) {
+      const refused = await host.api(`/api/deployments/${deploymentId}/logs/stream?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(((await refused.json()) as { error: { code: string } }).error.code, query).toBe('VALIDATION_FAILED');
+    }
   });
 });

@@ -31,12 +31,15 @@ function formatLines(lines: readonly LogLine[]): string {
   return out;
 }
 
+/** A query value as a number; an empty one (`?since=`) is no number, not 0. */
+const queryNumber = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
+
 function parseResumePoint(header: string | string[] | undefined, query: unknown): { since?: number; tail?: number } | string {
   const lastEventId = Array.isArray(header) ? header[0] : header;
   const q = (query ?? {}) as Record<string, string | undefined>;
   const raw = {
-    ...(lastEventId !== undefined ? { since: Number(lastEventId) } : q['since'] !== undefined ? { since: Number(q['since']) } : {}),
-    ...(q['tail'] !== undefined ? { tail: Number(q['tail']) } : {}),
+    ...(lastEventId !== undefined ? { since: Number(lastEventId) } : q['since'] !== undefined ? { since: queryNumber(q['since']) } : {}),
+    ...(q['tail'] !== undefined ? { tail: queryNumber(q['tail']) } : {}),
   };
   const parsed = streams.logs.input.omit({ deploymentId: true }).safeParse(raw);
   if (!parsed.success) return 'since / Last-Event-ID must be a whole lineNo ≥ 0, and tail a count from 0 to 10000.';

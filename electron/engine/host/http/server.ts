@@ -174,6 +174,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           const misplaced = params.find((param) => Object.hasOwn(body, param));
           if (misplaced) return sendError(reply, 'VALIDATION_FAILED', `"${misplaced}" belongs in the path (${definition.path}), not in the body.`, misplaced);
         }
+        // `?since=` is not `since=0` (what coercion would make of it): an empty value is refused, for every parameter.
+        const empty = hasBody ? undefined : emptyQueryParameter(request.url);
+        if (empty !== undefined) return sendError(reply, 'VALIDATION_FAILED', `Query parameter "${empty}" is empty: give it a value, or leave it out.`, empty);
         // Inputs of POST/PUT/PATCH come from the body only: a query string ends up in proxies' and shells' history.
         const raw = { ...(hasBody ? {} : (request.query as object)), ...((body as object | undefined) ?? {}), ...(request.params as object) };
         const result = await options.engine.dispatch(name, raw);
@@ -196,4 +199,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const port = typeof address === 'object' && address ? address.port : options.port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return { url: `http://127.0.0.1:${port}`, token, app, close: () => app.close() };
+}
+
+/** The first query parameter given with no value (`?since=` or `?since`), if any. */
+export function emptyQueryParameter(url: string): string | undefined {
+  const query = url.indexOf('?');
+  if (query < 0) return undefined;
+  for (const [name, value] of new URLSearchParams(url.slice(query + 1))) if (value === '') return name;
+  return undefined;
 }
