@@ -45,7 +45,7 @@ export type ConfigPort<K extends keyof EngineConfig> = Pick<EngineConfig, K>;
  * decides what becomes an alert, on which channels (the desktop included), and when.
  */
 export type AlertSignal =
-  | { readonly kind: 'crash'; readonly deployment: Deployment; readonly exitCode: number | null; readonly oom: boolean }
+  | { readonly kind: 'crash'; readonly deployment: Deployment; readonly exitCode: number | null; readonly oom: boolean; readonly service?: string }
   | { readonly kind: 'unhealthy'; readonly deployment: Deployment; readonly failures: number }
   | { readonly kind: 'recovered'; readonly deployment: Deployment }
   | { readonly kind: 'deploy_succeeded'; readonly deployment: Deployment; readonly runId: string; readonly runKind: RunKind; readonly releaseId: string | null }

@@ -255,7 +255,7 @@ function inputOf(signal: AlertSignal, at: number): RuleInput {
 function factsOf(signal: AlertSignal, projectName: string): AlertFacts {
   switch (signal.kind) {
     case 'crash':
-      return { projectName, oom: signal.oom };
+      return { projectName, oom: signal.oom, ...(signal.service ? { service: signal.service } : {}) };
     case 'deploy_succeeded':
       return { projectName, runKind: signal.runKind, releaseId: signal.releaseId };
     case 'deploy_failed':

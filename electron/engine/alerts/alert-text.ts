@@ -6,6 +6,8 @@ import type { AlertDraft } from './rule-decision';
 /** What the text may mention, gathered by the engine from the signal that caused it. */
 export interface AlertFacts {
   readonly projectName: string;
+  /** A Compose stack's service the crash was of (not the public one, whose crash is the stack's). */
+  readonly service?: string;
   readonly oom?: boolean;
   readonly runKind?: string;
   readonly releaseId?: string | null;
@@ -35,14 +37,15 @@ function heldNote(draft: AlertDraft, cooldownMs: number): string {
 const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function alertText(draft: AlertDraft, trigger: RuleTrigger, cooldownMs: number, facts: AlertFacts): { title: string; body: string } {
-  const name = facts.projectName;
+  const name = facts.service ? `${facts.projectName}: service ${facts.service}` : facts.projectName;
+  const degraded = facts.service ? ' The stack is degraded until it runs again.' : '';
   switch (draft.kind) {
     case 'crash':
-      return { title: `${name} crashed`, body: `The container exited with ${exitText(draft.exitCode)}.${heldNote(draft, cooldownMs)}` };
+      return { title: `${name} crashed`, body: `The container exited with ${exitText(draft.exitCode)}.${degraded}${heldNote(draft, cooldownMs)}` };
     case 'oom':
       return {
         title: `${name} was killed: out of memory`,
-        body: `The container used its whole memory limit and was OOM-killed (exit ${exitText(draft.exitCode)}).${heldNote(draft, cooldownMs)}`,
+        body: `The container used its whole memory limit and was OOM-killed (exit ${exitText(draft.exitCode)}).${degraded}${heldNote(draft, cooldownMs)}`,
       };
     case 'crash_loop': {
       const window = trigger.type === 'events' ? describeDuration(trigger.crashLoop.windowMs) : '';

@@ -9,9 +9,9 @@ import type { AlertSignalsPort } from '../context';
 export class Notifier {
   constructor(private readonly alerts: AlertSignalsPort) {}
 
-  /** A container died (or vanished: exit code unknown). */
-  crashed(deployment: Deployment, exitCode: number | null, oom: boolean): void {
-    this.alerts.signal({ kind: 'crash', deployment, exitCode, oom });
+  /** A container died (or vanished: exit code unknown); `service`: a Compose stack's service other than the public one. */
+  crashed(deployment: Deployment, exitCode: number | null, oom: boolean, service?: string): void {
+    this.alerts.signal({ kind: 'crash', deployment, exitCode, oom, ...(service ? { service } : {}) });
   }
 
   unhealthy(deployment: Deployment, failures: number): void {

@@ -123,6 +123,8 @@ export class StackMonitor {
       return;
     }
     let lastExitCode: number | null | undefined;
+    let publicOom = false;
+    const serviceDeaths: Array<{ service: string; exitCode: number | null; oom: boolean }> = [];
     for (const service of services) {
       const before = deployment.services.find((known) => known.name === service.name);
       const died = event?.action === 'die' && event.containerId === service.containerId;
@@ -130,7 +132,10 @@ export class StackMonitor {
         this.options.logs.system(deploymentId, `[EXIT] service=${service.name} exit=0: it finished (not a crash)`, { service: service.name });
       } else if (died || (isDown(service) && service.containerId)) {
         const reported = await this.reportDeath(deployment, service, died ? event.exitCode : null);
-        if (reported && service.public) lastExitCode = reported.exitCode;
+        if (reported && service.public) {
+          lastExitCode = reported.exitCode;
+          publicOom = reported.oom;
+        } else if (reported) serviceDeaths.push({ service: service.name, ...reported });
       }
       if (before && isDown(before) && !isDown(service)) {
         this.options.logs.system(deploymentId, `[RESTART] service=${service.name} is running again`, { service: service.name });
@@ -157,12 +162,14 @@ export class StackMonitor {
     if (status !== current.status) {
       const down = services.filter((service) => isDown(service) || service.health === 'unhealthy').map((service) => service.name);
       this.options.logs.system(deploymentId, `[STACK] status ${status}${down.length > 0 ? `: ${down.join(', ')} down` : ': every service is up'}`);
-      if (status === 'crashed' && updated) this.options.notifier.crashed(updated, lastExitCode ?? null, false);
+      if (status === 'crashed' && updated) this.options.notifier.crashed(updated, lastExitCode ?? null, publicOom);
     }
+    // Another service's death is its own alert (the crash rules, crash-loop folding and cooldowns apply).
+    for (const death of serviceDeaths) if (updated) this.options.notifier.crashed(updated, death.exitCode, death.oom, death.service);
   }
 
   /** The crash line of one service's death, once per death (claimed by container and FinishedAt). */
-  private async reportDeath(deployment: Deployment, service: StackService, eventExitCode: number | null): Promise<{ exitCode: number | null } | null> {
+  private async reportDeath(deployment: Deployment, service: StackService, eventExitCode: number | null): Promise<{ exitCode: number | null; oom: boolean } | null> {
     if (!service.containerId) return null;
     let state: DeathState | null = null;
     let finishedAt = 'gone';
@@ -185,7 +192,7 @@ export class StackMonitor {
       this.options.logs.system(deployment.id, `[CRASH] could not read the last lines of service ${service.name}: ${errorText(error)}`, { service: service.name });
     }
     this.options.logs.system(deployment.id, `[CRASH] service=${service.name} exit=${exitCode ?? 'unknown'} oom=${oom}`, { service: service.name });
-    return { exitCode };
+    return { exitCode, oom };
   }
 
   /** Followers and metric watches for the services' current containers. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deployment } from '../../../shared';
+import type { Deployment, Notification } from '../../../shared';
 import { composeProjectName } from '../../../electron/engine/docker/compose';
 import { envFileOf, stackDirOf } from '../../../electron/engine/targets/compose/stack-steps';
 import { startTestEngine, stepStatuses, until, type TestEngine } from '../pipeline/support';
@@ -27,6 +27,7 @@ describe('compose stack on local Docker', () => {
 
   beforeAll(async () => {
     test = await startTestEngine({ config: { metricsIntervalMs: 500, healthIntervalMs: 1000 } });
+    test.engine.events.on('notification', (notification) => notifications.push(notification));
     dir = await fixtures.copy('stack');
   });
   afterAll(async () => {
@@ -35,6 +36,7 @@ describe('compose stack on local Docker', () => {
     fixtures.cleanupDirs();
   });
 
+  const notifications: Notification[] = [];
   const deployment = (): Deployment => test.engine.store.deployments.get(deploymentId)!;
   const linesOf = () => {
     test.engine.logs.flush();
@@ -134,6 +136,11 @@ describe('compose stack on local Docker', () => {
     const crash = linesOf().find((line) => line.text.startsWith('[CRASH] service=worker'));
     expect(crash?.text).toBe('[CRASH] service=worker exit=137 oom=false');
     expect(crash?.service).toBe('worker');
+    // Its own crash alert (the built-in desktop rule), naming the service; the stack did not crash.
+    const alert = await until(async () => notifications.filter((notification) => notification.deploymentId === deploymentId && notification.kind === 'crash'), (found) => found.length > 0, 10_000);
+    expect(alert.map(({ title, body }) => ({ title, body }))).toEqual([
+      { title: `${project.name}: service worker crashed`, body: 'The container exited with 137. The stack is degraded until it runs again.' },
+    ]);
     // The public service still answers.
     expect(await httpText(`http://127.0.0.1:${degraded.hostPort}/version`)).toBe('web v1');
 
