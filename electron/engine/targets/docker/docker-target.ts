@@ -14,7 +14,7 @@ import type { ReleaseRepository } from '../../store/releases';
 import type { DeployTarget, StepContext, StopOptions, TargetStopLog } from '../target';
 import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
 import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState } from './docker-steps';
-import { pruneProjectImages } from './image-retention';
+import { pruneProjectImages, pruneStackImages } from './image-retention';
 import { reconcileStack } from '../compose/stack-reconcile';
 import { reconcileDeployment } from './reconcile';
 
@@ -88,7 +88,9 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
       case 'verify':
         return verifyStack(call);
       case 'done':
-        return promoteStack(call);
+        await promoteStack(call);
+        if (context.run.kind !== 'rollback') await this.pruneStackImages(context);
+        return;
       case 'rollback':
         return context.run.kind === 'rollback' ? resolveStackRelease(call) : restorePreviousStack(call);
       default:
@@ -159,6 +161,25 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
         log: (text) => context.system(text),
       });
       if (removed.length > 0) context.system(`[RETENTION] removed ${removed.length} image${removed.length === 1 ? '' : 's'} beyond the last ${keep} releases: ${removed.join(', ')}`);
+    } catch (error) {
+      context.system(`[RETENTION] could not remove older images (the deploy is not affected): ${dockerErrorText(error)}`);
+    }
+  }
+
+  /** A stack's image retention after a successful deploy (pruneStackImages); a failure is a system line, never the run's. */
+  private async pruneStackImages(context: StepContext<DockerRunState>): Promise<void> {
+    const keep = context.project.settings.keepReleases ?? DEFAULT_KEEP_RELEASES;
+    try {
+      const removed = await pruneStackImages({
+        docker: this.options.docker,
+        keep,
+        releases: this.options.releases.listForDeployment(context.deploymentAtStart.id),
+        live: context.state.services ?? [],
+        servingReleaseId: context.deploymentAtStart.currentReleaseId,
+        markImageRemoved: (releaseId) => this.options.releases.markImageRemoved(releaseId),
+        log: (text) => context.system(text),
+      });
+      if (removed.length > 0) context.system(`[RETENTION] removed ${removed.length} image tag${removed.length === 1 ? '' : 's'} of releases beyond the last ${keep}: ${removed.join(', ')}`);
     } catch (error) {
       context.system(`[RETENTION] could not remove older images (the deploy is not affected): ${dockerErrorText(error)}`);
     }

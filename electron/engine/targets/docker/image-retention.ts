@@ -6,9 +6,9 @@
 // target labels its builds, docker/labels.ts), tagged or dangling. Only Berth's own tags `berth/<slug>:…` are
 // removed: a prebuilt image or a tag the user added is never touched. A release whose image is gone is
 // marked, so it is not offered for rollback. Pruning never fails the run: the caller logs an error as a
-// system line.
+// system line. A Compose stack's release tags follow the same rule (pruneStackImages).
 import type Dockerode from 'dockerode';
-import type { Release } from '../../../../shared';
+import type { Release, ReleaseService } from '../../../../shared';
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { PROJECT_LABEL } from '../../docker/labels';
 
@@ -117,6 +117,63 @@ export async function pruneProjectImages(call: ImageRetentionCall): Promise<stri
   // Releases whose image is gone now (or was already) are no longer rollback candidates.
   for (const release of plan.pruned) {
     if (!(await inspectImage(docker, release.imageId ?? release.imageRef))) call.markImageRemoved(release.id);
+  }
+  return removed;
+}
+
+export interface StackRetentionCall {
+  readonly docker: Dockerode;
+  readonly keep: number;
+  /** The deployment's stored releases, newest first (the run's new release is not stored yet). */
+  readonly releases: readonly Release[];
+  /** The built services' images the run just put live. */
+  readonly live: readonly ReleaseService[];
+  readonly servingReleaseId: string | null;
+  markImageRemoved(releaseId: string): void;
+  log(text: string): void;
+}
+
+/**
+ * A Compose stack's retention: the release tags (`berth/<slug>-<service>:<run>`) of the releases beyond the last
+ * `keep` (and not serving) are removed. An image a kept release, the live run or a container still uses loses
+ * only the dropped tags (an unchanged service shares one image across releases), never its last tag; any other
+ * image goes with its last tag. Only the tags the releases recorded are touched, never `:live` or the user's.
+ */
+export async function pruneStackImages(call: StackRetentionCall): Promise<string[]> {
+  const { docker } = call;
+  const newest = call.releases.slice(0, Math.max(0, call.keep - 1));
+  const kept = call.releases.filter((release) => newest.includes(release) || release.id === call.servingReleaseId);
+  const pruned = call.releases.filter((release) => !kept.includes(release) && !release.imageRemoved && (release.services?.length ?? 0) > 0);
+  if (pruned.length === 0) return [];
+  const keptServices = [...kept.flatMap((release) => release.services ?? []), ...call.live];
+  const keepRefs = new Set(keptServices.map((service) => service.imageRef));
+  const keepIds = new Set(keptServices.flatMap((service) => (service.imageId ? [service.imageId] : [])));
+  const containers = await withDockerTimeout(docker.listContainers({ all: true }), 'a container listing');
+  const inUse = new Set(containers.map((info) => info.ImageID));
+  const removed: string[] = [];
+  for (const release of pruned) {
+    for (const service of release.services ?? []) {
+      const ref = service.imageRef;
+      if (!ref.startsWith('berth/') || ref.endsWith(':live') || keepRefs.has(ref)) continue;
+      const image = await inspectImage(docker, ref);
+      if (!image) continue;
+      const held = keepIds.has(image.Id) || inUse.has(image.Id);
+      if (held && (image.RepoTags ?? []).length <= 1) continue;
+      try {
+        await withDockerTimeout(docker.getImage(ref).remove(), 'an image removal');
+        removed.push(ref);
+      } catch (error) {
+        if (!isDockerNotFound(error)) call.log(`[RETENTION] could not remove image ${ref}: ${dockerErrorText(error)}`);
+      }
+    }
+    // A release with a service image gone can no longer be rolled back to.
+    for (const service of release.services ?? []) {
+      if (!service.imageRef.startsWith('berth/')) continue;
+      if (!(await inspectImage(docker, service.imageId ?? service.imageRef))) {
+        call.markImageRemoved(release.id);
+        break;
+      }
+    }
   }
   return removed;
 }
