@@ -21,6 +21,8 @@ export interface DeploymentController {
   stopDeployment(deploymentId: string, options?: StopOptions): Promise<Deployment>;
   /** Resolves once a stop's background sequence has finished, with the deployment as it then is. */
   whenStopped(deploymentId: string): Promise<Deployment | undefined>;
+  /** After its project was deleted: waits for the deployment's stop, then its target removes what it kept on disk for it. */
+  forget(deployment: Deployment): Promise<void>;
   /** Called once at start-up: closes interrupted runs, reconciles with the target. */
   recover(): Promise<void>;
   close(): Promise<void>;

@@ -184,6 +184,15 @@ export class PipelineController implements DeploymentController {
     return stopped;
   }
 
+  async forget(deployment: Deployment): Promise<void> {
+    await this.teardowns.get(deployment.id);
+    try {
+      await this.targets.get(deployment.target)?.forgetDeployment?.(deployment.id);
+    } catch (error) {
+      log.warn(`could not remove the files kept for deployment ${deployment.id}`, error);
+    }
+  }
+
   async whenStopped(deploymentId: string): Promise<Deployment | undefined> {
     await this.teardowns.get(deploymentId);
     return this.deployments.get(deploymentId);

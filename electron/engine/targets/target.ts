@@ -104,6 +104,8 @@ export interface DeployTarget<State extends object = NoState> {
   cleanupRun?(context: StepContext<State>): Promise<void>;
   /** The stop sequence for the deployment's live instance (docs/product-rules.md, "Stopping"). Must not throw. */
   stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog, options?: StopOptions): Promise<void>;
+  /** After the deployment's project was deleted (and its stop finished): removes what the target kept on disk for it. Must not throw. */
+  forgetDeployment?(deploymentId: string): Promise<void>;
   /** Start-up reconciliation with what the target really runs (called after interrupted runs are closed). */
   reconcile?(deployments: readonly Deployment[], log: (deploymentId: string, text: string) => void): Promise<void>;
 }

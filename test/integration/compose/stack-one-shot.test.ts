@@ -1,12 +1,13 @@
 // A one-shot service (a migration) that exits 0 has done its job: verify accepts it, the stack stays running, and
 // its exit is an [EXIT] line, not a crash; a one-shot that fails degrades the stack (docs/product-rules.md,
 // "Compose stacks").
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../support/temp-dir';
 import { startTestEngine, until, type TestEngine } from '../pipeline/support';
-import { removeStacks } from './compose-harness';
+import { composeProjectName, stackContainers } from '../../../electron/engine/docker/compose';
+import { docker, removeStacks } from './compose-harness';
 
 const WEB = '  web:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "mkdir -p /www && echo ok > /www/health && exec httpd -f -p 8080 -h /www"]\n    ports: ["8080"]\n';
 
@@ -59,5 +60,16 @@ describe('compose stack: one-shot services', () => {
     const finished = await test.waitForRun(run.id, undefined, 120_000);
     expect(finished.failure).toMatchObject({ code: 'CONTAINER_START_FAILED', stage: 'verify' });
     expect(finished.failure!.likelyCause).toContain('Service migrate exited with code 4');
+  });
+
+  it("deleting a stack's project takes its containers down and removes its files from the data dir", async () => {
+    const project = test.engine.store.projects.list().find((candidate) => candidate.slug === slugs[0])!;
+    const deployment = test.engine.store.deployments.listForProject(project.id)[0]!;
+    const stackDir = join(test.dataDir, 'stacks', deployment.id);
+    expect(existsSync(join(stackDir, 'compose.yaml'))).toBe(true);
+    expect(await test.engine.dispatch('deleteProject', { id: project.id })).toMatchObject({ ok: true });
+    for (let waited = 0; existsSync(stackDir) && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(stackDir)).toBe(false);
+    expect(await stackContainers(docker, composeProjectName(deployment.id))).toEqual([]);
   });
 });

@@ -68,5 +68,13 @@ describe('a static_build app on S3', () => {
     expect(tags.filter((tag) => tag.startsWith(`berth-s3/${project.slug}:`))).toEqual([]);
     const leftovers = await docker.listContainers({ all: true, filters: { label: ['berth.purpose=s3-artifact'] } });
     expect(leftovers).toEqual([]);
+
+    // Deleting the project removes its artifacts from the data dir; the published site stays.
+    const deploymentDir = join(harness.engine.config.dataDir, 'artifacts', 's3', run.deploymentId);
+    expect(existsSync(deploymentDir)).toBe(true);
+    expect(await harness.engine.dispatch('deleteProject', { id: project.id })).toMatchObject({ ok: true });
+    for (let waited = 0; existsSync(deploymentDir) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(deploymentDir)).toBe(false);
+    expect((await harness.objects(bucket, 'app/')).size).toBe(objects.size);
   }, 600_000);
 });

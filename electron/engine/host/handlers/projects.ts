@@ -86,7 +86,8 @@ export function projectHandlers(engine: HandlerContext): ProjectHandlers {
     },
     deleteProject: async ({ id }) => {
       const project = requireProject(engine, id);
-      for (const deployment of engine.store.deployments.listForProject(project.id)) {
+      const deployments = engine.store.deployments.listForProject(project.id);
+      for (const deployment of deployments) {
         if (deployment.containerId || deployment.taskArn) await engine.controller.stopDeployment(deployment.id);
       }
       // A run still going would go on writing to the rows deleted below, and the engine fails on that: each is
@@ -97,6 +98,8 @@ export function projectHandlers(engine: HandlerContext): ProjectHandlers {
       }
       const deleted = engine.store.projects.delete(project.id);
       changed(project.id);
+      // What the targets kept on disk for its deployments (a stack's files, a site's artifacts) goes once each stop is done.
+      for (const deployment of deployments) void engine.controller.forget(deployment);
       return { deleted };
     },
     setAwsCredentials: ({ id, ...credentials }) => {

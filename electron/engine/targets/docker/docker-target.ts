@@ -1,6 +1,7 @@
 // The Docker target: detect → build → setup → deploy → verify → done, plus rollback, the stop
 // sequence and start-up reconciliation, all through the one injected dockerode client. The steps
 // themselves are free functions in docker-steps.ts; this class maps step names to them.
+import { rm } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
 import { DEFAULT_KEEP_RELEASES, STEP_ORDER, type Deployment, type RunKind, type StepName } from '../../../../shared';
 import type { DeploymentsPort, LogLinesPort, MonitorPort } from '../../context';
@@ -12,7 +13,7 @@ import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
 import type { ReleaseRepository } from '../../store/releases';
 import type { DeployTarget, StepContext, StopOptions, TargetStopLog } from '../target';
-import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
+import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stackDirOf, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
 import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState } from './docker-steps';
 import { pruneProjectImages, pruneStackImages } from './image-retention';
 import { reconcileStack } from '../compose/stack-reconcile';
@@ -130,6 +131,11 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
     } catch (error) {
       stopLog.system(`[STOP] could not list the deployment's containers: ${dockerErrorText(error)}`);
     }
+  }
+
+  /** A stack's files in the data dir (the file Compose ran, each release's copy) go with its project. */
+  async forgetDeployment(deploymentId: string): Promise<void> {
+    await rm(stackDirOf(this.options.config.dataDir, deploymentId), { recursive: true, force: true });
   }
 
   async reconcile(deployments: readonly Deployment[], system: (deploymentId: string, text: string) => void): Promise<void> {

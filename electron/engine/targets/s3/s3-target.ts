@@ -110,6 +110,11 @@ export class S3Target implements DeployTarget<S3RunState> {
     await this.artifacts.remove(context.deploymentAtStart.id, context.run.id);
   }
 
+  /** The deployment's site artifacts (every release's files) go with its project; the published site stays. */
+  async forgetDeployment(deploymentId: string): Promise<void> {
+    await this.artifacts.removeAll(deploymentId);
+  }
+
   /** The site stays published (docs/product-rules.md, "Static sites on S3"): stop only marks the deployment stopped. */
   async stopDeployment(deployment: Deployment, project: ProjectRecord, log: TargetStopLog): Promise<void> {
     try {

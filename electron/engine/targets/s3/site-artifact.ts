@@ -162,6 +162,11 @@ export class SiteArtifacts {
     await rm(this.dir(deploymentId, runId), { recursive: true, force: true });
   }
 
+  /** Every artifact of the deployment (its project was deleted). */
+  async removeAll(deploymentId: string): Promise<void> {
+    await rm(join(this.root, deploymentId), { recursive: true, force: true });
+  }
+
   /** The runs that have an artifact for this deployment. */
   async runsWithArtifacts(deploymentId: string): Promise<string[]> {
     try {
