@@ -162,18 +162,21 @@ export function registerDeploymentCommands(program: Command): void {
 
   program
     .command('stop <deployment>')
-    .description('stop a deployment: status stopped at once, then SIGTERM, wait, SIGKILL, remove the container, release the port')
+    .description('stop a deployment: status stopped at once, then SIGTERM, wait, SIGKILL, remove the container, release the port (a Compose stack: down)')
     .option('--no-wait', 'return as soon as the deployment reads stopped, while its container is still being removed')
-    .action(async (id: string, options: { wait: boolean }, command: Command) => {
+    .option('--remove-volumes', "a Compose stack: also remove its named volumes (down --volumes); without it, the project's settings.compose.removeVolumesOnStop decides")
+    .action(async (id: string, options: { wait: boolean; removeVolumes?: boolean }, command: Command) => {
       const { client, options: global } = clientFor(command);
-      let deployment = await client.call('stopDeployment', { id });
+      let deployment = await client.call('stopDeployment', { id, ...(options.removeVolumes ? { removeVolumes: 'true' as const } : {}) });
+      const stack = deployment.services !== null && deployment.services !== undefined;
       if (options.wait) {
         if (!global.json) process.stdout.write(`Stopping ${deployment.projectName} (${deployment.id})…\n`);
         deployment = await untilTornDown(client, deployment);
       }
+      const removed = stack ? `Compose took the stack down: containers and network removed${options.removeVolumes ? ', named volumes too' : ''}` : 'container removed, port released';
       if (global.json) printJson(deployment);
-      else if (!options.wait) process.stdout.write(`Stopping ${deployment.projectName} (${deployment.id}): its container is removed in the background (\`berth logs ${deployment.id}\` shows each step).\n`);
-      else process.stdout.write(`Stopped ${deployment.projectName} (${deployment.id}): container removed, port released.\n`);
+      else if (!options.wait) process.stdout.write(`Stopping ${deployment.projectName} (${deployment.id}): its ${stack ? 'containers are' : 'container is'} removed in the background (\`berth logs ${deployment.id}\` shows each step).\n`);
+      else process.stdout.write(`Stopped ${deployment.projectName} (${deployment.id}): ${removed}.\n`);
     });
 }
 

@@ -1,6 +1,8 @@
 // `berth ls`, `berth status` and `berth logs` on a Compose stack: the built CLI against a real engine (in this
 // process) with a stack deployment in its store, no Docker. Services are listed with state, port, image and
 // restarts; a hostile service name is printed escaped, never as a terminal control sequence.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectSettingsSchema, type StackService } from '../../../shared';
 import { runBerthAsync } from '../../support/berth-process';
@@ -75,5 +77,17 @@ describe('berth ls / status / logs on a Compose stack', () => {
     const bad = await berth(['logs', stackId, '--service', 'web,,worker']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--service takes a comma list/);
+  });
+
+  it('`berth stop --remove-volumes` takes the stack down with its named volumes', async () => {
+    // The file Compose ran, as the setup step leaves it (no container of it exists: down has nothing to remove).
+    mkdirSync(join(host.dataDir, 'stacks', stackId), { recursive: true });
+    writeFileSync(join(host.dataDir, 'stacks', stackId, 'compose.yaml'), 'services:\n  web:\n    image: berth-test/busybox:1\n');
+    const result = await berth(['stop', stackId, '--remove-volumes']);
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(result.stdout).toContain(`Stopped shop (${stackId}): Compose took the stack down: containers and network removed, named volumes too.`);
+    host.engine.logs.flush();
+    const lines = host.engine.store.logLines.since(stackId, 0, 1000).map((line) => line.text);
+    expect(lines).toContain('[STOP] down --volumes: containers, network and named volumes');
   });
 });
