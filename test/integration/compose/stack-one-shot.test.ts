@@ -62,6 +62,27 @@ describe('compose stack: one-shot services', () => {
     expect(finished.failure!.likelyCause).toContain('Service migrate exited with code 4');
   });
 
+  it('a service behind a profile is neither started nor waited for; COMPOSE_PROFILES in the .env turns it on', async () => {
+    const dir = join(temp.dir, 'profiles');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  debug:\n    image: berth-test/busybox:1\n    profiles: ["debug"]\n    command: ["sh", "-c", "echo debugging; exec sleep 3600"]\n`);
+    const project = test.project('profiles', {}, dir);
+    slugs.push(project.slug);
+    const first = await test.engine.controller.deploy(project);
+    deployments.push(first.deployment.id);
+    const finished = await test.waitForRun(first.run.id, undefined, 120_000);
+    expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
+    expect(test.engine.store.deployments.get(first.deployment.id)!.services!.map((service) => service.name)).toEqual(['web']);
+    test.engine.logs.flush();
+    expect(test.engine.store.logLines.since(first.deployment.id, 0, 10_000).some((line) => line.step === 'detect' && line.text.endsWith('not started: its profiles (debug) are not in COMPOSE_PROFILES'))).toBe(true);
+
+    writeFileSync(join(dir, '.env'), 'COMPOSE_PROFILES=debug\n');
+    const second = await test.engine.controller.deploy(project);
+    expect((await test.waitForRun(second.run.id, undefined, 120_000)).status).toBe('completed');
+    const services = test.engine.store.deployments.get(first.deployment.id)!.services!;
+    expect(services.map((service) => [service.name, service.state]).sort()).toEqual([['debug', 'running'], ['web', 'running']]);
+  });
+
   it("deleting a stack's project takes its containers down and removes its files from the data dir", async () => {
     const project = test.engine.store.projects.list().find((candidate) => candidate.slug === slugs[0])!;
     const deployment = test.engine.store.deployments.listForProject(project.id)[0]!;

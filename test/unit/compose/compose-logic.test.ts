@@ -15,6 +15,8 @@ import {
   composeServices,
   effectiveComposeFile,
   engineBuildOf,
+  activeProfilesOf,
+  inactiveServices,
   parseComposeConfig,
   parsePort,
   referencedFiles,
@@ -285,5 +287,23 @@ describe('which builds go to the engine API and which to Compose', () => {
     expect(engineBuildOf({ build: { context: '/src/web', dockerfile: '/elsewhere/Dockerfile' } })).toEqual({ compose: 'its Dockerfile is outside its build context' });
     expect(engineBuildOf({ build: { context: '/src/web' }, platform: 'linux/arm64' })).toEqual({ compose: 'it sets a platform' });
     expect(engineBuildOf({ build: { context: '/src/web', args: 'A=1' } })).toEqual({ compose: 'its build args or labels are not a map or a list' });
+  });
+});
+
+describe('services behind profiles', () => {
+  const config = parseComposeConfig('services:\n  web:\n    image: x\n  debug:\n    image: y\n    profiles: [debug]\n  admin:\n    image: z\n    profiles: [ops, admin]\n');
+
+  it('leaves out services none of whose profiles is active, as up does', () => {
+    expect(composeServices(config).map((service) => service.name)).toEqual(['web']);
+    expect(inactiveServices(config)).toEqual([{ name: 'admin', profiles: ['ops', 'admin'] }, { name: 'debug', profiles: ['debug'] }]);
+    expect(composeServices(config, ['admin']).map((service) => service.name)).toEqual(['admin', 'web']);
+    expect(composeServices(config, ['*']).map((service) => service.name)).toEqual(['admin', 'debug', 'web']);
+  });
+
+  it('reads COMPOSE_PROFILES from the environment first, else from the .env', () => {
+    expect(activeProfilesOf(undefined, null)).toEqual([]);
+    expect(activeProfilesOf(undefined, 'A=1\nCOMPOSE_PROFILES="debug, ops"\n')).toEqual(['debug', 'ops']);
+    expect(activeProfilesOf('admin', 'COMPOSE_PROFILES=debug\n')).toEqual(['admin']);
+    expect(activeProfilesOf('', 'COMPOSE_PROFILES=debug\n')).toEqual([]);
   });
 });

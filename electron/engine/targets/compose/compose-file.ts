@@ -72,8 +72,10 @@ export function parsePort(entry: unknown): PublishedPort | null {
   return { target, published, hostIp, protocol };
 }
 
-export function composeServices(config: ComposeConfig): ComposeService[] {
+/** Services `up` starts: those without `profiles`, and those with a profile in `activeProfiles` (COMPOSE_PROFILES). */
+export function composeServices(config: ComposeConfig, activeProfiles: readonly string[] = []): ComposeService[] {
   return Object.entries(config.services)
+    .filter(([, service]) => isActive(service, activeProfiles))
     .map(([name, service]) => {
       const build = service.build;
       const buildContext = typeof build === 'string' ? build : isRecord(build) && typeof build.context === 'string' ? build.context : null;
@@ -89,6 +91,27 @@ export function composeServices(config: ComposeConfig): ComposeService[] {
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Services left out because none of their `profiles` is active, with their profiles. */
+export function inactiveServices(config: ComposeConfig, activeProfiles: readonly string[] = []): Array<{ name: string; profiles: string[] }> {
+  return Object.entries(config.services)
+    .filter(([, service]) => !isActive(service, activeProfiles))
+    .map(([name, service]) => ({ name, profiles: (service.profiles as unknown[]).map(String) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function isActive(service: Record<string, unknown>, activeProfiles: readonly string[]): boolean {
+  const profiles = service.profiles;
+  if (!Array.isArray(profiles) || profiles.length === 0) return true;
+  return activeProfiles.includes('*') || profiles.some((profile) => activeProfiles.includes(String(profile)));
+}
+
+/** COMPOSE_PROFILES as Compose reads it: the engine's environment first, else the project's `.env`. */
+export function activeProfilesOf(environment: string | undefined, dotEnv: string | null): string[] {
+  const fromDotEnv = dotEnv === null ? undefined : /^\s*COMPOSE_PROFILES\s*=\s*(.*?)\s*$/m.exec(dotEnv)?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
+  const value = environment ?? fromDotEnv ?? '';
+  return value.split(',').map((profile) => profile.trim()).filter(Boolean);
 }
 
 // ---- the public service ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -141,7 +141,16 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
   }
   let choice: PublicChoice;
   const config = parseComposeConfig(result.stdout);
-  const services: ComposeService[] = composeServices(config);
+  const profiles = activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir));
+  const services: ComposeService[] = composeServices(config, profiles);
+  for (const inactive of inactiveServices(config, profiles)) {
+    const at = serviceLine(text, inactive.name);
+    context.stdout(`  service ${inactive.name}: ${fileName}${at ? ` line ${at}` : ''}: not started: its profiles (${inactive.profiles.join(', ')}) are not in COMPOSE_PROFILES`, { service: inactive.name });
+  }
+  if (services.length === 0) {
+    const line = context.stderr(`error: ${fileName}: every service has a profile that is not active (COMPOSE_PROFILES${profiles.length > 0 ? ` = ${profiles.join(',')}` : ' is not set'})`);
+    throw new StepFailure('COMPOSE_FILE_INVALID', `${fileName} starts no service: every service has a profile, and COMPOSE_PROFILES (in the engine's environment or the project's .env) names none of them. Set COMPOSE_PROFILES in the project's .env, then deploy again.`, { evidenceLineNo: line });
+  }
   for (const service of services) {
     const at = serviceLine(text, service.name);
     const parts = [
@@ -238,6 +247,15 @@ export function configCacheKey(input: { command: { label: string; version: strin
     add(process.env[name] ?? '\u0000unset');
   }
   return hash.digest('hex');
+}
+
+/** The project's `.env` (Compose reads COMPOSE_PROFILES and the file's variables from it), or null. */
+function readDotEnv(sourceDir: string): string | null {
+  try {
+    return readFileSync(join(sourceDir, '.env'), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 function isDirectory(path: string): boolean {
@@ -579,7 +597,7 @@ function rollbackStackState(context: StackContext, release: Release, dataDir: st
   const saved = savedRunFileOf(stackDirOf(dataDir, context.deploymentAtStart.id), release.runId);
   if (!existsSync(saved)) throw new StepFailure('MANUAL_ROLLBACK_FAILED', `Release ${release.id}'s compose file (${saved}) is gone from Berth's data dir, so the stack cannot be restored. Redeploy instead.`);
   const config = parseComposeConfig(readFileSync(saved, 'utf8'));
-  const services = composeServices(config);
+  const services = composeServices(config, activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir)));
   const known = context.deployment().services ?? [];
   const publicName = known.find((service) => service.public)?.name ?? services.find((service) => service.ports.length > 0)?.name ?? services[0]!.name;
   const publicService = services.find((service) => service.name === publicName);
