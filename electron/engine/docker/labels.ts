@@ -1,4 +1,8 @@
-/** Labels on every container Berth creates, so events and reconciliation can find them (and on the images its Docker builds make). */
+/**
+ * Labels on every container Berth creates, so events and reconciliation can find them. Images are not labelled
+ * (the classic builder commits a container per label); Berth before that put berth.managed and berth.project on
+ * the images it built, and image retention still looks the latter up (targets/docker/image-retention.ts).
+ */
 export const BERTH_LABEL = 'berth.managed';
 export const DEPLOYMENT_LABEL = 'berth.deployment';
 export const PROJECT_LABEL = 'berth.project';
@@ -15,11 +19,3 @@ export function berthLabels(deploymentId: string, projectId: string, releaseId?:
   };
 }
 
-/**
- * Labels on the image a Docker run builds, so image retention can tell Berth's images of a project from
- * anyone else's (the classic builder puts them on the final image only, not on the intermediate layers).
- * Nothing run-specific: a redeploy of unchanged sources still gets the same image from the layer cache.
- */
-export function imageLabels(projectId: string): Record<string, string> {
-  return { [BERTH_LABEL]: 'true', [PROJECT_LABEL]: projectId };
-}

@@ -140,7 +140,7 @@ export class Engine {
     });
     const monitor = this.monitor;
     this.targets = {
-      docker: new DockerTarget({ docker, socketReader, deployments, releases: store.releases, logs, monitor, config }),
+      docker: new DockerTarget({ docker, socketReader, deployments, releases: store.releases, runs: store.runs, logs, monitor, config }),
       ecs: new EcsTarget({
         docker,
         projects: store.projects,

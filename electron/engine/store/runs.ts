@@ -115,6 +115,11 @@ export class RunRepository {
     return (this.db.prepare('SELECT * FROM runs WHERE project_id = ? ORDER BY seq DESC LIMIT ?').all(projectId, limit) as RunRow[]).map(fromRunRow);
   }
 
+  /** Every run of the deployment, oldest first (image retention derives the runs' image tags from their ids). */
+  idsForDeployment(deploymentId: string): string[] {
+    return (this.db.prepare('SELECT id FROM runs WHERE deployment_id = ? ORDER BY seq').all(deploymentId) as Array<{ id: string }>).map((row) => row.id);
+  }
+
   /** The run that still owns the deployment (started, in progress or paused), if any. */
   activeForDeployment(deploymentId: string): RunDetail | undefined {
     const row = this.db

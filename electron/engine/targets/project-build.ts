@@ -25,8 +25,6 @@ export interface ProjectBuildCall {
   readonly tag: string;
   /** The engine's BERTH_BASE_IMAGE_* (config.baseImageEnv). */
   readonly baseImageEnv: Environment;
-  /** Labels for the built image (the Docker target's, for image retention). */
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** What the build put in `state`: the image to run, by tag and id. */
@@ -44,7 +42,7 @@ export async function buildProjectImage(call: ProjectBuildCall): Promise<Project
   if (scan?.shape === 'prebuilt_image' && scan.image) return usePrebuiltImage(call, scan.image);
   if (scan && scan.shape !== null && GENERATED_SHAPES.has(scan.shape)) return buildGenerated(call, scan);
   context.stdout(`docker build -t ${call.tag} ${context.project.sourceDir}`);
-  return verifiedBuild(call, scan, (log) => buildImage(call.docker, { contextDir: context.project.sourceDir, tag: call.tag, signal: context.signal, log, ...(call.labels ? { labels: call.labels } : {}) }));
+  return verifiedBuild(call, scan, (log) => buildImage(call.docker, { contextDir: context.project.sourceDir, tag: call.tag, signal: context.signal, log }));
 }
 
 async function buildGenerated(call: ProjectBuildCall, scan: ScanRecord): Promise<ProjectImage> {
@@ -57,7 +55,7 @@ async function buildGenerated(call: ProjectBuildCall, scan: ScanRecord): Promise
   await ensureBaseImages(call, generated.baseImages);
   const buildContext = await createBuildContext(scan, generated.text);
   context.stdout(`docker build -t ${tag} -f ${GENERATED_DOCKERFILE} ${project.sourceDir} (${buildContext.ignores.evidence})`);
-  return verifiedBuild(call, scan, (log) => buildImage(call.docker, { context: buildContext, tag, signal: context.signal, log, ...(call.labels ? { labels: call.labels } : {}) }));
+  return verifiedBuild(call, scan, (log) => buildImage(call.docker, { context: buildContext, tag, signal: context.signal, log }));
 }
 
 /** Runs the build, keeping its lines; stores the verification on the scan and points a failure at the failing install line. */

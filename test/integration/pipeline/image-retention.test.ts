@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunDetail } from '../../../shared';
 import { makeTempDir } from '../../support/temp-dir';
 import { docker, httpText, startTestEngine, writeApp, type TestEngine } from './support';
 
@@ -55,10 +56,14 @@ describe('docker pipeline: image retention', () => {
     expect(images.ids).toEqual(kept.map((release) => release.imageId).sort());
     for (const release of pruned) expect(release.imageRemoved).toBe(true);
     for (const release of kept) expect(release.imageRemoved).toBeUndefined();
-    // The images are labelled with the project.
-    const labels = (await docker.getImage(kept[0]!.imageRef).inspect()).Config.Labels;
-    expect(labels).toMatchObject({ 'berth.managed': 'true', 'berth.project': project.id });
+    // Berth no longer labels the images it builds (retention finds them by their run tags): no berth.* label on
+    // the image, and no LABEL step after the Dockerfile's in the build output.
+    const labels = (await docker.getImage(kept[0]!.imageRef).inspect()).Config.Labels ?? {};
+    expect(Object.keys(labels).filter((key) => key.startsWith('berth.'))).toEqual([]);
     test.engine.logs.flush();
+    const buildLines = test.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.step === 'build').map((line) => line.text);
+    expect(buildLines.filter((text) => /^Step \d+\/\d+ : RUN /.test(text)).length).toBeGreaterThanOrEqual(8);
+    expect(buildLines.filter((text) => /^Step \d+\/\d+ : LABEL/.test(text))).toEqual([]);
     const retentionLines = test.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.text.startsWith('[RETENTION]'));
     expect(retentionLines.length).toBeGreaterThanOrEqual(3);
     expect(retentionLines.every((line) => line.stream === 'system' && line.text.startsWith('[RETENTION] removed 1 image beyond the last 5 releases'))).toBe(true);
@@ -105,6 +110,50 @@ describe('docker pipeline: image retention', () => {
     const rollback = await test.waitForRun((await test.engine.controller.rollback(project, releases[3]!.id)).id);
     expect(rollback.status).toBe('completed');
   }, 120_000);
+
+  it("a failed run's image goes at the next successful deploy, unless a container uses it; then it goes once that container is gone", async () => {
+    const temp = makeTempDir('pipeline-retention-failed-');
+    temps.push(temp);
+    const project = test.project('retention-failed', { keepReleases: 2, verifyTimeoutMs: 2000 }, temp.dir);
+    const deploy = async (options: { healthy: boolean }) => {
+      writeApp(temp.dir, { marker: randomBytes(4).toString('hex'), healthy: options.healthy });
+      return test.waitForRun((await test.engine.controller.deploy(project)).run.id);
+    };
+    const tagOf = (runId: string): string => `berth/${project.slug}:${runId}`;
+    const tags = async (): Promise<string[]> => (await projectImages(project.slug, project.id)).tags;
+    const first = await deploy({ healthy: true });
+    expect(first.status).toBe('completed');
+    // Two runs whose build succeeded and whose verify failed (no /health): each leaves a tagged image and no release.
+    const failed = [await deploy({ healthy: false }), await deploy({ healthy: false })];
+    for (const run of failed) {
+      expect(run.failure).toMatchObject({ stage: 'verify', code: 'DEPLOYMENT_VERIFICATION_FAILED' });
+      expect(run.releaseId).toBeFalsy();
+    }
+    const [lost, held] = failed.map((run) => tagOf(run.id)) as [string, string];
+    expect(await tags()).toEqual([lost, held, first.imageRef!].sort());
+    // A container (not Berth's) runs the second failed run's image.
+    const user = await docker.createContainer({ Image: held, Cmd: ['sleep', '600'], Labels: { 'berth.retention-test': project.id } });
+    let third: RunDetail;
+    try {
+      await user.start();
+      const heldId = (await docker.getImage(held).inspect()).Id;
+      const second = await deploy({ healthy: true });
+      expect(second.status).toBe('completed');
+      // The first failed run's image is gone; the used one stays, tag and all; both releases are kept (keepReleases 2).
+      expect(await tags()).toEqual([held, first.imageRef!, second.imageRef!].sort());
+      third = await deploy({ healthy: true });
+      expect(third.status).toBe('completed');
+      expect(await tags()).toEqual([held, second.imageRef!, third.imageRef!].sort());
+      expect((await docker.getImage(heldId).inspect()).Id).toBe(heldId);
+      expect((await user.inspect()).State.Running).toBe(true);
+    } finally {
+      await user.remove({ force: true });
+    }
+    // With the container gone, the next deploy removes the image.
+    const fourth = await deploy({ healthy: true });
+    expect(fourth.status).toBe('completed');
+    expect(await tags()).toEqual([third.imageRef!, fourth.imageRef!].sort());
+  }, 240_000);
 
   it('dangling images labelled with the project go at the next deploy; a dangling image Berth did not label stays', async () => {
     const project = test.project('healthy');

@@ -7,7 +7,6 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult, Project, RunDetail } from '../../../shared';
-import { imageLabels } from '../../../electron/engine/docker/labels';
 import { removeProjectImages } from '../pipeline/support';
 import { startTestHost, type TestHost } from '../../support/host';
 import { makeTempDir } from '../../support/temp-dir';
@@ -66,11 +65,9 @@ describe('berth eject: the saved Dockerfile builds the same image', () => {
     expect(printed.join('\n')).toContain(dockerfile.trimEnd());
     expect(readFileSync(join(dir, '.dockerignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['Dockerfile', '.dockerignore', '**/node_modules']));
 
-    // The docker CLI with the classic builder: every step from the cache Berth's build left, so the same image id.
-    // Berth labels the images it builds (image retention finds a project's images by them); the classic builder
-    // adds labels as a last step, so the CLI is given the same ones to end on the same image.
-    const labels = Object.entries(imageLabels(project.id)).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-    const built = spawnSync('docker', ['build', '--quiet', ...labels, '--tag', cliTag, dir], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    // The docker CLI with the classic builder: every step from the cache Berth's build left, so the same image id
+    // (Berth builds without image labels, so the CLI needs none either).
+    const built = spawnSync('docker', ['build', '--quiet', '--tag', cliTag, dir], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
     expect(built.status, built.stderr).toBe(0);
     expect(built.stdout.trim()).toBe(imageOf(zeroConfig));
 

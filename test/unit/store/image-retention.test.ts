@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KEEP_RELEASES, projectPatchSchema, projectSettingsSchema, type Release } from '../../../shared';
 import { Store } from '../../../electron/engine/store/store';
-import { planRetention } from '../../../electron/engine/targets/docker/image-retention';
+import { planRetention, runImageTagOf } from '../../../electron/engine/targets/docker/image-retention';
 
 const release = (n: number, extra: Partial<Release> = {}): Release => ({
   id: `rel_${n}`,
@@ -74,6 +74,23 @@ describe('releases whose image retention removed', () => {
     expect(store.releases.get(created[1]!.id)).not.toHaveProperty('imageRemoved');
     expect(store.releases.previous(deployment.id)?.id).toBe(created[1]!.id);
     expect(store.releases.listForDeployment(deployment.id).filter((listed) => listed.imageRemoved).map((listed) => listed.id)).toEqual([created[2]!.id, created[0]!.id]);
+    store.close();
+  });
+});
+
+describe('the run tags retention looks for', () => {
+  it("are every run of the deployment (and only its), each as the tag the run's build gives its image", () => {
+    const store = Store.open(':memory:');
+    const project = store.projects.create({ name: 'p', sourceDir: '/tmp', target: 'docker', settings: projectSettingsSchema.parse({}) });
+    const deployment = store.deployments.create(project.id, 'docker');
+    const other = store.deployments.create(project.id, 'ecs');
+    const newRun = (deploymentId: string) => store.runs.create({ projectId: project.id, deploymentId, kind: 'deploy', steps: ['build'] }).id;
+    const ours = [newRun(deployment.id), newRun(deployment.id)];
+    newRun(other.id);
+    ours.push(newRun(deployment.id));
+    expect(store.runs.idsForDeployment(deployment.id)).toEqual(ours);
+    expect(runImageTagOf(project.slug, ours[0]!)).toBe(`berth/${project.slug}:${ours[0]}`);
+    expect(runImageTagOf('app', 'run_AB-c.d_e')).toBe('berth/app:run_-c.d_e');
     store.close();
   });
 });

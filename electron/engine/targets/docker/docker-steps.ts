@@ -17,7 +17,7 @@ import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCh
 import type { MonitorPort } from '../../context';
 import { dockerErrorText, isAlreadyInState, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { applyRestartPolicy, createContainer, lastLogLines, stopAndRemove } from '../../docker/containers';
-import { containerNameFor, imageLabels } from '../../docker/labels';
+import { containerNameFor } from '../../docker/labels';
 import type { SocketReader } from '../../docker/socket-reader';
 import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
@@ -26,6 +26,7 @@ import { buildProjectImage } from '../project-build';
 import { scanForRun } from '../scan-for-run';
 import type { StepContext } from '../target';
 import type { StackRunState } from '../compose/stack-state';
+import { runImageTagOf } from './image-retention';
 import { allocateFreePort, isPortFree } from './ports';
 import { containerCondition, waitUntilServing } from './verify';
 
@@ -89,9 +90,10 @@ export async function detect({ docker, context, unreachable }: DockerStepCall): 
 // ---- build ----------------------------------------------------------------------------------------
 
 export async function build({ docker, context, baseImageEnv }: DockerStepCall): Promise<void> {
-  const tag = `berth/${context.project.slug}:${context.run.id.replace(/[^a-z0-9_.-]/g, '')}`;
-  // Labelled with the project, so image retention can find the image (image-retention.ts).
-  const image = await buildProjectImage({ docker, context, tag, baseImageEnv, labels: imageLabels(context.project.id) });
+  // No image labels: the classic builder commits a container for each one. Image retention finds the image by
+  // this tag, from the run's id in the store (image-retention.ts).
+  const tag = runImageTagOf(context.project.slug, context.run.id);
+  const image = await buildProjectImage({ docker, context, tag, baseImageEnv });
   context.state.imageRef = image.imageRef;
   context.state.imageId = image.imageId;
 }

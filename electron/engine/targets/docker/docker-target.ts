@@ -12,6 +12,7 @@ import { createLogger } from '../../logger';
 import { StepFailure } from '../../step-failure';
 import type { ProjectRecord } from '../../store/projects';
 import type { ReleaseRepository } from '../../store/releases';
+import type { RunRepository } from '../../store/runs';
 import type { DeployTarget, StepContext, StopOptions, TargetStopLog } from '../target';
 import { buildStack, cleanupStackRun, deployStack, detectStack, promoteStack, resolveStackRelease, restorePreviousStack, setupStack, stackDirOf, stopStack, verifyStack, type StackStepCall } from '../compose/stack-steps';
 import { build, cleanupRun, deploy, detect, promote, resolveRelease, restorePrevious, setup, verify, type DockerRunState } from './docker-steps';
@@ -26,6 +27,8 @@ export interface DockerTargetOptions {
   readonly socketReader: SocketReader;
   readonly deployments: Pick<DeploymentsPort, 'update'>;
   readonly releases: Pick<ReleaseRepository, 'get' | 'listForDeployment' | 'markImageRemoved'>;
+  /** The deployment's runs, for image retention (every run's build tag is a candidate). */
+  readonly runs: Pick<RunRepository, 'idsForDeployment'>;
   readonly logs: Pick<LogLinesPort, 'system'>;
   readonly monitor: MonitorPort;
   readonly config: { readonly stopGraceMs: number; readonly baseImageEnv: Readonly<Record<string, string>>; readonly dataDir: string };
@@ -161,6 +164,7 @@ export class DockerTarget implements DeployTarget<DockerRunState> {
         slug: project.slug,
         keep,
         releases: this.options.releases.listForDeployment(context.deploymentAtStart.id),
+        runIds: this.options.runs.idsForDeployment(context.deploymentAtStart.id),
         live: { ...(state.imageRef ? { imageRef: state.imageRef } : {}), ...(state.imageId ? { imageId: state.imageId } : {}) },
         servingReleaseId: context.deploymentAtStart.currentReleaseId,
         markImageRemoved: (releaseId) => this.options.releases.markImageRemoved(releaseId),

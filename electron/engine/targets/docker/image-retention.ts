@@ -1,12 +1,15 @@
-// Image retention for Docker deployments (docs/product-rules.md, "Retention"). Every Docker run builds a new
-// image `berth/<slug>:<runId>`; after a successful deploy or redeploy the project's older Berth-built images
-// are removed so disk use stays bounded. Kept: the images of the last `keepReleases` releases (the new one
-// counts), the release that was serving when the run started, and any image a container uses (Docker would
-// refuse anyway). Removed: the images of older releases and images labelled with the project (the Docker
-// target labels its builds, docker/labels.ts), tagged or dangling. Only Berth's own tags `berth/<slug>:…` are
-// removed: a prebuilt image or a tag the user added is never touched. A release whose image is gone is
-// marked, so it is not offered for rollback. Pruning never fails the run: the caller logs an error as a
-// system line. A Compose stack's release tags follow the same rule (pruneStackImages).
+// Image retention for Docker deployments (docs/product-rules.md, "Retention"). Every Docker run that builds
+// makes an image tagged `berth/<slug>:<runId>` (runImageTagOf); after a successful deploy or redeploy the
+// project's older Berth-built images are removed so disk use stays bounded. Kept: the images of the last
+// `keepReleases` releases (the new one counts), the release that was serving when the run started, and any
+// image a container uses (Docker would refuse anyway). Removed: the images of older releases, the images of
+// the deployment's other runs (a run whose build succeeded and whose verify failed has an image and no
+// release), found by their run tags from the store, and images labelled berth.project=<id> (Berth no longer
+// labels the images it builds: the classic builder commits a container per label; older versions did), tagged
+// or dangling. Only Berth's own tags `berth/<slug>:…` are removed: a prebuilt image or a tag the user added is
+// never touched. A release whose image is gone is marked, so it is not offered for rollback. Pruning never
+// fails the run: the caller logs an error as a system line. A Compose stack's release tags follow the same
+// rule (pruneStackImages).
 import type Dockerode from 'dockerode';
 import type { Release, ReleaseService } from '../../../../shared';
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
@@ -20,6 +23,8 @@ export interface ImageRetentionCall {
   readonly keep: number;
   /** The deployment's stored releases, newest first (the run's new release is not stored yet). */
   readonly releases: readonly Release[];
+  /** Every run of the deployment (the current one included): each run's build tag is a candidate. */
+  readonly runIds: readonly string[];
   /** The image the run just put live. */
   readonly live: { readonly imageRef?: string; readonly imageId?: string };
   /** The release that served when the run started (kept even when older than the last `keep`). */
@@ -38,6 +43,9 @@ export interface RetentionPlan {
 
 /** Berth's own tag prefix for a project's images. */
 export const imageRepositoryOf = (slug: string): string => `berth/${slug}`;
+
+/** The tag a Docker run's build gives its image: `berth/<slug>:<runId>`, with what a tag cannot hold left out. */
+export const runImageTagOf = (slug: string, runId: string): string => `${imageRepositoryOf(slug)}:${runId.replace(/[^a-z0-9_.-]/g, '')}`;
 
 /**
  * Which stored releases keep their image (or, on S3, their site artifact): the newest `keep - 1` (the live
@@ -75,14 +83,20 @@ export async function pruneProjectImages(call: ImageRetentionCall): Promise<stri
   const containers = await withDockerTimeout(docker.listContainers({ all: true }), 'a container listing');
   const inUse = new Set(containers.map((info) => info.ImageID));
 
-  // Candidates: the project's labelled images and the images of the releases retention drops.
+  // Candidates: the images holding a tag of one of the deployment's runs, the images labelled with the project
+  // (by Berth versions that labelled their builds) and the images of the releases retention drops.
+  const runTags = new Set(call.runIds.map((runId) => runImageTagOf(slug, runId)));
+  const [tagged, labelled] = await Promise.all([
+    withDockerTimeout(docker.listImages({ filters: { reference: [imageRepositoryOf(slug)] } }), 'an image listing'),
+    withDockerTimeout(docker.listImages({ filters: { label: [`${PROJECT_LABEL}=${call.projectId}`] } }), 'an image listing'),
+  ]);
   const candidates = new Set<string>();
-  const labelled = await withDockerTimeout(docker.listImages({ filters: { label: [`${PROJECT_LABEL}=${call.projectId}`] } }), 'an image listing');
   for (const image of labelled) candidates.add(image.Id);
   const labelledIds = new Set(candidates);
-  // On an unlabelled image (built before images were labelled) only this project's release tags are Berth's
-  // to remove: another data dir may have a project with the same slug.
-  const releaseRefs = new Set(call.releases.map((release) => release.imageRef));
+  for (const image of tagged) if ((image.RepoTags ?? []).some((tag) => runTags.has(tag))) candidates.add(image.Id);
+  // On an unlabelled image only the tags of this deployment's runs and releases are Berth's to remove: another
+  // data dir may have a project with the same slug.
+  const ownTags = new Set([...runTags, ...call.releases.map((release) => release.imageRef)]);
   for (const release of plan.pruned) {
     const id = release.imageId ?? (await imageIdOf(docker, release.imageRef));
     if (id) candidates.add(id);
@@ -93,7 +107,7 @@ export async function pruneProjectImages(call: ImageRetentionCall): Promise<stri
     const current = await inspectImage(docker, id);
     if (!current) continue;
     const tags = (current.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
-    const dropped = tags.filter((tag) => tag.startsWith(prefix) && !keepRefs.has(tag) && (labelledIds.has(id) || releaseRefs.has(tag)));
+    const dropped = tags.filter((tag) => tag.startsWith(prefix) && !keepRefs.has(tag) && (labelledIds.has(id) || ownTags.has(tag)));
     let targets: string[];
     if (keepIds.has(id) || inUse.has(id)) {
       // The image stays (a kept release or a container has it): only the tags of dropped releases go
