@@ -6,9 +6,10 @@
 // The warm-up round's images stay until the end, on both sides. Removing an image's last tag also removes
 // its untagged parents, which are the layer cache it was built from, so without a holder each round's
 // clean-up emptied the cache the next round builds from: whether a round built warm depended on whatever
-// other images happened to be on the shared engine. Berth's side lost most: Docker adds each build label
-// as its own LABEL step, and the cached `LABEL berth.managed=true` step (the same for every project)
-// went with each round's image, so a round paid one label commit or two depending on the engine's state.
+// other images happened to be on the shared engine. Berth's side lost most while it labelled its builds
+// (until 12dea12): Docker adds each build label as its own LABEL step, and the cached
+// `LABEL berth.managed=true` step (the same for every project) went with each round's image, so a round paid
+// one label commit or two depending on the engine's state.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
