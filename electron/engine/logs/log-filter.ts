@@ -7,7 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { LOG_LEVELS, LOG_STREAMS, type LogLevel, type LogLine, type LogStream } from '../../../shared';
 import { storedLevel } from './log-level';
 import { fromPageRow, PAGE_COLUMNS, type PageRow } from '../store/log-lines';
-import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits, SEARCH_BLOCK_LINES } from '../store/search-index';
 import { fieldsMatch, parseFilterQuery } from './field-query';
 import { compileLinePattern, literalMatcher, requiredLiteral, type LineMatcher } from './line-pattern';
 
@@ -194,7 +194,7 @@ export class LogFilter {
           }
         }
         return true;
-      });
+      }, () => runLinesFor(limit - kept.length, kept.length, state.scanned));
     } else {
       const to = Math.min(options.before! - 1, last);
       if (to < first) return empty(Math.max(0, Math.min(options.before!, first)));
@@ -208,7 +208,7 @@ export class LogFilter {
         if (count < limit) return true;
         truncated = true;
         return false;
-      });
+      }, () => runLinesFor(limit - count, count, state.scanned));
       for (let index = blocks.length - 1; index >= 0; index--) kept.push(...blocks[index]!);
       if (kept.length > limit) kept.splice(0, kept.length - limit);
       if (truncated) state.scannedTo = kept[0]![0];
@@ -256,9 +256,11 @@ export class LogFilter {
   }
 
   /**
-   * Visits, block by block, the lines in [from, to] that may be kept (the prefilter applied), skipping the
-   * blocks the index rules out. Stops when `visit` returns false or `budget` lines were scanned; keeps
-   * `state.scannedTo` at the edge of what was examined.
+   * Visits the lines in [from, to] that may be kept (the prefilter applied), skipping the blocks the index
+   * rules out. Each statement reads a run of consecutive blocks that may hold a kept line, `runLines()`
+   * lines at most (a page asks for what its remaining matches need, so its last statement stops near its
+   * last match instead of at the end of a block). Stops when `visit` returns false or `budget` lines
+   * were scanned; keeps `state.scannedTo` at the edge of what was examined.
    */
   private scanBlocks(
     deploymentId: string,
@@ -270,40 +272,55 @@ export class LogFilter {
     state: ScanState,
     budget: number,
     visit: (rows: PageRow[]) => boolean,
+    runLines: () => number = () => SEARCH_BLOCK_LINES,
   ): void {
     const services = scope?.services ? JSON.stringify([...scope.services]) : undefined;
     const scan = this.scanStatement(filter, services !== undefined);
     const extra: unknown[] = [];
     if (filter.prefilter) extra.push(filter.prefilter.kind === 'like' ? likePattern(filter.prefilter.literal) : filter.prefilter.literal);
     if (services !== undefined) extra.push(services);
+    const up = direction === 'up';
     const firstBlock = blockOfLine(from);
     const lastBlock = blockOfLine(to);
-    const step = direction === 'up' ? 1 : -1;
     let bits = new Map<number, Buffer>();
     let chunk = FIRST_BITS_CHUNK;
-    let bitsUntil = direction === 'up' ? firstBlock - 1 : lastBlock + 1;
-    for (let block = direction === 'up' ? firstBlock : lastBlock; direction === 'up' ? block <= lastBlock : block >= firstBlock; block += step) {
-      const low = Math.max(from, firstLineOfBlock(block));
-      const high = Math.min(to, lastLineOfBlock(block));
-      if (filter.requiredBits) {
-        if (direction === 'up' ? block > bitsUntil : block < bitsUntil) {
-          // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
-          bitsUntil = direction === 'up' ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
-          chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
-          const rows = direction === 'up' ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block);
-          bits = new Map(rows as unknown as BitsRow[]);
-        }
-        // A block without a stored bitset (lines older than the index) is always scanned.
-        const stored = bits.get(block);
-        if (stored && !blockMayContain(stored, filter.requiredBits)) {
-          state.scannedTo = direction === 'up' ? high : low;
-          continue;
-        }
+    let bitsUntil = up ? firstBlock - 1 : lastBlock + 1;
+    /** Whether the index allows `block` to hold a kept line (reading its bitset, and the next ones, when needed). */
+    const mayHold = (block: number): boolean => {
+      if (!filter.requiredBits) return true;
+      if (up ? block > bitsUntil : block < bitsUntil) {
+        // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
+        bitsUntil = up ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
+        chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
+        const rows = up ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block);
+        bits = new Map(rows as unknown as BitsRow[]);
+      }
+      // A block without a stored bitset (lines older than the index) is always scanned.
+      const stored = bits.get(block);
+      return !stored || blockMayContain(stored, filter.requiredBits);
+    };
+    // The block's last line in the direction of the scan, clamped to [from, to].
+    const farEdge = (block: number): number => (up ? Math.min(to, lastLineOfBlock(block)) : Math.max(from, firstLineOfBlock(block)));
+    let position = up ? from : to;
+    while (up ? position <= to : position >= from) {
+      const block = blockOfLine(position);
+      if (!mayHold(block)) {
+        state.scannedTo = farEdge(block);
+        position = state.scannedTo + (up ? 1 : -1);
+        continue;
       }
       if (state.scanned >= budget) return;
-      const rows = scan.all(deploymentId, low, high, ...extra) as unknown as PageRow[];
-      state.scanned += high - low + 1;
-      state.scannedTo = direction === 'up' ? high : low;
+      const wanted = Math.max(1, Math.min(budget - state.scanned, Math.floor(runLines())));
+      // Extend the run over the following blocks the index allows, until it has `wanted` lines.
+      let edge = farEdge(block);
+      for (let next = block + (up ? 1 : -1); Math.abs(edge - position) + 1 < wanted && (up ? next <= lastBlock : next >= firstBlock) && mayHold(next); next += up ? 1 : -1) {
+        edge = farEdge(next);
+      }
+      edge = up ? Math.min(edge, position + wanted - 1) : Math.max(edge, position - wanted + 1);
+      const rows = (up ? scan.all(deploymentId, position, edge, ...extra) : scan.all(deploymentId, edge, position, ...extra)) as unknown as PageRow[];
+      state.scanned += Math.abs(edge - position) + 1;
+      state.scannedTo = edge;
+      position = edge + (up ? 1 : -1);
       if (!visit(rows)) return;
     }
   }
@@ -343,6 +360,27 @@ export class LogFilter {
     }
     return lines;
   }
+}
+
+/** A page's first statement reads one block; most filters keep a line in the first few. */
+const FIRST_RUN_LINES = SEARCH_BLOCK_LINES;
+/** At most this many lines per statement (its rows are held at once). */
+const MAX_RUN_LINES = 16 * SEARCH_BLOCK_LINES;
+/**
+ * A page reads 90% of the lines its remaining matches should take at the density seen so far: reading past
+ * its last match costs more (about 0.2 µs a line) than another statement for the few matches still missing.
+ */
+const RUN_SHARE = 0.9;
+const MIN_RUN_LINES = 256;
+
+/**
+ * How many lines a page's next statement reads: with none kept yet, four times what was read (a rare match
+ * needs many lines); else most of what the `wanted` matches take at the density seen so far.
+ */
+function runLinesFor(wanted: number, found: number, scanned: number): number {
+  if (scanned === 0) return FIRST_RUN_LINES;
+  if (found === 0) return Math.min(MAX_RUN_LINES, 4 * scanned);
+  return Math.min(MAX_RUN_LINES, Math.max(MIN_RUN_LINES, Math.ceil((wanted * scanned * RUN_SHARE) / found)));
 }
 
 /** The streams, levels and services a page keeps (matches and context alike); undefined: all of them. */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../../electron/engine/engine-error';
 import { compileLineFilter, LogFilter, MAX_FILTER_PAGE_LINES, MAX_SCAN_LINES, type FilterPageOptions } from '../../../electron/engine/logs/log-filter';
 import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
@@ -117,6 +117,30 @@ describe('LogFilter', () => {
     expect(next).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
     // A literal goes through the index: one request skips to the one block that may hold it.
     expect(filter.page('d', { ...base, query: 'rare one' })).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
+  });
+
+  it('stops reading near the page’s last match instead of at the end of its block', () => {
+    const filter = fill(4 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 100 === 0 ? `needle ${lineNo}` : undefined));
+    // Record the line ranges the page's scan statements read (they are prepared on first use).
+    const read: [number, number][] = [];
+    const prepare = fixture.store.db.prepare.bind(fixture.store.db);
+    vi.spyOn(fixture.store.db, 'prepare').mockImplementation(((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.includes('line_no BETWEEN')) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        read.push([parameters[1] as number, parameters[2] as number]);
+        return all(...parameters);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof fixture.store.db.prepare);
+    const page = filter.page('d', { ...base, query: 'needle', limit: 60 });
+    expect(page.matches).toHaveLength(60);
+    expect(page.scannedTo).toBe(6000);
+    // The 60th match is line 6000, in the second block: reading whole blocks would read 8192 lines.
+    const lines = read.reduce((sum, [low, high]) => sum + high - low + 1, 0);
+    expect(lines).toBeGreaterThanOrEqual(6000);
+    expect(lines).toBeLessThan(6400);
   });
 
   it('caps a page at MAX_FILTER_PAGE_LINES lines when context would exceed it', () => {
