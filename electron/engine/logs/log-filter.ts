@@ -7,7 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { LOG_LEVELS, LOG_STREAMS, type LogLevel, type LogLine, type LogStream } from '../../../shared';
 import { storedLevel } from './log-level';
 import { fromPageRow, PAGE_COLUMNS, type PageRow } from '../store/log-lines';
-import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits } from '../store/search-index';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits, SEARCH_BLOCK_LINES } from '../store/search-index';
 import { fieldsMatch, parseFilterQuery } from './field-query';
 import { compileLinePattern, literalMatcher, requiredLiteral, type LineMatcher } from './line-pattern';
 
@@ -23,8 +23,17 @@ export interface LineFilterOptions {
 /** How SQLite can drop lines before they reach JavaScript: every matching line holds `literal`. */
 interface Prefilter {
   readonly literal: string;
-  /** `instr` (exact) or `LIKE` (ASCII letters folded, the same folding as the literal matcher's). */
+  /** Exact, or with ASCII letters folded (the same folding as the literal matcher's, and SQLite's LIKE and lower()). */
   readonly kind: 'instr' | 'like';
+  /**
+   * A GLOB (instr) or LIKE (like) pattern for the literal from its rarest character on. GLOB and LIKE find a
+   * pattern's first character with strcspn, much faster than instr's byte-by-byte loop, and a rare one stops
+   * them seldom. Both read text only up to its first NUL, so only blocks known to hold none use it
+   * (store/migrations/013-search-block-nul.ts). Undefined for a literal with a NUL, which such blocks cannot hold.
+   */
+  readonly pattern: string | undefined;
+  /** The pattern holds the whole literal: nothing to check after it. */
+  readonly whole: boolean;
 }
 
 export interface CompiledLineFilter {
@@ -57,7 +66,7 @@ export function compileLineFilter(options: LineFilterOptions, field = 'filter'):
     const literal = requiredLiteral(options.query);
     literals = literal ? [literal] : [];
     // RE2's case folding (ſ matches s, K matches k) is not SQLite's: only an exact literal prefilters.
-    if (options.caseSensitive && literal.length >= 3) prefilter = { literal, kind: 'instr' };
+    if (options.caseSensitive && literal.length >= 3) prefilter = prefilterOf(literal, 'instr');
   } else {
     const query = parseFilterQuery(options.query, field);
     const texts: LineMatcher[] = query.textTerms.map((term) => literalMatcher(term, options.caseSensitive));
@@ -68,7 +77,7 @@ export function compileLineFilter(options: LineFilterOptions, field = 'filter'):
     };
     literals = [...query.textTerms];
     const longest = literals.reduce((best, term) => (term.length > best.length ? term : best), '');
-    if (longest.length >= 3 && (options.caseSensitive || isAscii(longest))) prefilter = { literal: longest, kind: options.caseSensitive ? 'instr' : 'like' };
+    if (longest.length >= 3 && (options.caseSensitive || isAscii(longest))) prefilter = prefilterOf(longest, options.caseSensitive ? 'instr' : 'like');
     jsonOnly = fields.length > 0;
   }
   if (options.exclude) {
@@ -78,6 +87,32 @@ export function compileLineFilter(options: LineFilterOptions, field = 'filter'):
   const bits = new Set<number>();
   for (const literal of literals) for (const bit of requiredBits(literal, options.caseSensitive) ?? []) bits.add(bit);
   return { test: matches, requiredBits: bits.size > 0 ? [...bits] : undefined, prefilter, jsonOnly };
+}
+
+/**
+ * Printable ASCII from the most to the least frequent in log lines (an estimate; a character not listed is
+ * rarer than all of these). Only the order matters: a prefilter pattern starts at the literal's rarest character.
+ */
+const FREQUENT = ' etaoinsrldcuh0123456789mp:-./gfybwvk"=,_TESARINOLDCHPMUGBFWVKYxjqz()[]{}\'JXQZ';
+/** Characters GLOB or LIKE give a meaning to: a pattern does not start at one. */
+const GLOB_SPECIAL = '*?[';
+const LIKE_SPECIAL = '%_\\';
+
+function prefilterOf(literal: string, kind: Prefilter['kind']): Prefilter {
+  if (literal.includes('\u0000')) return { literal, kind, pattern: undefined, whole: false };
+  const special = kind === 'instr' ? GLOB_SPECIAL : LIKE_SPECIAL;
+  // Non-ASCII characters rank as frequent: GLOB and LIKE only use strcspn for an ASCII first character.
+  const rank = (char: string): number => {
+    if (char > '~' || special.includes(char)) return -1;
+    const index = FREQUENT.indexOf(kind === 'like' ? char.toLowerCase() : char);
+    return index === -1 ? FREQUENT.length : index;
+  };
+  // The rarest character that leaves at least three of the literal in the pattern; the first of equals.
+  let start = 0;
+  for (let index = 1; index <= literal.length - 3; index++) if (rank(literal[index]!) > rank(literal[start]!)) start = index;
+  const rest = literal.slice(start);
+  const pattern = kind === 'instr' ? `*${rest.replace(/[*?[]/g, '[$&]')}*` : likePattern(rest);
+  return { literal, kind, pattern, whole: start === 0 };
 }
 
 export interface FilterPageOptions extends LineFilterOptions {
@@ -132,7 +167,11 @@ const COMPILED_FILTERS = 16;
 const FIRST_BITS_CHUNK = 16;
 const MAX_BITS_CHUNK = 1024;
 
-type BitsRow = [blockNo: number, bits: Buffer];
+/** A search block: its trigram bits, and whether a line holds a NUL (1), none does (0) or it is not known (null). */
+type BitsRow = [blockNo: number, bits: Buffer, hasNul: number | null];
+
+/** How a run of lines is read: not at all (the index rules it out), with the fast prefilter, or with the NUL-safe one. */
+type BlockScan = 'skip' | 'fast' | 'safe';
 
 /** How far a scan got: lines read and tested, and the lineNo at its edge. */
 interface ScanState {
@@ -155,10 +194,10 @@ export class LogFilter {
       'SELECT (SELECT MIN(line_no) FROM log_lines WHERE deployment_id = ?) AS first, (SELECT MAX(line_no) FROM log_lines WHERE deployment_id = ?) AS last',
     );
     this.bitsUp = db
-      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
       .raw(true);
     this.bitsDown = db
-      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no DESC')
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no DESC')
       .raw(true);
     this.rangeRows = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no`)
@@ -194,7 +233,7 @@ export class LogFilter {
           }
         }
         return true;
-      });
+      }, () => runLinesFor(limit - kept.length, kept.length, state.scanned));
     } else {
       const to = Math.min(options.before! - 1, last);
       if (to < first) return empty(Math.max(0, Math.min(options.before!, first)));
@@ -208,7 +247,7 @@ export class LogFilter {
         if (count < limit) return true;
         truncated = true;
         return false;
-      });
+      }, () => runLinesFor(limit - count, count, state.scanned));
       for (let index = blocks.length - 1; index >= 0; index--) kept.push(...blocks[index]!);
       if (kept.length > limit) kept.splice(0, kept.length - limit);
       if (truncated) state.scannedTo = kept[0]![0];
@@ -256,9 +295,11 @@ export class LogFilter {
   }
 
   /**
-   * Visits, block by block, the lines in [from, to] that may be kept (the prefilter applied), skipping the
-   * blocks the index rules out. Stops when `visit` returns false or `budget` lines were scanned; keeps
-   * `state.scannedTo` at the edge of what was examined.
+   * Visits the lines in [from, to] that may be kept (the prefilter applied), skipping the blocks the index
+   * rules out. Each statement reads a run of consecutive blocks that may hold a kept line, `runLines()`
+   * lines at most (a page asks for what its remaining matches need, so its last statement stops near its
+   * last match instead of at the end of a block). Stops when `visit` returns false or `budget` lines
+   * were scanned; keeps `state.scannedTo` at the edge of what was examined.
    */
   private scanBlocks(
     deploymentId: string,
@@ -270,48 +311,65 @@ export class LogFilter {
     state: ScanState,
     budget: number,
     visit: (rows: PageRow[]) => boolean,
+    runLines: () => number = () => SEARCH_BLOCK_LINES,
   ): void {
     const services = scope?.services ? JSON.stringify([...scope.services]) : undefined;
-    const scan = this.scanStatement(filter, services !== undefined);
-    const extra: unknown[] = [];
-    if (filter.prefilter) extra.push(filter.prefilter.kind === 'like' ? likePattern(filter.prefilter.literal) : filter.prefilter.literal);
-    if (services !== undefined) extra.push(services);
+    const prefilter = filter.prefilter;
+    const statements = { fast: this.scanStatement(filter, 'fast', services !== undefined), safe: this.scanStatement(filter, 'safe', services !== undefined) };
+    const parameters = { fast: prefilterParameters(prefilter, 'fast'), safe: prefilterParameters(prefilter, 'safe') };
+    if (services !== undefined) for (const list of Object.values(parameters)) list.push(services);
+    const up = direction === 'up';
     const firstBlock = blockOfLine(from);
     const lastBlock = blockOfLine(to);
-    const step = direction === 'up' ? 1 : -1;
-    let bits = new Map<number, Buffer>();
+    let blocks = new Map<number, BitsRow>();
     let chunk = FIRST_BITS_CHUNK;
-    let bitsUntil = direction === 'up' ? firstBlock - 1 : lastBlock + 1;
-    for (let block = direction === 'up' ? firstBlock : lastBlock; direction === 'up' ? block <= lastBlock : block >= firstBlock; block += step) {
-      const low = Math.max(from, firstLineOfBlock(block));
-      const high = Math.min(to, lastLineOfBlock(block));
-      if (filter.requiredBits) {
-        if (direction === 'up' ? block > bitsUntil : block < bitsUntil) {
-          // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
-          bitsUntil = direction === 'up' ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
-          chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
-          const rows = direction === 'up' ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block);
-          bits = new Map(rows as unknown as BitsRow[]);
-        }
-        // A block without a stored bitset (lines older than the index) is always scanned.
-        const stored = bits.get(block);
-        if (stored && !blockMayContain(stored, filter.requiredBits)) {
-          state.scannedTo = direction === 'up' ? high : low;
-          continue;
-        }
+    let bitsUntil = up ? firstBlock - 1 : lastBlock + 1;
+    /** How `block` is read: skipped when the index rules it out (reading its bitset, and the next ones, when needed). */
+    const scanOf = (block: number): BlockScan => {
+      if (!filter.requiredBits && !prefilter) return 'safe';
+      if (up ? block > bitsUntil : block < bitsUntil) {
+        // A first page often needs a few blocks, a rare match thousands: read 16 bitsets, then more each time.
+        bitsUntil = up ? Math.min(lastBlock, block + chunk - 1) : Math.max(firstBlock, block - chunk + 1);
+        chunk = Math.min(chunk * 4, MAX_BITS_CHUNK);
+        const rows = (up ? this.bitsUp.all(deploymentId, block, bitsUntil) : this.bitsDown.all(deploymentId, bitsUntil, block)) as unknown as BitsRow[];
+        blocks = new Map(rows.map((row) => [row[0], row]));
+      }
+      // A block without a stored bitset (lines older than the index) is always scanned, NUL-safe.
+      const stored = blocks.get(block);
+      if (!stored) return 'safe';
+      if (filter.requiredBits && !blockMayContain(stored[1], filter.requiredBits)) return 'skip';
+      return prefilter?.pattern !== undefined && stored[2] === 0 ? 'fast' : 'safe';
+    };
+    // The block's last line in the direction of the scan, clamped to [from, to].
+    const farEdge = (block: number): number => (up ? Math.min(to, lastLineOfBlock(block)) : Math.max(from, firstLineOfBlock(block)));
+    let position = up ? from : to;
+    while (up ? position <= to : position >= from) {
+      const block = blockOfLine(position);
+      const how = scanOf(block);
+      if (how === 'skip') {
+        state.scannedTo = farEdge(block);
+        position = state.scannedTo + (up ? 1 : -1);
+        continue;
       }
       if (state.scanned >= budget) return;
-      const rows = scan.all(deploymentId, low, high, ...extra) as unknown as PageRow[];
-      state.scanned += high - low + 1;
-      state.scannedTo = direction === 'up' ? high : low;
+      const wanted = Math.max(1, Math.min(budget - state.scanned, Math.floor(runLines())));
+      // Extend the run over the following blocks read the same way, until it has `wanted` lines.
+      let edge = farEdge(block);
+      for (let next = block + (up ? 1 : -1); Math.abs(edge - position) + 1 < wanted && (up ? next <= lastBlock : next >= firstBlock) && scanOf(next) === how; next += up ? 1 : -1) {
+        edge = farEdge(next);
+      }
+      edge = up ? Math.min(edge, position + wanted - 1) : Math.max(edge, position - wanted + 1);
+      const rows = statements[how].all(deploymentId, Math.min(position, edge), Math.max(position, edge), ...parameters[how]) as unknown as PageRow[];
+      state.scanned += Math.abs(edge - position) + 1;
+      state.scannedTo = edge;
+      position = edge + (up ? 1 : -1);
       if (!visit(rows)) return;
     }
   }
 
-  private scanStatement(filter: CompiledLineFilter, byService: boolean): Statement<unknown[], PageRow> {
+  private scanStatement(filter: CompiledLineFilter, how: 'fast' | 'safe', byService: boolean): Statement<unknown[], PageRow> {
     const conditions = [
-      filter.prefilter?.kind === 'instr' ? ' AND instr(text, ?) > 0' : '',
-      filter.prefilter?.kind === 'like' ? " AND text LIKE ? ESCAPE '\\'" : '',
+      prefilterCondition(filter.prefilter, how),
       // Field terms only ever match JSON objects: a cheap first-character test in SQLite.
       filter.jsonOnly ? " AND substr(text, 1, 1) = '{'" : '',
       // A stack's services, as one JSON array: one statement whatever their number.
@@ -345,6 +403,27 @@ export class LogFilter {
   }
 }
 
+/** A page's first statement reads one block; most filters keep a line in the first few. */
+const FIRST_RUN_LINES = SEARCH_BLOCK_LINES;
+/** At most this many lines per statement (its rows are held at once). */
+const MAX_RUN_LINES = 16 * SEARCH_BLOCK_LINES;
+/**
+ * A page reads 90% of the lines its remaining matches should take at the density seen so far: reading past
+ * its last match costs more (about 0.2 µs a line) than another statement for the few matches still missing.
+ */
+const RUN_SHARE = 0.9;
+const MIN_RUN_LINES = 256;
+
+/**
+ * How many lines a page's next statement reads: with none kept yet, four times what was read (a rare match
+ * needs many lines); else most of what the `wanted` matches take at the density seen so far.
+ */
+function runLinesFor(wanted: number, found: number, scanned: number): number {
+  if (scanned === 0) return FIRST_RUN_LINES;
+  if (found === 0) return Math.min(MAX_RUN_LINES, 4 * scanned);
+  return Math.min(MAX_RUN_LINES, Math.max(MIN_RUN_LINES, Math.ceil((wanted * scanned * RUN_SHARE) / found)));
+}
+
 /** The streams, levels and services a page keeps (matches and context alike); undefined: all of them. */
 interface LineScope {
   readonly streams: ReadonlySet<number> | undefined;
@@ -374,6 +453,28 @@ function scopeOf(options: {
   // An empty list of services keeps no line (unlike streams and levels, there is no "all of them" to fall back on).
   const services = options.services ? new Set(options.services) : undefined;
   return streams || levels || services ? { streams, levels, services } : undefined;
+}
+
+/**
+ * The SQL that drops lines without the prefilter's literal. Fast: GLOB or LIKE from the literal's rarest
+ * character (then the whole literal, when the pattern does not hold it). Safe, for blocks that may hold a NUL:
+ * instr, which reads a text's every byte, on the text or (like) its ASCII-lowered copy.
+ */
+function prefilterCondition(prefilter: Prefilter | undefined, how: 'fast' | 'safe'): string {
+  if (!prefilter) return '';
+  if (how === 'safe') return prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : ' AND instr(lower(text), ?) > 0';
+  const glob = prefilter.kind === 'instr' ? ' AND text GLOB ?' : " AND text LIKE ? ESCAPE '\\'";
+  if (prefilter.whole) return glob;
+  return glob + (prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : " AND text LIKE ? ESCAPE '\\'");
+}
+
+/** The parameters of `prefilterCondition`, in order. */
+function prefilterParameters(prefilter: Prefilter | undefined, how: 'fast' | 'safe'): unknown[] {
+  if (!prefilter) return [];
+  // SQLite's lower() folds ASCII A–Z only, as LIKE does; a `like` literal is ASCII.
+  if (how === 'safe') return [prefilter.kind === 'instr' ? prefilter.literal : prefilter.literal.toLowerCase()];
+  if (prefilter.whole) return [prefilter.pattern!];
+  return [prefilter.pattern!, prefilter.kind === 'instr' ? prefilter.literal : likePattern(prefilter.literal)];
 }
 
 /** `%literal%` with LIKE's own wildcards escaped. */

@@ -43,6 +43,8 @@ export interface SearchBlock {
   readonly deploymentId: string;
   readonly blockNo: number;
   readonly bits: Uint8Array;
+  /** Whether a line of the block holds a NUL character; null when not known (written before migration 013). */
+  readonly hasNul: boolean | null;
 }
 
 export const streamCode = (stream: LogStream): number => LOG_STREAMS.indexOf(stream);
@@ -168,8 +170,8 @@ export class LogLineRepository {
   private readonly selectLast: Statement<[string, string], { last: number | null }>;
   private readonly selectAtTime: Statement<[string, number], { line_no: number }>;
   private readonly selectBeforeTime: Statement<[string, number], { line_no: number }>;
-  private readonly upsertBlock: Statement<[string, number, Uint8Array]>;
-  private readonly selectBlock: Statement<[string, number], { bits: Buffer }>;
+  private readonly upsertBlock: Statement<[string, number, Uint8Array, number | null]>;
+  private readonly selectBlock: Statement<[string, number], { bits: Buffer; has_nul: number | null }>;
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
   private readonly selectLevelCounts: Statement<[string, number]>;
   private readonly selectRunLevelCounts: Statement<[string, number, string]>;
@@ -184,8 +186,8 @@ export class LogLineRepository {
       `INSERT INTO log_lines (deployment_id, line_no, ts, stream, source, run_id, step, text, cut, raw, level, service) VALUES ${Array.from({ length: INSERT_ROWS }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
-    this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits) VALUES (?, ?, ?)');
-    this.selectBlock = db.prepare('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
+    this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits, has_nul) VALUES (?, ?, ?, ?)');
+    this.selectBlock = db.prepare('SELECT bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
     this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
     this.selectRunLevelCounts = db
@@ -208,7 +210,7 @@ export class LogLineRepository {
   /** Inserts lines (and the search blocks they touched) in one transaction. Callers batch; this never splits. */
   insertMany(lines: readonly StoredLine[], blocks: readonly SearchBlock[] = []): void {
     this.db.transaction(() => {
-      for (const block of blocks) this.upsertBlock.run(block.deploymentId, block.blockNo, block.bits);
+      for (const block of blocks) this.upsertBlock.run(block.deploymentId, block.blockNo, block.bits, block.hasNul === null ? null : Number(block.hasNul));
       const levels = levelCodesOf(lines);
       let index = 0;
       const parameters = this.rowParameters;
@@ -291,9 +293,10 @@ export class LogLineRepository {
     return this.selectBeforeTime.get(deploymentId, ts)?.line_no;
   }
 
-  /** A search block's bits as stored, or undefined when the block has no lines yet. */
-  searchBlock(deploymentId: string, blockNo: number): Uint8Array | undefined {
-    return this.selectBlock.get(deploymentId, blockNo)?.bits;
+  /** A search block as stored, or undefined when the block has no lines yet. */
+  searchBlock(deploymentId: string, blockNo: number): { bits: Uint8Array; hasNul: boolean | null } | undefined {
+    const row = this.selectBlock.get(deploymentId, blockNo);
+    return row && { bits: row.bits, hasNul: row.has_nul === null ? null : row.has_nul === 1 };
   }
 
   /** A line's exact bytes: `raw` when stored, else its text in UTF-8; undefined when there is no such line. */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../../electron/engine/engine-error';
 import { compileLineFilter, LogFilter, MAX_FILTER_PAGE_LINES, MAX_SCAN_LINES, type FilterPageOptions } from '../../../electron/engine/logs/log-filter';
 import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
@@ -117,6 +117,69 @@ describe('LogFilter', () => {
     expect(next).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
     // A literal goes through the index: one request skips to the one block that may hold it.
     expect(filter.page('d', { ...base, query: 'rare one' })).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
+  });
+
+  it('stops reading near the page’s last match instead of at the end of its block', () => {
+    const filter = fill(4 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 100 === 0 ? `needle ${lineNo}` : undefined));
+    // Record the line ranges the page's scan statements read (they are prepared on first use).
+    const read: [number, number][] = [];
+    const prepare = fixture.store.db.prepare.bind(fixture.store.db);
+    vi.spyOn(fixture.store.db, 'prepare').mockImplementation(((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.includes('line_no BETWEEN')) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        read.push([parameters[1] as number, parameters[2] as number]);
+        return all(...parameters);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof fixture.store.db.prepare);
+    const page = filter.page('d', { ...base, query: 'needle', limit: 60 });
+    expect(page.matches).toHaveLength(60);
+    expect(page.scannedTo).toBe(6000);
+    // The 60th match is line 6000, in the second block: reading whole blocks would read 8192 lines.
+    const lines = read.reduce((sum, [low, high]) => sum + high - low + 1, 0);
+    expect(lines).toBeGreaterThanOrEqual(6000);
+    expect(lines).toBeLessThan(6400);
+  });
+
+  it('finds a literal after a NUL, with either case rule, in blocks that hold one and in blocks not known (before migration 013)', () => {
+    const at = [100, SEARCH_BLOCK_LINES + 100, 2 * SEARCH_BLOCK_LINES + 100];
+    // Blocks 0 and 1 hold a NUL before the needle; block 2's needle line has none, and neither has the block.
+    const filter = fill(3 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo === at[2] ? 'ERROR Needle-77' : at.includes(lineNo) ? `bin\u0000ary ERROR Needle-77 ${lineNo}` : undefined));
+    fixture.store.db.prepare("UPDATE log_search_blocks SET has_nul = NULL WHERE deployment_id = 'd' AND block_no = 1").run();
+    expect(fixture.store.db.prepare("SELECT has_nul FROM log_search_blocks WHERE deployment_id = 'd' ORDER BY block_no").pluck().all()).toEqual([1, null, 0]);
+    for (const caseSensitive of [true, false]) {
+      for (const query of ['Needle-77', 'needle-77']) {
+        const expected = caseSensitive && query === 'needle-77' ? [] : at;
+        expect(filter.page('d', { ...base, query, caseSensitive }).matches).toEqual(expected);
+        expect(filter.page('d', { ...base, query, caseSensitive, before: Number.MAX_SAFE_INTEGER }).matches).toEqual(expected);
+        expect(filter.count('d', { ...base, query, caseSensitive }).matches).toBe(expected.length);
+      }
+    }
+    expect(filter.page('d', { ...base, query: 'ERROR Needle-\\d+', regex: true, caseSensitive: true }).matches).toEqual(at);
+    // A literal holding the NUL itself.
+    expect(compileLineFilter({ ...base, query: '"\u0000ary ERROR"', caseSensitive: true }).prefilter).toMatchObject({ literal: '\u0000ary ERROR', pattern: undefined });
+    expect(filter.page('d', { ...base, query: '"\u0000ary ERROR"', caseSensitive: true }).matches).toEqual(at.slice(0, 2));
+  });
+
+  it('prefilters from the literal’s rarest character; GLOB and LIKE characters in a literal match only themselves', () => {
+    expect(compileLineFilter({ ...base, query: '"status=500 bytes="', caseSensitive: true }).prefilter).toMatchObject({ pattern: '*=500 bytes=*', whole: false });
+    expect(compileLineFilter({ ...base, query: '"Status=500 bytes="' }).prefilter).toMatchObject({ pattern: '%=500 bytes=%', whole: false });
+    expect(compileLineFilter({ ...base, query: '=500 bytes', regex: true, caseSensitive: true }).prefilter).toMatchObject({ pattern: '*=500 bytes*', whole: true });
+    expect(compileLineFilter({ ...base, query: '"ZQ[1 y"', caseSensitive: true }).prefilter).toMatchObject({ pattern: '*ZQ[[]1 y*', whole: true });
+    // Unescaped, a `[` opens a class that never closes and a trailing `\\` escapes the closing `%`: neither would match.
+    const texts = ['x[1 y', 'x1 y', 'a[1]*b?c', 'a1xxbyc', 'C:\\Temp\\', 'C:\\Temp%', '50%_x', '5012x', 'aZQ[1 y', 'aZQ1 y'];
+    const filter = fill(100, (lineNo) => texts[lineNo - 1]);
+    expect(fixture.store.db.prepare("SELECT has_nul FROM log_search_blocks WHERE deployment_id = 'd'").pluck().all()).toEqual([0]);
+    for (const caseSensitive of [true, false]) {
+      expect(filter.page('d', { ...base, query: '"[1 y"', caseSensitive }).matches).toEqual([1, 9]);
+      expect(filter.page('d', { ...base, query: '"ZQ[1 y"', caseSensitive }).matches).toEqual([9]);
+      expect(filter.page('d', { ...base, query: '[1]*b?c', caseSensitive }).matches).toEqual([3]);
+      expect(filter.page('d', { ...base, query: 'temp\\', caseSensitive: false }).matches).toEqual([5]);
+      expect(filter.page('d', { ...base, query: 'Temp\\', caseSensitive }).matches).toEqual([5]);
+      expect(filter.page('d', { ...base, query: '50%_x', caseSensitive }).matches).toEqual([7]);
+    }
   });
 
   it('caps a page at MAX_FILTER_PAGE_LINES lines when context would exceed it', () => {

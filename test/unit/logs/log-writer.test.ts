@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pumpDockerLogs } from '../../../electron/engine/docker/log-demux';
+import { LogWriter } from '../../../electron/engine/logs/log-writer';
+import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
 import { logFixture } from './fixture';
 
 describe('LogWriter', () => {
@@ -116,6 +118,36 @@ describe('LogWriter', () => {
     expect(stored.map((line) => line.text)).toEqual([...Array.from({ length: 10 }, (_, i) => `line ${i + 1}`), expect.stringMatching(/^\[DISK\] the disk was full from .*: 5 lines could not be kept/)]);
     expect(stored.map((line) => line.lineNo)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(published).toHaveLength(11);
+  });
+
+  it('keeps with each search block whether one of its lines holds a NUL; a block not known (before migration 013) stays unknown', () => {
+    fixture = logFixture({ maxDelayMs: 60_000, maxBatchLines: 50_000 });
+    const { writer, store } = fixture;
+    const hasNul = () => store.db.prepare('SELECT deployment_id, block_no, has_nul FROM log_search_blocks ORDER BY deployment_id, block_no').raw().all();
+    for (let lineNo = 1; lineNo <= SEARCH_BLOCK_LINES + 10; lineNo++) {
+      writer.append('a', { stream: 'stdout', source: 'runtime', text: lineNo === SEARCH_BLOCK_LINES + 5 ? 'bin\u0000ary' : `line ${lineNo}` });
+      if (lineNo % 100 === 0) writer.append('b', { stream: 'stdout', source: 'runtime', text: 'clean' });
+    }
+    writer.flush();
+    expect(hasNul()).toEqual([
+      ['a', 0, 0],
+      ['a', 1, 1],
+      ['b', 0, 0],
+    ]);
+    // A clean block stays clean across batches; a NUL in a later batch marks it.
+    writer.append('b', { stream: 'stdout', source: 'runtime', text: 'still clean' });
+    writer.flush();
+    expect(hasNul()).toContainEqual(['b', 0, 0]);
+    writer.append('b', { stream: 'stdout', source: 'runtime', text: '\u0000' });
+    writer.flush();
+    expect(hasNul()).toContainEqual(['b', 0, 1]);
+    // A block written before the flag existed: a new writer continuing it cannot know its older lines.
+    store.db.prepare("UPDATE log_search_blocks SET has_nul = NULL WHERE deployment_id = 'a' AND block_no = 1").run();
+    const second = new LogWriter(store);
+    second.append('a', { stream: 'stdout', source: 'runtime', text: 'after the upgrade' });
+    second.flush();
+    second.close();
+    expect(hasNul()).toContainEqual(['a', 1, null]);
   });
 
   it('stores hostile content byte-faithfully: escapes, NUL, CR overwrites, invalid UTF-8, a 1 MB line (cut)', async () => {

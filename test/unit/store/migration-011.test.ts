@@ -23,6 +23,7 @@ describe('migration 011 (service-aware logs and metrics)', () => {
     db.prepare("INSERT INTO metrics (deployment_id, sampled_at, cpu_pct, mem_used_mb, mem_limit_mb) VALUES ('d', 1000, 5, 100, 512)").run();
     migrate(db, MIGRATIONS, 11);
     expect(schemaVersion(db)).toBe(11);
+    migrate(db, MIGRATIONS); // the repositories below are today's: they read (and write) the newest schema
 
     const lines = new LogLineRepository(db);
     expect(lines.since('d', 0, 10)[0]).not.toHaveProperty('service');

@@ -10,6 +10,7 @@ import { migration009LogLevels } from './009-log-levels';
 import { migration010ComposeStacks } from './010-compose-stacks';
 import { migration011ServiceLogs } from './011-service-logs';
 import { migration012S3Target } from './012-s3-target';
+import { migration013SearchBlockNul } from './013-search-block-nul';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010ComposeStacks,
   migration011ServiceLogs,
   migration012S3Target,
+  migration013SearchBlockNul,
 ];
