@@ -42,6 +42,8 @@ const QUANTIFIER = /^(?:[*?]|\{0?,|\{0\})/;
  * character that a quantifier may repeat or drop ends the run.
  */
 export function requiredLiteral(source: string): string {
+  // An inline flag group that turns case-insensitivity on, `(?i)` or `(?mi:…)`: no literal can be matched byte for byte.
+  if (/\(\?[a-zA-Z]*i[a-zA-Z]*[:)]/.test(source)) return '';
   let best = '';
   let run = '';
   let depth = 0;

@@ -54,6 +54,13 @@ describe('LogFilter', () => {
     return new LogFilter(fixture.store.db);
   }
 
+  it('a case-sensitive regex with an inline (?i) keeps lines in another case (no byte-exact prefilter)', () => {
+    const filter = fill(20, (lineNo) => (lineNo === 7 ? 'upstream TIMEOUT after 3 s' : lineNo === 9 ? 'upstream timeout after 1 s' : undefined));
+    const page = filter.page('d', { ...base, query: '(?i)timeout', regex: true, caseSensitive: true });
+    expect(page.lines.map((line) => line.lineNo)).toEqual([7, 9]);
+    expect(filter.count('d', { ...base, query: '(?i)timeout', regex: true, caseSensitive: true }).matches).toBe(2);
+  });
+
   it('pages forward through matches with their context, merged, across block boundaries and pages', () => {
     const at = [10, 12, SEARCH_BLOCK_LINES, SEARCH_BLOCK_LINES + 2, 9000];
     const filter = fill(10_000, (lineNo) => (at.includes(lineNo) ? `ERROR needle ${lineNo}` : undefined));

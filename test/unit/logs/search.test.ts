@@ -12,6 +12,10 @@ describe('requiredLiteral', () => {
     expect(requiredLiteral('GET /api/items\\.json')).toBe('GET /api/items.json');
     expect(requiredLiteral('foo|barbaz')).toBe('');
     expect(requiredLiteral('(panic|fatal) in [a-z]+ worker')).toBe(' worker');
+    // Case-insensitive by an inline flag: TIMEOUT matches (?i)timeout, so no literal is required byte for byte.
+    expect(requiredLiteral('(?i)timeout')).toBe('');
+    expect(requiredLiteral('request (?mi:timeout) after')).toBe('');
+    expect(requiredLiteral('(?P<code>5\\d\\d) upstream timeout')).toBe(' upstream timeout');
   });
 });
 
