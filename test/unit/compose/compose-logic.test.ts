@@ -15,6 +15,7 @@ import {
   composeServices,
   effectiveComposeFile,
   engineBuildOf,
+  replaceTimeoutArgs,
   activeProfilesOf,
   inactiveServices,
   parseComposeConfig,
@@ -305,5 +306,13 @@ describe('services behind profiles', () => {
     expect(activeProfilesOf(undefined, 'A=1\nCOMPOSE_PROFILES="debug, ops"\n')).toEqual(['debug', 'ops']);
     expect(activeProfilesOf('admin', 'COMPOSE_PROFILES=debug\n')).toEqual(['admin']);
     expect(activeProfilesOf('', 'COMPOSE_PROFILES=debug\n')).toEqual([]);
+  });
+});
+
+describe("up's stop timeout for replaced containers", () => {
+  it("is Berth's stop grace, unless the file sets a service's stop_grace_period", () => {
+    expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n'), 2_000)).toEqual(['--timeout', '2']);
+    expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n'), 10_500)).toEqual(['--timeout', '11']);
+    expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n  db:\n    image: y\n    stop_grace_period: 1m\n'), 2_000)).toEqual([]);
   });
 });

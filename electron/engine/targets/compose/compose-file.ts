@@ -306,3 +306,12 @@ export function engineBuildOf(service: Readonly<Record<string, unknown>>): Engin
     network: typeof spec.network === 'string' ? spec.network : null,
   };
 }
+
+/**
+ * `up`'s `--timeout` for the containers it replaces: Berth's stop grace, as a single container's old release gets,
+ * unless the file gives a service its own `stop_grace_period` (then Compose's per-service values apply).
+ */
+export function replaceTimeoutArgs(config: ComposeConfig, stopGraceMs: number): string[] {
+  const ownGrace = Object.values(config.services).some((service) => service.stop_grace_period !== undefined);
+  return ownGrace ? [] : ['--timeout', String(Math.ceil(stopGraceMs / 1000))];
+}

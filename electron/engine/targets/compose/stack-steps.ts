@@ -22,7 +22,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, replaceTimeoutArgs, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -448,16 +448,18 @@ function writeEnvFile(context: StackContext, dir: string): string | null {
 // ---- deploy ---------------------------------------------------------------------------------------
 
 /** `<compose> up -d --no-build --remove-orphans`: Compose recreates the services whose image or config changed. */
-export async function deployStack({ context, dataDir, monitor }: StackStepCall): Promise<void> {
+export async function deployStack({ context, dataDir, monitor, stopGraceMs }: StackStepCall): Promise<void> {
   const stack = stackOf(context);
   if (!stack.runFile) throw new StepFailure('DEPLOYMENT_FAILED_GENERIC', 'The deploy step of a stack ran before setup; deploy again.');
+  const timeout = replaceTimeoutArgs(stack.config ?? parseComposeConfig(readFileSync(stack.runFile, 'utf8')), stopGraceMs);
+  context.stdout(timeout.length > 0 ? `a container Compose replaces gets ${timeout[1]} s to stop (Berth's stop grace)` : "a container Compose replaces gets its service's stop_grace_period (the file sets one), else Compose's 10 s");
   const deploymentId = context.deploymentAtStart.id;
   // Containers Compose replaces are not crashes: monitoring resumes when the run ends (done, or the run's settling).
   monitor.unwatch(deploymentId);
   const writer = composeLineWriter(context, stack.services.map((service) => service.name), deploymentId);
   stack.deployed = true;
   try {
-    const result = await runCompose(['up', '-d', '--no-build', '--remove-orphans'], {
+    const result = await runCompose(['up', '-d', '--no-build', '--remove-orphans', ...timeout], {
       project: composeProjectName(deploymentId),
       files: [stack.runFile],
       projectDirectory: context.project.sourceDir,
