@@ -246,7 +246,7 @@ export class RuntimeLogFollower {
   private storedSince(fromMs: number): Map<string, number> {
     this.logs.flush();
     const keys = new Map<string, number>();
-    for (const { ts, stream, text } of this.stored.runtimeOutputSince(this.deploymentId, fromMs)) {
+    for (const { ts, stream, text } of this.stored.runtimeOutputSince(this.deploymentId, fromMs, this.service)) {
       const key = replayKey(ts, stream, text);
       keys.set(key, (keys.get(key) ?? 0) + 1);
     }
@@ -267,7 +267,8 @@ export class RuntimeLogFollower {
     // Lines from before this container existed belong to an earlier container of the deployment.
     const createdMs = Date.parse(containerCreated) || 0;
     this.logs.flush();
-    this.cursor = { lastMs: this.stored.lastRuntimeOutputTs(this.deploymentId, createdMs - 1000) ?? 0 };
+    // A stack service's own lines: another service's newer line says nothing about where this one got to.
+    this.cursor = { lastMs: this.stored.lastRuntimeOutputTs(this.deploymentId, createdMs - 1000, this.service) ?? 0 };
     return this.cursor;
   }
 

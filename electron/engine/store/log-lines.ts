@@ -309,19 +309,19 @@ export class LogLineRepository {
   }
 
   /** The app's own lines (runtime stdout/stderr) stored from `fromMs` on, as [ts, stream, text]: what a re-attach may send again. */
-  runtimeOutputSince(deploymentId: string, fromMs: number): { ts: number; stream: LogStream; text: string }[] {
+  runtimeOutputSince(deploymentId: string, fromMs: number, service: string | null = null): { ts: number; stream: LogStream; text: string }[] {
     const rows = this.db
-      .prepare('SELECT ts, stream, text FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
+      .prepare('SELECT ts, stream, text FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ? AND service IS ?')
       .raw(true)
-      .all(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as [number, number, string][];
+      .all(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs, service) as [number, number, string][];
     return rows.map(([ts, stream, text]) => ({ ts, stream: LOG_STREAMS[stream] ?? 'stdout', text }));
   }
 
-  /** The newest time of the app's own lines stored from `fromMs` on, or null. */
-  lastRuntimeOutputTs(deploymentId: string, fromMs: number): number | null {
+  /** The newest time of the app's own lines stored from `fromMs` on (of one stack service, or of no service), or null. */
+  lastRuntimeOutputTs(deploymentId: string, fromMs: number, service: string | null = null): number | null {
     const row = this.db
-      .prepare('SELECT MAX(ts) AS ts FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ?')
-      .get(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs) as { ts: number | null };
+      .prepare('SELECT MAX(ts) AS ts FROM log_lines WHERE deployment_id = ? AND source = ? AND stream != ? AND ts >= ? AND service IS ?')
+      .get(deploymentId, sourceCode('runtime'), streamCode('system'), fromMs, service) as { ts: number | null };
     return row.ts;
   }
 
