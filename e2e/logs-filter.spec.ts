@@ -2,7 +2,7 @@
 // over a deployment with 1,000,000 stored lines it shows only the kept lines with their context, the
 // count, and "Load earlier" reaches matches in pages never loaded; exclude hides them; a kept line can
 // be linked. Live: a real container's matching lines appear while the others stay hidden.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -144,6 +144,13 @@ test('filter mode over 1,000,000 stored lines: kept lines with context, the coun
   // Lines 1–9,998 are hidden before the first group (the step header sits between them).
   expect(textShown.indexOf(`┄┄ ${(EVERY - 2).toLocaleString('en-US')} lines hidden ┄┄`)).toBeLessThan(textShown.indexOf(text(EVERY - 1)));
   expect(textShown).toContain(`${text(EVERY - 1)}\n${text(EVERY)}\n${text(EVERY + 1)}\n┄┄ ${(EVERY - 3).toLocaleString('en-US')} lines hidden ┄┄\n`);
+
+  // Download in filter mode: every kept line of the history with its context, groups apart by "--" (as grep -C).
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download' }).click();
+  const file = readFileSync((await (await downloading).path())!, 'utf8');
+  const groups = kept.map((id) => [id - 1, id, id + 1].filter((lineNo) => lineNo <= LINES).map((lineNo) => `[stdout] ${text(lineNo)}`).join('\n'));
+  expect(file).toBe(`${groups.join('\n--\n')}\n`);
 
   // A kept line can be marked and linked; the link is to its lineNo (it opens the normal viewer there).
   const keptRow = terminalRow(page, /^status=500 ERROR upstream timeout id=\d+\s*$/).first();

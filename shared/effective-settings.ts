@@ -12,7 +12,7 @@ export const DEFAULT_CONTAINER_PORT = 8080;
 export const DEFAULT_HEALTH_PATH = '/health';
 
 /** Shapes whose image Berth generates: without a known health route, "the app answers HTTP" is what can be checked. */
-const ANSWERS_HTTP_SHAPES: ReadonlySet<DeployShape> = new Set(['server', 'static', 'static_build']);
+const ANSWERS_HTTP_SHAPES: ReadonlySet<DeployShape> = new Set(['server', 'static', 'static_build', 'multi']);
 
 export type EffectiveSource = 'settings' | 'scan' | 'default';
 

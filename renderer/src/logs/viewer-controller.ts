@@ -8,7 +8,7 @@ import { LOG_LEVELS, LOG_STREAMS, type BerthApi, type LogGap, type LogLevel, typ
 import { formatGapMarker, formatLine, formatStepHeader, formatTrimMarker, plainLine } from './line-format';
 import { LogTerminal, NOT_A_LINE, type RendererKind } from './log-terminal';
 import { LogWindow } from './log-window';
-import { FilteredLogSource, filteredRows, scopeParams, type FilteredRow, type FilterQuery, type LineScopeParams } from './filtered-log-source';
+import { FilteredLogSource, filterParams, filteredRows, scopeParams, type FilteredRow, type FilterQuery, type LineScopeParams } from './filtered-log-source';
 import { filterHighlight } from './filter-display';
 import { StreamGap } from './stream-gap';
 import { serviceTagWidth } from './service-tag';
@@ -963,8 +963,9 @@ export class ViewerController {
     return this.terminal.selectedOrAllText();
   }
 
-  /** Every stored line the filters show, paged from the engine. */
+  /** Every stored line the filters show, paged from the engine; in filter mode, the kept lines and their context. */
   async downloadText(onProgress: (lines: number) => void): Promise<Blob | null> {
+    if (this.filtered) return this.downloadFiltered(this.filtered.query, onProgress);
     const parts: string[] = [];
     let since = 0;
     let count = 0;
@@ -980,6 +981,41 @@ export class ViewerController {
       count += page.value.lines.length;
       onProgress(count);
       since = page.value.lines.at(-1)!.lineNo;
+    }
+    return new Blob(parts, { type: 'text/plain;charset=utf-8' });
+  }
+
+  /**
+   * Filter mode's download: the whole history's kept lines with their context, paged forward from the engine
+   * (`since` = the last page's scannedTo); a line two pages share as context is written once, and `--` separates
+   * runs of lines that are not adjacent when context is shown, as grep does.
+   */
+  private async downloadFiltered(query: FilterQuery, onProgress: (lines: number) => void): Promise<Blob | null> {
+    const parts: string[] = [];
+    const params = filterParams(query, this.shownScope());
+    let since = 0;
+    let written = 0;
+    let count = 0;
+    for (;;) {
+      const page = await this.api.request('getLogs', { id: this.deploymentId, ...params, since, limit: 5000 });
+      if (this.disposed) return null;
+      if (!page.ok) {
+        this.setMessage(`Download stopped: ${page.error.message}`);
+        return null;
+      }
+      const fresh = page.value.lines.filter((line) => line.lineNo > written);
+      let text = '';
+      for (const line of fresh) {
+        if (query.context > 0 && written > 0 && line.lineNo > written + 1) text += '--\n';
+        text += `${plainLine(line, this.settings.timestamps)}\n`;
+        written = line.lineNo;
+      }
+      parts.push(text);
+      count += fresh.length;
+      onProgress(count);
+      const next = page.value.scannedTo ?? page.value.lastLineNo;
+      if (next <= since || (next >= page.value.lastLineNo && !page.value.truncated)) break;
+      since = next;
     }
     return new Blob(parts, { type: 'text/plain;charset=utf-8' });
   }

@@ -60,7 +60,7 @@ describe('compose stack: build keys', () => {
     writeFileSync(join(dir, 'web', 'docker', 'web.Dockerfile'), WEB_DOCKERFILE);
     writeFileSync(join(dir, 'tool', 'Dockerfile'), 'FROM berth-test/busybox:1\nRUN echo built-by-compose > /tool.txt\n');
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
-    const project = test.project('build-keys', { healthPath: '/' }, dir);
+    const project = test.project('build-keys', {}, dir);
     slugs.push(project.slug);
     const { run, deployment } = await test.engine.controller.deploy(project);
     deployments.push(deployment.id);

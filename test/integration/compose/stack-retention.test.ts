@@ -48,7 +48,8 @@ describe('compose stack: image retention', () => {
     mkdirSync(join(dir, 'worker'), { recursive: true });
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
     writeFileSync(join(dir, 'worker', 'Dockerfile'), 'FROM berth-test/busybox:1\nCMD ["sh", "-c", "echo working; exec sleep 3600"]\n');
-    const project = test.project('retained', { keepReleases: 2, healthPath: '/' }, dir);
+    // No healthPath: a stack's public service is checked on / (it serves no /health).
+    const project = test.project('retained', { keepReleases: 2 }, dir);
     slugs.push(project.slug);
 
     const releases: string[] = [];

@@ -29,14 +29,14 @@ describe('effectiveHealthCheck', () => {
     }
   });
 
-  it('for a zero-config shape without a known route, checks that the app answers HTTP on / (anything below 500)', () => {
-    for (const shape of ['server', 'static', 'static_build'] as const) {
+  it('for a zero-config shape or a Compose stack without a known route, checks that the app answers HTTP on / (anything below 500)', () => {
+    for (const shape of ['server', 'static', 'static_build', 'multi'] as const) {
       expect(effectiveHealthCheck({}, scanOf(shape))).toEqual({ value: { path: '/', rule: 'any_below_500' }, source: 'default' });
     }
   });
 
   it('for a Dockerfile, an image, a refused scan or none at all, keeps /health counted 2xx–3xx, as before scans', () => {
-    for (const scan of [scanOf('existing_docker'), scanOf('prebuilt_image'), scanOf('multi'), scanOf(null), null]) {
+    for (const scan of [scanOf('existing_docker'), scanOf('prebuilt_image'), scanOf(null), null]) {
       expect(effectiveHealthCheck({}, scan)).toEqual({ value: { path: '/health', rule: 'status_2xx_3xx' }, source: 'default' });
     }
   });
