@@ -15,6 +15,7 @@ import {
   composeServices,
   effectiveComposeFile,
   engineBuildOf,
+  buildRouteOf,
   replaceTimeoutArgs,
   activeProfilesOf,
   inactiveServices,
@@ -278,6 +279,11 @@ describe('which builds go to the engine API and which to Compose', () => {
     expect(engineBuildOf({ build: { context: '/src/web', args: ['A=1', 'B'] } })).toMatchObject({ buildArgs: { A: '1' } });
     // An absolute Dockerfile inside the context is made relative to it.
     expect(engineBuildOf({ build: { context: '/src/web/', dockerfile: '/src/web/build/Dockerfile' } })).toMatchObject({ contextDir: '/src/web/', dockerfile: 'build/Dockerfile' });
+  });
+
+  it('sends builds to the engine only under Compose v1, whose own builds use the same classic API (v2 builds with BuildKit)', () => {
+    expect(buildRouteOf({ build: '/src/web' }, 1)).toMatchObject({ contextDir: '/src/web' });
+    expect(buildRouteOf({ build: '/src/web' }, 2)).toEqual({ compose: 'Compose v2 and later build with BuildKit' });
   });
 
   it('leaves to Compose what the engine call would not do the same way, saying why', () => {

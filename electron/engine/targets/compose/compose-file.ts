@@ -315,3 +315,12 @@ export function replaceTimeoutArgs(config: ComposeConfig, stopGraceMs: number): 
   const ownGrace = Object.values(config.services).some((service) => service.stop_grace_period !== undefined);
   return ownGrace ? [] : ['--timeout', String(Math.ceil(stopGraceMs / 1000))];
 }
+
+/**
+ * Who builds a service: Compose v1 builds through the engine's classic build API (docker-py), which Berth calls the
+ * same way without starting Compose (engineBuildOf); v2 and later build with BuildKit (`RUN --mount`, `# syntax=`),
+ * which only Compose does, so Compose builds every service there.
+ */
+export function buildRouteOf(service: Readonly<Record<string, unknown>>, generation: 1 | 2): EngineBuild | { readonly compose: string } {
+  return generation === 1 ? engineBuildOf(service) : { compose: 'Compose v2 and later build with BuildKit' };
+}

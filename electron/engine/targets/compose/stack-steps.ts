@@ -22,7 +22,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, engineBuildOf, replaceTimeoutArgs, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -305,8 +305,9 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
   if (built.length > 0) {
     context.stdout(`building ${built.map((service) => service.name).join(', ')} (the layer cache keeps unchanged services as they were)`);
     const byCompose: ComposeService[] = [];
+    const { generation } = await composeCommand();
     for (const service of built) {
-      const how = engineBuildOf(stack.config.services[service.name] ?? {});
+      const how = buildRouteOf(stack.config.services[service.name] ?? {}, generation);
       if ('compose' in how) {
         context.stdout(`service ${service.name}: Compose builds it (${how.compose})`, { service: service.name });
         byCompose.push(service);
