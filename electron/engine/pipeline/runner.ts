@@ -100,9 +100,13 @@ export class PipelineController implements DeploymentController {
       if (release.current) throw new EngineError('CONFLICT', `Release ${release.id} is already the current release. Pick an earlier one from \`GET /api/projects/${project.id}/releases\`.`);
       // Image retention removed its image (docs/product-rules.md, "Retention"): nothing to start it from.
       if (release.imageRemoved) {
+        const keep = project.settings.keepReleases ?? DEFAULT_KEEP_RELEASES;
+        const what = release.imageRef.startsWith('s3-artifact:')
+          ? `site files (${release.imageRef}) were removed from Berth's data dir by retention (only the last ${keep} releases keep theirs)`
+          : `image ${release.imageRef} was removed by image retention (only the last ${keep} releases keep their images)`;
         throw new EngineError(
           'CONFLICT',
-          `Release ${release.id}'s image ${release.imageRef} was removed by image retention (only the last ${project.settings.keepReleases ?? DEFAULT_KEEP_RELEASES} releases keep their images), so it cannot be rolled back to. Pick a newer release from \`GET /api/projects/${project.id}/releases\`, or raise the project's keepReleases setting for the future.`,
+          `Release ${release.id}'s ${what}, so it cannot be rolled back to. Pick a newer release from \`GET /api/projects/${project.id}/releases\`, or raise the project's keepReleases setting for the future.`,
         );
       }
     } else {

@@ -88,6 +88,6 @@ describe('S3 failures', () => {
     expect(harness.stepLines(third, 'done')).toContainEqual(expect.stringMatching(new RegExp(`^\\[RETENTION\\] removed 1 site artifact beyond the last 1 releases: s3-artifact:${first.id}$`)));
     const old = harness.engine.store.releases.listForDeployment(first.deploymentId).find((release) => release.runId === first.id)!;
     expect(old.imageRemoved).toBe(true);
-    await expect(harness.engine.controller.rollback(project, old.id)).rejects.toThrow(/removed by image retention/);
+    await expect(harness.engine.controller.rollback(project, old.id)).rejects.toThrow(/'s site files \(s3-artifact:run_\w+\) were removed from Berth's data dir by retention/);
   });
 });
