@@ -335,7 +335,7 @@ export const requests = {
   getDiskUsage: {
     method: 'GET',
     path: '/api/disk',
-    summary: "What Berth takes on disk: the database file and its WAL, and per project its stored log lines and its images (tagged berth/<slug>)",
+    summary: "What Berth takes on disk: the database file and its WAL, and per project its stored log lines and its images (tagged berth/<slug>, and berth/<slug>-<service> for a Compose stack's services)",
     input: z.object({}),
     output: diskUsageSchema,
   },

@@ -35,6 +35,28 @@ export function berthImagesBySlug(images: readonly ListedImage[]): Map<string, S
   return bySlug;
 }
 
+/** A tag part as Berth writes it: lower case, anything but [a-z0-9_.-] as `-`. */
+export const tagPart = (text: string): string => text.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+
+/** The repository of a Compose stack service's builds, `berth/<slug>-<service>` (targets/compose/stack-steps.ts). */
+export const stackImageRepo = (slug: string, service: string): string => `berth/${tagPart(slug)}-${tagPart(service)}`;
+
+/**
+ * A project's images in the Disk panel: its own `berth/<slug>:` builds plus, for a Compose stack, each built
+ * service's `berth/<slug>-<service>:` builds (the services its deployments know).
+ */
+export function projectImageUsage(bySlug: ReadonlyMap<string, SlugImages>, slug: string, stackServices: readonly string[]): SlugImages {
+  const keys = new Set([slug, ...stackServices.map((service) => stackImageRepo(slug, service).slice('berth/'.length))]);
+  let count = 0;
+  let bytes = 0;
+  for (const key of keys) {
+    const images = bySlug.get(key);
+    count += images?.count ?? 0;
+    bytes += images?.bytes ?? 0;
+  }
+  return { count, bytes };
+}
+
 /** Docker's list of the images whose reference starts with `berth/`. */
 export async function listBerthImages(docker: Dockerode): Promise<ListedImage[]> {
   return withDockerTimeout(docker.listImages({ filters: { reference: ['berth/*'] } }), 'an image list');

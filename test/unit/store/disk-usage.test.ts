@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { berthImagesBySlug } from '../../../electron/engine/docker/images';
+import { berthImagesBySlug, projectImageUsage } from '../../../electron/engine/docker/images';
 import { databaseFileUsage, logUsageByProject } from '../../../electron/engine/store/disk-usage';
 import type { StoredLine } from '../../../electron/engine/store/log-lines';
 import { Store } from '../../../electron/engine/store/store';
@@ -62,5 +62,18 @@ describe('disk usage', () => {
       { Id: 'sha256:e', RepoTags: null, Size: 3 },
     ]);
     expect(Object.fromEntries(bySlug)).toEqual({ api: { count: 2, bytes: 150 }, web: { count: 1, bytes: 7 } });
+  });
+
+  it("counts a Compose stack's service images (berth/<slug>-<service>) with its project, not another project's", () => {
+    const bySlug = berthImagesBySlug([
+      { Id: 'sha256:w', RepoTags: ['berth/shop-web:run_1', 'berth/shop-web:live'], Size: 40 },
+      { Id: 'sha256:k', RepoTags: ['berth/shop-worker:run_1'], Size: 30 },
+      { Id: 'sha256:o', RepoTags: ['berth/shop-admin:run_9'], Size: 500 },
+      { Id: 'sha256:s', RepoTags: ['berth/shop:run_0'], Size: 5 },
+    ]);
+    expect(projectImageUsage(bySlug, 'shop', ['web', 'worker', 'redis'])).toEqual({ count: 3, bytes: 75 });
+    // Without stack services only its own builds: `shop-admin` may be another project's slug.
+    expect(projectImageUsage(bySlug, 'shop', [])).toEqual({ count: 1, bytes: 5 });
+    expect(projectImageUsage(bySlug, 'Shop Site', ['Web'])).toEqual({ count: 0, bytes: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import type { DiskUsage } from '../../../../shared';
 import { dockerErrorText } from '../../docker/call';
-import { berthImagesBySlug, listBerthImages, type SlugImages } from '../../docker/images';
+import { berthImagesBySlug, listBerthImages, projectImageUsage, type SlugImages } from '../../docker/images';
 import { databaseFileUsage, logUsageByProject } from '../../store/disk-usage';
 import type { Handlers } from '../dispatcher';
 import { loadRetentionSettings } from '../retention-job';
@@ -22,8 +22,9 @@ export function diskHandlers(engine: HandlerContext): Pick<Handlers, 'getDiskUsa
         logBudgetBytes: loadRetentionSettings(engine.store).logBudgetBytes,
         images: imageStatus,
         projects: logUsageByProject(engine.store.db).map((project) => {
-          const own = images.get(project.slug);
-          return { ...project, imageCount: own?.count ?? 0, imageBytes: own?.bytes ?? 0 };
+          const services = engine.store.deployments.listForProject(project.projectId).flatMap((deployment) => (deployment.services ?? []).map((service) => service.name));
+          const own = projectImageUsage(images, project.slug, services);
+          return { ...project, imageCount: own.count, imageBytes: own.bytes };
         }),
       };
     },

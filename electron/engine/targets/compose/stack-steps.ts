@@ -16,6 +16,7 @@ import { describeHealthCheck, effectiveHealthCheck, effectivePort, type HealthCh
 import { dockerErrorText, isDockerNotFound, withDockerTimeout } from '../../docker/call';
 import { ComposeMissingError, composeCommand, composeProjectName, observeStack, runCompose, stackContainers, type ComposeLine } from '../../docker/compose';
 import { lastLogLines } from '../../docker/containers';
+import { stackImageRepo, tagPart } from '../../docker/images';
 import { isCompleted } from '../../monitor/stack-status';
 import { StepAborted, StepFailure } from '../../step-failure';
 import { buildImage } from '../../docker/build';
@@ -39,10 +40,8 @@ const buildFileOf = (dir: string): string => join(dir, 'build.compose.yaml');
 export const envFileOf = (dir: string): string => join(dir, 'env');
 const savedRunFileOf = (dir: string, runId: string): string => join(dir, 'releases', `${runId}.compose.yaml`);
 
-const tagPart = (text: string): string => text.toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-const imageRepo = (slug: string, service: string): string => `berth/${tagPart(slug)}-${tagPart(service)}`;
-export const liveTagOf = (slug: string, service: string): string => `${imageRepo(slug, service)}:live`;
-const releaseTagOf = (slug: string, service: string, runId: string): string => `${imageRepo(slug, service)}:${tagPart(runId)}`;
+export const liveTagOf = (slug: string, service: string): string => `${stackImageRepo(slug, service)}:live`;
+const releaseTagOf = (slug: string, service: string, runId: string): string => `${stackImageRepo(slug, service)}:${tagPart(runId)}`;
 
 type StackContext = StepContext<DockerRunState>;
 
