@@ -6,8 +6,10 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
+import { afterAll, beforeAll } from 'vitest';
 import { composeProjectName } from '../../../electron/engine/docker/compose';
 import { makeTempDir } from '../../support/temp-dir';
+import { startTestEngine, type TestEngine } from '../pipeline/support';
 
 export const docker = new Dockerode();
 const FIXTURES = fileURLToPath(new URL('../../fixtures/compose/', import.meta.url));
@@ -79,4 +81,27 @@ export async function httpText(url: string): Promise<string | number> {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** What a describe block of stack tests shares: a real engine, a folder for the stacks' sources, and what to clean up. */
+export interface StackTestContext {
+  test: TestEngine;
+  readonly temp: { readonly dir: string; cleanup(): void };
+  /** Deployments and project slugs the tests made: their containers, networks, volumes and images go afterwards. */
+  readonly deployments: string[];
+  readonly slugs: string[];
+}
+
+/** Starts an engine for the describe block (health every 500 ms) and removes everything its stacks made after it. */
+export function useStackTestEngine(prefix: string): StackTestContext {
+  const context: StackTestContext = { test: undefined as unknown as TestEngine, temp: makeTempDir(prefix), deployments: [], slugs: [] };
+  beforeAll(async () => {
+    context.test = await startTestEngine({ config: { healthIntervalMs: 500 } });
+  });
+  afterAll(async () => {
+    await context.test?.close();
+    await removeStacks(context.deployments, context.slugs);
+    context.temp.cleanup();
+  });
+  return context;
 }

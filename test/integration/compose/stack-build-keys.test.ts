@@ -4,10 +4,8 @@
 // and every build line carries its service.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../support/temp-dir';
-import { startTestEngine, type TestEngine } from '../pipeline/support';
-import { docker, removeStacks } from './compose-harness';
+import { describe, expect, it } from 'vitest';
+import { docker, useStackTestEngine } from './compose-harness';
 
 // The stage after `final` fails: built only when the target is ignored.
 const WEB_DOCKERFILE = `FROM berth-test/busybox:1 AS base
@@ -39,47 +37,35 @@ const COMPOSE = `services:
 `;
 
 describe('compose stack: build keys', () => {
-  let test: TestEngine;
-  const temp = makeTempDir('berth-compose-build-keys-');
-  const deployments: string[] = [];
-  const slugs: string[] = [];
-
-  beforeAll(async () => {
-    test = await startTestEngine({ config: { healthIntervalMs: 500 } });
-  });
-  afterAll(async () => {
-    await test?.close();
-    await removeStacks(deployments, slugs);
-    temp.cleanup();
-  });
+  const stack = useStackTestEngine('berth-compose-build-keys-');
 
   it('builds dockerfile/target/args/labels through the engine and a shm_size service through Compose, each line tagged', async () => {
-    const dir = join(temp.dir, 'keys');
+    const dir = join(stack.temp.dir, 'keys');
     mkdirSync(join(dir, 'web', 'docker'), { recursive: true });
     mkdirSync(join(dir, 'tool'), { recursive: true });
     writeFileSync(join(dir, 'web', 'docker', 'web.Dockerfile'), WEB_DOCKERFILE);
     writeFileSync(join(dir, 'tool', 'Dockerfile'), 'FROM berth-test/busybox:1\nRUN echo built-by-compose > /tool.txt\n');
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
-    const project = test.project('build-keys', {}, dir);
-    slugs.push(project.slug);
-    const { run, deployment } = await test.engine.controller.deploy(project);
-    deployments.push(deployment.id);
-    const finished = await test.waitForRun(run.id, undefined, 180_000);
+    const project = stack.test.project('build-keys', {}, dir);
+    stack.slugs.push(project.slug);
+    const { run, deployment } = await stack.test.engine.controller.deploy(project);
+    stack.deployments.push(deployment.id);
+    const finished = await stack.test.waitForRun(run.id, undefined, 180_000);
     expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
 
     // The args reached the build, and the target stopped it before the failing stage.
-    const current = test.engine.store.deployments.get(deployment.id)!;
+    const current = stack.test.engine.store.deployments.get(deployment.id)!;
     const response = await fetch(`http://127.0.0.1:${current.hostPort}/`);
     expect((await response.text()).trim()).toBe('hello-from-args');
-    const release = test.engine.store.releases.get(finished.releaseId!)!;
+    const release = stack.test.engine.store.releases.get(finished.releaseId!)!;
     const web = release.services!.find((service) => service.name === 'web')!;
     const tool = release.services!.find((service) => service.name === 'tool')!;
     expect((await docker.getImage(web.imageRef).inspect()).Config.Labels).toMatchObject({ 'org.example.team': 'payments' });
     expect(tool.imageRef).toMatch(/^berth\/.*-tool:/);
     await docker.getImage(tool.imageRef).inspect();
 
-    test.engine.logs.flush();
-    const build = test.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.step === 'build');
+    stack.test.engine.logs.flush();
+    const build = stack.test.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.step === 'build');
     const texts = build.map((line) => line.text);
     expect(texts).toContain('service tool: Compose builds it (its build uses shm_size)');
     expect(texts.some((text) => text.startsWith('service web: building ') && text.endsWith('(docker/web.Dockerfile)'))).toBe(true);

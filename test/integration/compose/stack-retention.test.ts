@@ -4,10 +4,8 @@
 // offered for rollback; `:live` tags stay.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../support/temp-dir';
-import { startTestEngine, type TestEngine } from '../pipeline/support';
-import { docker, removeStacks } from './compose-harness';
+import { describe, expect, it } from 'vitest';
+import { docker, useStackTestEngine } from './compose-harness';
 
 const COMPOSE = `services:
   web:
@@ -28,42 +26,30 @@ async function exists(reference: string): Promise<boolean> {
 }
 
 describe('compose stack: image retention', () => {
-  let test: TestEngine;
-  const temp = makeTempDir('berth-compose-retention-');
-  const deployments: string[] = [];
-  const slugs: string[] = [];
-
-  beforeAll(async () => {
-    test = await startTestEngine({ config: { healthIntervalMs: 500 } });
-  });
-  afterAll(async () => {
-    await test?.close();
-    await removeStacks(deployments, slugs);
-    temp.cleanup();
-  });
+  const stack = useStackTestEngine('berth-compose-retention-');
 
   it('keeps the last keepReleases releases\' images: a dropped web image goes, the shared worker image only loses its tag', async () => {
-    const dir = join(temp.dir, 'retained');
+    const dir = join(stack.temp.dir, 'retained');
     mkdirSync(join(dir, 'web'), { recursive: true });
     mkdirSync(join(dir, 'worker'), { recursive: true });
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
     writeFileSync(join(dir, 'worker', 'Dockerfile'), 'FROM berth-test/busybox:1\nCMD ["sh", "-c", "echo working; exec sleep 3600"]\n');
     // No healthPath: a stack's public service is checked on / (it serves no /health).
-    const project = test.project('retained', { keepReleases: 2 }, dir);
-    slugs.push(project.slug);
+    const project = stack.test.project('retained', { keepReleases: 2 }, dir);
+    stack.slugs.push(project.slug);
 
     const releases: string[] = [];
     for (const version of ['v1', 'v2', 'v3']) {
       // Only web changes between deploys: a unique line makes its image new each time.
       writeFileSync(join(dir, 'web', 'Dockerfile'), `FROM berth-test/busybox:1\nRUN mkdir -p /www && echo ${version}-${Date.now()} > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
-      const { run, deployment } = await test.engine.controller.deploy(project);
-      if (!deployments.includes(deployment.id)) deployments.push(deployment.id);
-      const finished = await test.waitForRun(run.id, undefined, 180_000);
+      const { run, deployment } = await stack.test.engine.controller.deploy(project);
+      if (!stack.deployments.includes(deployment.id)) stack.deployments.push(deployment.id);
+      const finished = await stack.test.waitForRun(run.id, undefined, 180_000);
       expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
       releases.push(finished.releaseId!);
     }
 
-    const [first, second, third] = releases.map((id) => test.engine.store.releases.get(id)!);
+    const [first, second, third] = releases.map((id) => stack.test.engine.store.releases.get(id)!);
     const image = (release: typeof first, service: string) => release!.services!.find((candidate) => candidate.name === service)!;
     // The first release is beyond the last two: its tags are gone, its web image with them, and it is marked.
     expect(await exists(image(first, 'web').imageRef)).toBe(false);
@@ -78,8 +64,8 @@ describe('compose stack: image retention', () => {
       for (const service of ['web', 'worker']) expect(await exists(image(release, service).imageRef), `${release!.id} ${service}`).toBe(true);
     }
     for (const service of ['web', 'worker']) expect(await exists(`berth/${project.slug}-${service}:live`)).toBe(true);
-    test.engine.logs.flush();
-    const lines = test.engine.store.logLines.since(deployments[0]!, 0, 10_000);
+    stack.test.engine.logs.flush();
+    const lines = stack.test.engine.store.logLines.since(stack.deployments[0]!, 0, 10_000);
     expect(lines.some((line) => line.text.startsWith('[RETENTION] removed 2 image tags of releases beyond the last 2: '))).toBe(true);
   });
 });
