@@ -9,6 +9,8 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
 import { composeProjectName } from '../../../electron/engine/docker/compose';
 import { makeTempDir } from '../../support/temp-dir';
+import type { ProjectSettingsInput, RunDetail } from '../../../shared';
+import type { ProjectRecord } from '../../../electron/engine/store/projects';
 import { startTestEngine, type TestEngine } from '../pipeline/support';
 
 export const docker = new Dockerode();
@@ -90,11 +92,30 @@ export interface StackTestContext {
   /** Deployments and project slugs the tests made: their containers, networks, volumes and images go afterwards. */
   readonly deployments: string[];
   readonly slugs: string[];
+  /** A project on `dir` whose images are removed afterwards. */
+  project(name: string, settings: ProjectSettingsInput, dir: string): ProjectRecord;
+  /** Deploys it and waits for the run to end; its stack is removed afterwards. */
+  deploy(project: ProjectRecord, timeoutMs?: number): Promise<{ finished: RunDetail; deploymentId: string }>;
 }
 
 /** Starts an engine for the describe block (health every 500 ms) and removes everything its stacks made after it. */
 export function useStackTestEngine(prefix: string): StackTestContext {
-  const context: StackTestContext = { test: undefined as unknown as TestEngine, temp: makeTempDir(prefix), deployments: [], slugs: [] };
+  const context: StackTestContext = {
+    test: undefined as unknown as TestEngine,
+    temp: makeTempDir(prefix),
+    deployments: [],
+    slugs: [],
+    project: (name, settings, dir) => {
+      const project = context.test.project(name, settings, dir);
+      context.slugs.push(project.slug);
+      return project;
+    },
+    deploy: async (project, timeoutMs = 180_000) => {
+      const { run, deployment } = await context.test.engine.controller.deploy(project);
+      if (!context.deployments.includes(deployment.id)) context.deployments.push(deployment.id);
+      return { finished: await context.test.waitForRun(run.id, undefined, timeoutMs), deploymentId: deployment.id };
+    },
+  };
   beforeAll(async () => {
     context.test = await startTestEngine({ config: { healthIntervalMs: 500 } });
   });

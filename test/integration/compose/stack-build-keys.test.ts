@@ -46,15 +46,11 @@ describe('compose stack: build keys', () => {
     writeFileSync(join(dir, 'web', 'docker', 'web.Dockerfile'), WEB_DOCKERFILE);
     writeFileSync(join(dir, 'tool', 'Dockerfile'), 'FROM berth-test/busybox:1\nRUN echo built-by-compose > /tool.txt\n');
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
-    const project = stack.test.project('build-keys', {}, dir);
-    stack.slugs.push(project.slug);
-    const { run, deployment } = await stack.test.engine.controller.deploy(project);
-    stack.deployments.push(deployment.id);
-    const finished = await stack.test.waitForRun(run.id, undefined, 180_000);
+    const { finished, deploymentId } = await stack.deploy(stack.project('build-keys', {}, dir));
     expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
 
     // The args reached the build, and the target stopped it before the failing stage.
-    const current = stack.test.engine.store.deployments.get(deployment.id)!;
+    const current = stack.test.engine.store.deployments.get(deploymentId)!;
     const response = await fetch(`http://127.0.0.1:${current.hostPort}/`);
     expect((await response.text()).trim()).toBe('hello-from-args');
     const release = stack.test.engine.store.releases.get(finished.releaseId!)!;
@@ -65,7 +61,7 @@ describe('compose stack: build keys', () => {
     await docker.getImage(tool.imageRef).inspect();
 
     stack.test.engine.logs.flush();
-    const build = stack.test.engine.store.logLines.since(deployment.id, 0, 10_000).filter((line) => line.step === 'build');
+    const build = stack.test.engine.store.logLines.since(deploymentId, 0, 10_000).filter((line) => line.step === 'build');
     const texts = build.map((line) => line.text);
     expect(texts).toContain('service tool: Compose builds it (its build uses shm_size)');
     expect(texts.some((text) => text.startsWith('service web: building ') && text.endsWith('(docker/web.Dockerfile)'))).toBe(true);

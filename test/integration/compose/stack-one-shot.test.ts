@@ -17,34 +17,26 @@ describe('compose stack: one-shot services', () => {
     const dir = join(stack.temp.dir, 'ok');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  migrate:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "echo migrated"]\n`);
-    const project = stack.test.project('oneshot', {}, dir);
-    stack.slugs.push(project.slug);
-    const { run, deployment } = await stack.test.engine.controller.deploy(project);
-    stack.deployments.push(deployment.id);
-    const finished = await stack.test.waitForRun(run.id, undefined, 120_000);
+    const { finished, deploymentId } = await stack.deploy(stack.project('oneshot', {}, dir));
     expect(finished.status, JSON.stringify(finished.failure)).toBe('completed');
-    const current = () => stack.test.engine.store.deployments.get(deployment.id)!;
+    const current = () => stack.test.engine.store.deployments.get(deploymentId)!;
     expect(current().status).toBe('running');
     expect(current().services!.find((service) => service.name === 'migrate')).toMatchObject({ state: 'exited', exitCode: 0 });
     stack.test.engine.logs.flush();
-    const lines = stack.test.engine.store.logLines.since(deployment.id, 0, 10_000);
+    const lines = stack.test.engine.store.logLines.since(deploymentId, 0, 10_000);
     expect(lines.some((line) => line.step === 'verify' && line.text === 'service migrate: finished (exit code 0)')).toBe(true);
-    await until(async () => { stack.test.engine.logs.flush(); return stack.test.engine.store.logLines.since(deployment.id, 0, 10_000); }, (all) => all.some((line) => line.service === 'migrate' && line.text === 'migrated'), 10_000);
+    await until(async () => { stack.test.engine.logs.flush(); return stack.test.engine.store.logLines.since(deploymentId, 0, 10_000); }, (all) => all.some((line) => line.service === 'migrate' && line.text === 'migrated'), 10_000);
     // A few monitor rounds later it is still running, with no crash reported.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(current().status).toBe('running');
-    expect(stack.test.engine.store.logLines.since(deployment.id, 0, 10_000).some((line) => line.text.startsWith('[CRASH]'))).toBe(false);
+    expect(stack.test.engine.store.logLines.since(deploymentId, 0, 10_000).some((line) => line.text.startsWith('[CRASH]'))).toBe(false);
   });
 
   it('a one-shot that fails fails verify, naming it and its exit code', async () => {
     const dir = join(stack.temp.dir, 'bad');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  migrate:\n    image: berth-test/busybox:1\n    command: ["sh", "-c", "echo migration failed; exit 4"]\n`);
-    const project = stack.test.project('oneshot-bad', {}, dir);
-    stack.slugs.push(project.slug);
-    const { run, deployment } = await stack.test.engine.controller.deploy(project);
-    stack.deployments.push(deployment.id);
-    const finished = await stack.test.waitForRun(run.id, undefined, 120_000);
+    const { finished } = await stack.deploy(stack.project('oneshot-bad', {}, dir));
     expect(finished.failure).toMatchObject({ code: 'CONTAINER_START_FAILED', stage: 'verify' });
     expect(finished.failure!.likelyCause).toContain('Service migrate exited with code 4');
   });
