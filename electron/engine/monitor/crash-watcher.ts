@@ -50,6 +50,8 @@ export interface CrashWatcherOptions {
   readonly forget: (watched: WatchedContainer) => void;
   /** Back-off of the Docker event subscription after it breaks. */
   readonly eventRetryMs?: number;
+  /** How long a dead `always`/`unless-stopped` container is watched (ENGINE_SHUTDOWN_WATCH_MS; tests that kill by hand shorten it). */
+  readonly engineShutdownWatchMs?: number;
   /** An event of a Berth container this watcher does not watch (a Compose stack's: monitor/stack-monitor.ts). */
   readonly otherEvent?: (event: ContainerEvent) => void;
   /** The subscription is (re)established: whoever gets `otherEvent`s reconciles too. */
@@ -211,7 +213,7 @@ export class CrashWatcher {
    * reconnecting handles it); the container running again means its policy brought it back.
    */
   private async staysDown(watched: WatchedContainer): Promise<boolean> {
-    const until = Date.now() + ENGINE_SHUTDOWN_WATCH_MS;
+    const until = Date.now() + (this.options.engineShutdownWatchMs ?? ENGINE_SHUTDOWN_WATCH_MS);
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, ENGINE_SHUTDOWN_POLL_MS).unref());
       if (this.closed) return false;

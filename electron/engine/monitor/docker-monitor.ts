@@ -37,6 +37,8 @@ export interface DockerMonitorOptions {
   readonly follower?: RuntimeLogFollowerOptions;
   /** Back-off of the Docker event subscription after it breaks. */
   readonly eventRetryMs?: number;
+  /** How long a dead `always`/`unless-stopped` container is watched before it counts as stopped by hand (crash-watcher.ts). */
+  readonly engineShutdownWatchMs?: number;
 }
 
 export class DockerMonitor implements DeploymentMonitor {
@@ -87,6 +89,7 @@ export class DockerMonitor implements DeploymentMonitor {
       otherEvent: (event) => this.stacks.onEvent(event),
       reconnected: () => this.stacks.reconcileAll(),
       ...(options.eventRetryMs !== undefined ? { eventRetryMs: options.eventRetryMs } : {}),
+      ...(options.engineShutdownWatchMs !== undefined ? { engineShutdownWatchMs: options.engineShutdownWatchMs } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import Dockerode from 'dockerode';
 import { Engine } from '../../../electron/engine/host/engine';
-import { DockerMonitor } from '../../../electron/engine/monitor/docker-monitor';
+import { DockerMonitor, type DockerMonitorOptions } from '../../../electron/engine/monitor/docker-monitor';
 import type { EngineConfig } from '../../../electron/engine/config';
 import { berthLabels, containerNameFor } from '../../../electron/engine/docker/labels';
 import type { Deployment, Notification, ProjectSettings } from '../../../shared';
@@ -48,13 +48,18 @@ export interface MonitorHarness {
   readonly containers: string[];
 }
 
-export async function startMonitorHarness(config: Partial<EngineConfig> = {}, dataDir?: string, adopt: readonly string[] = []): Promise<MonitorHarness> {
+export async function startMonitorHarness(
+  config: Partial<EngineConfig> = {},
+  dataDir?: string,
+  adopt: readonly string[] = [],
+  monitorOptions: DockerMonitorOptions = {},
+): Promise<MonitorHarness> {
   const temp = dataDir ? null : makeTempDir('berth-monitor-');
   const docker = new Dockerode();
   let monitor: DockerMonitor | undefined;
   const engine = await Engine.start({
     docker,
-    monitor: (context) => (monitor = new DockerMonitor(context)),
+    monitor: (context) => (monitor = new DockerMonitor(context, monitorOptions)),
     config: { dataDir: dataDir ?? temp!.dir, healthIntervalMs: 0, metricsIntervalMs: 0, retentionIntervalMs: 0, healthTimeoutMs: 500, ...config },
   });
   const notifications: Notification[] = [];

@@ -17,6 +17,7 @@ import {
   engineBuildOf,
   buildRouteOf,
   replaceTimeoutArgs,
+  replicasOf,
   activeProfilesOf,
   inactiveServices,
   parseComposeConfig,
@@ -320,5 +321,20 @@ describe("up's stop timeout for replaced containers", () => {
     expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n'), 2_000)).toEqual(['--timeout', '2']);
     expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n'), 10_500)).toEqual(['--timeout', '11']);
     expect(replaceTimeoutArgs(parseComposeConfig('services:\n  web:\n    image: x\n  db:\n    image: y\n    stop_grace_period: 1m\n'), 2_000)).toEqual([]);
+  });
+});
+
+describe('services that run more than one container', () => {
+  // As docker-compose 1.29's `config` prints them: `scale` as a number, `deploy` kept as written.
+  const config = parseComposeConfig('services:\n  web:\n    image: x\n    scale: 3\n  worker:\n    image: y\n    deploy:\n      replicas: 2\n  one:\n    image: z\n    scale: 1\n');
+
+  it('says at detect that Berth follows one of them, from scale under any Compose and deploy.replicas from v2 on', () => {
+    expect(replicasOf(config.services['web']!, 1)).toEqual({ count: 3, note: expect.stringMatching(/^3 containers \(scale\): Berth follows one of them/) });
+    expect(replicasOf(config.services['worker']!, 2)).toEqual({ count: 2, note: expect.stringMatching(/^2 containers \(deploy\.replicas\)/) });
+    expect(replicasOf(config.services['one']!, 2)).toEqual({ count: 1, note: null });
+  });
+
+  it('says that docker-compose v1 runs one container where only deploy.replicas asks for more', () => {
+    expect(replicasOf(config.services['worker']!, 1)).toEqual({ count: 1, note: 'deploy.replicas 2 is ignored by docker-compose v1: one container runs' });
   });
 });

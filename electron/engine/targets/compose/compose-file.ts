@@ -317,6 +317,25 @@ export function replaceTimeoutArgs(config: ComposeConfig, stopGraceMs: number): 
 }
 
 /**
+ * How many containers Compose runs for a service, and what Berth says about it. `scale` counts under every
+ * Compose; `deploy.replicas` only from v2 on (docker-compose v1 ignores it without `--compatibility`, which Berth
+ * does not pass). Berth follows one container per service, so more than one is said at detect.
+ */
+export function replicasOf(service: Readonly<Record<string, unknown>>, generation: 1 | 2): { readonly count: number; readonly note: string | null } {
+  const scale = wholeNumber(service.scale);
+  const deploy = isRecord(service.deploy) ? wholeNumber(service.deploy.replicas) : null;
+  const count = scale ?? (generation === 2 ? deploy : null) ?? 1;
+  if (count > 1) return { count, note: `${count} containers (${scale !== null ? 'scale' : 'deploy.replicas'}): Berth follows one of them; the others' logs, crashes and metrics are not watched` };
+  if (generation === 1 && scale === null && deploy !== null && deploy > 1) return { count, note: `deploy.replicas ${deploy} is ignored by docker-compose v1: one container runs` };
+  return { count, note: null };
+}
+
+function wholeNumber(value: unknown): number | null {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : null;
+}
+
+/**
  * Who builds a service: Compose v1 builds through the engine's classic build API (docker-py), which Berth calls the
  * same way without starting Compose (engineBuildOf); v2 and later build with BuildKit (`RUN --mount`, `# syntax=`),
  * which only Compose does, so Compose builds every service there.

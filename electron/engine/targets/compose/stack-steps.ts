@@ -23,7 +23,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, replicasOf, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -156,6 +156,7 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
       service.buildContext ? `builds ${service.buildContext}` : `runs image ${service.image ?? '?'}`,
       service.ports.length > 0 ? `publishes ${service.ports.map((port) => `${port.published ?? '(any)'}→${port.target}/${port.protocol}`).join(', ')}` : 'publishes no port',
       service.hasHealthcheck ? 'has a healthcheck' : null,
+      replicasOf(config.services[service.name] ?? {}, command.generation).note,
     ].filter(Boolean);
     context.stdout(`  service ${service.name}: ${fileName}${at ? ` line ${at}` : ''}: ${parts.join(' · ')}`, { service: service.name });
     if (service.buildContext && !isDirectory(service.buildContext)) {
