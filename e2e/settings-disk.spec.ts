@@ -1,11 +1,13 @@
 // The Disk panel (docs/product-rules.md, "Disk usage"): reached from the app header with the keyboard, it
-// shows the database's size and a row per project with its stored log lines, as the engine measures them.
+// shows the database's size and a row per project with its stored log lines, as the engine measures them, and
+// a static site's release files kept in the data dir.
 // Then the log budget (docs/product-rules.md, "Log budget"): lowered to 1 MB in the panel, the engine's own
 // check trims the oldest runtime lines and the log viewer shows the gap marker where they were.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Store } from '../electron/engine/store/store';
+import { siteArtifactsRoot } from '../electron/engine/targets/s3/site-artifact';
 import type { StoredLine } from '../electron/engine/store/log-lines';
 import { projectSettingsSchema, type DiskUsage, type LogPage } from '../shared';
 import { expect, openApp, startBerth, test, type BerthServer } from './support/berth';
@@ -16,6 +18,13 @@ const LINES = 1234;
 // 13,000 lines under a 1 MB budget stop at 1,000 kept whatever else the store holds (0.3 MB of slack either
 // way; 12,000 stopped at 2,000 or at none, depending on a few pages elsewhere).
 const TRIM_LINES = 13_000;
+const KB = 1024;
+// Two kept releases of a static site: 256 KB + 512 KB, and 768 KB: 1.5 MB in all.
+const SITE_FILES: Record<string, number> = {
+  'run_site_1/files/index.html': 256 * KB,
+  'run_site_1/files/assets/app.3f9a1c2b.js': 512 * KB,
+  'run_site_2/files/index.html': 768 * KB,
+};
 let dataDir = '';
 let trimDeploymentId = '';
 let trimProjectId = '';
@@ -27,6 +36,14 @@ test.beforeAll(async () => {
   const settings = projectSettingsSchema.parse({ port: 8080, healthPath: '/health' });
   const project = store.projects.create({ name: 'Disk Demo', sourceDir: dataDir, target: 'docker', settings });
   const deployment = store.deployments.create(project.id, 'docker');
+  // An S3 project whose deployment keeps its releases' files where the S3 target writes them.
+  const site = store.projects.create({ name: 'Site Demo', sourceDir: dataDir, target: 's3', settings: projectSettingsSchema.parse({ s3: { bucket: 'disk-demo-site' } }) });
+  const siteDeployment = store.deployments.create(site.id, 's3');
+  for (const [path, size] of Object.entries(SITE_FILES)) {
+    const file = join(siteArtifactsRoot(dataDir), siteDeployment.id, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.alloc(size, 'x'));
+  }
   const lines: StoredLine[] = Array.from({ length: LINES }, (_, i) => ({
     deploymentId: deployment.id,
     lineNo: i + 1,
@@ -94,6 +111,24 @@ test('the Disk panel, opened from the header with the keyboard, shows the databa
   expect(demo.logLines).toBe(LINES);
   expect(demo.logBytes).toBeGreaterThan(LINES * 'request 1 served'.length);
   await expect(page.getByLabel('Keep logs within (MB)')).toHaveValue('2048');
+});
+
+test('the Disk panel counts a static site’s kept release files, per project and in all', async ({ page }) => {
+  const berth = server!;
+  await openApp(page, berth);
+  await page.evaluate("window.location.hash = '#/settings'");
+
+  const usage = (await berth.api<DiskUsage>('GET', '/api/disk')).body;
+  expect(usage.projects.find((project) => project.name === 'Site Demo')).toMatchObject({ artifactCount: 2, artifactBytes: 1536 * KB });
+  expect(usage.projects.find((project) => project.name === 'Disk Demo')).toMatchObject({ artifactCount: 0, artifactBytes: 0 });
+
+  const table = page.getByRole('table', { name: 'Disk use per project' });
+  await expect(table.getByRole('columnheader').last()).toHaveText('Site files');
+  const site = table.getByRole('row', { name: /Site Demo/ }).getByRole('cell').last();
+  await expect(site).toHaveText('1.5 MB');
+  await expect(site).toHaveAttribute('title', '2 releases kept');
+  await expect(table.getByRole('row', { name: /Disk Demo/ }).getByRole('cell').last()).toHaveText('0 bytes');
+  await expect(page.getByTestId('disk-site-files-size')).toHaveText('1.5 MB');
 });
 
 test('a log budget lowered in the panel trims the oldest runtime lines, and the log viewer marks the gap', async ({ page }) => {

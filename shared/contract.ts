@@ -162,7 +162,7 @@ export type RetentionSettingsView = z.infer<typeof retentionSettingsSchema>;
 export const engineSettingsSchema = z.object({ retention: retentionSettingsSchema });
 export type EngineSettings = z.infer<typeof engineSettingsSchema>;
 
-/** What Berth takes on disk (docs/product-rules.md, "Disk usage"): its database, and per project its logs and images. */
+/** What Berth takes on disk (docs/product-rules.md, "Disk usage"): its database, and per project its logs, images and site files. */
 export const diskUsageSchema = z.object({
   database: z.object({
     path: z.string(),
@@ -185,6 +185,10 @@ export const diskUsageSchema = z.object({
       imageCount: z.number().int(),
       /** The sum of each image's size; layers two images share are counted in both. */
       imageBytes: z.number().int(),
+      /** An S3 site's release artifacts kept in the data dir (`artifacts/s3/<deploymentId>/<runId>/`): one per run folder. */
+      artifactCount: z.number().int(),
+      /** The sizes of the regular files in those folders (symlinks not followed); 0 for a project with none. */
+      artifactBytes: z.number().int(),
     }),
   ),
 });
@@ -335,7 +339,7 @@ export const requests = {
   getDiskUsage: {
     method: 'GET',
     path: '/api/disk',
-    summary: "What Berth takes on disk: the database file and its WAL, and per project its stored log lines and its images (tagged berth/<slug>, and berth/<slug>-<service> for a Compose stack's services)",
+    summary: "What Berth takes on disk: the database file and its WAL, and per project its stored log lines, its images (tagged berth/<slug>, and berth/<slug>-<service> for a Compose stack's services) and an S3 site's release artifacts in the data dir",
     input: z.object({}),
     output: diskUsageSchema,
   },

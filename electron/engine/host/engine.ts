@@ -28,6 +28,7 @@ import { Store } from '../store/store';
 import { DockerTarget } from '../targets/docker/docker-target';
 import { EcsTarget } from '../targets/ecs/ecs-target';
 import { S3Target } from '../targets/s3/s3-target';
+import { siteArtifactsRoot } from '../targets/s3/site-artifact';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
@@ -154,7 +155,7 @@ export class Engine {
         docker,
         awsClients,
         releases: store.releases,
-        artifactsDir: join(config.dataDir, 'artifacts', 's3'),
+        artifactsDir: siteArtifactsRoot(config.dataDir),
         endpoint: config.awsEndpoint,
         baseImageEnv: config.baseImageEnv,
       }),

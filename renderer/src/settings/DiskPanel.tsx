@@ -7,7 +7,7 @@ import { useLoadAndRefreshOnFocus } from '../common/use-load';
 
 const MB = 1024 ** 2;
 
-/** What Berth takes on disk: the database (and its WAL), the log budget, and per project its logs and images. */
+/** What Berth takes on disk: the database (and its WAL), the log budget, and per project its logs, images and site files. */
 export function DiskPanel() {
   const api = useApi();
   const [usage, setUsage] = useState<DiskUsage | null>(null);
@@ -24,7 +24,10 @@ export function DiskPanel() {
   }, [api]);
   useLoadAndRefreshOnFocus(load);
 
-  const totals = usage?.projects.reduce((sum, project) => ({ logBytes: sum.logBytes + project.logBytes, imageBytes: sum.imageBytes + project.imageBytes }), { logBytes: 0, imageBytes: 0 });
+  const totals = usage?.projects.reduce(
+    (sum, project) => ({ imageBytes: sum.imageBytes + project.imageBytes, artifactBytes: sum.artifactBytes + project.artifactBytes }),
+    { imageBytes: 0, artifactBytes: 0 },
+  );
 
   return (
     <section className="settings-panel" aria-labelledby="disk-heading">
@@ -57,6 +60,10 @@ export function DiskPanel() {
               <dt>Images</dt>
               <dd>{usage.images.available ? formatBytes(totals?.imageBytes ?? 0) : 'unknown'}</dd>
             </div>
+            <div>
+              <dt>Site files</dt>
+              <dd data-testid="disk-site-files-size">{formatBytes(totals?.artifactBytes ?? 0)}</dd>
+            </div>
           </dl>
           {usage.database.path ? (
             <p className="muted">
@@ -80,6 +87,9 @@ export function DiskPanel() {
                 <th scope="col" className="number">
                   Image size
                 </th>
+                <th scope="col" className="number">
+                  Site files
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -90,11 +100,14 @@ export function DiskPanel() {
                   <td className="number">{formatBytes(project.logBytes)}</td>
                   <td className="number">{usage.images.available ? project.imageCount : '—'}</td>
                   <td className="number">{usage.images.available ? formatBytes(project.imageBytes) : '—'}</td>
+                  <td className="number" title={project.artifactCount > 0 ? releasesKept(project.artifactCount) : undefined}>
+                    {formatBytes(project.artifactBytes)}
+                  </td>
                 </tr>
               ))}
               {usage.projects.length === 0 ? (
                 <tr>
-                  <td colSpan={5} className="muted">
+                  <td colSpan={6} className="muted">
                     No projects yet.
                   </td>
                 </tr>
@@ -102,7 +115,8 @@ export function DiskPanel() {
             </tbody>
           </table>
           <p className="muted">
-            Log text is the stored lines’ own bytes; the database also holds their keys, indexes and search index. Image sizes add up each image, so layers two images share count twice.
+            Log text is the stored lines’ own bytes; the database also holds their keys, indexes and search index. Image sizes add up each image, so layers two images share count twice. Site files are
+            the files of each release Berth keeps of a static site on S3, held in its data dir so a rollback can publish them again.
           </p>
           <LogBudgetForm budgetBytes={usage.logBudgetBytes} onSaved={() => void load()} />
         </>
@@ -110,6 +124,8 @@ export function DiskPanel() {
     </section>
   );
 }
+
+const releasesKept = (count: number): string => `${count} ${count === 1 ? 'release' : 'releases'} kept`;
 
 /** The log budget, in MB. Past it the oldest runtime lines are trimmed, and the log viewer shows where. */
 function LogBudgetForm({ budgetBytes, onSaved }: { budgetBytes: number; onSaved: () => void }) {

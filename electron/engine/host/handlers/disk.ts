@@ -2,6 +2,7 @@ import type { DiskUsage } from '../../../../shared';
 import { dockerErrorText } from '../../docker/call';
 import { berthImagesBySlug, listBerthImages, projectImageUsage, type SlugImages } from '../../docker/images';
 import { databaseFileUsage, logUsageByProject } from '../../store/disk-usage';
+import { siteArtifactsRoot, SiteArtifacts } from '../../targets/s3/site-artifact';
 import type { Handlers } from '../dispatcher';
 import { loadRetentionSettings } from '../retention-job';
 import type { HandlerContext } from './handler-context';
@@ -17,15 +18,21 @@ export function diskHandlers(engine: HandlerContext): Pick<Handlers, 'getDiskUsa
       } catch (error) {
         imageStatus = { available: false, error: `Docker did not list its images: ${dockerErrorText(error)}` };
       }
+      const artifacts = new SiteArtifacts(siteArtifactsRoot(engine.config.dataDir));
       return {
         database: databaseFileUsage(engine.store.db),
         logBudgetBytes: loadRetentionSettings(engine.store).logBudgetBytes,
         images: imageStatus,
-        projects: logUsageByProject(engine.store.db).map((project) => {
-          const services = engine.store.deployments.listForProject(project.projectId).flatMap((deployment) => (deployment.services ?? []).map((service) => service.name));
-          const own = projectImageUsage(images, project.slug, services);
-          return { ...project, imageCount: own.count, imageBytes: own.bytes };
-        }),
+        projects: await Promise.all(
+          logUsageByProject(engine.store.db).map(async (project) => {
+            const deployments = engine.store.deployments.listForProject(project.projectId);
+            const services = deployments.flatMap((deployment) => (deployment.services ?? []).map((service) => service.name));
+            const own = projectImageUsage(images, project.slug, services);
+            // Only an S3 deployment keeps site files: other projects cost no folder reads.
+            const sites = await artifacts.usage(deployments.filter((deployment) => deployment.target === 's3').map((deployment) => deployment.id));
+            return { ...project, imageCount: own.count, imageBytes: own.bytes, artifactCount: sites.count, artifactBytes: sites.bytes };
+          }),
+        ),
       };
     },
   };

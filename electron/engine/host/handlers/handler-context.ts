@@ -11,7 +11,7 @@ import type { SecretVault } from '../../secrets/secret-vault';
 import type { Store } from '../../store/store';
 
 export interface HandlerContext {
-  readonly config: Pick<EngineConfig, 'awsEndpoint' | 'baseImageEnv'>;
+  readonly config: Pick<EngineConfig, 'awsEndpoint' | 'baseImageEnv' | 'dataDir'>;
   readonly store: Store;
   readonly events: EventsPort;
   readonly logs: Pick<LogWriter, 'diskFull'>;

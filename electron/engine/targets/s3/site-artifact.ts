@@ -5,7 +5,7 @@
 // folder (the build context's ignore rules apply; nothing is written into the folder); a `static_build`
 // site's are taken out of the image the zero-config build made (its SITE_ROOT).
 import { createReadStream, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -20,6 +20,9 @@ import { MULTIPART_PART_SIZE, MULTIPART_THRESHOLD, type SiteFile } from './site-
 
 const REF_PREFIX = 's3-artifact:';
 
+/** Where the engine keeps every deployment's site files: `<dataDir>/artifacts/s3`. */
+export const siteArtifactsRoot = (dataDir: string): string => join(dataDir, 'artifacts', 's3');
+
 /** What a release records as its imageRef. */
 export const artifactRef = (runId: string): string => `${REF_PREFIX}${runId}`;
 
@@ -32,6 +35,14 @@ export interface SiteArtifact {
   readonly filesDir: string;
   /** Sorted by path. */
   readonly files: readonly SiteFile[];
+  readonly bytes: number;
+}
+
+/** What a project's release artifacts take on disk (the Disk panel). */
+export interface ArtifactUsage {
+  /** Run folders: one per kept release's files. */
+  readonly count: number;
+  /** The sizes of the regular files in them, the manifests included. */
   readonly bytes: number;
 }
 
@@ -110,6 +121,33 @@ async function listFiles(dir: string, ignored: (path: string) => boolean = () =>
   return found.sort();
 }
 
+/** `fallback` when the path went away meanwhile (retention or a project's deletion removes artifacts while they are measured). */
+const unlessGone =
+  <T>(fallback: T) =>
+  (error: unknown): T => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return fallback;
+    throw error;
+  };
+
+/**
+ * The bytes of the regular files under `dir`. Symlinks are not followed: an image's site can hold links to
+ * anywhere (a `static_build` artifact is extracted as the image has it), and what they point at is not Berth's.
+ */
+async function regularFileBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(unlessGone([]));
+  const sizes = await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return regularFileBytes(path);
+      if (!entry.isFile()) return 0;
+      const stats = await lstat(path).catch(unlessGone(null));
+      return stats?.isFile() ? stats.size : 0;
+    }),
+  );
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
 export class SiteArtifacts {
   /** `root`: `<dataDir>/artifacts/s3`. */
   constructor(readonly root: string) {}
@@ -175,6 +213,19 @@ export class SiteArtifacts {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+  }
+
+  /** What the deployments' artifacts take on disk; a deployment with none (or no folder) adds nothing. */
+  async usage(deploymentIds: readonly string[]): Promise<ArtifactUsage> {
+    let count = 0;
+    let bytes = 0;
+    for (const deploymentId of deploymentIds) {
+      for (const runId of await this.runsWithArtifacts(deploymentId)) {
+        count += 1;
+        bytes += await regularFileBytes(this.dir(deploymentId, runId));
+      }
+    }
+    return { count, bytes };
   }
 
   private async freshFilesDir(deploymentId: string, runId: string): Promise<string> {
