@@ -41,10 +41,10 @@ describe('compose stack: one-shot services', () => {
     expect(finished.failure!.likelyCause).toContain('Service migrate exited with code 4');
   });
 
-  it('a service behind a profile is neither started nor waited for; COMPOSE_PROFILES in the .env turns it on', async () => {
+  it('a service behind a profile or scaled to 0 is neither started nor waited for; COMPOSE_PROFILES in the .env turns the profile on', async () => {
     const dir = join(stack.temp.dir, 'profiles');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  debug:\n    image: berth-test/busybox:1\n    profiles: ["debug"]\n    command: ["sh", "-c", "echo debugging; exec sleep 3600"]\n`);
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n${WEB}  debug:\n    image: berth-test/busybox:1\n    profiles: ["debug"]\n    command: ["sh", "-c", "echo debugging; exec sleep 3600"]\n  idle:\n    image: berth-test/busybox:1\n    scale: 0\n    command: ["sh", "-c", "exec sleep 3600"]\n`);
     const project = stack.test.project('profiles', {}, dir);
     stack.slugs.push(project.slug);
     const first = await stack.test.engine.controller.deploy(project);
@@ -54,6 +54,7 @@ describe('compose stack: one-shot services', () => {
     expect(stack.test.engine.store.deployments.get(first.deployment.id)!.services!.map((service) => service.name)).toEqual(['web']);
     stack.test.engine.logs.flush();
     expect(stack.test.engine.store.logLines.since(first.deployment.id, 0, 10_000).some((line) => line.step === 'detect' && line.text.endsWith('not started: its profiles (debug) are not in COMPOSE_PROFILES'))).toBe(true);
+    expect(stack.test.engine.store.logLines.since(first.deployment.id, 0, 10_000).some((line) => line.step === 'detect' && line.text.endsWith('idle: compose.yaml line 10: not started: scale: 0'))).toBe(true);
 
     writeFileSync(join(dir, '.env'), 'COMPOSE_PROFILES=debug\n');
     const second = await stack.test.engine.controller.deploy(project);

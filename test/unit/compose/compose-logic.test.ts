@@ -303,7 +303,10 @@ describe('services behind profiles', () => {
 
   it('leaves out services none of whose profiles is active, as up does', () => {
     expect(composeServices(config).map((service) => service.name)).toEqual(['web']);
-    expect(inactiveServices(config)).toEqual([{ name: 'admin', profiles: ['ops', 'admin'] }, { name: 'debug', profiles: ['debug'] }]);
+    expect(inactiveServices(config)).toEqual([
+      { name: 'admin', reason: 'its profiles (ops, admin) are not in COMPOSE_PROFILES' },
+      { name: 'debug', reason: 'its profiles (debug) are not in COMPOSE_PROFILES' },
+    ]);
     expect(composeServices(config, ['admin']).map((service) => service.name)).toEqual(['admin', 'web']);
     expect(composeServices(config, ['*']).map((service) => service.name)).toEqual(['admin', 'debug', 'web']);
   });
@@ -332,6 +335,15 @@ describe('services that run more than one container', () => {
     expect(replicasOf(config.services['web']!, 1)).toEqual({ count: 3, note: expect.stringMatching(/^3 containers \(scale\): Berth follows one of them/) });
     expect(replicasOf(config.services['worker']!, 2)).toEqual({ count: 2, note: expect.stringMatching(/^2 containers \(deploy\.replicas\)/) });
     expect(replicasOf(config.services['one']!, 2)).toEqual({ count: 1, note: null });
+  });
+
+  it('leaves out a service scaled to 0 as up does: scale under any Compose, deploy.replicas from v2 on', () => {
+    const zero = parseComposeConfig('services:\n  web:\n    image: x\n  idle:\n    image: y\n    scale: 0\n  spare:\n    image: z\n    deploy:\n      replicas: 0\n');
+    expect(composeServices(zero, [], 1).map((service) => service.name)).toEqual(['spare', 'web']);
+    expect(inactiveServices(zero, [], 1)).toEqual([{ name: 'idle', reason: 'scale: 0' }]);
+    expect(composeServices(zero, [], 2).map((service) => service.name)).toEqual(['web']);
+    expect(inactiveServices(zero, [], 2)).toEqual([{ name: 'idle', reason: 'scale: 0' }, { name: 'spare', reason: 'deploy.replicas: 0' }]);
+    expect(replicasOf(zero.services['spare']!, 1).note).toBe('deploy.replicas 0 is ignored by docker-compose v1: one container runs');
   });
 
   it('says that docker-compose v1 runs one container where only deploy.replicas asks for more', () => {

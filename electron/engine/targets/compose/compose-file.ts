@@ -73,9 +73,9 @@ export function parsePort(entry: unknown): PublishedPort | null {
 }
 
 /** Services `up` starts: those without `profiles`, and those with a profile in `activeProfiles` (COMPOSE_PROFILES). */
-export function composeServices(config: ComposeConfig, activeProfiles: readonly string[] = []): ComposeService[] {
+export function composeServices(config: ComposeConfig, activeProfiles: readonly string[] = [], generation: 1 | 2 = 1): ComposeService[] {
   return Object.entries(config.services)
-    .filter(([, service]) => isActive(service, activeProfiles))
+    .filter(([, service]) => leftOutBecause(service, activeProfiles, generation) === null)
     .map(([name, service]) => {
       const build = service.build;
       const buildContext = typeof build === 'string' ? build : isRecord(build) && typeof build.context === 'string' ? build.context : null;
@@ -93,12 +93,21 @@ export function composeServices(config: ComposeConfig, activeProfiles: readonly 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Services left out because none of their `profiles` is active, with their profiles. */
-export function inactiveServices(config: ComposeConfig, activeProfiles: readonly string[] = []): Array<{ name: string; profiles: string[] }> {
+/**
+ * Services `up` starts no container for, with why: none of their `profiles` is active, or they are scaled to 0
+ * (`scale: 0`; `deploy.replicas: 0` from Compose v2 on). Berth neither builds, waits for nor monitors them.
+ */
+export function inactiveServices(config: ComposeConfig, activeProfiles: readonly string[] = [], generation: 1 | 2 = 1): Array<{ name: string; reason: string }> {
   return Object.entries(config.services)
-    .filter(([, service]) => !isActive(service, activeProfiles))
-    .map(([name, service]) => ({ name, profiles: (service.profiles as unknown[]).map(String) }))
+    .map(([name, service]) => ({ name, reason: leftOutBecause(service, activeProfiles, generation) }))
+    .filter((entry): entry is { name: string; reason: string } => entry.reason !== null)
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function leftOutBecause(service: Record<string, unknown>, activeProfiles: readonly string[], generation: 1 | 2): string | null {
+  if (!isActive(service, activeProfiles)) return `its profiles (${(service.profiles as unknown[]).map(String).join(', ')}) are not in COMPOSE_PROFILES`;
+  if (replicasOf(service, generation).count === 0) return `${wholeNumber(service.scale) === 0 ? 'scale' : 'deploy.replicas'}: 0`;
+  return null;
 }
 
 function isActive(service: Record<string, unknown>, activeProfiles: readonly string[]): boolean {
@@ -326,7 +335,7 @@ export function replicasOf(service: Readonly<Record<string, unknown>>, generatio
   const deploy = isRecord(service.deploy) ? wholeNumber(service.deploy.replicas) : null;
   const count = scale ?? (generation === 2 ? deploy : null) ?? 1;
   if (count > 1) return { count, note: `${count} containers (${scale !== null ? 'scale' : 'deploy.replicas'}): Berth follows one of them; the others' logs, crashes and metrics are not watched` };
-  if (generation === 1 && scale === null && deploy !== null && deploy > 1) return { count, note: `deploy.replicas ${deploy} is ignored by docker-compose v1: one container runs` };
+  if (generation === 1 && scale === null && deploy !== null && deploy !== 1) return { count, note: `deploy.replicas ${deploy} is ignored by docker-compose v1: one container runs` };
   return { count, note: null };
 }
 

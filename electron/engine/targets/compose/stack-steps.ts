@@ -141,14 +141,20 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
   let choice: PublicChoice;
   const config = parseComposeConfig(result.stdout);
   const profiles = activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir));
-  const services: ComposeService[] = composeServices(config, profiles);
-  for (const inactive of inactiveServices(config, profiles)) {
+  const services: ComposeService[] = composeServices(config, profiles, command.generation);
+  const leftOut = inactiveServices(config, profiles, command.generation);
+  for (const inactive of leftOut) {
     const at = serviceLine(text, inactive.name);
-    context.stdout(`  service ${inactive.name}: ${fileName}${at ? ` line ${at}` : ''}: not started: its profiles (${inactive.profiles.join(', ')}) are not in COMPOSE_PROFILES`, { service: inactive.name });
+    context.stdout(`  service ${inactive.name}: ${fileName}${at ? ` line ${at}` : ''}: not started: ${inactive.reason}`, { service: inactive.name });
   }
   if (services.length === 0) {
-    const line = context.stderr(`error: ${fileName}: every service has a profile that is not active (COMPOSE_PROFILES${profiles.length > 0 ? ` = ${profiles.join(',')}` : ' is not set'})`);
-    throw new StepFailure('COMPOSE_FILE_INVALID', `${fileName} starts no service: every service has a profile, and COMPOSE_PROFILES (in the engine's environment or the project's .env) names none of them. Set COMPOSE_PROFILES in the project's .env, then deploy again.`, { evidenceLineNo: line });
+    const profileNote = `COMPOSE_PROFILES${profiles.length > 0 ? ` = ${profiles.join(',')}` : ' is not set'}`;
+    const line = context.stderr(`error: ${fileName}: no service would start (${leftOut.map((inactive) => `${inactive.name}: ${inactive.reason}`).join('; ')}; ${profileNote})`);
+    throw new StepFailure(
+      'COMPOSE_FILE_INVALID',
+      `${fileName} starts no service: each one has a profile that COMPOSE_PROFILES (in the engine's environment or the project's .env) does not name, or is scaled to 0. Set COMPOSE_PROFILES in the project's .env, or give a service a scale of 1 or more, then deploy again.`,
+      { evidenceLineNo: line },
+    );
   }
   for (const service of services) {
     const at = serviceLine(text, service.name);
@@ -596,11 +602,11 @@ async function checkReleaseImages(docker: Dockerode, context: StackContext, rele
 }
 
 /** The stack state a rollback runs with: the release's own run file, its services, the public one as the deployment knows it. */
-function rollbackStackState(context: StackContext, release: Release, dataDir: string): StackRunState {
+function rollbackStackState(context: StackContext, release: Release, dataDir: string, generation: 1 | 2): StackRunState {
   const saved = savedRunFileOf(stackDirOf(dataDir, context.deploymentAtStart.id), release.runId);
   if (!existsSync(saved)) throw new StepFailure('MANUAL_ROLLBACK_FAILED', `Release ${release.id}'s compose file (${saved}) is gone from Berth's data dir, so the stack cannot be restored. Redeploy instead.`);
   const config = parseComposeConfig(readFileSync(saved, 'utf8'));
-  const services = composeServices(config, activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir)));
+  const services = composeServices(config, activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir)), generation);
   const known = context.deployment().services ?? [];
   const publicName = known.find((service) => service.public)?.name ?? services.find((service) => service.ports.length > 0)?.name ?? services[0]!.name;
   const publicService = services.find((service) => service.name === publicName);
@@ -613,7 +619,7 @@ export async function resolveStackRelease({ docker, context, dataDir }: StackSte
   const release = context.state.rollbackTo;
   if (!release) throw new StepFailure('MANUAL_ROLLBACK_FAILED', 'No release was chosen to roll back to.');
   await checkReleaseImages(docker, context, release, 'MANUAL_ROLLBACK_FAILED');
-  context.state.stack = rollbackStackState(context, release, dataDir);
+  context.state.stack = rollbackStackState(context, release, dataDir, (await composeCommand()).generation);
   context.state.services = [...(release.services ?? [])];
   context.state.imageRef = release.imageRef;
   if (release.imageId) context.state.imageId = release.imageId;
@@ -629,7 +635,7 @@ export async function restorePreviousStack(call: StackStepCall): Promise<void> {
   if (!release) throw new StepFailure('AUTOMATIC_ROLLBACK_NO_CANDIDATE', 'There is no earlier release to restore.');
   context.system(`[ROLLBACK] restoring release ${release.id}: ${(release.services ?? []).map((service) => `${service.name} ${service.imageRef}`).join(', ')}`);
   await checkReleaseImages(docker, context, release, 'AUTOMATIC_ROLLBACK_FAILED');
-  context.state.stack = rollbackStackState(context, release, dataDir);
+  context.state.stack = rollbackStackState(context, release, dataDir, (await composeCommand()).generation);
   context.state.services = [...(release.services ?? [])];
   const scan = context.scanOfRelease(release);
   if (scan) context.recordScan(scan);
