@@ -18,7 +18,8 @@ export function compileLinePattern(query: string, regex: boolean, caseSensitive:
   try {
     return RE2JS.compile(query, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
   } catch (error) {
-    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+    // re2js quotes the pattern with its flags as a prefix (`(?i)(`): quote what the user typed.
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`');
     throw new EngineError(
       'VALIDATION_FAILED',
       `${field}: not a regular expression full-history search can run (${reason}). It uses RE2 syntax, which has no look-arounds or back-references.`,

@@ -32,6 +32,8 @@ describe('compileLineFilter', () => {
     expect(error).toBeInstanceOf(EngineError);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'filter' });
     expect(error!.message).toBe('filter: not a regular expression full-history search can run (invalid escape sequence: `\\1`). It uses RE2 syntax, which has no look-arounds or back-references.');
+    // Case-insensitive: the message quotes the pattern as typed, not re2js's `(?i)` form of it.
+    expect(() => compileLineFilter({ query: 'timeout (', regex: true, caseSensitive: false, exclude: false })).toThrow('(missing closing ): `timeout (`)');
   });
 
   it('uses the index only when every kept line must hold the literal', () => {
