@@ -59,6 +59,13 @@ describe('compose stack: bad input', () => {
     expect(evidenceOf(run)).toMatch(/ports/);
   });
 
+  it('a negative scale (which docker-compose v1 takes, starting nothing) fails at detect, naming the service and its line', async () => {
+    const run = await deploy('scale', 'services:\n  web:\n    image: berth-test/busybox:1\n    ports: ["8080"]\n  worker:\n    image: berth-test/busybox:1\n    scale: -1\n');
+    expect(run.failure).toMatchObject({ code: 'COMPOSE_FILE_INVALID', stage: 'detect' });
+    expect(run.failure!.likelyCause).toBe('Service worker in compose.yaml (line 5): scale is -1: it must be a whole number, 0 or more. Fix it, then deploy again.');
+    expect(evidenceOf(run)).toBe('error: service worker (compose.yaml line 5): scale is -1: it must be a whole number, 0 or more');
+  });
+
   it('a missing build context fails at detect, naming the service, its line and the path', async () => {
     const run = await deploy('context', 'services:\n  web:\n    image: berth-test/busybox:1\n    ports: ["8080"]\n  api:\n    build: ./api-does-not-exist\n');
     expect(run.failure).toMatchObject({ code: 'COMPOSE_FILE_INVALID', stage: 'detect' });

@@ -18,6 +18,7 @@ import {
   buildRouteOf,
   replaceTimeoutArgs,
   replicasOf,
+  replicaCountProblem,
   activeProfilesOf,
   inactiveServices,
   parseComposeConfig,
@@ -348,5 +349,12 @@ describe('services that run more than one container', () => {
 
   it('says that docker-compose v1 runs one container where only deploy.replicas asks for more', () => {
     expect(replicasOf(config.services['worker']!, 1)).toEqual({ count: 1, note: 'deploy.replicas 2 is ignored by docker-compose v1: one container runs' });
+  });
+
+  it('refuses a scale or deploy.replicas that is not a whole number, 0 or more', () => {
+    const config = parseComposeConfig('services:\n  a:\n    image: x\n    scale: -1\n  b:\n    image: y\n    deploy:\n      replicas: 1.5\n  c:\n    image: z\n    scale: 0\n    deploy:\n      replicas: 2\n');
+    expect(replicaCountProblem(config.services['a']!)).toBe('scale is -1: it must be a whole number, 0 or more');
+    expect(replicaCountProblem(config.services['b']!)).toBe('deploy.replicas is 1.5: it must be a whole number, 0 or more');
+    expect(replicaCountProblem(config.services['c']!)).toBeNull();
   });
 });

@@ -339,6 +339,18 @@ export function replicasOf(service: Readonly<Record<string, unknown>>, generatio
   return { count, note: null };
 }
 
+/**
+ * What is wrong with a service's `scale` or `deploy.replicas`, or null. docker-compose v1 takes a negative scale
+ * and starts no container, so the stack would fail verify without saying why.
+ */
+export function replicaCountProblem(service: Readonly<Record<string, unknown>>): string | null {
+  const counts: Array<[string, unknown]> = [['scale', service.scale], ['deploy.replicas', isRecord(service.deploy) ? service.deploy.replicas : undefined]];
+  for (const [key, value] of counts) {
+    if (value !== undefined && value !== null && wholeNumber(value) === null) return `${key} is ${JSON.stringify(value)}: it must be a whole number, 0 or more`;
+  }
+  return null;
+}
+
 function wholeNumber(value: unknown): number | null {
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof number === 'number' && Number.isInteger(number) && number >= 0 ? number : null;

@@ -23,7 +23,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, replicasOf, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, replicasOf, replicaCountProblem, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -141,6 +141,13 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
   let choice: PublicChoice;
   const config = parseComposeConfig(result.stdout);
   const profiles = activeProfilesOf(process.env['COMPOSE_PROFILES'], readDotEnv(context.project.sourceDir));
+  for (const [name, service] of Object.entries(config.services)) {
+    const problem = replicaCountProblem(service);
+    if (problem === null) continue;
+    const at = serviceLine(text, name);
+    const line = context.stderr(`error: service ${name} (${fileName}${at ? ` line ${at}` : ''}): ${problem}`, { service: name });
+    throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${name} in ${fileName}${at ? ` (line ${at})` : ''}: ${problem}. Fix it, then deploy again.`, { evidenceLineNo: line });
+  }
   const services: ComposeService[] = composeServices(config, profiles, command.generation);
   const leftOut = inactiveServices(config, profiles, command.generation);
   for (const inactive of leftOut) {
