@@ -117,7 +117,8 @@ export function decideNode(facts: ProjectFacts, overrides: ScanOverrides): Runti
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     manifest = parsed as PackageManifest;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 quotes the start of the text, line breaks included: one line for the log and the terminal.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
     return refuse({
       message: `Berth found ${code('package.json')} in ${facts.sourceDir}, but it is not valid JSON (${reason}). Fix package.json.`,
       found: [`package.json that is not valid JSON (${reason})`],

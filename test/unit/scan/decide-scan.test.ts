@@ -103,6 +103,8 @@ describe('Node', () => {
 
   it('invalid package.json is refused with the parse error', () => {
     expect(scan({ 'package.json': '{ "name": ' }).refusal?.found[0]).toMatch(/^package\.json that is not valid JSON/);
+    // The parser's message quotes the text; its line breaks do not split Berth's one-line message.
+    expect(scan({ 'package.json': 'not json\n' }).refusal?.message).not.toContain('\n');
   });
 });
 
