@@ -33,7 +33,7 @@ test('clicking a point on the CPU chart moves the log viewer to that moment', as
   const landedAt = monitor.seeded.lineTimes.get(lineNo)!;
   // Lines are 10 minutes apart.
   expect(Math.abs(landedAt - third)).toBeLessThan(60 * 60_000);
-  await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: `runtime tick at ${new Date(landedAt).toISOString()}` })).toBeVisible();
+  await expect(page.locator('.log-terminal .xterm-rows > div', { hasText: new RegExp(`runtime (tick|warn) at ${new Date(landedAt).toISOString()}`) }).first()).toBeVisible();
 });
 
 test('the CPU chart works from the keyboard: arrows move the tooltip, Enter moves the log viewer', async ({ page }) => {
@@ -61,4 +61,27 @@ test('the CPU chart works from the keyboard: arrows move the tooltip, Enter move
   const lineNo = Number(/Showing line (\d+)/.exec((await status.textContent()) ?? '')![1]);
   // Lines are 10 minutes apart.
   expect(Math.abs(monitor.seeded.lineTimes.get(lineNo)! - chosen)).toBeLessThan(10 * 60_000);
+});
+
+test('a jump to a moment lands on a line the stream toggles show, and leaves them as they are', async ({ page }) => {
+  await monitor.openMetrics(page);
+  // The first day's ticks are a stderr warning then a stdout line at the same moment: with stderr hidden (and
+  // kept hidden while the Metrics tab is open), the moment's first line is hidden, so the jump must land on the
+  // stdout line after it, not turn stderr back on.
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.getByRole('checkbox', { name: 'stderr' }).uncheck();
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  await page.getByRole('button', { name: '3 d' }).click();
+  await expect(page.locator('.metrics-summary')).toContainText(`${SAMPLES.toLocaleString('en-US')} samples`);
+  // A sixth of the way along 3 days: the first day, whose ticks warn first.
+  const box = (await page.getByTestId('cpu-chart').locator('.chart-plot-area').boundingBox())!;
+  await page.mouse.click(box.x + box.width / 6, box.y + box.height / 2);
+
+  const status = page.getByTestId('log-status');
+  await expect(status).toContainText(/Showing line \d+ \(at /);
+  const lineNo = Number(/Showing line (\d+)/.exec((await status.textContent()) ?? '')![1]);
+  expect(monitor.seeded.lineStreams.get(lineNo)).toBe('stdout');
+  // The moment's first line was the hidden warning just before it.
+  expect(monitor.seeded.lineStreams.get(lineNo - 1)).toBe('stderr');
+  await expect(page.getByRole('checkbox', { name: 'stderr' })).not.toBeChecked();
 });

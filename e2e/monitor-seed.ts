@@ -10,6 +10,8 @@ import { projectSettingsSchema } from '../shared';
 export const SAMPLE_MS = 30_000;
 export const SAMPLES = 8640; // 3 days at one sample per 30 s
 const LINE_EVERY_MS = 10 * 60_000;
+/** The first day's ticks: a stderr warning, then the stdout line, at the same moment. */
+const WARN_FOR_MS = 24 * 3_600_000;
 export const CRASH_BEFORE_END_MS = 2 * 3_600_000 + 5 * 60_000;
 
 export interface SeededMonitor {
@@ -18,6 +20,8 @@ export interface SeededMonitor {
   readonly deploymentId: string;
   /** lineNo → time of the seeded runtime line. */
   readonly lineTimes: ReadonlyMap<number, number>;
+  /** lineNo → stream (the first day's ticks are a stderr warning, then the stdout line). */
+  readonly lineStreams: ReadonlyMap<number, 'stdout' | 'stderr' | 'system'>;
   readonly from: number;
   readonly to: number;
 }
@@ -26,6 +30,7 @@ export function seedThreeDays(): SeededMonitor {
   const dataDir = mkdtempSync(join(tmpdir(), 'monitor-e2e-'));
   const store = Store.open(join(dataDir, 'berth.db'));
   const lineTimes = new Map<number, number>();
+  const lineStreams = new Map<number, 'stdout' | 'stderr' | 'system'>();
   try {
     const project = store.projects.create({ name: 'monitor charts', sourceDir: '/tmp', target: 'docker', settings: projectSettingsSchema.parse({}) });
     const deployment = store.deployments.create(project.id, 'docker');
@@ -53,12 +58,20 @@ export function seedThreeDays(): SeededMonitor {
     // A crash two hours before the end, as the monitor writes it: a crash marker on the charts.
     const crashAt = to - CRASH_BEFORE_END_MS;
     for (let ts = from; ts <= to; ts += LINE_EVERY_MS) {
-      if (ts > crashAt && ts - LINE_EVERY_MS <= crashAt) lineTimes.set(writer.append(deployment.id, { stream: 'system', source: 'runtime', text: '[CRASH] exit=137 oom=true', ts: crashAt }), crashAt);
-      const lineNo = writer.append(deployment.id, { stream: 'stdout', source: 'runtime', text: `runtime tick at ${new Date(ts).toISOString()}`, ts });
-      lineTimes.set(lineNo, ts);
+      if (ts > crashAt && ts - LINE_EVERY_MS <= crashAt) {
+        const crashLine = writer.append(deployment.id, { stream: 'system', source: 'runtime', text: '[CRASH] exit=137 oom=true', ts: crashAt });
+        lineTimes.set(crashLine, crashAt);
+        lineStreams.set(crashLine, 'system');
+      }
+      // The first day's ticks also warn on stderr first; the last lines (what the log opens on) stay as they were.
+      for (const stream of ts < from + WARN_FOR_MS ? (['stderr', 'stdout'] as const) : (['stdout'] as const)) {
+        const lineNo = writer.append(deployment.id, { stream, source: 'runtime', text: `runtime ${stream === 'stdout' ? 'tick' : 'warn'} at ${new Date(ts).toISOString()}`, ts });
+        lineTimes.set(lineNo, ts);
+        lineStreams.set(lineNo, stream);
+      }
     }
     writer.close();
-    return { dataDir, projectId: project.id, deploymentId: deployment.id, lineTimes, from, to };
+    return { dataDir, projectId: project.id, deploymentId: deployment.id, lineTimes, lineStreams, from, to };
   } finally {
     store.close();
   }

@@ -9,7 +9,7 @@ import { formatDuration } from './line-format';
 import { LogSearch } from './LogSearch';
 import { safeServiceName, serviceColour } from './service-tag';
 import { useColorScheme } from '../theme/color-scheme';
-import { ViewerController, type ViewerState } from './viewer-controller';
+import { ViewerController, type ViewerSettings, type ViewerState } from './viewer-controller';
 import './log-viewer.css';
 import '../common/visually-hidden.css';
 
@@ -53,6 +53,12 @@ function preferDomRenderer(): boolean {
 const noState = (): ViewerState | null => null;
 const noSubscribe = () => () => undefined;
 
+/**
+ * Each deployment's display toggles (streams, levels, services, timestamps, wrap) while the window lives: a look
+ * at Metrics or History unmounts the viewer, and coming back keeps them. Following starts again.
+ */
+const rememberedSettings = new Map<string, ViewerSettings>();
+
 /** The terminal log viewer: live lines, steps, errors, search, history, copy and download. */
 export function LogViewer({ projectId, deploymentId, run, jumpTo, services = NO_SERVICES }: LogViewerProps) {
   const api = useApi();
@@ -72,7 +78,8 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo, services = NO_
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const created = new ViewerController(api, deploymentId, host, { preferDom: preferDomRenderer() });
+    const remembered = rememberedSettings.get(deploymentId);
+    const created = new ViewerController(api, deploymentId, host, { preferDom: preferDomRenderer(), ...(remembered ? { settings: remembered } : {}) });
     created.start();
     setController(created);
     const root = rootRef.current;
@@ -105,6 +112,7 @@ export function LogViewer({ projectId, deploymentId, run, jumpTo, services = NO_
       cancelAnimationFrame(frame);
       host.removeEventListener('wheel', onWheel);
       host.removeEventListener('click', onClick);
+      rememberedSettings.set(deploymentId, { ...created.current.settings, follow: true });
       created.dispose();
       setController(null);
     };

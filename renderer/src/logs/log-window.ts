@@ -129,9 +129,10 @@ export class LogWindow {
     return low === 0 ? items : items.slice(low);
   }
 
-  /** The first line at or after `lineNo` in the window. */
-  atOrAfter(lineNo: number): LogLine | undefined {
-    return this.after(lineNo - 1)[0];
+  /** The first line at or after `lineNo` in the window (that `keep` accepts, when given). */
+  atOrAfter(lineNo: number, keep?: (line: LogLine) => boolean): LogLine | undefined {
+    const later = this.after(lineNo - 1);
+    return keep ? later.find(keep) : later[0];
   }
 
   has(lineNo: number): boolean {

@@ -837,7 +837,10 @@ export class ViewerController {
       if (!this.message) this.setMessage(`No log line near ${new Date(ts).toLocaleString()}.`);
       return;
     }
-    await this.showLine(anchor, `at ${new Date(ts).toLocaleTimeString()}`);
+    // A moment, not a line: land on the first line the stream, level and service toggles show (one that is
+    // hidden would be shown again, as for a jump to that very line), else on the anchor itself.
+    const shown = this.window.atOrAfter(anchor, (line) => this.shows(line));
+    await this.showLine(shown?.lineNo ?? anchor, `at ${new Date(ts).toLocaleTimeString()}`);
   }
 
   async loadEarlier(): Promise<void> {

@@ -108,6 +108,14 @@ describe('log-window: the bounded, ordered, deduplicated slice the viewer holds'
     expect(window.hasEarlier).toBe(true);
   });
 
+  it('finds the first line at or after a lineNo, or the first one a test keeps (a time jump lands on a shown line)', () => {
+    const window = new LogWindow(100);
+    window.acceptLive(range(1, 20));
+    expect(window.atOrAfter(5)?.lineNo).toBe(5);
+    expect(window.atOrAfter(5, (item) => item.lineNo % 4 === 0)?.lineNo).toBe(8);
+    expect(window.atOrAfter(18, (item) => item.lineNo % 7 === 0)).toBeUndefined();
+  });
+
   it('reports a hole instead of skipping it, and a page fills it', () => {
     const window = new LogWindow(100);
     window.acceptLive(range(1, 10));
