@@ -72,7 +72,7 @@ export function parsePort(entry: unknown): PublishedPort | null {
   return { target, published, hostIp, protocol };
 }
 
-/** Services `up` starts: those without `profiles`, and those with a profile in `activeProfiles` (COMPOSE_PROFILES). */
+/** Services `up` starts: not behind an inactive profile (COMPOSE_PROFILES), not scaled to 0 (inactiveServices says why). */
 export function composeServices(config: ComposeConfig, activeProfiles: readonly string[] = [], generation: 1 | 2 = 1): ComposeService[] {
   return Object.entries(config.services)
     .filter(([, service]) => leftOutBecause(service, activeProfiles, generation) === null)
