@@ -24,6 +24,11 @@ export interface ComposeCommand {
   readonly version: string;
   /** 1 for the Python docker-compose, 2 for the Go one (plugin or standalone). */
   readonly generation: 1 | 2;
+  /**
+   * Whether its builds use BuildKit: v2 and later do through the buildx plugin, and without it fall back to the
+   * engine's classic builder, as v1 always does.
+   */
+  readonly buildkit: boolean;
 }
 
 export class ComposeMissingError extends Error {
@@ -64,10 +69,14 @@ export function composeCommand(env: NodeJS.ProcessEnv = process.env): Promise<Co
   detected ??= (async () => {
     const plugin = await probe('docker', ['compose', 'version'], env);
     const pluginVersion = plugin.code === 0 ? parseComposeVersion(plugin.output) : null;
-    if (pluginVersion) return { program: 'docker', prefix: ['compose'], label: 'docker compose', version: pluginVersion, generation: 2 };
+    const buildx = async (): Promise<boolean> => (await probe('docker', ['buildx', 'version'], env)).code === 0;
+    if (pluginVersion) return { program: 'docker', prefix: ['compose'], label: 'docker compose', version: pluginVersion, generation: 2, buildkit: await buildx() };
     const standalone = await probe('docker-compose', ['version'], env);
     const version = standalone.code === 0 ? parseComposeVersion(standalone.output) : null;
-    if (version) return { program: 'docker-compose', prefix: [], label: 'docker-compose', version, generation: version.startsWith('1.') ? 1 : 2 };
+    if (version) {
+      const generation = version.startsWith('1.') ? 1 : 2;
+      return { program: 'docker-compose', prefix: [], label: 'docker-compose', version, generation, buildkit: generation === 2 && (await buildx()) };
+    }
     throw new ComposeMissingError();
   })();
   const attempt = detected;

@@ -21,6 +21,7 @@ import {
   replicaCountProblem,
   activeProfilesOf,
   inactiveServices,
+  profileServicesOmitted,
   parseComposeConfig,
   parsePort,
   referencedFiles,
@@ -29,7 +30,7 @@ import {
   type EffectiveFileOptions,
 } from '../../../electron/engine/targets/compose/compose-file';
 import { OutputServiceTagger } from '../../../electron/engine/targets/compose/output-service';
-import { configCacheKey } from '../../../electron/engine/targets/compose/stack-steps';
+import { configCacheKey, isCauseLine } from '../../../electron/engine/targets/compose/stack-steps';
 import { makeTempDir } from '../../support/temp-dir';
 
 // What docker-compose 1.29's `config` prints for a stack (long-form and short-form ports both occur).
@@ -283,9 +284,9 @@ describe('which builds go to the engine API and which to Compose', () => {
     expect(engineBuildOf({ build: { context: '/src/web/', dockerfile: '/src/web/build/Dockerfile' } })).toMatchObject({ contextDir: '/src/web/', dockerfile: 'build/Dockerfile' });
   });
 
-  it('sends builds to the engine only under Compose v1, whose own builds use the same classic API (v2 builds with BuildKit)', () => {
-    expect(buildRouteOf({ build: '/src/web' }, 1)).toMatchObject({ contextDir: '/src/web' });
-    expect(buildRouteOf({ build: '/src/web' }, 2)).toEqual({ compose: 'Compose v2 and later build with BuildKit' });
+  it('sends builds to the engine when Compose would use the classic builder (v1; v2 and later without buildx), to Compose when it builds with BuildKit', () => {
+    expect(buildRouteOf({ build: '/src/web' }, { buildkit: false })).toMatchObject({ contextDir: '/src/web' });
+    expect(buildRouteOf({ build: '/src/web' }, { buildkit: true })).toEqual({ compose: 'Compose builds with BuildKit (buildx)' });
   });
 
   it('leaves to Compose what the engine call would not do the same way, saying why', () => {
@@ -310,6 +311,16 @@ describe('services behind profiles', () => {
     ]);
     expect(composeServices(config, ['admin']).map((service) => service.name)).toEqual(['admin', 'web']);
     expect(composeServices(config, ['*']).map((service) => service.name)).toEqual(['admin', 'debug', 'web']);
+  });
+
+  it("finds the ones Compose v2 and later leave out of their config, from the project's own file", () => {
+    const file = 'services:\n  web:\n    image: x\n  debug:\n    image: y\n    profiles: ["debug"]\n';
+    // What v2+ print for it without COMPOSE_PROFILES: web only.
+    const printed = parseComposeConfig('services:\n  web:\n    image: x\n');
+    expect(profileServicesOmitted(file, printed, [])).toEqual([{ name: 'debug', reason: 'its profiles (debug) are not in COMPOSE_PROFILES' }]);
+    // v1 prints every service: nothing is omitted (inactiveServices finds debug in the config itself).
+    expect(profileServicesOmitted(file, parseComposeConfig(file), [])).toEqual([]);
+    expect(profileServicesOmitted('not: [yaml', printed, [])).toEqual([]);
   });
 
   it('reads COMPOSE_PROFILES from the environment first, else from the .env', () => {
@@ -356,5 +367,16 @@ describe('services that run more than one container', () => {
     expect(replicaCountProblem(config.services['a']!)).toBe('scale is -1: it must be a whole number, 0 or more');
     expect(replicaCountProblem(config.services['b']!)).toBe('deploy.replicas is 1.5: it must be a whole number, 0 or more');
     expect(replicaCountProblem(config.services['c']!)).toBeNull();
+  });
+
+});
+
+describe("a failed Compose command's cause", () => {
+  it("is its first error-like line, not a warning that reads like one", () => {
+    expect(isCauseLine("The command '/bin/sh -c exit 3' returned a non-zero code: 3")).toBe(true);
+    expect(isCauseLine('ERROR: for web  Cannot start service web: port is already allocated')).toBe(true);
+    expect(isCauseLine('time="2026-12-05T02:37:36Z" level=warning msg="buildx Docker CLI plugin not found: falling back to the classic builder."')).toBe(false);
+    expect(isCauseLine('WARNING: Some services (web) use the \'deploy\' key, which will be ignored.')).toBe(false);
+    expect(isCauseLine('Step 2/4 : RUN echo building web')).toBe(false);
   });
 });

@@ -104,6 +104,24 @@ export function inactiveServices(config: ComposeConfig, activeProfiles: readonly
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Services of the project's own file that Compose's normalised config leaves out because of their profiles: v2 and
+ * later print only the active ones (v1 prints all, and inactiveServices finds them there).
+ */
+export function profileServicesOmitted(fileText: string, config: ComposeConfig, activeProfiles: readonly string[]): Array<{ name: string; reason: string }> {
+  let raw: unknown;
+  try {
+    raw = parseDocument(fileText).toJS();
+  } catch {
+    return [];
+  }
+  if (!isRecord(raw) || !isRecord(raw.services)) return [];
+  return Object.entries(raw.services)
+    .filter(([name, service]) => !(name in config.services) && isRecord(service) && !isActive(service, activeProfiles))
+    .map(([name, service]) => ({ name, reason: leftOutBecause(service as Record<string, unknown>, activeProfiles, 2)! }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function leftOutBecause(service: Record<string, unknown>, activeProfiles: readonly string[], generation: 1 | 2): string | null {
   if (!isActive(service, activeProfiles)) return `its profiles (${(service.profiles as unknown[]).map(String).join(', ')}) are not in COMPOSE_PROFILES`;
   if (replicasOf(service, generation).count === 0) return `${wholeNumber(service.scale) === 0 ? 'scale' : 'deploy.replicas'}: 0`;
@@ -357,10 +375,11 @@ function wholeNumber(value: unknown): number | null {
 }
 
 /**
- * Who builds a service: Compose v1 builds through the engine's classic build API (docker-py), which Berth calls the
- * same way without starting Compose (engineBuildOf); v2 and later build with BuildKit (`RUN --mount`, `# syntax=`),
- * which only Compose does, so Compose builds every service there.
+ * Who builds a service. Compose's classic builds (v1 always; v2 and later without the buildx plugin, which they
+ * fall back from) go through the engine's classic build API, which Berth calls the same way without starting
+ * Compose (engineBuildOf). With buildx, Compose builds with BuildKit (`RUN --mount`, `# syntax=`), which only it
+ * does, so Compose builds every service there.
  */
-export function buildRouteOf(service: Readonly<Record<string, unknown>>, generation: 1 | 2): EngineBuild | { readonly compose: string } {
-  return generation === 1 ? engineBuildOf(service) : { compose: 'Compose v2 and later build with BuildKit' };
+export function buildRouteOf(service: Readonly<Record<string, unknown>>, compose: { readonly buildkit: boolean }): EngineBuild | { readonly compose: string } {
+  return compose.buildkit ? { compose: 'Compose builds with BuildKit (buildx)' } : engineBuildOf(service);
 }

@@ -23,7 +23,7 @@ import { buildImage } from '../../docker/build';
 import type { StepContext } from '../target';
 import type { DockerRunState, DockerStepCall } from '../docker/docker-steps';
 import { containerCondition, waitUntilServing } from '../docker/verify';
-import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, replicasOf, replicaCountProblem, inactiveServices, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
+import { buildContextsOf, referencedFiles, ComposeFileError, choosePublicService, composeServices, effectiveComposeFile, buildRouteOf, replaceTimeoutArgs, replicasOf, replicaCountProblem, inactiveServices, profileServicesOmitted, activeProfilesOf, parseComposeConfig, serviceLine, yamlSyntaxError, type ComposeService, type PublicChoice } from './compose-file';
 import { OutputServiceTagger } from './output-service';
 import type { StackRunState } from './stack-state';
 
@@ -51,19 +51,35 @@ function stackOf(context: StackContext): StackRunState {
   return stack;
 }
 
+const WARNING_LINE = /\blevel=warn(?:ing)?\b|^\s*(?:WARN(?:ING)?\b|warning:)/i;
+
+/**
+ * Whether a line of Compose's output can be a failure's cause. Warnings are not, though they may read like one
+ * (v2 without buildx: `level=warning msg="buildx Docker CLI plugin not found: falling back to the classic builder"`).
+ */
+export function isCauseLine(text: string): boolean {
+  return !WARNING_LINE.test(text) && /\berror\b|failed|denied|not found|no such|cannot|returned a non-zero code/i.test(text);
+}
+
 /** Writes Compose's lines to the step's log, each with its service. */
-function composeLineWriter(context: StackContext, services: readonly string[], deploymentId: string): { write: (line: ComposeLine) => number; last: { lineNo: number; service: string | null; errorLineNo: number | null; errorText: string | null } } {
+function composeLineWriter(
+  context: StackContext,
+  services: readonly string[],
+  deploymentId: string,
+  /** The service of a line that names none (a command about one service only). */
+  fallback: string | null = null,
+): { write: (line: ComposeLine) => number; last: { lineNo: number; service: string | null; errorLineNo: number | null; errorText: string | null } } {
   const tagger = new OutputServiceTagger(services, composeProjectName(deploymentId));
   const last = { lineNo: 0, service: null as string | null, errorLineNo: null as number | null, errorText: null as string | null };
   return {
     last,
     write: (line) => {
-      const service = tagger.serviceOf(line.text);
+      const service = tagger.serviceOf(line.text) ?? fallback;
       const options = service ? { service } : {};
       last.lineNo = line.stream === 'stderr' ? context.stderr(line.text, options) : context.stdout(line.text, options);
       last.service = service ?? last.service;
       // The first error-like line is the cause; what Compose prints after it ("failed to build") only repeats it.
-      if (last.errorLineNo === null && /\berror\b|failed|denied|not found|no such|cannot|returned a non-zero code/i.test(line.text)) {
+      if (last.errorLineNo === null && isCauseLine(line.text)) {
         last.errorLineNo = last.lineNo;
         last.errorText = line.text.trim();
       }
@@ -149,7 +165,7 @@ export async function detectStack({ context }: StackStepCall): Promise<void> {
     throw new StepFailure('COMPOSE_FILE_INVALID', `Service ${name} in ${fileName}${at ? ` (line ${at})` : ''}: ${problem}. Fix it, then deploy again.`, { evidenceLineNo: line });
   }
   const services: ComposeService[] = composeServices(config, profiles, command.generation);
-  const leftOut = inactiveServices(config, profiles, command.generation);
+  const leftOut = [...inactiveServices(config, profiles, command.generation), ...profileServicesOmitted(text, config, profiles)].sort((a, b) => a.name.localeCompare(b.name));
   for (const inactive of leftOut) {
     const at = serviceLine(text, inactive.name);
     context.stdout(`  service ${inactive.name}: ${fileName}${at ? ` line ${at}` : ''}: not started: ${inactive.reason}`, { service: inactive.name });
@@ -318,9 +334,9 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
   if (built.length > 0) {
     context.stdout(`building ${built.map((service) => service.name).join(', ')} (the layer cache keeps unchanged services as they were)`);
     const byCompose: ComposeService[] = [];
-    const { generation } = await composeCommand();
+    const compose = await composeCommand();
     for (const service of built) {
-      const how = buildRouteOf(stack.config.services[service.name] ?? {}, generation);
+      const how = buildRouteOf(stack.config.services[service.name] ?? {}, compose);
       if ('compose' in how) {
         context.stdout(`service ${service.name}: Compose builds it (${how.compose})`, { service: service.name });
         byCompose.push(service);
@@ -348,7 +364,11 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
         throw new StepFailure('DOCKER_IMAGE_BUILD_FAILED', `The build of service ${service.name} (${fileName}${at ? ` line ${at}` : ''}) failed: ${cause}. Fix the failing instruction (see the evidence line) and deploy again.`, error.options);
       }
     }
-    if (byCompose.length > 0) await composeBuild(context, byCompose, { buildFile, deploymentId, fileName, text });
+    if (byCompose.length > 0) {
+      // BuildKit's lines name their service; the classic builder's do not, and v2 runs builds side by side: one at a time.
+      const runs = compose.buildkit ? [byCompose] : byCompose.map((service) => [service]);
+      for (const services of runs) await composeBuild(context, services, { buildFile, deploymentId, fileName, text });
+    }
   }
 
   const services: ReleaseService[] = [];
@@ -367,7 +387,8 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
 
 /** `<compose> build` of the services whose build only Compose knows how to send (engineBuildOf). */
 async function composeBuild(context: StackContext, services: readonly ComposeService[], file: { buildFile: string; deploymentId: string; fileName: string; text: string }): Promise<void> {
-  const writer = composeLineWriter(context, services.map((service) => service.name), file.deploymentId);
+  const names = services.map((service) => service.name);
+  const writer = composeLineWriter(context, names, file.deploymentId, names.length === 1 ? names[0]! : null);
   const result = await runCompose(['build', ...services.map((service) => service.name)], {
     project: composeProjectName(file.deploymentId),
     files: [file.buildFile],
