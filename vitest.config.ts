@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 // With its extension: vite's config loader asks for one on the files the config itself imports.
 import { nodeWorkerFromSource } from './test/support/source-workers/vite-plugin.js';
+// @ts-expect-error plain JS module without types
+import { composeV5ConfigDir } from './scripts/provision.js';
 
-// Three projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker
-// engine, the moto emulator and a local registry (provisioned by scripts/provision.js); `api-fuzz` is the
-// schemathesis run against a real `berth serve` (two minutes of its own).
+// Four projects: `unit` is pure logic and real SQLite files; `integration` drives the real Docker
+// engine, the moto emulator and a local registry (provisioned by scripts/provision.js), with Compose stacks on
+// Debian's docker-compose (v1); `compose-v5` runs the stack tests again on Compose v5 as the `docker compose`
+// plugin; `api-fuzz` is the schemathesis run against a real `berth serve` (two minutes of its own).
 // Two workers (vitest takes one on two cores): `unit` and `api-fuzz` run side by side, then `integration`
 // alone, one file at a time (vitest runs a project whose files go one by one after the others).
 const API_FUZZ = 'test/integration/api/openapi-fuzz.test.ts';
@@ -36,6 +39,20 @@ export default defineConfig({
           hookTimeout: 180_000,
           globalSetup: ['test/support/cli-build.ts', 'test/support/integration-setup.ts'],
           // Docker-heavy files share one engine and two cores: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'compose-v5',
+          include: ['test/integration/compose/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // Its own Docker config dir: `docker compose` is Compose v5 there, and only for this project's processes.
+          env: { DOCKER_CONFIG: composeV5ConfigDir() as string },
+          globalSetup: ['test/support/cli-build.ts', 'test/support/integration-setup.ts', 'test/support/compose-v5-setup.ts'],
           fileParallelism: false,
         },
       },

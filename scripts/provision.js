@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Provisions what the tests need, idempotently: Debian's chromium, docker.io (and a running dockerd), Compose,
-// the busybox base image, docker-registry, moto[server], the AWS CLI, schemathesis, and the runtime base images of the
-// zero-config builds. Fails naming whatever it could not provide.
-// Usage: node scripts/provision.js [native] [chromium] [docker] [compose] [registry] [moto] [awscli] [schemathesis] [runtimes]   (no argument: all;
+// the busybox base image, docker-registry, moto[server], the AWS CLI, schemathesis, the runtime base images of the
+// zero-config builds, Node 24 and Compose v5. Fails naming whatever it could not provide.
+// Usage: node scripts/provision.js [native] [chromium] [docker] [compose] [registry] [moto] [awscli] [schemathesis] [runtimes] [node24] [compose-v5]   (no argument: all;
 // `docker` includes `compose`: Debian's docker-compose when neither `docker compose` nor `docker-compose` works)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -194,6 +194,37 @@ export function ensureCompose() {
   if (!installed) throw new ProvisionError('docker-compose was installed with apt but `docker-compose version` still fails; neither `docker compose` nor `docker-compose` works.');
   say(`${installed} installed`);
   return installed;
+}
+
+// ---- Compose v5 (the Go Compose), for the stack tests' second run ----
+// Debian's docker-compose is v1; most users run the `docker compose` plugin (v2 and later). The stack tests run
+// against both: this one is built from the Go module proxy (the only source reachable here) into a cache folder
+// that is a Docker config dir with the plugin in cli-plugins, so only processes given DOCKER_CONFIG=<it> use it.
+export const COMPOSE_V5_VERSION = 'v5.6.0';
+
+/** The DOCKER_CONFIG folder whose cli-plugins hold Compose v5 (the version in the path). */
+export function composeV5ConfigDir() {
+  return join(homedir(), '.cache', 'berth-test', `compose-${COMPOSE_V5_VERSION}`, 'docker-config');
+}
+
+export function ensureComposeV5() {
+  const configDir = composeV5ConfigDir();
+  const plugin = join(configDir, 'cli-plugins', 'docker-compose');
+  const answers = () => run('docker', ['compose', 'version'], { env: { ...process.env, DOCKER_CONFIG: configDir } }).stdout.includes(COMPOSE_V5_VERSION);
+  if (existsSync(plugin) && answers()) return configDir;
+  if (!has('go')) throw new ProvisionError('Go is missing, so Compose v5 (the `docker compose` plugin the stack tests also run against) cannot be built: install Go 1.26 (`apt-get install golang-go` gives an older one that may not build it).');
+  const work = dirname(configDir);
+  const env = { ...process.env, GOPATH: join(work, 'gopath'), GOFLAGS: '-modcacherw' };
+  const module = `github.com/docker/compose/v5@${COMPOSE_V5_VERSION}`;
+  say(`building Compose ${COMPOSE_V5_VERSION} from the Go module proxy (about a minute, once) into ${configDir}`);
+  const downloaded = run('go', ['mod', 'download', '-json', module], { env, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 });
+  const source = downloaded.ok ? JSON.parse(downloaded.stdout).Dir : null;
+  if (!source) throw new ProvisionError(`go mod download ${module} failed, so Compose v5 cannot be built:\n${(downloaded.stderr || downloaded.stdout).slice(-2000)}`);
+  mkdirSync(dirname(plugin), { recursive: true });
+  // Built inside its own module (its go.mod has exclude directives, which `go install pkg@version` refuses).
+  const built = run('go', ['build', '-ldflags', `-X github.com/docker/compose/v5/internal.Version=${COMPOSE_V5_VERSION}`, '-o', plugin, './cmd'], { cwd: source, env, timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024 });
+  if (!built.ok || !answers()) throw new ProvisionError(`building Compose ${COMPOSE_V5_VERSION} failed, so the stack tests cannot run against it:\n${(built.stderr || built.stdout).slice(-2000)}`);
+  return configDir;
 }
 
 export function ensureRegistry() {
@@ -431,7 +462,7 @@ export function ensureNativeModules() {
 }
 
 export async function provision(parts) {
-  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'awscli', 'schemathesis', 'runtimes', 'node24']);
+  const wanted = new Set(parts.length ? parts : ['native', 'chromium', 'docker', 'registry', 'moto', 'awscli', 'schemathesis', 'runtimes', 'node24', 'compose-v5']);
   if (wanted.has('native')) ensureNativeModules();
   if (wanted.has('chromium')) ensureChromium();
   if (wanted.has('docker')) {
@@ -444,6 +475,7 @@ export async function provision(parts) {
   if (wanted.has('awscli')) ensureAwsCli();
   if (wanted.has('schemathesis')) ensureSchemathesis();
   if (wanted.has('node24')) ensureNode24();
+  if (wanted.has('compose-v5')) ensureComposeV5();
   if (wanted.has('runtimes')) {
     if (!wanted.has('docker')) await ensureDocker();
     const tags = ensureRuntimeImages();

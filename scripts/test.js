@@ -63,8 +63,8 @@ function e2eFailures(report) {
 }
 
 // What the tests use: everything but the AWS CLI, which only the S3 bench runs (it provisions it itself).
-const TEST_PARTS = ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes', 'node24'];
-process.stdout.write(`=== provision: ${TEST_PARTS.join(', ')} (docker: the engine, Compose and the busybox base image; runtimes: the zero-config base images; node24: the Node 24 smoke test)\n`);
+const TEST_PARTS = ['native', 'chromium', 'docker', 'registry', 'moto', 'schemathesis', 'runtimes', 'node24', 'compose-v5'];
+process.stdout.write(`=== provision: ${TEST_PARTS.join(', ')} (docker: the engine, Compose and the busybox base image; runtimes: the zero-config base images; node24: the Node 24 smoke test; compose-v5: the stack tests' second Compose)\n`);
 try {
   await provision(TEST_PARTS);
 } catch (error) {
