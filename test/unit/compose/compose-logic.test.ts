@@ -368,7 +368,6 @@ describe('services that run more than one container', () => {
     expect(replicaCountProblem(config.services['b']!)).toBe('deploy.replicas is 1.5: it must be a whole number, 0 or more');
     expect(replicaCountProblem(config.services['c']!)).toBeNull();
   });
-
 });
 
 describe("a failed Compose command's cause", () => {

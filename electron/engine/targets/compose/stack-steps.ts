@@ -389,7 +389,7 @@ export async function buildStack({ docker, context, dataDir }: StackStepCall): P
 async function composeBuild(context: StackContext, services: readonly ComposeService[], file: { buildFile: string; deploymentId: string; fileName: string; text: string }): Promise<void> {
   const names = services.map((service) => service.name);
   const writer = composeLineWriter(context, names, file.deploymentId, names.length === 1 ? names[0]! : null);
-  const result = await runCompose(['build', ...services.map((service) => service.name)], {
+  const result = await runCompose(['build', ...names], {
     project: composeProjectName(file.deploymentId),
     files: [file.buildFile],
     projectDirectory: context.project.sourceDir,
