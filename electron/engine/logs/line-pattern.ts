@@ -67,11 +67,7 @@ export function requiredLiteral(source: string): string {
     }
     if (char === '[') {
       close();
-      // Skip the class, honouring escapes and a leading ].
-      index++;
-      if (source[index] === '^') index++;
-      if (source[index] === ']') index++;
-      while (index < source.length && source[index] !== ']') index += source[index] === '\\' ? 2 : 1;
+      index = classEnd(source, index);
       continue;
     }
     if (char === '(') {
@@ -108,4 +104,105 @@ export function requiredLiteral(source: string): string {
   }
   close();
   return best;
+}
+
+/**
+ * The index of the `]` that closes the character class opening at `start`, honouring escapes, a leading `]` (or
+ * `^]`) and POSIX classes such as `[:digit:]`; the source's length when it is not closed.
+ */
+function classEnd(source: string, start: number): number {
+  let index = start + 1;
+  if (source[index] === '^') index++;
+  if (source[index] === ']') index++;
+  while (index < source.length && source[index] !== ']') {
+    if (source[index] === '\\') index += 2;
+    else if (source.startsWith('[:', index)) {
+      const close = source.indexOf(':]', index + 2);
+      index = close === -1 ? index + 1 : close + 2;
+    } else index++;
+  }
+  return index;
+}
+
+/** The index just past the group opening at `start` (nested groups, classes and escapes skipped); -1 when it is not closed. */
+function groupEnd(source: string, start: number): number {
+  let depth = 0;
+  for (let index = start; index < source.length; index++) {
+    const char = source[index];
+    if (char === '\\') index++;
+    else if (char === '[') index = classEnd(source, index);
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return index + 1;
+  }
+  return -1;
+}
+
+/** A repetition at `index` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe non-greedy): its least count and length. */
+function repetitionAt(source: string, index: number): { min: number; length: number } | undefined {
+  const found = /^(?:([*+?])|\{(\d+)(?:,\d*)?\})\??/.exec(source.slice(index, index + 24));
+  if (!found) return undefined;
+  return { min: found[1] === '+' ? 1 : found[1] ? 0 : Number(found[2]), length: found[0].length };
+}
+
+/** Characters GLOB gives a meaning to outside a class, written so they match only themselves. */
+const globLiteral = (char: string): string => (char === '*' || char === '?' || char === '[' ? `[${char}]` : char);
+
+/** A class GLOB can hold as it is: ASCII letters, digits, ranges of them and plain punctuation, maybe negated. */
+const PLAIN_CLASS = /^\[\^?(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[_ .,:;=/@#%&~!"'+<>])+\]$/;
+
+/**
+ * A GLOB pattern that every text the RE2 pattern `source` finds a case-sensitive match in also matches, or
+ * undefined when none can be built (an alternation at the top, an inline flag, an escape it does not know).
+ * Filter mode adds it to the SQL prefilter, so SQLite drops most lines that hold the regex's literal but do not
+ * match it before they are read into JavaScript (logs/log-filter.ts). It may let through lines the regex
+ * rejects, never the other way round: a group becomes `*`, a class it cannot copy or `.` becomes `?`, anchors
+ * and word boundaries are dropped, and a repeated atom becomes the atom then `*` (or `*` when it may be absent).
+ */
+export function globShadow(source: string): string | undefined {
+  if (/\(\?[a-zA-Z-]*[a-zA-Z][a-zA-Z-]*[:)]/.test(source)) return undefined;
+  const parts: string[] = ['*'];
+  let index = 0;
+  while (index < source.length) {
+    const char = source[index]!;
+    /** What one occurrence of the atom matches in GLOB; undefined: only `*` can stand for it. */
+    let atom: string | undefined;
+    // A repetition with nothing before it repeats an assertion (`^*`), or RE2 would have refused it.
+    if (char === '|' || repetitionAt(source, index)) return undefined;
+    if (char === '^' || char === '$') {
+      index++;
+      continue;
+    }
+    if (char === '(') {
+      index = groupEnd(source, index);
+      if (index === -1) return undefined;
+    } else if (char === '[') {
+      const end = classEnd(source, index);
+      if (end >= source.length) return undefined;
+      const glob = source.slice(index, end + 1);
+      atom = PLAIN_CLASS.test(glob) ? glob : '?';
+      index = end + 1;
+    } else if (char === '\\') {
+      const next = source[index + 1];
+      if (next === undefined) return undefined;
+      index += 2;
+      if ('bBAz'.includes(next)) continue;
+      if (next === 'd') atom = '[0-9]';
+      else if (next === 'w') atom = '[0-9A-Z_a-z]';
+      else if ('DWsStnrfva'.includes(next)) atom = '?';
+      else if (/[A-Za-z0-9]/.test(next)) return undefined;
+      else atom = globLiteral(next);
+    } else if (char === '.') {
+      atom = '?';
+      index++;
+    } else {
+      atom = globLiteral(char);
+      index++;
+    }
+    const repetition = repetitionAt(source, index);
+    if (repetition) index += repetition.length;
+    if (atom === undefined || (repetition && repetition.min === 0)) parts.push('*');
+    else parts.push(repetition ? `${atom}*` : atom);
+  }
+  parts.push('*');
+  return parts.join('').replace(/\*+/g, '*');
 }
