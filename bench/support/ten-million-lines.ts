@@ -4,6 +4,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LineSliceIndexer } from '../../electron/engine/logs/line-slice-indexer';
 import { LogWriter } from '../../electron/engine/logs/log-writer';
 import { Store } from '../../electron/engine/store/store';
 
@@ -38,8 +39,9 @@ export interface TenMillion {
 
 export function tenMillionLines(): TenMillion {
   // v2: with the rare payment lines; v3: search blocks know whether a line holds a NUL (migration 013), which
-  // a v2 database, migrated, does not. Caches of earlier versions are left alone and regenerated here.
-  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}-v3`);
+  // a v2 database, migrated, does not; v4: full blocks have line slices (migration 014). Caches of earlier
+  // versions are left alone and regenerated here.
+  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}-v4`);
   const databaseFile = join(dir, 'berth.db');
   const textFile = join(dir, 'lines.txt');
   const done = join(dir, 'complete');
@@ -63,7 +65,11 @@ export function tenMillionLines(): TenMillion {
   }
   if (chunk.length > 0) writeSync(text, `${chunk.join('\n')}\n`);
   closeSync(text);
+  // What the engine's slice indexer does while the writer is idle, here all at once.
+  const slices = new LineSliceIndexer(store, writer);
   writer.close();
+  slices.indexAll();
+  slices.stop();
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();
   closeSync(openSync(done, 'w'));

@@ -32,6 +32,7 @@ import { siteArtifactsRoot } from '../targets/s3/site-artifact';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { createHandlers } from './handlers';
 import { RetentionJob } from './retention-job';
+import { LineSliceIndexer } from '../logs/line-slice-indexer';
 
 const log = createLogger('host/engine');
 
@@ -76,6 +77,8 @@ export class Engine {
   private readonly detachLogFile: () => void;
   readonly env: NodeJS.ProcessEnv;
   private readonly retention: RetentionJob;
+  /** Builds the search index's line slices for full blocks while the writer is not flooded. */
+  private readonly sliceIndexer: LineSliceIndexer;
 
   private constructor(options: EngineOptions) {
     this.config = { ...configFromEnv(), ...options.config };
@@ -90,6 +93,7 @@ export class Engine {
     this.detachLogFile = addLogSink((line) => this.logFile.write(line));
     const { store, events, config } = this;
     this.logs = new LogWriter(store);
+    this.sliceIndexer = new LineSliceIndexer(store, this.logs);
     this.hub = new LogHub(store, this.logs, (deploymentId) => this.activeRun(deploymentId));
     this.docker = options.docker ?? new Dockerode();
     this.vault = options.vault ?? headlessVault;
@@ -176,6 +180,7 @@ export class Engine {
     engine.analysis.start();
     await engine.monitor.start();
     engine.retention.start();
+    engine.sliceIndexer.start();
     return engine;
   }
 
@@ -185,6 +190,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.retention.stop();
+    this.sliceIndexer.stop();
     // First: no receiver is tried while the rest shuts down. Signals that still come become pending rows,
     // which the next start sends.
     this.analysis.close();

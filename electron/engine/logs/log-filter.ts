@@ -7,9 +7,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import { LOG_LEVELS, LOG_STREAMS, type LogLevel, type LogLine, type LogStream } from '../../../shared';
 import { storedLevel } from './log-level';
 import { fromPageRow, PAGE_COLUMNS, type PageRow } from '../store/log-lines';
-import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, requiredBits, SEARCH_BLOCK_LINES } from '../store/search-index';
+import { blockMayContain, blockOfLine, firstLineOfBlock, lastLineOfBlock, linesInAllSlices, requiredBits, requiredSlices, SEARCH_BLOCK_LINES } from '../store/search-index';
 import { fieldsMatch, parseFilterQuery } from './field-query';
-import { compileLinePattern, literalMatcher, requiredLiteral, type LineMatcher } from './line-pattern';
+import { compileLinePattern, globShadow, literalMatcher, requiredLiteral, type LineMatcher } from './line-pattern';
 
 export interface LineFilterOptions {
   /** The filter box: terms (see field-query.ts), or one RE2 pattern when `regex`. */
@@ -34,6 +34,11 @@ interface Prefilter {
   readonly pattern: string | undefined;
   /** The pattern holds the whole literal: nothing to check after it. */
   readonly whole: boolean;
+  /**
+   * For a regex: a GLOB every line it matches also matches (line-pattern.ts `globShadow`), checked after the
+   * literal in blocks without a NUL, so lines holding the literal but not matching are not read into JavaScript.
+   */
+  readonly shadow?: string | undefined;
 }
 
 export interface CompiledLineFilter {
@@ -41,6 +46,8 @@ export interface CompiledLineFilter {
   test(text: string): boolean;
   /** Trigram bits every block holding a kept line has; undefined when the index cannot help. */
   readonly requiredBits: readonly number[] | undefined;
+  /** The line slices every kept line is in (from `requiredBits`); undefined when the index cannot help. */
+  readonly requiredSlices: readonly number[] | undefined;
   readonly prefilter: Prefilter | undefined;
   /** Only lines starting with `{` can be kept (the query has field terms and is not an exclude). */
   readonly jsonOnly: boolean;
@@ -49,7 +56,7 @@ export interface CompiledLineFilter {
 const isAscii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
 
 /** Keeps every line: a page restricted to services (or streams, levels) without filter terms. */
-export const KEEP_EVERY_LINE: CompiledLineFilter = { test: () => true, requiredBits: undefined, prefilter: undefined, jsonOnly: false };
+export const KEEP_EVERY_LINE: CompiledLineFilter = { test: () => true, requiredBits: undefined, requiredSlices: undefined, prefilter: undefined, jsonOnly: false };
 
 /**
  * The one matcher of filter mode: the engine's pages and counts, and `berth logs --grep --follow` on
@@ -66,7 +73,7 @@ export function compileLineFilter(options: LineFilterOptions, field = 'filter'):
     const literal = requiredLiteral(options.query);
     literals = literal ? [literal] : [];
     // RE2's case folding (ſ matches s, K matches k) is not SQLite's: only an exact literal prefilters.
-    if (options.caseSensitive && literal.length >= 3) prefilter = prefilterOf(literal, 'instr');
+    if (options.caseSensitive && literal.length >= 3) prefilter = { ...prefilterOf(literal, 'instr'), shadow: globShadow(options.query) };
   } else {
     const query = parseFilterQuery(options.query, field);
     const texts: LineMatcher[] = query.textTerms.map((term) => literalMatcher(term, options.caseSensitive));
@@ -82,11 +89,12 @@ export function compileLineFilter(options: LineFilterOptions, field = 'filter'):
   }
   if (options.exclude) {
     // Every block can hold lines that do not match: neither the index nor a prefilter can help.
-    return { test: (text) => !matches(text), requiredBits: undefined, prefilter: undefined, jsonOnly: false };
+    return { test: (text) => !matches(text), requiredBits: undefined, requiredSlices: undefined, prefilter: undefined, jsonOnly: false };
   }
   const bits = new Set<number>();
   for (const literal of literals) for (const bit of requiredBits(literal, options.caseSensitive) ?? []) bits.add(bit);
-  return { test: matches, requiredBits: bits.size > 0 ? [...bits] : undefined, prefilter, jsonOnly };
+  if (bits.size === 0) return { test: matches, requiredBits: undefined, requiredSlices: undefined, prefilter, jsonOnly };
+  return { test: matches, requiredBits: [...bits], requiredSlices: requiredSlices([...bits]), prefilter, jsonOnly };
 }
 
 /**
@@ -184,6 +192,8 @@ export class LogFilter {
   private readonly bitsUp: Statement<[string, number, number], BitsRow>;
   private readonly bitsDown: Statement<[string, number, number], BitsRow>;
   private readonly rangeRows: Statement<[string, number, number], PageRow>;
+  private readonly slicesOfBlock: Statement<[string, number, string], [sliceNo: number, lines: Buffer]>;
+  /** Range scans and candidate reads, by their conditions. */
   private readonly scans = new Map<string, Statement<unknown[], PageRow>>();
   /** Recently used filters: a viewer pages with the same one, and a compiled RE2 program gets faster with use (its caches fill). */
   private readonly compiled = new Map<string, CompiledLineFilter>();
@@ -201,6 +211,9 @@ export class LogFilter {
       .raw(true);
     this.rangeRows = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no`)
+      .raw(true);
+    this.slicesOfBlock = db
+      .prepare<[string, number, string], [number, Buffer]>('SELECT slice_no, lines FROM log_line_slices WHERE deployment_id = ? AND block_no = ? AND slice_no IN (SELECT value FROM json_each(?))')
       .raw(true);
   }
 
@@ -316,6 +329,26 @@ export class LogFilter {
     const services = scope?.services ? JSON.stringify([...scope.services]) : undefined;
     const prefilter = filter.prefilter;
     const statements = { fast: this.scanStatement(filter, 'fast', services !== undefined), safe: this.scanStatement(filter, 'safe', services !== undefined) };
+    const candidateStatements = { fast: this.scanStatement(filter, 'fast', services !== undefined, true), safe: this.scanStatement(filter, 'safe', services !== undefined, true) };
+    // The slices read per block: all the literal needs at first, then only those that ruled out lines so far.
+    let needed = filter.requiredSlices;
+    let neededJson = needed && JSON.stringify(needed);
+    const sliceCache = new Map<number, Uint8Array[] | undefined>();
+    /** The block's slices the filter reads, or undefined when it has none (not full yet, or older than migration 014). */
+    const slicesOf = (block: number): Uint8Array[] | undefined => {
+      if (!needed || !neededJson) return undefined;
+      if (!sliceCache.has(block)) {
+        const rows = this.slicesOfBlock.all(deploymentId, block, neededJson) as unknown as [number, Buffer][];
+        const found = rows.length === needed.length ? rows : undefined;
+        sliceCache.set(block, found?.map((row) => row[1]));
+        const useful = found?.filter((row) => !nearlyFull(row[1]));
+        if (useful && useful.length < needed.length && useful.length > 0) {
+          needed = useful.map((row) => row[0]);
+          neededJson = JSON.stringify(needed);
+        }
+      }
+      return sliceCache.get(block);
+    };
     const parameters = { fast: prefilterParameters(prefilter, 'fast'), safe: prefilterParameters(prefilter, 'safe') };
     if (services !== undefined) for (const list of Object.values(parameters)) list.push(services);
     const up = direction === 'up';
@@ -353,13 +386,30 @@ export class LogFilter {
       }
       if (state.scanned >= budget) return;
       const wanted = Math.max(1, Math.min(budget - state.scanned, Math.floor(runLines())));
+      const sliced = slicesOf(block) !== undefined;
       // Extend the run over the following blocks read the same way, until it has `wanted` lines.
       let edge = farEdge(block);
-      for (let next = block + (up ? 1 : -1); Math.abs(edge - position) + 1 < wanted && (up ? next <= lastBlock : next >= firstBlock) && scanOf(next) === how; next += up ? 1 : -1) {
+      for (
+        let next = block + (up ? 1 : -1);
+        Math.abs(edge - position) + 1 < wanted && (up ? next <= lastBlock : next >= firstBlock) && scanOf(next) === how && (slicesOf(next) !== undefined) === sliced;
+        next += up ? 1 : -1
+      ) {
         edge = farEdge(next);
       }
       edge = up ? Math.min(edge, position + wanted - 1) : Math.max(edge, position - wanted + 1);
-      const rows = statements[how].all(deploymentId, Math.min(position, edge), Math.max(position, edge), ...parameters[how]) as unknown as PageRow[];
+      const low = Math.min(position, edge);
+      const high = Math.max(position, edge);
+      let candidates: number[] | undefined;
+      if (sliced) {
+        candidates = [];
+        for (let each = blockOfLine(low); each <= blockOfLine(high); each++) candidates.push(...linesInAllSlices(slicesOf(each)!, each, low, high));
+      }
+      // Reading a line by its number costs about as much as stepping over SEEK_LINES lines in a range.
+      const rows = (
+        candidates && candidates.length * SEEK_LINES < high - low + 1
+          ? candidateStatements[how].all(deploymentId, JSON.stringify(candidates), ...parameters[how])
+          : statements[how].all(deploymentId, low, high, ...parameters[how])
+      ) as unknown as PageRow[];
       state.scanned += Math.abs(edge - position) + 1;
       state.scannedTo = edge;
       position = edge + (up ? 1 : -1);
@@ -367,8 +417,10 @@ export class LogFilter {
     }
   }
 
-  private scanStatement(filter: CompiledLineFilter, how: 'fast' | 'safe', byService: boolean): Statement<unknown[], PageRow> {
+  /** Lines in a range (`line_no BETWEEN ? AND ?`) or, `byNumbers`, the lines of a JSON array of lineNos, with the filter's conditions. */
+  private scanStatement(filter: CompiledLineFilter, how: 'fast' | 'safe', byService: boolean, byNumbers = false): Statement<unknown[], PageRow> {
     const conditions = [
+      byNumbers ? ' AND line_no IN (SELECT value FROM json_each(?))' : ' AND line_no BETWEEN ? AND ?',
       prefilterCondition(filter.prefilter, how),
       // Field terms only ever match JSON objects: a cheap first-character test in SQLite.
       filter.jsonOnly ? " AND substr(text, 1, 1) = '{'" : '',
@@ -377,7 +429,7 @@ export class LogFilter {
     ].join('');
     let statement = this.scans.get(conditions);
     if (!statement) {
-      statement = this.db.prepare<unknown[], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ?${conditions} ORDER BY line_no`).raw(true);
+      statement = this.db.prepare<unknown[], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ?${conditions} ORDER BY line_no`).raw(true);
       this.scans.set(conditions, statement);
     }
     return statement;
@@ -402,6 +454,21 @@ export class LogFilter {
     return lines;
   }
 }
+
+/**
+ * A slice with nearly every line of its block: one of the literal's trigrams is on nearly every line (` by`,
+ * `tes`), so reading it for the next blocks would rule out next to nothing. Skipping it only adds candidates.
+ */
+function nearlyFull(slice: Uint8Array): boolean {
+  let set = 0;
+  for (const byte of slice) set += BYTE_BITS[byte]!;
+  return set >= NEARLY_FULL * slice.length * 8;
+}
+const NEARLY_FULL = 0.95;
+const BYTE_BITS = Uint8Array.from({ length: 256 }, (_, byte) => byte.toString(2).replaceAll('0', '').length);
+
+/** Lines a range scan steps over in the time of reading one line by its number (measured: about 15). */
+const SEEK_LINES = 16;
 
 /** A page's first statement reads one block; most filters keep a line in the first few. */
 const FIRST_RUN_LINES = SEARCH_BLOCK_LINES;
@@ -464,8 +531,9 @@ function prefilterCondition(prefilter: Prefilter | undefined, how: 'fast' | 'saf
   if (!prefilter) return '';
   if (how === 'safe') return prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : ' AND instr(lower(text), ?) > 0';
   const glob = prefilter.kind === 'instr' ? ' AND text GLOB ?' : " AND text LIKE ? ESCAPE '\\'";
-  if (prefilter.whole) return glob;
-  return glob + (prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : " AND text LIKE ? ESCAPE '\\'");
+  const shadow = prefilter.shadow === undefined ? '' : ' AND text GLOB ?';
+  if (prefilter.whole) return glob + shadow;
+  return glob + (prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : " AND text LIKE ? ESCAPE '\\'") + shadow;
 }
 
 /** The parameters of `prefilterCondition`, in order. */
@@ -473,8 +541,9 @@ function prefilterParameters(prefilter: Prefilter | undefined, how: 'fast' | 'sa
   if (!prefilter) return [];
   // SQLite's lower() folds ASCII A–Z only, as LIKE does; a `like` literal is ASCII.
   if (how === 'safe') return [prefilter.kind === 'instr' ? prefilter.literal : prefilter.literal.toLowerCase()];
-  if (prefilter.whole) return [prefilter.pattern!];
-  return [prefilter.pattern!, prefilter.kind === 'instr' ? prefilter.literal : likePattern(prefilter.literal)];
+  const shadow = prefilter.shadow === undefined ? [] : [prefilter.shadow];
+  if (prefilter.whole) return [prefilter.pattern!, ...shadow];
+  return [prefilter.pattern!, prefilter.kind === 'instr' ? prefilter.literal : likePattern(prefilter.literal), ...shadow];
 }
 
 /** `%literal%` with LIKE's own wildcards escaped. */

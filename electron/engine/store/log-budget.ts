@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { ACTIVE_RUN_STATUSES, trimMarkerText, parseTrimMarker } from '../../../shared';
-import { ADD_LEVEL_COUNTS, sourceCode, streamCode } from './log-lines';
+import { ADD_LEVEL_COUNTS, searchIndexPruner, sourceCode, streamCode } from './log-lines';
 import { levelCode, systemLineLevel } from '../logs/log-level';
-import { SEARCH_BLOCK_LINES } from './search-index';
+import { blockOfLine, indexText } from './search-index';
 
 /**
  * The log budget (docs/product-rules.md, "Log budget"): when the store is over it, the oldest runtime lines
@@ -78,7 +78,10 @@ export class LogEvictor {
   private readonly setText;
   private readonly countLine;
   private readonly recordFloor;
-  private readonly pruneSearchBlocks;
+  private readonly pruneSearchIndex;
+  private readonly selectBits;
+  private readonly updateBits;
+  private readonly dropSlices;
 
   constructor(
     private readonly db: Database,
@@ -115,10 +118,26 @@ export class LogEvictor {
          SELECT deployment_id, MAX(line_no) FROM log_lines WHERE deployment_id = ? GROUP BY deployment_id
        ON CONFLICT(deployment_id) DO UPDATE SET last_line_no = MAX(last_line_no, excluded.last_line_no)`,
     );
-    this.pruneSearchBlocks = db.prepare(
-      `DELETE FROM log_search_blocks WHERE deployment_id = ? AND block_no <
-         COALESCE((SELECT (MIN(line_no) - 1) / ${SEARCH_BLOCK_LINES} FROM log_lines WHERE deployment_id = ?), 9e18)`,
-    );
+    this.pruneSearchIndex = searchIndexPruner(db);
+    this.selectBits = db.prepare<[string, number], { bits: Buffer }>('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
+    this.updateBits = db.prepare<[Uint8Array, string, number]>('UPDATE log_search_blocks SET bits = ? WHERE deployment_id = ? AND block_no = ?');
+    this.dropSlices = db.prepare<[string, number]>('DELETE FROM log_line_slices WHERE deployment_id = ? AND block_no = ?');
+  }
+
+  /**
+   * A marker is a new text in an old block: its trigrams go into the block's bits, so search and filter still
+   * read the block, and the block's line slices are dropped (the slice indexer builds them again; until then
+   * filters read the block line by line).
+   */
+  private indexMarker(deployment: string, lineNo: number, text: string): void {
+    const blockNo = blockOfLine(lineNo);
+    const stored = this.selectBits.get(deployment, blockNo);
+    if (stored) {
+      const bits = Uint8Array.from(stored.bits);
+      indexText(bits, text);
+      this.updateBits.run(bits, deployment, blockNo);
+    }
+    this.dropSlices.run(deployment, blockNo);
   }
 
   /** The deployment whose oldest evictable line is the oldest of all, or null when nothing may go. */
@@ -168,7 +187,9 @@ export class LogEvictor {
         if (before && previous) {
           // The range continues one trimmed earlier: widen that marker rather than stack a second one.
           const widened = { lines: previous.lines + range.count, fromLineNo: previous.fromLineNo, toLineNo: range.to };
-          this.setText.run(trimMarkerText(widened, this.budgetBytes), deployment, before.line_no);
+          const text = trimMarkerText(widened, this.budgetBytes);
+          this.setText.run(text, deployment, before.line_no);
+          this.indexMarker(deployment, before.line_no, text);
         } else {
           const marker = { lines: range.count, fromLineNo: range.from, toLineNo: range.to };
           const text = trimMarkerText(marker, this.budgetBytes);
@@ -176,10 +197,11 @@ export class LogEvictor {
           const level = levelCode(systemLineLevel(text));
           this.markLine.run({ deployment, lineNo: range.from, ts: range.fromTs, runId: range.runId, text, level });
           this.countLine.run(deployment, sourceCode('runtime'), range.runId ?? '', level, 1);
+          this.indexMarker(deployment, range.from, text);
         }
         markers += 1;
       }
-      this.pruneSearchBlocks.run(deployment, deployment);
+      this.pruneSearchIndex(deployment);
       return { lines: batch.length, markers };
     })();
   }

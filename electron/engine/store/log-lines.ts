@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { LOG_LEVELS, LOG_SOURCES, LOG_STREAMS, type LevelCounts, type LogLevel, type LogLine, type LogSource, type LogStream, type StepName } from '../../../shared';
 import { levelCode, lineLevel, storedLevel } from '../logs/log-level';
+import { firstLineOfBlock, lastLineOfBlock, LINE_SLICE_BYTES, LINE_SLICES, SEARCH_BLOCK_LINES } from './search-index';
 
 interface LogLineRow {
   deployment_id: string;
@@ -36,6 +37,20 @@ export interface StoredLine {
   readonly level?: LogLevel;
   /** The Compose stack service the line came from (docs/product-rules.md "Compose stacks"); null or absent: none. */
   readonly service?: string | null;
+}
+
+/**
+ * Drops a deployment's search blocks (and their line slices) before its oldest stored line: once their lines
+ * are gone they only cost scans. Retention and the log budget run it after deleting lines.
+ */
+export function searchIndexPruner(db: Database): (deploymentId: string) => void {
+  const oldestBlock = `COALESCE((SELECT (MIN(line_no) - 1) / ${SEARCH_BLOCK_LINES} FROM log_lines WHERE deployment_id = ?), 9e18)`;
+  const blocks = db.prepare<[string, string]>(`DELETE FROM log_search_blocks WHERE deployment_id = ? AND block_no < ${oldestBlock}`);
+  const slices = db.prepare<[string, string]>(`DELETE FROM log_line_slices WHERE deployment_id = ? AND block_no < ${oldestBlock}`);
+  return (deploymentId) => {
+    blocks.run(deploymentId, deploymentId);
+    slices.run(deploymentId, deploymentId);
+  };
 }
 
 /** One block of the search index (logs/search-index.ts). */
@@ -157,6 +172,8 @@ function countLevels(lines: readonly StoredLine[], levels: readonly number[]): I
 }
 
 const INSERT_ROWS = 64;
+/** A full block's slices go in LINE_SLICES / SLICE_ROWS statements. */
+const SLICE_ROWS = 64;
 const INSERT_COLUMNS = 12;
 
 export class LogLineRepository {
@@ -172,6 +189,9 @@ export class LogLineRepository {
   private readonly selectBeforeTime: Statement<[string, number], { line_no: number }>;
   private readonly upsertBlock: Statement<[string, number, Uint8Array, number | null]>;
   private readonly selectBlock: Statement<[string, number], { bits: Buffer; has_nul: number | null }>;
+  private readonly upsertSlices: Statement<unknown[]>;
+  private readonly selectBlockTexts: Statement<[string, number, number], [number, string]>;
+  private readonly selectUnsliced: Statement<[number], { deployment_id: string; block_no: number }>;
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
   private readonly selectLevelCounts: Statement<[string, number]>;
   private readonly selectRunLevelCounts: Statement<[string, number, string]>;
@@ -188,6 +208,14 @@ export class LogLineRepository {
     this.selectBeforeTime = db.prepare('SELECT line_no FROM log_lines WHERE deployment_id = ? AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1');
     this.upsertBlock = db.prepare('INSERT OR REPLACE INTO log_search_blocks (deployment_id, block_no, bits, has_nul) VALUES (?, ?, ?, ?)');
     this.selectBlock = db.prepare('SELECT bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
+    this.upsertSlices = db.prepare(`INSERT OR REPLACE INTO log_line_slices (deployment_id, block_no, slice_no, lines) VALUES ${Array.from({ length: SLICE_ROWS }, () => '(?, ?, ?, ?)').join(', ')}`);
+    this.selectBlockTexts = db.prepare<[string, number, number], [number, string]>('SELECT line_no, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ?').raw(true);
+    this.selectUnsliced = db.prepare(
+      `SELECT b.deployment_id, b.block_no FROM log_search_blocks b
+        WHERE b.block_no < (SELECT MAX(block_no) FROM log_search_blocks n WHERE n.deployment_id = b.deployment_id)
+          AND NOT EXISTS (SELECT 1 FROM log_line_slices s WHERE s.deployment_id = b.deployment_id AND s.block_no = b.block_no AND s.slice_no = 0)
+        ORDER BY b.block_no DESC LIMIT ?`,
+    );
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
     this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
     this.selectRunLevelCounts = db
@@ -297,6 +325,33 @@ export class LogLineRepository {
   searchBlock(deploymentId: string, blockNo: number): { bits: Uint8Array; hasNul: boolean | null } | undefined {
     const row = this.selectBlock.get(deploymentId, blockNo);
     return row && { bits: row.bits, hasNul: row.has_nul === null ? null : row.has_nul === 1 };
+  }
+
+  /** The stored lines of a search block, as [lineNo, text] (its slices are built from them). */
+  blockTexts(deploymentId: string, blockNo: number): [lineNo: number, text: string][] {
+    return this.selectBlockTexts.all(deploymentId, firstLineOfBlock(blockNo), lastLineOfBlock(blockNo));
+  }
+
+  /** Stores a full block's line slices (LINE_SLICES × LINE_SLICE_BYTES, slice-major; store/search-index.ts). */
+  insertSlices(deploymentId: string, blockNo: number, slices: Uint8Array): void {
+    const parameters = new Array<unknown>(SLICE_ROWS * 4);
+    this.db.transaction(() => {
+      for (let first = 0; first < LINE_SLICES; first += SLICE_ROWS) {
+        for (let row = 0; row < SLICE_ROWS; row++) {
+          const slice = first + row;
+          parameters.splice(row * 4, 4, deploymentId, blockNo, slice, slices.subarray(slice * LINE_SLICE_BYTES, (slice + 1) * LINE_SLICE_BYTES));
+        }
+        this.upsertSlices.run(parameters);
+      }
+    })();
+  }
+
+  /**
+   * Full search blocks without line slices, the newest first: every block of a deployment but its newest,
+   * which may still get lines. A block's slices are written whole, so slice 0 stands for all of them.
+   */
+  blocksWithoutSlices(limit: number): { deploymentId: string; blockNo: number }[] {
+    return this.selectUnsliced.all(limit).map((row) => ({ deploymentId: row.deployment_id, blockNo: row.block_no }));
   }
 
   /** A line's exact bytes: `raw` when stored, else its text in UTF-8; undefined when there is no such line. */

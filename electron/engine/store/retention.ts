@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SEARCH_BLOCK_LINES } from './search-index';
-import { sourceCode, streamCode } from './log-lines';
+import { searchIndexPruner, sourceCode, streamCode } from './log-lines';
 
 const DAY_MS = 86_400_000;
 
@@ -71,18 +70,14 @@ export function applyRetention(db: Database, settings: RetentionSettings = DEFAU
        SELECT deployment_id, MAX(line_no) FROM log_lines WHERE deployment_id = ? GROUP BY deployment_id
      ON CONFLICT(deployment_id) DO UPDATE SET last_line_no = MAX(last_line_no, excluded.last_line_no)`,
   );
-  // A search block whose lines are all gone only costs scans: drop blocks before the oldest line left.
-  const pruneSearchBlocks = db.prepare(
-    `DELETE FROM log_search_blocks WHERE deployment_id = ? AND block_no <
-       COALESCE((SELECT (MIN(line_no) - 1) / ${SEARCH_BLOCK_LINES} FROM log_lines WHERE deployment_id = ?), 9e18)`,
-  );
+  const pruneSearchIndex = searchIndexPruner(db);
 
   for (const id of deployments) {
     recordFloor.run(id);
     count.runtimeLines += drain(() => runtimeBatch.run(id, now - settings.runtimeLineDays * DAY_MS, settings.batchSize).changes);
     count.systemLines += drain(() => systemBatch.run(id, now - settings.systemLineDays * DAY_MS, settings.batchSize).changes);
     count.deployLines += drain(() => deployBatch.run(id, now - settings.deployLineDays * DAY_MS, settings.batchSize).changes);
-    pruneSearchBlocks.run(id, id);
+    pruneSearchIndex(id);
   }
 
   const metricCutoff = now - Math.max(MIN_METRIC_DAYS, settings.metricDays) * DAY_MS;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../../electron/engine/engine-error';
 import { compileLineFilter, LogFilter, MAX_FILTER_PAGE_LINES, MAX_SCAN_LINES, type FilterPageOptions } from '../../../electron/engine/logs/log-filter';
-import { SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
+import { LineSliceIndexer } from '../../../electron/engine/logs/line-slice-indexer';
+import { LINE_SLICES, SEARCH_BLOCK_LINES } from '../../../electron/engine/store/search-index';
 import { logFixture } from './fixture';
 
 const base: FilterPageOptions = { query: '', regex: false, caseSensitive: false, exclude: false, context: 0, since: 0, limit: 500 };
@@ -44,7 +45,11 @@ describe('compileLineFilter', () => {
   });
 });
 
-describe('LogFilter', () => {
+// Every behaviour holds whether a block is read line by line (no slices yet) or through its line slices.
+describe.each([
+  ['blocks read line by line', false],
+  ['full blocks read through their line slices', true],
+])('LogFilter, %s', (_name, sliced) => {
   let fixture: ReturnType<typeof logFixture>;
   afterEach(() => fixture?.close());
 
@@ -53,6 +58,13 @@ describe('LogFilter', () => {
     for (let lineNo = 1; lineNo <= count; lineNo++) fixture.writer.append('d', { stream: stream(lineNo), source: 'runtime', text: special(lineNo) ?? `GET /api/items/${lineNo % 97} 200 in ${lineNo % 13}ms` });
     fixture.writer.append('other', { stream: 'stdout', source: 'runtime', text: 'needle in another deployment' });
     fixture.writer.flush();
+    if (sliced) {
+      const indexer = new LineSliceIndexer(fixture.store, fixture.writer);
+      indexer.indexAll();
+      indexer.stop();
+      const full = Math.ceil(count / SEARCH_BLOCK_LINES) - 1;
+      expect(fixture.store.db.prepare("SELECT COUNT(*) FROM log_line_slices WHERE deployment_id = 'd'").pluck().get()).toBe(full * LINE_SLICES);
+    }
     return new LogFilter(fixture.store.db);
   }
 
@@ -128,8 +140,10 @@ describe('LogFilter', () => {
     expect(filter.page('d', { ...base, query: 'rare one' })).toMatchObject({ matches: [total - 5], truncated: false, scannedTo: total });
   });
 
-  it('stops reading near the page’s last match instead of at the end of its block', () => {
+  it('stops reading near the page’s last match instead of at the end of its block (blocks without line slices)', () => {
     const filter = fill(4 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 100 === 0 ? `needle ${lineNo}` : undefined));
+    // Blocks not full yet, or written before migration 014, have no slices: they are read in ranges.
+    fixture.store.db.exec('DELETE FROM log_line_slices');
     // Record the line ranges the page's scan statements read (they are prepared on first use).
     const read: [number, number][] = [];
     const prepare = fixture.store.db.prepare.bind(fixture.store.db);
@@ -205,5 +219,63 @@ describe('LogFilter', () => {
     expect(filter.count('d', { ...base, query: 'NEEDLE', caseSensitive: true }).matches).toBe(0);
     expect(filter.count('d', { ...base, query: 'needle', exclude: true }).matches).toBe(2 * SEARCH_BLOCK_LINES - 81);
     expect(filter.count('d', { ...base, query: 'needle', since: 4000 }).matches).toBe(41);
+  });
+});
+
+describe('LogFilter through line slices', () => {
+  let fixture: ReturnType<typeof logFixture>;
+  afterEach(() => fixture?.close());
+
+  /** Lines read by number (`line_no IN`) and by range (`BETWEEN`), as the page's statements ask for them. */
+  function recordReads() {
+    const reads = { byNumber: 0, byRange: 0 };
+    const prepare = fixture.store.db.prepare.bind(fixture.store.db);
+    vi.spyOn(fixture.store.db, 'prepare').mockImplementation(((sql: string) => {
+      const statement = prepare(sql);
+      if (!sql.startsWith('SELECT line_no')) return statement;
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        if (sql.includes('line_no IN')) reads.byNumber += (JSON.parse(parameters[1] as string) as number[]).length;
+        else if (sql.includes('line_no BETWEEN')) reads.byRange += (parameters[2] as number) - (parameters[1] as number) + 1;
+        return all(...parameters);
+      }) as typeof statement.all;
+      return statement;
+    }) as typeof fixture.store.db.prepare);
+    return reads;
+  }
+
+  function fill(count: number, special: (lineNo: number) => string | undefined) {
+    fixture = logFixture({ maxDelayMs: 60_000, maxBatchLines: 50_000 });
+    for (let lineNo = 1; lineNo <= count; lineNo++) {
+      fixture.writer.append('d', { stream: 'stdout', source: 'runtime', text: special(lineNo) ?? `GET /api/items/${lineNo % 97} status=200 bytes=${(lineNo * 7919) % 65_536} in ${lineNo % 13}ms` });
+    }
+    fixture.writer.flush();
+    const indexer = new LineSliceIndexer(fixture.store, fixture.writer);
+    indexer.indexAll();
+    indexer.stop();
+    return new LogFilter(fixture.store.db);
+  }
+
+  it('reads only the lines in every slice the literal needs: a literal on one line in 50 is in every block, yet few lines are read', () => {
+    const filter = fill(3 * SEARCH_BLOCK_LINES + 10, (lineNo) => (lineNo % 50 === 0 ? `GET /api/pay status=500 bytes=${lineNo} in 3ms` : undefined));
+    const reads = recordReads();
+    const page = filter.page('d', { ...base, query: 'status=500 bytes=\\d+', regex: true, caseSensitive: true, limit: 100 });
+    expect(page.matches).toEqual(Array.from({ length: 100 }, (_, index) => (index + 1) * 50));
+    // The 100th match is line 5000: a range read would step over about 5000 lines; the slices leave the matches and a few others.
+    expect(reads.byRange).toBe(0);
+    expect(reads.byNumber).toBeGreaterThanOrEqual(100);
+    expect(reads.byNumber).toBeLessThan(400);
+    const count = filter.count('d', { ...base, query: '"STATUS=500"', caseSensitive: false });
+    expect(count.matches).toBe(Math.floor((3 * SEARCH_BLOCK_LINES + 10) / 50));
+  });
+
+  it('reads a range instead when most lines are candidates, and the newest block (no slices yet) line by line', () => {
+    const total = 2 * SEARCH_BLOCK_LINES + 100;
+    const filter = fill(total, () => undefined);
+    const reads = recordReads();
+    // Every line holds "items": reading them one by one would cost more than stepping through the range.
+    expect(filter.count('d', { ...base, query: 'items' }).matches).toBe(total);
+    expect(reads.byNumber).toBe(0);
+    expect(reads.byRange).toBe(total);
   });
 });

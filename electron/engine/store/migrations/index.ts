@@ -11,6 +11,7 @@ import { migration010ComposeStacks } from './010-compose-stacks';
 import { migration011ServiceLogs } from './011-service-logs';
 import { migration012S3Target } from './012-s3-target';
 import { migration013SearchBlockNul } from './013-search-block-nul';
+import { migration014LineSlices } from './014-line-slices';
 import type { Migration } from './migration';
 
 /** The registry, in order. Add a file per version; never edit one that has shipped. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011ServiceLogs,
   migration012S3Target,
   migration013SearchBlockNul,
+  migration014LineSlices,
 ];
