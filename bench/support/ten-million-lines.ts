@@ -39,9 +39,9 @@ export interface TenMillion {
 
 export function tenMillionLines(): TenMillion {
   // v2: with the rare payment lines; v3: search blocks know whether a line holds a NUL (migration 013), which
-  // a v2 database, migrated, does not; v4: full blocks have line slices (migration 014). Caches of earlier
+  // a v2 database, migrated, does not; v4/v5: full blocks have line slices (migration 014; v5 with `sliced`). Caches of earlier
   // versions are left alone and regenerated here.
-  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}-v4`);
+  const dir = join(tmpdir(), `berth-bench-${TOTAL_LINES}-v5`);
   const databaseFile = join(dir, 'berth.db');
   const textFile = join(dir, 'lines.txt');
   const done = join(dir, 'complete');

@@ -175,8 +175,11 @@ const COMPILED_FILTERS = 16;
 const FIRST_BITS_CHUNK = 16;
 const MAX_BITS_CHUNK = 1024;
 
-/** A search block: its trigram bits, and whether a line holds a NUL (1), none does (0) or it is not known (null). */
-type BitsRow = [blockNo: number, bits: Buffer, hasNul: number | null];
+/**
+ * A search block: its trigram bits, whether a line holds a NUL (1), none does (0) or it is not known (null), and
+ * whether it has line slices (1; null: not yet).
+ */
+type BitsRow = [blockNo: number, bits: Buffer, hasNul: number | null, sliced: number | null];
 
 /** How a run of lines is read: not at all (the index rules it out), with the fast prefilter, or with the NUL-safe one. */
 type BlockScan = 'skip' | 'fast' | 'safe';
@@ -204,10 +207,10 @@ export class LogFilter {
       'SELECT (SELECT MIN(line_no) FROM log_lines WHERE deployment_id = ?) AS first, (SELECT MAX(line_no) FROM log_lines WHERE deployment_id = ?) AS last',
     );
     this.bitsUp = db
-      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul, sliced FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no')
       .raw(true);
     this.bitsDown = db
-      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no DESC')
+      .prepare<[string, number, number], BitsRow>('SELECT block_no, bits, has_nul, sliced FROM log_search_blocks WHERE deployment_id = ? AND block_no BETWEEN ? AND ? ORDER BY block_no DESC')
       .raw(true);
     this.rangeRows = db
       .prepare<[string, number, number], PageRow>(`SELECT ${PAGE_COLUMNS} FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ? ORDER BY line_no`)
@@ -336,7 +339,8 @@ export class LogFilter {
     const sliceCache = new Map<number, Uint8Array[] | undefined>();
     /** The block's slices the filter reads, or undefined when it has none (not full yet, or older than migration 014). */
     const slicesOf = (block: number): Uint8Array[] | undefined => {
-      if (!needed || !neededJson) return undefined;
+      // scanOf(block) has read the block's row by now: no slices to look for unless it says they are there.
+      if (!needed || !neededJson || blocks.get(block)?.[3] !== 1) return undefined;
       if (!sliceCache.has(block)) {
         const rows = this.slicesOfBlock.all(deploymentId, block, neededJson) as unknown as [number, Buffer][];
         const found = rows.length === needed.length ? rows : undefined;

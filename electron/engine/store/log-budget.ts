@@ -81,7 +81,7 @@ export class LogEvictor {
   private readonly pruneSearchIndex;
   private readonly selectBits;
   private readonly updateBits;
-  private readonly dropSlices;
+  private readonly dropSlices: (deployment: string, blockNo: number) => void;
 
   constructor(
     private readonly db: Database,
@@ -121,7 +121,12 @@ export class LogEvictor {
     this.pruneSearchIndex = searchIndexPruner(db);
     this.selectBits = db.prepare<[string, number], { bits: Buffer }>('SELECT bits FROM log_search_blocks WHERE deployment_id = ? AND block_no = ?');
     this.updateBits = db.prepare<[Uint8Array, string, number]>('UPDATE log_search_blocks SET bits = ? WHERE deployment_id = ? AND block_no = ?');
-    this.dropSlices = db.prepare<[string, number]>('DELETE FROM log_line_slices WHERE deployment_id = ? AND block_no = ?');
+    const dropSlices = db.prepare<[string, number]>('DELETE FROM log_line_slices WHERE deployment_id = ? AND block_no = ?');
+    const unsliced = db.prepare<[string, number]>('UPDATE log_search_blocks SET sliced = NULL WHERE deployment_id = ? AND block_no = ?');
+    this.dropSlices = (deployment: string, blockNo: number) => {
+      dropSlices.run(deployment, blockNo);
+      unsliced.run(deployment, blockNo);
+    };
   }
 
   /**
@@ -137,7 +142,7 @@ export class LogEvictor {
       indexText(bits, text);
       this.updateBits.run(bits, deployment, blockNo);
     }
-    this.dropSlices.run(deployment, blockNo);
+    this.dropSlices(deployment, blockNo);
   }
 
   /** The deployment whose oldest evictable line is the oldest of all, or null when nothing may go. */

@@ -192,6 +192,7 @@ export class LogLineRepository {
   private readonly upsertSlices: Statement<unknown[]>;
   private readonly selectBlockTexts: Statement<[string, number, number], [number, string]>;
   private readonly selectUnsliced: Statement<[number], { deployment_id: string; block_no: number }>;
+  private readonly markSliced: Statement<[string, number]>;
   private readonly selectRaw: Statement<[string, number], { raw: Buffer | null }>;
   private readonly selectLevelCounts: Statement<[string, number]>;
   private readonly selectRunLevelCounts: Statement<[string, number, string]>;
@@ -211,11 +212,11 @@ export class LogLineRepository {
     this.upsertSlices = db.prepare(`INSERT OR REPLACE INTO log_line_slices (deployment_id, block_no, slice_no, lines) VALUES ${Array.from({ length: SLICE_ROWS }, () => '(?, ?, ?, ?)').join(', ')}`);
     this.selectBlockTexts = db.prepare<[string, number, number], [number, string]>('SELECT line_no, text FROM log_lines WHERE deployment_id = ? AND line_no BETWEEN ? AND ?').raw(true);
     this.selectUnsliced = db.prepare(
-      `SELECT b.deployment_id, b.block_no FROM log_search_blocks b
-        WHERE b.block_no < (SELECT MAX(block_no) FROM log_search_blocks n WHERE n.deployment_id = b.deployment_id)
-          AND NOT EXISTS (SELECT 1 FROM log_line_slices s WHERE s.deployment_id = b.deployment_id AND s.block_no = b.block_no AND s.slice_no = 0)
+      `SELECT b.deployment_id, b.block_no FROM log_search_blocks b INDEXED BY log_search_blocks_unsliced
+        WHERE b.sliced IS NULL AND b.block_no < (SELECT MAX(block_no) FROM log_search_blocks n WHERE n.deployment_id = b.deployment_id)
         ORDER BY b.block_no DESC LIMIT ?`,
     );
+    this.markSliced = db.prepare('UPDATE log_search_blocks SET sliced = 1 WHERE deployment_id = ? AND block_no = ?');
     this.selectRaw = db.prepare('SELECT raw FROM log_lines WHERE deployment_id = ? AND line_no = ?');
     this.selectLevelCounts = db.prepare<[string, number]>('SELECT level, SUM(lines) FROM log_level_counts WHERE deployment_id = ? AND source = ? GROUP BY level').raw(true);
     this.selectRunLevelCounts = db
@@ -327,9 +328,9 @@ export class LogLineRepository {
     return row && { bits: row.bits, hasNul: row.has_nul === null ? null : row.has_nul === 1 };
   }
 
-  /** The stored lines of a search block, as [lineNo, text] (its slices are built from them). */
-  blockTexts(deploymentId: string, blockNo: number): [lineNo: number, text: string][] {
-    return this.selectBlockTexts.all(deploymentId, firstLineOfBlock(blockNo), lastLineOfBlock(blockNo));
+  /** The stored lines of a search block, as [lineNo, text], one at a time (its slices are built from them). */
+  blockTexts(deploymentId: string, blockNo: number): IterableIterator<[lineNo: number, text: string]> {
+    return this.selectBlockTexts.iterate(deploymentId, firstLineOfBlock(blockNo), lastLineOfBlock(blockNo));
   }
 
   /** Stores a full block's line slices (LINE_SLICES × LINE_SLICE_BYTES, slice-major; store/search-index.ts). */
@@ -343,12 +344,13 @@ export class LogLineRepository {
         }
         this.upsertSlices.run(parameters);
       }
+      this.markSliced.run(deploymentId, blockNo);
     })();
   }
 
   /**
    * Full search blocks without line slices, the newest first: every block of a deployment but its newest,
-   * which may still get lines. A block's slices are written whole, so slice 0 stands for all of them.
+   * which may still get lines (read through a partial index of the blocks not `sliced`).
    */
   blocksWithoutSlices(limit: number): { deploymentId: string; blockNo: number }[] {
     return this.selectUnsliced.all(limit).map((row) => ({ deploymentId: row.deployment_id, blockNo: row.block_no }));

@@ -127,7 +127,9 @@ describe('LineSliceIndexer', () => {
       [0, LINE_SLICES],
       [1, LINE_SLICES],
     ]);
+    // As an eviction marker drops them (store/log-budget.ts).
     db.prepare('DELETE FROM log_line_slices WHERE block_no = 1').run();
+    db.prepare('UPDATE log_search_blocks SET sliced = NULL WHERE block_no = 1').run();
     expect(indexer.indexAll()).toBe(1);
     expect(slicedBlocks(store).map(([block]) => block)).toEqual([0, 1]);
     expect(new LogFilter(db).count('d', { ...base, query: 'needle' }).matches).toBe(16);
@@ -159,6 +161,19 @@ describe('LineSliceIndexer', () => {
     expect(slicedBlocks(store).map(([block]) => block)).toEqual([1]);
     indexer.indexAll();
     expect(filter.page('d', { ...base, query: '"200 runtime lines trimmed"' }).matches).toEqual([1]);
+    indexer.stop();
+  });
+
+  it('a block of long lines (over 4 MB of text) gets slices that rule nothing out: filters read it whole and still find its lines', () => {
+    fixture = logFixture({ maxDelayMs: 60_000, maxBatchLines: 50_000 });
+    const { store, writer } = fixture;
+    write(writer, 1, SEARCH_BLOCK_LINES + 1, (lineNo) => `${lineNo === 77 ? 'needle ' : ''}${'x'.repeat(1100)} ${lineNo}`);
+    const indexer = new LineSliceIndexer(store, writer);
+    expect(indexer.indexAll()).toBe(1);
+    const slices = store.db.prepare("SELECT lines FROM log_line_slices WHERE deployment_id = 'd' AND block_no = 0").pluck().all() as Buffer[];
+    expect(slices).toHaveLength(LINE_SLICES);
+    expect(slices.every((slice) => slice.every((byte) => byte === 0xff))).toBe(true);
+    expect(new LogFilter(store.db).page('d', { ...base, query: 'needle' }).matches).toEqual([77]);
     indexer.stop();
   });
 
