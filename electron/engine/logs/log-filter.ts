@@ -339,18 +339,19 @@ export class LogFilter {
     const sliceCache = new Map<number, Uint8Array[] | undefined>();
     /** The block's slices the filter reads, or undefined when it has none (not full yet, or older than migration 014). */
     const slicesOf = (block: number): Uint8Array[] | undefined => {
-      // scanOf(block) has read the block's row by now: no slices to look for unless it says they are there.
-      if (!needed || !neededJson || blocks.get(block)?.[3] !== 1) return undefined;
-      if (!sliceCache.has(block)) {
+      if (sliceCache.has(block)) return sliceCache.get(block);
+      let found: [number, Buffer][] | undefined;
+      // Called right after scanOf(block), which read the block's row: only a block marked sliced has slices to read.
+      if (needed && neededJson && blocks.get(block)?.[3] === 1) {
         const rows = this.slicesOfBlock.all(deploymentId, block, neededJson) as unknown as [number, Buffer][];
-        const found = rows.length === needed.length ? rows : undefined;
-        sliceCache.set(block, found?.map((row) => row[1]));
+        found = rows.length === needed.length ? rows : undefined;
         const useful = found?.filter((row) => !nearlyFull(row[1]));
         if (useful && useful.length < needed.length && useful.length > 0) {
           needed = useful.map((row) => row[0]);
           neededJson = JSON.stringify(needed);
         }
       }
+      sliceCache.set(block, found?.map((row) => row[1]));
       return sliceCache.get(block);
     };
     const parameters = { fast: prefilterParameters(prefilter, 'fast'), safe: prefilterParameters(prefilter, 'safe') };

@@ -269,6 +269,13 @@ describe('LogFilter through line slices', () => {
     expect(count.matches).toBe(Math.floor((3 * SEARCH_BLOCK_LINES + 10) / 50));
   });
 
+  it('runs of sliced blocks read across the index’s chunks of block rows (16 first, then more)', () => {
+    const total = 20 * SEARCH_BLOCK_LINES + 10;
+    const filter = fill(total, (lineNo) => (lineNo % 50 === 0 ? `GET /api/pay status=500 bytes=${lineNo} in 3ms` : undefined));
+    const page = filter.page('d', { ...base, query: '"status=500 bytes="', caseSensitive: true, limit: 1600 });
+    expect(page.matches).toEqual(Array.from({ length: 1600 }, (_, index) => (index + 1) * 50));
+  });
+
   it('reads a range instead when most lines are candidates, and the newest block (no slices yet) line by line', () => {
     const total = 2 * SEARCH_BLOCK_LINES + 100;
     const filter = fill(total, () => undefined);
