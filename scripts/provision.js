@@ -441,7 +441,11 @@ export function ensureNode24() {
     cpSync(join(process.cwd(), 'node_modules', name), join(paths.nativeModules, name), { recursive: true, filter: (source) => !source.includes(`${name}/build`) });
   }
   const nodeGyp = join(paths.wheel, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  const built = run(paths.node, [nodeGyp, 'rebuild', '--release', `--nodedir=${paths.wheel}`], { cwd: join(paths.nativeModules, 'better-sqlite3'), timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+  // node-gyp takes npm's config from npm_config_* variables over its own arguments: under `npm test`, an npmrc's
+  // `nodedir` (this machine's points at /usr, Node 20's headers) would build for the wrong ABI.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package_config)_/i.test(key)));
+  env.npm_config_nodedir = paths.wheel;
+  const built = run(paths.node, [nodeGyp, 'rebuild', '--release', `--nodedir=${paths.wheel}`], { cwd: join(paths.nativeModules, 'better-sqlite3'), env, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
   if (!built.ok || !loads()) throw new ProvisionError(`compiling better-sqlite3 for Node 24 failed, so the Node 24 smoke test cannot open a database:\n${(built.stderr || built.stdout).slice(-2000)}`);
   return paths;
 }
