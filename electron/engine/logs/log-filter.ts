@@ -333,9 +333,10 @@ export class LogFilter {
     const prefilter = filter.prefilter;
     const statements = { fast: this.scanStatement(filter, 'fast', services !== undefined), safe: this.scanStatement(filter, 'safe', services !== undefined) };
     const candidateStatements = { fast: this.scanStatement(filter, 'fast', services !== undefined, true), safe: this.scanStatement(filter, 'safe', services !== undefined, true) };
-    // The slices read per block: all the literal needs at first, then only those that ruled out lines so far.
+    // The slices read per block: all the literal needs in the first block that has them, then only those that ruled out lines there.
     let needed = filter.requiredSlices;
     let neededJson = needed && JSON.stringify(needed);
+    let adapted = false;
     const sliceCache = new Map<number, Uint8Array[] | undefined>();
     /** The block's slices the filter reads, or undefined when it has none (not full yet, or older than migration 014). */
     const slicesOf = (block: number): Uint8Array[] | undefined => {
@@ -345,17 +346,21 @@ export class LogFilter {
       if (needed && neededJson && blocks.get(block)?.[3] === 1) {
         const rows = this.slicesOfBlock.all(deploymentId, block, neededJson) as unknown as [number, Buffer][];
         found = rows.length === needed.length ? rows : undefined;
-        const useful = found?.filter((row) => !nearlyFull(row[1]));
-        if (useful && useful.length < needed.length && useful.length > 0) {
-          needed = useful.map((row) => row[0]);
-          neededJson = JSON.stringify(needed);
+        if (found && !adapted) {
+          adapted = true;
+          const useful = found.filter((row) => !nearlyFull(row[1]));
+          if (useful.length < needed.length && useful.length > 0) {
+            needed = useful.map((row) => row[0]);
+            neededJson = JSON.stringify(needed);
+          }
         }
       }
       sliceCache.set(block, found?.map((row) => row[1]));
       return sliceCache.get(block);
     };
     const parameters = { fast: prefilterParameters(prefilter, 'fast'), safe: prefilterParameters(prefilter, 'safe') };
-    if (services !== undefined) for (const list of Object.values(parameters)) list.push(services);
+    const candidateParameters = { fast: prefilterParameters(prefilter, 'fast', true), safe: prefilterParameters(prefilter, 'safe', true) };
+    if (services !== undefined) for (const list of [...Object.values(parameters), ...Object.values(candidateParameters)]) list.push(services);
     const up = direction === 'up';
     const firstBlock = blockOfLine(from);
     const lastBlock = blockOfLine(to);
@@ -412,7 +417,7 @@ export class LogFilter {
       // Reading a line by its number costs about as much as stepping over SEEK_LINES lines in a range.
       const rows = (
         candidates && candidates.length * SEEK_LINES < high - low + 1
-          ? candidateStatements[how].all(deploymentId, JSON.stringify(candidates), ...parameters[how])
+          ? candidateStatements[how].all(deploymentId, JSON.stringify(candidates), ...candidateParameters[how])
           : statements[how].all(deploymentId, low, high, ...parameters[how])
       ) as unknown as PageRow[];
       state.scanned += Math.abs(edge - position) + 1;
@@ -426,7 +431,7 @@ export class LogFilter {
   private scanStatement(filter: CompiledLineFilter, how: 'fast' | 'safe', byService: boolean, byNumbers = false): Statement<unknown[], PageRow> {
     const conditions = [
       byNumbers ? ' AND line_no IN (SELECT value FROM json_each(?))' : ' AND line_no BETWEEN ? AND ?',
-      prefilterCondition(filter.prefilter, how),
+      prefilterCondition(filter.prefilter, how, byNumbers),
       // Field terms only ever match JSON objects: a cheap first-character test in SQLite.
       filter.jsonOnly ? " AND substr(text, 1, 1) = '{'" : '',
       // A stack's services, as one JSON array: one statement whatever their number.
@@ -532,21 +537,24 @@ function scopeOf(options: {
  * character (then the whole literal, when the pattern does not hold it). Safe, for blocks that may hold a NUL:
  * instr, which reads a text's every byte, on the text or (like) its ASCII-lowered copy.
  */
-function prefilterCondition(prefilter: Prefilter | undefined, how: 'fast' | 'safe'): string {
+function prefilterCondition(prefilter: Prefilter | undefined, how: 'fast' | 'safe', byNumbers = false): string {
   if (!prefilter) return '';
   if (how === 'safe') return prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : ' AND instr(lower(text), ?) > 0';
-  const glob = prefilter.kind === 'instr' ? ' AND text GLOB ?' : " AND text LIKE ? ESCAPE '\\'";
   const shadow = prefilter.shadow === undefined ? '' : ' AND text GLOB ?';
+  // Lines read by number are few: the shadow alone (it holds the literal) costs less than three tests on each.
+  if (byNumbers && shadow) return shadow;
+  const glob = prefilter.kind === 'instr' ? ' AND text GLOB ?' : " AND text LIKE ? ESCAPE '\\'";
   if (prefilter.whole) return glob + shadow;
   return glob + (prefilter.kind === 'instr' ? ' AND instr(text, ?) > 0' : " AND text LIKE ? ESCAPE '\\'") + shadow;
 }
 
 /** The parameters of `prefilterCondition`, in order. */
-function prefilterParameters(prefilter: Prefilter | undefined, how: 'fast' | 'safe'): unknown[] {
+function prefilterParameters(prefilter: Prefilter | undefined, how: 'fast' | 'safe', byNumbers = false): unknown[] {
   if (!prefilter) return [];
   // SQLite's lower() folds ASCII A–Z only, as LIKE does; a `like` literal is ASCII.
   if (how === 'safe') return [prefilter.kind === 'instr' ? prefilter.literal : prefilter.literal.toLowerCase()];
   const shadow = prefilter.shadow === undefined ? [] : [prefilter.shadow];
+  if (byNumbers && prefilter.shadow !== undefined) return shadow;
   if (prefilter.whole) return [prefilter.pattern!, ...shadow];
   return [prefilter.pattern!, prefilter.kind === 'instr' ? prefilter.literal : likePattern(prefilter.literal), ...shadow];
 }
