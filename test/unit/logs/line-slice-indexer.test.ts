@@ -24,6 +24,7 @@ import {
 } from '../../../electron/engine/store/search-index';
 import { Store } from '../../../electron/engine/store/store';
 import { logFixture } from './fixture';
+import { startTestHost } from '../../support/host';
 
 const base = { query: '', regex: false, caseSensitive: false, exclude: false, context: 0, since: 0, limit: 500 };
 const text = (lineNo: number): string => `GET /api/items/${lineNo % 97} 200 in ${lineNo % 13}ms`;
@@ -188,5 +189,25 @@ describe('LineSliceIndexer', () => {
     expect(slicedBlocks(store).map(([block]) => block)).toEqual([1, 2]);
     expect(store.db.prepare("SELECT block_no FROM log_search_blocks WHERE deployment_id = 'd'").pluck().all()).toEqual([1, 2, 3]);
     indexer.stop();
+  });
+});
+
+describe('the engine’s slice indexer', () => {
+  it('builds the slices of a block the engine’s writer filled, on its own, and the API’s filter finds lines through them', { timeout: 30_000 }, async () => {
+    const host = await startTestHost({ config: { retentionIntervalMs: 0, healthIntervalMs: 0, metricsIntervalMs: 0 } });
+    try {
+      const { store, logs } = host.engine;
+      const settings = { port: 1, healthPath: '/h', env: [], memoryLimitMb: 64, restartPolicy: 'no' as const, keepCrashedContainers: false, verifyTimeoutMs: 1000, muteNotifications: false };
+      const deployment = store.deployments.create(store.projects.create({ name: 'sliced', sourceDir: '/tmp', target: 'docker', settings }).id, 'docker');
+      for (let lineNo = 1; lineNo <= SEARCH_BLOCK_LINES + 1; lineNo++) logs.append(deployment.id, { stream: 'stdout', source: 'runtime', text: lineNo % 100 === 0 ? `payment declined ${lineNo}` : text(lineNo) });
+      logs.flush();
+      const slices = () => store.db.prepare('SELECT COUNT(*) FROM log_line_slices WHERE deployment_id = ?').pluck().get(deployment.id);
+      await expect.poll(slices, { timeout: 10_000, interval: 100 }).toBe(LINE_SLICES);
+      const page = await host.json<{ matches: number[] }>(`/api/deployments/${deployment.id}/logs?filter=${encodeURIComponent('"payment declined"')}&limit=100`);
+      expect(page.status).toBe(200);
+      expect(page.body.matches).toEqual(Array.from({ length: 40 }, (_, index) => (index + 1) * 100));
+    } finally {
+      await host.stop();
+    }
   });
 });
