@@ -57,7 +57,8 @@ export function indexText(bits: Uint8Array, text: string): void {
 /**
  * Sets a line's slice bits, one per trigram of `text` (its trigram bit modulo LINE_SLICES), in the
  * LINE_SIGNATURE_WORDS words of `signatures` from `at`: a block's lines are signed line-major, then turned
- * slice-major by `sliceMajor`.
+ * slice-major by `sliceMajor`. The trigram loop is indexText's, written out again on purpose: a callback per
+ * trigram would slow the log writer, which runs indexText on every line.
  */
 export function signLine(signatures: Int32Array, at: number, text: string): void {
   const length = text.length;
