@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../../electron/engine/engine-error';
 import { compileLineFilter, LogFilter, MAX_FILTER_PAGE_LINES, MAX_SCAN_LINES, type FilterPageOptions } from '../../../electron/engine/logs/log-filter';
@@ -44,6 +45,27 @@ describe('compileLineFilter', () => {
     expect(compileLineFilter({ ...base, query: 'a|needle', regex: true }).requiredBits).toBeUndefined();
   });
 });
+
+/**
+ * Lines a filter's statements read from `db` from now on: by number (`line_no IN`) and by range (`BETWEEN`).
+ * Statements are prepared on first use, so the spy sees the page's own.
+ */
+function recordReads(db: Database) {
+  const reads = { byNumber: 0, byRange: 0 };
+  const prepare = db.prepare.bind(db);
+  vi.spyOn(db, 'prepare').mockImplementation(((sql: string) => {
+    const statement = prepare(sql);
+    if (!sql.startsWith('SELECT line_no')) return statement;
+    const all = statement.all.bind(statement);
+    statement.all = ((...parameters: unknown[]) => {
+      if (sql.includes('line_no IN')) reads.byNumber += (JSON.parse(parameters[1] as string) as number[]).length;
+      else if (sql.includes('line_no BETWEEN')) reads.byRange += (parameters[2] as number) - (parameters[1] as number) + 1;
+      return all(...parameters);
+    }) as typeof statement.all;
+    return statement;
+  }) as typeof db.prepare);
+  return reads;
+}
 
 // Every behaviour holds whether a block is read line by line (no slices yet) or through its line slices.
 describe.each([
@@ -144,24 +166,12 @@ describe.each([
     const filter = fill(4 * SEARCH_BLOCK_LINES, (lineNo) => (lineNo % 100 === 0 ? `needle ${lineNo}` : undefined));
     // Blocks not full yet, or written before migration 014, have no slices: they are read in ranges.
     fixture.store.db.exec('DELETE FROM log_line_slices');
-    // Record the line ranges the page's scan statements read (they are prepared on first use).
-    const read: [number, number][] = [];
-    const prepare = fixture.store.db.prepare.bind(fixture.store.db);
-    vi.spyOn(fixture.store.db, 'prepare').mockImplementation(((sql: string) => {
-      const statement = prepare(sql);
-      if (!sql.includes('line_no BETWEEN')) return statement;
-      const all = statement.all.bind(statement);
-      statement.all = ((...parameters: unknown[]) => {
-        read.push([parameters[1] as number, parameters[2] as number]);
-        return all(...parameters);
-      }) as typeof statement.all;
-      return statement;
-    }) as typeof fixture.store.db.prepare);
+    const reads = recordReads(fixture.store.db);
     const page = filter.page('d', { ...base, query: 'needle', limit: 60 });
     expect(page.matches).toHaveLength(60);
     expect(page.scannedTo).toBe(6000);
     // The 60th match is line 6000, in the second block: reading whole blocks would read 8192 lines.
-    const lines = read.reduce((sum, [low, high]) => sum + high - low + 1, 0);
+    const lines = reads.byRange;
     expect(lines).toBeGreaterThanOrEqual(6000);
     expect(lines).toBeLessThan(6400);
   });
@@ -226,24 +236,6 @@ describe('LogFilter through line slices', () => {
   let fixture: ReturnType<typeof logFixture>;
   afterEach(() => fixture?.close());
 
-  /** Lines read by number (`line_no IN`) and by range (`BETWEEN`), as the page's statements ask for them. */
-  function recordReads() {
-    const reads = { byNumber: 0, byRange: 0 };
-    const prepare = fixture.store.db.prepare.bind(fixture.store.db);
-    vi.spyOn(fixture.store.db, 'prepare').mockImplementation(((sql: string) => {
-      const statement = prepare(sql);
-      if (!sql.startsWith('SELECT line_no')) return statement;
-      const all = statement.all.bind(statement);
-      statement.all = ((...parameters: unknown[]) => {
-        if (sql.includes('line_no IN')) reads.byNumber += (JSON.parse(parameters[1] as string) as number[]).length;
-        else if (sql.includes('line_no BETWEEN')) reads.byRange += (parameters[2] as number) - (parameters[1] as number) + 1;
-        return all(...parameters);
-      }) as typeof statement.all;
-      return statement;
-    }) as typeof fixture.store.db.prepare);
-    return reads;
-  }
-
   function fill(count: number, special: (lineNo: number) => string | undefined) {
     fixture = logFixture({ maxDelayMs: 60_000, maxBatchLines: 50_000 });
     for (let lineNo = 1; lineNo <= count; lineNo++) {
@@ -258,7 +250,7 @@ describe('LogFilter through line slices', () => {
 
   it('reads only the lines in every slice the literal needs: a literal on one line in 50 is in every block, yet few lines are read', () => {
     const filter = fill(3 * SEARCH_BLOCK_LINES + 10, (lineNo) => (lineNo % 50 === 0 ? `GET /api/pay status=500 bytes=${lineNo} in 3ms` : undefined));
-    const reads = recordReads();
+    const reads = recordReads(fixture.store.db);
     const page = filter.page('d', { ...base, query: 'status=500 bytes=\\d+', regex: true, caseSensitive: true, limit: 100 });
     expect(page.matches).toEqual(Array.from({ length: 100 }, (_, index) => (index + 1) * 50));
     // The 100th match is line 5000: a range read would step over about 5000 lines; the slices leave the matches and a few others.
@@ -279,7 +271,7 @@ describe('LogFilter through line slices', () => {
   it('reads a range instead when most lines are candidates, and the newest block (no slices yet) line by line', () => {
     const total = 2 * SEARCH_BLOCK_LINES + 100;
     const filter = fill(total, () => undefined);
-    const reads = recordReads();
+    const reads = recordReads(fixture.store.db);
     // Every line holds "items": reading them one by one would cost more than stepping through the range.
     expect(filter.count('d', { ...base, query: 'items' }).matches).toBe(total);
     expect(reads.byNumber).toBe(0);
